@@ -1,0 +1,175 @@
+//! Registration, login and profile changes.
+//!
+//! Registration is two writes that cannot share a transaction (postgres-es commits events in
+//! its own): the credentials row first, which claims the username, then the `User` aggregate.
+//! If the second write fails the first is undone; if the process dies in between, the next
+//! login completes the registration (`Register` with the same username is a no-op when done).
+
+use chat_domain::UserId;
+use chat_domain::text::{DisplayName, Username};
+use chat_domain::user::{User, UserCommand, UserError};
+use chrono::Utc;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::auth::{Issued, Password, PasswordHasher, Tokens};
+use crate::store::{CommandMeta, EventStore, NewEvent, StoreError};
+
+/// A logged-in user and their access token.
+#[derive(Debug, serde::Serialize)]
+pub struct Session {
+    pub user_id: UserId,
+    pub username: Username,
+    #[serde(flatten)]
+    pub token: Issued,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("that username is taken")]
+    UsernameTaken,
+    #[error("unknown username or wrong password")]
+    InvalidCredentials,
+    #[error(transparent)]
+    Rejected(#[from] UserError),
+    #[error("another request changed the user at the same time; retry")]
+    Busy,
+    #[error("account storage failed: {0}")]
+    Internal(String),
+}
+
+impl From<sqlx::Error> for AccountError {
+    fn from(error: sqlx::Error) -> Self {
+        AccountError::Internal(error.to_string())
+    }
+}
+
+impl From<StoreError> for AccountError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Conflict => AccountError::Busy,
+            other => AccountError::Internal(other.to_string()),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Accounts {
+    pool: PgPool,
+    store: EventStore,
+    tokens: std::sync::Arc<Tokens>,
+    hasher: PasswordHasher,
+}
+
+impl Accounts {
+    pub fn new(pool: PgPool, store: EventStore, tokens: std::sync::Arc<Tokens>) -> Self {
+        Self { pool, store, tokens, hasher: PasswordHasher }
+    }
+
+    pub async fn register(
+        &self,
+        username: Username,
+        password: Password,
+        display_name: DisplayName,
+        request_id: String,
+    ) -> Result<Session, AccountError> {
+        let hash = self.hasher.hash(password).await.map_err(|e| AccountError::Internal(e.to_string()))?;
+        let user_id = UserId::from_uuid(Uuid::now_v7());
+        let inserted =
+            sqlx::query("INSERT INTO user_credentials (user_id, username, password_hash) VALUES ($1, $2, $3)")
+                .bind(user_id.as_uuid())
+                .bind(username.as_str())
+                .bind(hash)
+                .execute(&self.pool)
+                .await;
+        match inserted {
+            Err(sqlx::Error::Database(e)) if e.constraint() == Some("user_credentials_username_key") => {
+                return Err(AccountError::UsernameTaken);
+            }
+            other => other?,
+        };
+        let meta = CommandMeta { actor: user_id, request_id, via: "rest".to_owned() };
+        let register = UserCommand::Register { username: username.clone(), display_name };
+        if let Err(error) = self.execute(user_id, register, meta).await {
+            sqlx::query("DELETE FROM user_credentials WHERE user_id = $1")
+                .bind(user_id.as_uuid())
+                .execute(&self.pool)
+                .await?;
+            return Err(error);
+        }
+        self.session(user_id, username)
+    }
+
+    pub async fn login(&self, username: &str, password: String, request_id: String) -> Result<Session, AccountError> {
+        let username = Username::parse(username).ok();
+        let row: Option<(Uuid, String)> = match &username {
+            Some(name) => {
+                sqlx::query_as("SELECT user_id, password_hash FROM user_credentials WHERE username = $1")
+                    .bind(name.as_str())
+                    .fetch_optional(&self.pool)
+                    .await?
+            }
+            None => None,
+        };
+        let (user_id, hash) = row.map(|(id, hash)| (Some(UserId::from_uuid(id)), Some(hash))).unwrap_or_default();
+        let matches = self.hasher.verify(password, hash).await.map_err(|e| AccountError::Internal(e.to_string()))?;
+        let (Some(user_id), Some(username), true) = (user_id, username, matches) else {
+            return Err(AccountError::InvalidCredentials);
+        };
+        self.complete_registration(user_id, &username, request_id).await?;
+        self.session(user_id, username)
+    }
+
+    pub async fn update_profile(
+        &self,
+        user: UserId,
+        display_name: DisplayName,
+        request_id: String,
+    ) -> Result<(), AccountError> {
+        let meta = CommandMeta { actor: user, request_id, via: "rest".to_owned() };
+        self.execute(user, UserCommand::UpdateProfile { display_name }, meta).await
+    }
+
+    /// Finishes a registration whose process died after storing the credentials.
+    async fn complete_registration(
+        &self,
+        user_id: UserId,
+        username: &Username,
+        request_id: String,
+    ) -> Result<(), AccountError> {
+        let projected: Option<(i32,)> = sqlx::query_as("SELECT 1 FROM users WHERE user_id = $1")
+            .bind(user_id.as_uuid())
+            .fetch_optional(&self.pool)
+            .await?;
+        if projected.is_some() {
+            return Ok(());
+        }
+        let display_name = DisplayName::parse(username.as_str()).map_err(|e| AccountError::Internal(e.to_string()))?;
+        let meta = CommandMeta { actor: user_id, request_id, via: "rest".to_owned() };
+        self.execute(user_id, UserCommand::Register { username: username.clone(), display_name }, meta).await
+    }
+
+    /// Load, decide, append; a user is written by one person at a time, so a conflict is
+    /// retried a few times and then reported.
+    async fn execute(&self, user: UserId, command: UserCommand, meta: CommandMeta) -> Result<(), AccountError> {
+        let id = user.to_string();
+        for _ in 0..3 {
+            let loaded = self.store.load::<User>(&id).await?;
+            let events = loaded.aggregate.decide(command.clone())?;
+            if events.is_empty() {
+                return Ok(());
+            }
+            let events = events.into_iter().map(|event| NewEvent { event, meta: meta.clone() }).collect();
+            match self.store.append::<User>(&id, loaded.version, events).await {
+                Err(StoreError::Conflict) => continue,
+                other => return other.map(drop).map_err(AccountError::from),
+            }
+        }
+        Err(AccountError::Busy)
+    }
+
+    fn session(&self, user_id: UserId, username: Username) -> Result<Session, AccountError> {
+        let token = self.tokens.issue(user_id, Utc::now()).map_err(|e| AccountError::Internal(e.to_string()))?;
+        Ok(Session { user_id, username, token })
+    }
+}

@@ -1,0 +1,72 @@
+//! Password rules and argon2id hashing, always off the async runtime (hashing is deliberately
+//! slow CPU work that would otherwise stall every connection on the worker thread).
+
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, SaltString};
+use argon2::{Argon2, PasswordHasher as _, PasswordVerifier as _};
+
+use chat_domain::text::TextError;
+
+/// A password as typed: 8–256 characters. Never logged (no `Debug` of the content).
+pub struct Password(String);
+
+impl Password {
+    pub fn parse(s: String) -> Result<Self, TextError> {
+        let chars = s.chars().count();
+        if chars == 0 {
+            return Err(TextError::Empty);
+        }
+        if chars < 8 {
+            return Err(TextError::TooShort { min: 8 });
+        }
+        if chars > 256 {
+            return Err(TextError::TooLong { max: 256 });
+        }
+        Ok(Self(s))
+    }
+}
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(..)")
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("password hashing failed: {0}")]
+pub struct HashError(String);
+
+/// Hashes and verifies passwords on the blocking thread pool.
+#[derive(Clone, Copy, Default)]
+pub struct PasswordHasher;
+
+impl PasswordHasher {
+    pub async fn hash(&self, password: Password) -> Result<String, HashError> {
+        tokio::task::spawn_blocking(move || {
+            let salt = SaltString::generate(&mut OsRng);
+            Argon2::default()
+                .hash_password(password.0.as_bytes(), &salt)
+                .map(|hash| hash.to_string())
+                .map_err(|e| HashError(e.to_string()))
+        })
+        .await
+        .map_err(|e| HashError(e.to_string()))?
+    }
+
+    /// Whether `password` matches `hash`. With no stored hash (unknown user) it still does the
+    /// work of a verification, so that response times do not reveal which usernames exist.
+    pub async fn verify(&self, password: String, hash: Option<String>) -> Result<bool, HashError> {
+        tokio::task::spawn_blocking(move || {
+            let hash = hash.unwrap_or_else(|| DUMMY_HASH.to_owned());
+            let parsed = PasswordHash::new(&hash).map_err(|e| HashError(e.to_string()))?;
+            let matches = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
+            Ok(matches && hash != DUMMY_HASH)
+        })
+        .await
+        .map_err(|e| HashError(e.to_string()))?
+    }
+}
+
+/// An argon2id hash (default parameters) of a random password nobody knows.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Zk3mM1V1m3tqKZzBF3Un3JtFx0NwX0vQmGdF5cX3cLQ";

@@ -1,0 +1,80 @@
+//! `/v1/auth/*` and `/v1/me`: registration, login, own profile.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chat_domain::text::{DisplayName, Username};
+use chat_projections::queries::users::{self, UserView};
+use serde::Deserialize;
+use sqlx::PgPool;
+
+use super::error::field;
+use super::extract::{ApiJson, Caller, RequestId};
+use super::{ApiError, AppState};
+use crate::accounts::{Accounts, Session};
+use crate::auth::Password;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/v1/auth/register", post(register))
+        .route("/v1/auth/login", post(login))
+        .route("/v1/me", get(me).patch(update_me))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RegisterRequest {
+    username: String,
+    password: String,
+    /// Defaults to the username.
+    display_name: Option<String>,
+}
+
+async fn register(
+    State(accounts): State<Accounts>,
+    RequestId(request_id): RequestId,
+    ApiJson(request): ApiJson<RegisterRequest>,
+) -> Result<(StatusCode, Json<Session>), ApiError> {
+    let username = field("username", Username::parse(&request.username))?;
+    let password = field("password", Password::parse(request.password))?;
+    let display_name =
+        field("display_name", DisplayName::parse(request.display_name.as_deref().unwrap_or(&request.username)))?;
+    let session = accounts.register(username, password, display_name, request_id).await?;
+    Ok((StatusCode::CREATED, Json(session)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LoginRequest {
+    username: String,
+    password: String,
+}
+
+async fn login(
+    State(accounts): State<Accounts>,
+    RequestId(request_id): RequestId,
+    ApiJson(request): ApiJson<LoginRequest>,
+) -> Result<Json<Session>, ApiError> {
+    Ok(Json(accounts.login(&request.username, request.password, request_id).await?))
+}
+
+async fn me(State(pool): State<PgPool>, caller: Caller) -> Result<Json<UserView>, ApiError> {
+    users::get(&pool, caller.user).await?.map(Json).ok_or(ApiError::UserNotFound)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProfileRequest {
+    display_name: String,
+}
+
+async fn update_me(
+    State(accounts): State<Accounts>,
+    caller: Caller,
+    ApiJson(request): ApiJson<ProfileRequest>,
+) -> Result<StatusCode, ApiError> {
+    let display_name = field("display_name", DisplayName::parse(&request.display_name))?;
+    accounts.update_profile(caller.user, display_name, caller.request_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,188 @@
+//! The one error type of the HTTP API and its exhaustive mapping to status and stable code.
+//!
+//! Body: `{"error": {"code": "not_a_member", "message": "…"}}` (plus `field` for invalid
+//! input). 5xx bodies are generic; their cause is logged with the request id.
+
+use axum::Json;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chat_domain::room::RoomError;
+use chat_domain::text::TextError;
+use chat_domain::user::UserError;
+use serde_json::json;
+
+use crate::accounts::AccountError;
+use crate::auth::TokenError;
+use crate::room_writer::CommandError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("missing bearer token")]
+    MissingToken,
+    #[error(transparent)]
+    Token(#[from] TokenError),
+    #[error(transparent)]
+    Room(#[from] RoomError),
+    #[error(transparent)]
+    User(#[from] UserError),
+    #[error("{error}")]
+    InvalidField { field: &'static str, error: TextError },
+    #[error("the request body is not valid JSON: {0}")]
+    MalformedJson(String),
+    #[error("the request body does not match the expected shape: {0}")]
+    InvalidJson(String),
+    #[error("expected a request body with `Content-Type: application/json`")]
+    UnsupportedMediaType,
+    #[error("the request body is too large")]
+    PayloadTooLarge,
+    #[error("invalid path parameter: {0}")]
+    InvalidPath(String),
+    #[error("invalid query parameter: {0}")]
+    InvalidQuery(String),
+    #[error("no such route")]
+    RouteNotFound,
+    #[error("method not allowed on this route")]
+    MethodNotAllowed,
+    #[error("the user does not exist")]
+    UserNotFound,
+    #[error("that username is taken")]
+    UsernameTaken,
+    #[error("unknown username or wrong password")]
+    InvalidCredentials,
+    #[error("the service is busy; retry shortly")]
+    Busy,
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    fn status_and_code(&self) -> (StatusCode, &'static str) {
+        use StatusCode as S;
+        match self {
+            ApiError::MissingToken => (S::UNAUTHORIZED, "unauthorized"),
+            ApiError::Token(TokenError::Expired) => (S::UNAUTHORIZED, "token_expired"),
+            ApiError::Token(TokenError::Invalid) => (S::UNAUTHORIZED, "invalid_token"),
+            ApiError::Room(error) => match error {
+                RoomError::RoomNotFound => (S::NOT_FOUND, "room_not_found"),
+                RoomError::RoomAlreadyExists => (S::CONFLICT, "room_exists"),
+                RoomError::NotAMember => (S::FORBIDDEN, "not_a_member"),
+                RoomError::NotAllowed => (S::FORBIDDEN, "not_allowed"),
+                RoomError::RoomIsPrivate => (S::FORBIDDEN, "room_private"),
+                RoomError::DirectRoomWithSelf => (S::UNPROCESSABLE_ENTITY, "direct_room_with_self"),
+                RoomError::DirectRoomMembershipIsFixed => (S::CONFLICT, "direct_room_membership_fixed"),
+                RoomError::OwnerCannotLeave => (S::CONFLICT, "owner_cannot_leave"),
+                RoomError::TargetNotAMember => (S::UNPROCESSABLE_ENTITY, "target_not_a_member"),
+                RoomError::MessageNotFound => (S::NOT_FOUND, "message_not_found"),
+                RoomError::MessageDeleted => (S::CONFLICT, "message_deleted"),
+                RoomError::NotTheAuthor => (S::FORBIDDEN, "not_the_author"),
+                RoomError::ReplyTargetNotFound => (S::UNPROCESSABLE_ENTITY, "reply_target_not_found"),
+                RoomError::ReadMarkerBeyondEnd => (S::UNPROCESSABLE_ENTITY, "seq_out_of_range"),
+            },
+            ApiError::User(UserError::UserNotFound) | ApiError::UserNotFound => (S::NOT_FOUND, "user_not_found"),
+            ApiError::User(UserError::AlreadyRegistered) => (S::CONFLICT, "already_registered"),
+            ApiError::InvalidField { .. } => (S::UNPROCESSABLE_ENTITY, "invalid_input"),
+            ApiError::MalformedJson(_) => (S::BAD_REQUEST, "malformed_json"),
+            ApiError::InvalidJson(_) => (S::UNPROCESSABLE_ENTITY, "invalid_request"),
+            ApiError::UnsupportedMediaType => (S::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
+            ApiError::PayloadTooLarge => (S::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            ApiError::InvalidPath(_) => (S::BAD_REQUEST, "invalid_path"),
+            ApiError::InvalidQuery(_) => (S::BAD_REQUEST, "invalid_query"),
+            ApiError::RouteNotFound => (S::NOT_FOUND, "not_found"),
+            ApiError::MethodNotAllowed => (S::METHOD_NOT_ALLOWED, "method_not_allowed"),
+            ApiError::UsernameTaken => (S::CONFLICT, "username_taken"),
+            ApiError::InvalidCredentials => (S::UNAUTHORIZED, "invalid_credentials"),
+            ApiError::Busy => (S::SERVICE_UNAVAILABLE, "busy"),
+            ApiError::Internal(_) => (S::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_and_code();
+        let message = if status.is_server_error() {
+            tracing::error!(error = %self, "request failed");
+            match self {
+                ApiError::Busy => self.to_string(),
+                _ => "internal error".to_owned(),
+            }
+        } else {
+            self.to_string()
+        };
+        let body = match &self {
+            ApiError::InvalidField { field, .. } => {
+                json!({"error": {"code": code, "message": message, "field": field}})
+            }
+            _ => json!({"error": {"code": code, "message": message}}),
+        };
+        let mut response = (status, Json(body)).into_response();
+        match status {
+            StatusCode::UNAUTHORIZED => {
+                response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            StatusCode::SERVICE_UNAVAILABLE => {
+                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            }
+            _ => {}
+        }
+        response
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        match rejection {
+            JsonRejection::JsonSyntaxError(e) => ApiError::MalformedJson(e.body_text()),
+            JsonRejection::JsonDataError(e) => ApiError::InvalidJson(e.body_text()),
+            JsonRejection::MissingJsonContentType(_) => ApiError::UnsupportedMediaType,
+            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
+            other => ApiError::MalformedJson(other.body_text()),
+        }
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(rejection: PathRejection) -> Self {
+        ApiError::InvalidPath(rejection.body_text())
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> Self {
+        ApiError::InvalidQuery(rejection.body_text())
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(error: sqlx::Error) -> Self {
+        ApiError::Internal(error.to_string())
+    }
+}
+
+impl From<CommandError> for ApiError {
+    fn from(error: CommandError) -> Self {
+        match error {
+            CommandError::Rejected(error) => ApiError::Room(error),
+            CommandError::Busy | CommandError::ShuttingDown => ApiError::Busy,
+            CommandError::Storage => ApiError::Internal(error.to_string()),
+        }
+    }
+}
+
+impl From<AccountError> for ApiError {
+    fn from(error: AccountError) -> Self {
+        match error {
+            AccountError::UsernameTaken => ApiError::UsernameTaken,
+            AccountError::InvalidCredentials => ApiError::InvalidCredentials,
+            AccountError::Rejected(error) => ApiError::User(error),
+            AccountError::Busy => ApiError::Busy,
+            AccountError::Internal(cause) => ApiError::Internal(cause),
+        }
+    }
+}
+
+/// Parses one field of a request, naming the field in the error.
+pub fn field<T>(name: &'static str, parsed: Result<T, TextError>) -> Result<T, ApiError> {
+    parsed.map_err(|error| ApiError::InvalidField { field: name, error })
+}

@@ -1,0 +1,74 @@
+//! Extractors that turn every rejection into an [`ApiError`], and the authenticated caller.
+
+use std::sync::Arc;
+
+use axum::extract::{FromRef, FromRequest, FromRequestParts};
+use axum::http::header;
+use axum::http::request::Parts;
+use chat_domain::UserId;
+
+use super::error::ApiError;
+use crate::auth::Tokens;
+use crate::store::CommandMeta;
+
+/// `Json` whose rejections are API errors (400 malformed, 422 wrong shape, 413, 415).
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct ApiJson<T>(pub T);
+
+/// `Path` whose rejections are API errors (400 `invalid_path`).
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct ApiPath<T>(pub T);
+
+/// `Query` whose rejections are API errors (400 `invalid_query`).
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct ApiQuery<T>(pub T);
+
+/// The caller, authenticated by `Authorization: Bearer <access token>`, with the request id
+/// that their commands will be recorded under.
+pub struct Caller {
+    pub user: UserId,
+    pub request_id: String,
+}
+
+impl Caller {
+    pub fn meta(&self) -> CommandMeta {
+        CommandMeta { actor: self.user, request_id: self.request_id.clone(), via: "rest".to_owned() }
+    }
+}
+
+impl<S> FromRequestParts<S> for Caller
+where
+    Arc<Tokens>: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let header = parts.headers.get(header::AUTHORIZATION).ok_or(ApiError::MissingToken)?;
+        let token = header
+            .to_str()
+            .ok()
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .ok_or(ApiError::Token(crate::auth::TokenError::Invalid))?;
+        let user = Arc::<Tokens>::from_ref(state).verify(token.trim())?;
+        Ok(Caller { user, request_id: request_id(parts) })
+    }
+}
+
+/// The request id set by the request-id layer (`x-request-id`).
+pub struct RequestId(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for RequestId {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(RequestId(request_id(parts)))
+    }
+}
+
+fn request_id(parts: &Parts) -> String {
+    parts.headers.get(super::REQUEST_ID_HEADER).and_then(|value| value.to_str().ok()).unwrap_or_default().to_owned()
+}

@@ -1,0 +1,72 @@
+//! The REST API: one router for commands (through the room writers and accounts) and queries
+//! (over the read models), so that authentication and error mapping live in one place.
+
+mod accounts;
+mod error;
+mod extract;
+mod health;
+mod messages;
+mod rooms;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, FromRef};
+use axum::http::HeaderName;
+use sqlx::PgPool;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+pub use error::ApiError;
+
+use crate::accounts::Accounts;
+use crate::auth::Tokens;
+use crate::room_writer::RoomWriters;
+
+pub(crate) const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// Request bodies larger than this are refused with 413 (a 4000-character message is at most
+/// 16 KiB of UTF-8).
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub pool: PgPool,
+    pub rooms: RoomWriters,
+    pub accounts: Accounts,
+    pub tokens: Arc<Tokens>,
+}
+
+pub fn router(state: AppState) -> Router {
+    let request_id = HeaderName::from_static(REQUEST_ID_HEADER);
+    Router::new()
+        .merge(health::routes())
+        .merge(accounts::routes())
+        .merge(rooms::routes())
+        .merge(messages::routes())
+        .fallback(|| async { ApiError::RouteNotFound })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::GATEWAY_TIMEOUT, Duration::from_secs(30)))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(TraceLayer::new_for_http())
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}
+
+/// What every room command answers.
+#[derive(serde::Serialize)]
+struct CommandReply {
+    /// The room sequence after the command (see `room_writer::Receipt`).
+    seq: u64,
+    /// `false` when the command was already satisfied and wrote nothing.
+    changed: bool,
+}
+
+impl From<crate::room_writer::Receipt> for CommandReply {
+    fn from(receipt: crate::room_writer::Receipt) -> Self {
+        Self { seq: receipt.seq, changed: receipt.changed }
+    }
+}

@@ -1,0 +1,192 @@
+//! `/v1/rooms…`: create rooms, membership, roles, read markers; list and inspect rooms.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use chat_domain::room::{Role, RoomCommand, Visibility};
+use chat_domain::text::RoomName;
+use chat_domain::{RoomId, UserId};
+use chat_projections::queries::rooms::{self, Access, RoomDetail, RoomSummary};
+use chat_projections::queries::users;
+use serde::{Deserialize, Serialize};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use super::error::field;
+use super::extract::{ApiJson, ApiPath, ApiQuery, Caller};
+use super::{ApiError, AppState, CommandReply};
+use crate::room_writer::RoomWriters;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/v1/rooms", post(create).get(list))
+        .route("/v1/rooms/{room_id}", get(detail))
+        .route("/v1/rooms/{room_id}/join", post(join))
+        .route("/v1/rooms/{room_id}/leave", post(leave))
+        .route("/v1/rooms/{room_id}/members/{user_id}", put(add_member).delete(remove_member))
+        .route("/v1/rooms/{room_id}/members/{user_id}/role", put(change_role))
+        .route("/v1/rooms/{room_id}/read", post(mark_read))
+}
+
+#[derive(Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+enum CreateRoomRequest {
+    Group { name: String, visibility: Option<Visibility> },
+    Direct { user_id: UserId },
+}
+
+#[derive(Serialize)]
+struct Created {
+    room_id: RoomId,
+    seq: u64,
+}
+
+/// 201 for a new room; 200 when the direct room already existed.
+async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(request): ApiJson<CreateRoomRequest>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let (room_id, command) = match request {
+        CreateRoomRequest::Group { name, visibility } => {
+            let name = field("name", RoomName::parse(name))?;
+            let visibility = visibility.unwrap_or(Visibility::Public);
+            (RoomId::from_uuid(Uuid::now_v7()), RoomCommand::CreateGroup { by: caller.user, name, visibility })
+        }
+        CreateRoomRequest::Direct { user_id } => {
+            existing_user(&state.pool, user_id).await?;
+            (RoomId::direct(caller.user, user_id), RoomCommand::OpenDirect { by: caller.user, with: user_id })
+        }
+    };
+    let receipt = state.rooms.execute(room_id, command, caller.meta()).await?;
+    let status = if receipt.changed { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(Created { room_id, seq: receipt.seq })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListParams {
+    limit: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct RoomList {
+    rooms: Vec<RoomSummary>,
+}
+
+/// At most this many rooms per list request.
+const MAX_ROOMS: i64 = 500;
+
+async fn list(
+    State(pool): State<PgPool>,
+    caller: Caller,
+    ApiQuery(params): ApiQuery<ListParams>,
+) -> Result<Json<RoomList>, ApiError> {
+    let limit = page_limit(params.limit, MAX_ROOMS, MAX_ROOMS)?;
+    Ok(Json(RoomList { rooms: rooms::of_user(&pool, caller.user, limit).await? }))
+}
+
+async fn detail(
+    State(pool): State<PgPool>,
+    caller: Caller,
+    ApiPath(room): ApiPath<RoomId>,
+) -> Result<Json<RoomDetail>, ApiError> {
+    require_member(&pool, room, caller.user).await?;
+    rooms::detail(&pool, room, caller.user)
+        .await?
+        .map(Json)
+        .ok_or(ApiError::Room(chat_domain::room::RoomError::NotAMember))
+}
+
+async fn join(
+    State(writers): State<RoomWriters>,
+    caller: Caller,
+    ApiPath(room): ApiPath<RoomId>,
+) -> Result<Json<CommandReply>, ApiError> {
+    let receipt = writers.execute(room, RoomCommand::Join { user: caller.user }, caller.meta()).await?;
+    Ok(Json(receipt.into()))
+}
+
+async fn leave(
+    State(writers): State<RoomWriters>,
+    caller: Caller,
+    ApiPath(room): ApiPath<RoomId>,
+) -> Result<Json<CommandReply>, ApiError> {
+    let receipt = writers.execute(room, RoomCommand::Leave { user: caller.user }, caller.meta()).await?;
+    Ok(Json(receipt.into()))
+}
+
+async fn add_member(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath((room, user)): ApiPath<(RoomId, UserId)>,
+) -> Result<Json<CommandReply>, ApiError> {
+    existing_user(&state.pool, user).await?;
+    let receipt = state.rooms.execute(room, RoomCommand::AddMember { by: caller.user, user }, caller.meta()).await?;
+    Ok(Json(receipt.into()))
+}
+
+async fn remove_member(
+    State(writers): State<RoomWriters>,
+    caller: Caller,
+    ApiPath((room, user)): ApiPath<(RoomId, UserId)>,
+) -> Result<Json<CommandReply>, ApiError> {
+    let receipt = writers.execute(room, RoomCommand::RemoveMember { by: caller.user, user }, caller.meta()).await?;
+    Ok(Json(receipt.into()))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RoleRequest {
+    role: Role,
+}
+
+async fn change_role(
+    State(writers): State<RoomWriters>,
+    caller: Caller,
+    ApiPath((room, user)): ApiPath<(RoomId, UserId)>,
+    ApiJson(request): ApiJson<RoleRequest>,
+) -> Result<Json<CommandReply>, ApiError> {
+    let command = RoomCommand::ChangeRole { by: caller.user, user, role: request.role };
+    Ok(Json(writers.execute(room, command, caller.meta()).await?.into()))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReadRequest {
+    up_to_seq: u64,
+}
+
+async fn mark_read(
+    State(writers): State<RoomWriters>,
+    caller: Caller,
+    ApiPath(room): ApiPath<RoomId>,
+    ApiJson(request): ApiJson<ReadRequest>,
+) -> Result<Json<CommandReply>, ApiError> {
+    let command = RoomCommand::MarkRead { by: caller.user, up_to_seq: request.up_to_seq };
+    Ok(Json(writers.execute(room, command, caller.meta()).await?.into()))
+}
+
+async fn existing_user(pool: &PgPool, user: UserId) -> Result<(), ApiError> {
+    users::get(pool, user).await?.map(drop).ok_or(ApiError::UserNotFound)
+}
+
+/// Reads are for members: 404 for a room that does not exist, 403 for a non-member.
+pub(super) async fn require_member(pool: &PgPool, room: RoomId, user: UserId) -> Result<Role, ApiError> {
+    use chat_domain::room::RoomError;
+    match rooms::access(pool, room, user).await? {
+        Access::NoSuchRoom => Err(ApiError::Room(RoomError::RoomNotFound)),
+        Access::NotAMember => Err(ApiError::Room(RoomError::NotAMember)),
+        Access::Member(role) => Ok(role),
+    }
+}
+
+/// A page size: `default` when absent, at most `max`, and at least 1.
+pub(super) fn page_limit(requested: Option<i64>, default: i64, max: i64) -> Result<i64, ApiError> {
+    match requested {
+        None => Ok(default),
+        Some(n) if n < 1 => Err(ApiError::InvalidQuery("limit must be at least 1".to_owned())),
+        Some(n) => Ok(n.min(max)),
+    }
+}

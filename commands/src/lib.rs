@@ -1,0 +1,20 @@
+//! The write side and the HTTP API.
+//!
+//! # Layout
+//! - [`store`]: load and append aggregate events through postgres-es, with per-command
+//!   metadata and conflicts as a typed error.
+//! - [`room_writer`]: one writer task per active room that batches commands into one commit
+//!   and returns each command's assigned sequence.
+//! - [`accounts`]: registration, login and profiles (`User` aggregate plus credentials).
+//! - [`auth`]: access tokens and password hashing.
+//! - [`http`]: the REST router — commands and read-model queries behind one auth and error
+//!   model.
+//! - [`api`]: the buildable HTTP service (`Api::build` → `run_until_stopped`).
+#![forbid(unsafe_code)]
+
+pub mod accounts;
+pub mod api;
+pub mod auth;
+pub mod http;
+pub mod room_writer;
+pub mod store;

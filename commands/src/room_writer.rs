@@ -1,0 +1,253 @@
+//! The per-room single writer: every command for a room goes through one task that keeps the
+//! room in memory and commits a whole queue of commands in one transaction.
+//!
+//! Why: optimistic racing on one aggregate turns a busy room into a conflict storm (and
+//! cqrs-es never retries). One writer per room per process removes conflicts within a process;
+//! between processes the loser of a race reloads and retries with jitter, which stays correct
+//! (the event table's primary key is the arbiter). A writer that is idle exits and frees its
+//! memory; the next command loads the room again.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chat_domain::room::{Room, RoomCommand, RoomError};
+use chat_domain::{MessageId, RoomId};
+use cqrs_es::Aggregate;
+use rand::Rng;
+use tokio::sync::{mpsc, oneshot};
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::store::{CommandMeta, EventStore, NewEvent, StoreError};
+
+/// What a command did, as its caller needs to know it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Receipt {
+    /// The room sequence after the command: its last event's, or the current one if the
+    /// command changed nothing. For a post, the message's own sequence (also on a retry).
+    pub seq: u64,
+    /// The message a post created (or created earlier, on a retry).
+    pub message_id: Option<MessageId>,
+    /// `false` when the command was already satisfied and wrote nothing.
+    pub changed: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    #[error(transparent)]
+    Rejected(#[from] RoomError),
+    #[error("the room is too contended right now; retry")]
+    Busy,
+    #[error("the room writer is shutting down")]
+    ShuttingDown,
+    /// The event store failed; the cause is logged where it happened.
+    #[error("the event store is unavailable")]
+    Storage,
+}
+
+#[derive(Clone, Debug)]
+pub struct WriterConfig {
+    /// Commands waiting per room before senders wait.
+    pub queue_capacity: usize,
+    /// Commands committed together at most.
+    pub max_batch: usize,
+    /// A writer with nothing to do for this long exits.
+    pub idle_timeout: Duration,
+    /// Attempts per batch when another process appends to the same room concurrently.
+    pub max_attempts: u32,
+}
+
+impl Default for WriterConfig {
+    fn default() -> Self {
+        Self { queue_capacity: 1024, max_batch: 256, idle_timeout: Duration::from_secs(60), max_attempts: 8 }
+    }
+}
+
+struct Job {
+    command: RoomCommand,
+    meta: CommandMeta,
+    reply: oneshot::Sender<Result<Receipt, CommandError>>,
+}
+
+type Senders = Arc<Mutex<HashMap<RoomId, mpsc::Sender<Job>>>>;
+
+/// The registry of room writers of this process. Cheap to clone.
+#[derive(Clone)]
+pub struct RoomWriters {
+    store: EventStore,
+    senders: Senders,
+    config: WriterConfig,
+    tracker: TaskTracker,
+    shutdown: CancellationToken,
+}
+
+impl RoomWriters {
+    pub fn new(store: EventStore, config: WriterConfig) -> Self {
+        Self { store, senders: Arc::default(), config, tracker: TaskTracker::new(), shutdown: CancellationToken::new() }
+    }
+
+    /// Runs `command` on `room` and returns once it is committed (or refused).
+    pub async fn execute(
+        &self,
+        room: RoomId,
+        command: RoomCommand,
+        meta: CommandMeta,
+    ) -> Result<Receipt, CommandError> {
+        let (reply, receipt) = oneshot::channel();
+        let mut job = Job { command, meta, reply };
+        loop {
+            if self.shutdown.is_cancelled() {
+                return Err(CommandError::ShuttingDown);
+            }
+            let sender = self.sender_for(room);
+            match sender.send(job).await {
+                Ok(()) => break,
+                // The writer exited between our lookup and our send: forget it, start another.
+                Err(mpsc::error::SendError(returned)) => {
+                    forget_closed(&self.senders, room);
+                    job = returned;
+                }
+            }
+        }
+        receipt.await.map_err(|_| CommandError::ShuttingDown)?
+    }
+
+    /// Stops accepting commands, lets every writer finish its queue, and waits for them.
+    pub async fn shutdown(&self) {
+        self.shutdown.cancel();
+        self.tracker.close();
+        self.tracker.wait().await;
+    }
+
+    fn sender_for(&self, room: RoomId) -> mpsc::Sender<Job> {
+        let mut senders = self.senders.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(sender) = senders.get(&room)
+            && !sender.is_closed()
+        {
+            return sender.clone();
+        }
+        let (sender, receiver) = mpsc::channel(self.config.queue_capacity);
+        senders.insert(room, sender.clone());
+        let writer = Writer {
+            room,
+            store: self.store.clone(),
+            receiver,
+            state: None,
+            config: self.config.clone(),
+            senders: self.senders.clone(),
+        };
+        self.tracker.spawn(writer.run(self.shutdown.clone()));
+        sender
+    }
+}
+
+/// Removes `room`'s sender if its writer has exited (never a live one that replaced it).
+fn forget_closed(senders: &Senders, room: RoomId) {
+    let mut senders = senders.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if senders.get(&room).is_some_and(mpsc::Sender::is_closed) {
+        senders.remove(&room);
+    }
+}
+
+struct Writer {
+    room: RoomId,
+    store: EventStore,
+    receiver: mpsc::Receiver<Job>,
+    /// The room as of its last committed event; `None` until loaded or after a failure.
+    state: Option<Room>,
+    config: WriterConfig,
+    senders: Senders,
+}
+
+impl Writer {
+    async fn run(mut self, shutdown: CancellationToken) {
+        loop {
+            let first = tokio::select! {
+                biased;
+                job = self.receiver.recv() => match job {
+                    Some(job) => job,
+                    None => break,
+                },
+                // Closing makes `recv` drain what is queued and then end the loop, so no
+                // accepted command is dropped.
+                _ = tokio::time::sleep(self.config.idle_timeout) => { self.receiver.close(); continue }
+                _ = shutdown.cancelled() => { self.receiver.close(); continue }
+            };
+            let mut jobs = vec![first];
+            while jobs.len() < self.config.max_batch {
+                match self.receiver.try_recv() {
+                    Ok(job) => jobs.push(job),
+                    Err(_) => break,
+                }
+            }
+            self.process(jobs).await;
+        }
+        forget_closed(&self.senders, self.room);
+    }
+
+    #[tracing::instrument(skip_all, fields(room_id = %self.room, batch = jobs.len()))]
+    async fn process(&mut self, jobs: Vec<Job>) {
+        let id = self.room.to_string();
+        for attempt in 1..=self.config.max_attempts {
+            let mut room = match self.state.take() {
+                Some(room) => room,
+                None => match self.store.load::<Room>(&id).await {
+                    Ok(loaded) => loaded.aggregate,
+                    Err(error) => return fail_all(jobs, error),
+                },
+            };
+            let base = room.version();
+            let mut events = Vec::new();
+            let results: Vec<Result<Receipt, RoomError>> = jobs
+                .iter()
+                .map(|job| {
+                    let decided = room.decide(job.command.clone())?;
+                    let changed = !decided.is_empty();
+                    for event in decided {
+                        room.apply(event.clone());
+                        events.push(NewEvent { event, meta: job.meta.clone() });
+                    }
+                    Ok(receipt(&room, &job.command, changed))
+                })
+                .collect();
+            if !events.is_empty() {
+                match self.store.append::<Room>(&id, base, events).await {
+                    Ok(_) => {}
+                    Err(StoreError::Conflict) => {
+                        tracing::debug!(attempt, "another process appended to the room first; reloading");
+                        let backoff = rand::thread_rng().gen_range(1..=5 * u64::from(attempt));
+                        tokio::time::sleep(Duration::from_millis(backoff)).await;
+                        continue;
+                    }
+                    Err(error) => return fail_all(jobs, error),
+                }
+            }
+            self.state = Some(room);
+            for (job, result) in jobs.into_iter().zip(results) {
+                let _ = job.reply.send(result.map_err(CommandError::from));
+            }
+            return;
+        }
+        tracing::warn!("room stayed contended after every attempt");
+        for job in jobs {
+            let _ = job.reply.send(Err(CommandError::Busy));
+        }
+    }
+}
+
+fn receipt(room: &Room, command: &RoomCommand, changed: bool) -> Receipt {
+    if let RoomCommand::PostMessage { by, client_msg_id, .. } = command
+        && let Some(post) = room.recent_post(*by, client_msg_id)
+    {
+        return Receipt { seq: post.seq, message_id: Some(post.message_id), changed };
+    }
+    Receipt { seq: room.version(), message_id: None, changed }
+}
+
+fn fail_all(jobs: Vec<Job>, error: StoreError) {
+    tracing::error!(%error, "room command batch failed");
+    for job in jobs {
+        let _ = job.reply.send(Err(CommandError::Storage));
+    }
+}

@@ -1,0 +1,19 @@
+//! The chat domain, free of I/O.
+//!
+//! # Layout
+//! - [`ids`]: newtype identifiers (`UserId`, `RoomId`, `MessageId`).
+//! - [`text`]: validated text values parsed at the edge (`MessageBody`, `RoomName`, …).
+//! - [`room`]: the `Room` aggregate — membership, roles, the message timeline, reactions and
+//!   read markers. Its aggregate sequence is the room's total, gap-free event order.
+//! - [`user`]: the `User` aggregate — registration and profile.
+//!
+//! Everything here is deterministic: identifiers and time come from the caller, so every rule
+//! is covered by given/when/then tests without a database.
+#![forbid(unsafe_code)]
+
+pub mod ids;
+pub mod room;
+pub mod text;
+pub mod user;
+
+pub use ids::{MessageId, RoomId, UserId};

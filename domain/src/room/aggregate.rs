@@ -1,0 +1,293 @@
+//! The `Room` aggregate: `decide` holds every rule, `apply` only assigns.
+//!
+//! State is kept small on purpose (the aggregate is held in memory by a per-room writer):
+//! members and roles, each message's author and reactions (for edit/delete/react rules, not
+//! its body), read markers, and a bounded window of recent `client_msg_id`s per member for
+//! idempotent posts.
+
+use std::collections::{BTreeSet, HashMap, VecDeque};
+
+use cqrs_es::Aggregate;
+use cqrs_es::event_sink::EventSink;
+use serde::{Deserialize, Serialize};
+
+use super::commands::RoomCommand;
+use super::error::RoomError;
+use super::events::RoomEvent;
+use super::kind::{Role, RoomKind, Visibility};
+use crate::ids::{MessageId, UserId};
+use crate::text::{ClientMsgId, Reaction};
+
+/// How many of a member's most recent posts are remembered for `client_msg_id` de-duplication.
+/// A retry older than that creates a new message.
+pub const RECENT_POSTS_PER_MEMBER: usize = 256;
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Room {
+    /// Number of events applied, i.e. the sequence of the last event.
+    version: u64,
+    kind: Option<RoomKind>,
+    members: HashMap<UserId, Role>,
+    messages: HashMap<MessageId, MessageState>,
+    recent_posts: HashMap<UserId, VecDeque<PostRef>>,
+    read_markers: HashMap<UserId, u64>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct MessageState {
+    author: UserId,
+    deleted: bool,
+    reactions: BTreeSet<(UserId, Reaction)>,
+}
+
+/// A message as its author's client knows it: its id, its sequence, and the client's key.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostRef {
+    pub client_msg_id: ClientMsgId,
+    pub message_id: MessageId,
+    pub seq: u64,
+}
+
+impl Room {
+    /// The room's sequence: that of its last event, 0 before creation.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    pub fn exists(&self) -> bool {
+        self.kind.is_some()
+    }
+
+    pub fn role_of(&self, user: UserId) -> Option<Role> {
+        self.members.get(&user).copied()
+    }
+
+    /// The message `author` posted with `client_msg_id`, if it is still in the recent window.
+    pub fn recent_post(&self, author: UserId, client_msg_id: &ClientMsgId) -> Option<&PostRef> {
+        self.recent_posts.get(&author)?.iter().find(|post| &post.client_msg_id == client_msg_id)
+    }
+
+    /// The events `command` produces, or why it is refused. Pure: `self` is not changed.
+    /// An empty list means the command is already satisfied (an idempotent retry).
+    pub fn decide(&self, command: RoomCommand) -> Result<Vec<RoomEvent>, RoomError> {
+        use RoomCommand as C;
+        match command {
+            C::CreateGroup { by, name, visibility } => {
+                if self.exists() {
+                    return Err(RoomError::RoomAlreadyExists);
+                }
+                Ok(vec![
+                    RoomEvent::RoomCreated { kind: RoomKind::Group { name, visibility }, created_by: by },
+                    RoomEvent::MemberJoined { user_id: by, role: Role::Owner, added_by: None },
+                ])
+            }
+            C::OpenDirect { by, with } => {
+                if by == with {
+                    return Err(RoomError::DirectRoomWithSelf);
+                }
+                let mut members = [by, with];
+                members.sort();
+                match &self.kind {
+                    Some(RoomKind::Direct { members: existing }) if *existing == members => Ok(vec![]),
+                    Some(_) => Err(RoomError::RoomAlreadyExists),
+                    None => Ok(vec![
+                        RoomEvent::RoomCreated { kind: RoomKind::Direct { members }, created_by: by },
+                        RoomEvent::MemberJoined { user_id: members[0], role: Role::Member, added_by: None },
+                        RoomEvent::MemberJoined { user_id: members[1], role: Role::Member, added_by: None },
+                    ]),
+                }
+            }
+            C::Join { user } => {
+                let Visibility::Public = self.group_visibility()? else {
+                    return if self.members.contains_key(&user) { Ok(vec![]) } else { Err(RoomError::RoomIsPrivate) };
+                };
+                if self.members.contains_key(&user) {
+                    return Ok(vec![]);
+                }
+                Ok(vec![RoomEvent::MemberJoined { user_id: user, role: Role::Member, added_by: None }])
+            }
+            C::Leave { user } => {
+                let role = self.member_role(user)?;
+                self.group_visibility()?;
+                if role == Role::Owner {
+                    return Err(RoomError::OwnerCannotLeave);
+                }
+                Ok(vec![RoomEvent::MemberLeft { user_id: user, removed_by: None }])
+            }
+            C::AddMember { by, user } => {
+                let role = self.member_role(by)?;
+                self.group_visibility()?;
+                if !role.moderates() {
+                    return Err(RoomError::NotAllowed);
+                }
+                if self.members.contains_key(&user) {
+                    return Ok(vec![]);
+                }
+                Ok(vec![RoomEvent::MemberJoined { user_id: user, role: Role::Member, added_by: Some(by) }])
+            }
+            C::RemoveMember { by, user } => {
+                let role = self.member_role(by)?;
+                self.group_visibility()?;
+                let Some(target) = self.role_of(user) else {
+                    return Ok(vec![]);
+                };
+                if !role.moderates() || target >= role {
+                    return Err(RoomError::NotAllowed);
+                }
+                Ok(vec![RoomEvent::MemberLeft { user_id: user, removed_by: Some(by) }])
+            }
+            C::ChangeRole { by, user, role: new_role } => {
+                let role = self.member_role(by)?;
+                if role != Role::Owner || by == user || new_role == Role::Owner {
+                    return Err(RoomError::NotAllowed);
+                }
+                let target = self.role_of(user).ok_or(RoomError::TargetNotAMember)?;
+                if target == new_role {
+                    return Ok(vec![]);
+                }
+                Ok(vec![RoomEvent::MemberRoleChanged { user_id: user, role: new_role, changed_by: by }])
+            }
+            C::PostMessage { by, message_id, client_msg_id, body, reply_to } => {
+                self.kind()?;
+                if self.recent_post(by, &client_msg_id).is_some() {
+                    return Ok(vec![]);
+                }
+                self.member_role(by)?;
+                if let Some(target) = reply_to
+                    && !self.messages.contains_key(&target)
+                {
+                    return Err(RoomError::ReplyTargetNotFound);
+                }
+                Ok(vec![RoomEvent::MessagePosted { message_id, author: by, body, client_msg_id, reply_to }])
+            }
+            C::EditMessage { by, message_id, body } => {
+                self.member_role(by)?;
+                if self.live_message(message_id)?.author != by {
+                    return Err(RoomError::NotTheAuthor);
+                }
+                Ok(vec![RoomEvent::MessageEdited { message_id, body, edited_by: by }])
+            }
+            C::DeleteMessage { by, message_id } => {
+                let role = self.member_role(by)?;
+                let message = self.messages.get(&message_id).ok_or(RoomError::MessageNotFound)?;
+                if message.deleted {
+                    return Ok(vec![]);
+                }
+                let is_group = matches!(self.kind()?, RoomKind::Group { .. });
+                if message.author != by && !(is_group && role.moderates()) {
+                    return Err(RoomError::NotAllowed);
+                }
+                Ok(vec![RoomEvent::MessageDeleted { message_id, deleted_by: by }])
+            }
+            C::React { by, message_id, reaction } => {
+                self.member_role(by)?;
+                if self.live_message(message_id)?.reactions.contains(&(by, reaction.clone())) {
+                    return Ok(vec![]);
+                }
+                Ok(vec![RoomEvent::ReactionAdded { message_id, user_id: by, reaction }])
+            }
+            C::Unreact { by, message_id, reaction } => {
+                self.member_role(by)?;
+                let message = self.messages.get(&message_id).ok_or(RoomError::MessageNotFound)?;
+                if !message.reactions.contains(&(by, reaction.clone())) {
+                    return Ok(vec![]);
+                }
+                Ok(vec![RoomEvent::ReactionRemoved { message_id, user_id: by, reaction }])
+            }
+            C::MarkRead { by, up_to_seq } => {
+                self.member_role(by)?;
+                if up_to_seq > self.version {
+                    return Err(RoomError::ReadMarkerBeyondEnd);
+                }
+                if up_to_seq <= self.read_markers.get(&by).copied().unwrap_or(0) {
+                    return Ok(vec![]);
+                }
+                Ok(vec![RoomEvent::ReadMarkerMoved { user_id: by, up_to_seq }])
+            }
+        }
+    }
+
+    fn kind(&self) -> Result<&RoomKind, RoomError> {
+        self.kind.as_ref().ok_or(RoomError::RoomNotFound)
+    }
+
+    /// The visibility of a group room; direct rooms have fixed membership.
+    fn group_visibility(&self) -> Result<Visibility, RoomError> {
+        match self.kind()? {
+            RoomKind::Group { visibility, .. } => Ok(*visibility),
+            RoomKind::Direct { .. } => Err(RoomError::DirectRoomMembershipIsFixed),
+        }
+    }
+
+    /// The role of `user` in this room: `RoomNotFound` if there is no room, `NotAMember` if
+    /// they are not in it.
+    fn member_role(&self, user: UserId) -> Result<Role, RoomError> {
+        self.kind()?;
+        self.role_of(user).ok_or(RoomError::NotAMember)
+    }
+
+    fn live_message(&self, id: MessageId) -> Result<&MessageState, RoomError> {
+        match self.messages.get(&id) {
+            None => Err(RoomError::MessageNotFound),
+            Some(message) if message.deleted => Err(RoomError::MessageDeleted),
+            Some(message) => Ok(message),
+        }
+    }
+}
+
+impl Aggregate for Room {
+    const TYPE: &'static str = "room";
+    type Command = RoomCommand;
+    type Event = RoomEvent;
+    type Error = RoomError;
+    type Services = ();
+
+    async fn handle(&mut self, command: RoomCommand, _: &(), sink: &EventSink<Self>) -> Result<(), RoomError> {
+        for event in self.decide(command)? {
+            sink.write(event, self).await;
+        }
+        Ok(())
+    }
+
+    fn apply(&mut self, event: RoomEvent) {
+        self.version += 1;
+        match event {
+            RoomEvent::RoomCreated { kind, .. } => self.kind = Some(kind),
+            RoomEvent::MemberJoined { user_id, role, .. } | RoomEvent::MemberRoleChanged { user_id, role, .. } => {
+                self.members.insert(user_id, role);
+            }
+            RoomEvent::MemberLeft { user_id, .. } => {
+                self.members.remove(&user_id);
+                self.read_markers.remove(&user_id);
+            }
+            RoomEvent::MessagePosted { message_id, author, client_msg_id, .. } => {
+                self.messages.insert(message_id, MessageState { author, deleted: false, reactions: BTreeSet::new() });
+                let recent = self.recent_posts.entry(author).or_default();
+                if recent.len() == RECENT_POSTS_PER_MEMBER {
+                    recent.pop_front();
+                }
+                recent.push_back(PostRef { client_msg_id, message_id, seq: self.version });
+            }
+            RoomEvent::MessageEdited { .. } => {}
+            RoomEvent::MessageDeleted { message_id, .. } => {
+                if let Some(message) = self.messages.get_mut(&message_id) {
+                    message.deleted = true;
+                    message.reactions.clear();
+                }
+            }
+            RoomEvent::ReactionAdded { message_id, user_id, reaction } => {
+                if let Some(message) = self.messages.get_mut(&message_id) {
+                    message.reactions.insert((user_id, reaction));
+                }
+            }
+            RoomEvent::ReactionRemoved { message_id, user_id, reaction } => {
+                if let Some(message) = self.messages.get_mut(&message_id) {
+                    message.reactions.remove(&(user_id, reaction));
+                }
+            }
+            RoomEvent::ReadMarkerMoved { user_id, up_to_seq } => {
+                self.read_markers.insert(user_id, up_to_seq);
+            }
+        }
+    }
+}

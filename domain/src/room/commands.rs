@@ -1,0 +1,91 @@
+//! What a client can ask a room to do. Every command names the acting user (`by`/`user`);
+//! authentication happened at the edge, authorisation happens in the aggregate.
+
+use super::kind::{Role, Visibility};
+use crate::ids::{MessageId, UserId};
+use crate::text::{ClientMsgId, MessageBody, Reaction, RoomName};
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum RoomCommand {
+    CreateGroup {
+        by: UserId,
+        name: RoomName,
+        visibility: Visibility,
+    },
+    /// Must be sent to the aggregate `RoomId::direct(by, with)`; opening it again is a no-op.
+    OpenDirect {
+        by: UserId,
+        with: UserId,
+    },
+    Join {
+        user: UserId,
+    },
+    Leave {
+        user: UserId,
+    },
+    AddMember {
+        by: UserId,
+        user: UserId,
+    },
+    RemoveMember {
+        by: UserId,
+        user: UserId,
+    },
+    ChangeRole {
+        by: UserId,
+        user: UserId,
+        role: Role,
+    },
+    /// `message_id` is a fresh id from the caller; it is unused when `client_msg_id` turns out
+    /// to be a retry.
+    PostMessage {
+        by: UserId,
+        message_id: MessageId,
+        client_msg_id: ClientMsgId,
+        body: MessageBody,
+        reply_to: Option<MessageId>,
+    },
+    EditMessage {
+        by: UserId,
+        message_id: MessageId,
+        body: MessageBody,
+    },
+    DeleteMessage {
+        by: UserId,
+        message_id: MessageId,
+    },
+    React {
+        by: UserId,
+        message_id: MessageId,
+        reaction: Reaction,
+    },
+    Unreact {
+        by: UserId,
+        message_id: MessageId,
+        reaction: Reaction,
+    },
+    MarkRead {
+        by: UserId,
+        up_to_seq: u64,
+    },
+}
+
+impl RoomCommand {
+    /// The user on whose behalf the command runs.
+    pub fn actor(&self) -> UserId {
+        match self {
+            RoomCommand::CreateGroup { by, .. }
+            | RoomCommand::OpenDirect { by, .. }
+            | RoomCommand::AddMember { by, .. }
+            | RoomCommand::RemoveMember { by, .. }
+            | RoomCommand::ChangeRole { by, .. }
+            | RoomCommand::PostMessage { by, .. }
+            | RoomCommand::EditMessage { by, .. }
+            | RoomCommand::DeleteMessage { by, .. }
+            | RoomCommand::React { by, .. }
+            | RoomCommand::Unreact { by, .. }
+            | RoomCommand::MarkRead { by, .. } => *by,
+            RoomCommand::Join { user } | RoomCommand::Leave { user } => *user,
+        }
+    }
+}

@@ -1,0 +1,33 @@
+//! Why a room command was refused. Each variant maps to one stable API error code.
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RoomError {
+    #[error("the room does not exist")]
+    RoomNotFound,
+    #[error("the room already exists")]
+    RoomAlreadyExists,
+    #[error("you are not a member of this room")]
+    NotAMember,
+    #[error("your role in this room does not allow this")]
+    NotAllowed,
+    #[error("the room is private: an admin must add you")]
+    RoomIsPrivate,
+    #[error("a direct room needs another user")]
+    DirectRoomWithSelf,
+    #[error("the members of a direct room cannot change")]
+    DirectRoomMembershipIsFixed,
+    #[error("the owner cannot leave the room")]
+    OwnerCannotLeave,
+    #[error("that user is not a member of this room")]
+    TargetNotAMember,
+    #[error("the message does not exist in this room")]
+    MessageNotFound,
+    #[error("the message has been deleted")]
+    MessageDeleted,
+    #[error("only the author can edit a message")]
+    NotTheAuthor,
+    #[error("the message replied to does not exist in this room")]
+    ReplyTargetNotFound,
+    #[error("the room has no event with that sequence yet")]
+    ReadMarkerBeyondEnd,
+}

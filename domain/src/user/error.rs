@@ -1,0 +1,9 @@
+//! Why a user command was refused.
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum UserError {
+    #[error("the user does not exist")]
+    UserNotFound,
+    #[error("the user is already registered under another name")]
+    AlreadyRegistered,
+}

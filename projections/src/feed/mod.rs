@@ -1,0 +1,19 @@
+//! The durable feed: every committed event, once, in a commit-safe global order.
+//!
+//! Order is `(tx_id, global_position)`. A reader only passes events of transactions older than
+//! the oldest transaction still in flight (`pg_snapshot_xmin`), so an event that commits late
+//! with a smaller position can never be skipped — a plain `global_position > checkpoint` read
+//! would skip it. The price is latency while any write transaction in the cluster is open;
+//! the runner retries quickly when it sees events held back.
+
+mod checkpoint;
+mod event;
+mod reader;
+mod runner;
+mod wakeup;
+
+pub use checkpoint::Checkpoint;
+pub use event::{DecodeError, StoredEvent};
+pub use reader::{Batch, read_batch};
+pub use runner::{FeedRunner, FeedSink, RunnerConfig};
+pub use wakeup::Wakeup;

@@ -1,0 +1,71 @@
+//! One page of the feed after a checkpoint, in commit-safe order.
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use sqlx::PgConnection;
+
+use super::{Checkpoint, StoredEvent};
+
+/// Events after a checkpoint that are safe to pass, and whether newer committed events exist
+/// that must wait for an older transaction still in flight.
+#[derive(Debug, Default)]
+pub struct Batch {
+    pub events: Vec<StoredEvent>,
+    pub held_back: bool,
+}
+
+type Row = (i64, String, String, String, i64, String, String, Value, Value, DateTime<Utc>, bool);
+
+/// Reads up to `limit` events after `after`. Rows of transactions that are not yet older than
+/// every in-flight transaction come last in `(tx_id, position)` order; they are cut off and
+/// reported as `held_back`, all in one statement and hence one snapshot.
+pub async fn read_batch(conn: &mut PgConnection, after: Checkpoint, limit: i64) -> Result<Batch, sqlx::Error> {
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT global_position, tx_id::text AS tx_text, aggregate_type, aggregate_id, sequence,
+                event_type, event_version, payload, metadata, recorded_at,
+                tx_id < pg_snapshot_xmin(pg_current_snapshot()) AS settled
+         FROM events
+         WHERE (tx_id, global_position) > ($1::text::xid8, $2)
+         ORDER BY tx_id, global_position
+         LIMIT $3",
+    )
+    .bind(after.tx_id.to_string())
+    .bind(after.position)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+
+    let mut batch = Batch::default();
+    for row in rows {
+        let (
+            global_position,
+            tx_id,
+            aggregate_type,
+            aggregate_id,
+            sequence,
+            event_type,
+            event_version,
+            payload,
+            metadata,
+            recorded_at,
+            settled,
+        ) = row;
+        if !settled {
+            batch.held_back = true;
+            break;
+        }
+        batch.events.push(StoredEvent {
+            global_position,
+            tx_id: tx_id.parse().map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+            aggregate_type,
+            aggregate_id,
+            sequence,
+            event_type,
+            event_version,
+            payload,
+            metadata,
+            recorded_at,
+        });
+    }
+    Ok(batch)
+}

@@ -1,0 +1,149 @@
+//! Runs one named feed consumer: lease, read, apply, checkpoint, repeat.
+//!
+//! At most one runner per feed name is active across all processes: it holds a session
+//! advisory lock on its own connection and does all its work on that connection, so losing
+//! the connection loses the lease and any uncommitted batch together. Other runners of the
+//! same name wait as standbys. Each batch's effects and its checkpoint commit in one
+//! transaction, so a crash at any point neither loses nor repeats an effect.
+
+use std::future::Future;
+use std::time::Duration;
+
+use sqlx::{Connection, PgConnection, PgPool};
+use tokio_util::sync::CancellationToken;
+
+use super::{Checkpoint, StoredEvent, Wakeup, read_batch};
+
+/// Does something with each batch of the feed, inside the transaction that also stores the
+/// checkpoint. Writes made through `conn` are exactly-once; effects outside the database
+/// (e.g. publishing) are at-least-once and must be idempotent downstream.
+pub trait FeedSink: Send {
+    type Error: std::error::Error + Send + Sync + 'static;
+
+    fn handle(
+        &mut self,
+        conn: &mut PgConnection,
+        events: &[StoredEvent],
+    ) -> impl Future<Output = Result<(), Self::Error>> + Send;
+}
+
+#[derive(Clone, Debug)]
+pub struct RunnerConfig {
+    /// Events per transaction.
+    pub batch_size: i64,
+    /// How often to look for events without a wake-up (a lost notification costs at most this).
+    pub poll_interval: Duration,
+    /// The longest wait between retries while events are held back by an older transaction.
+    pub max_held_back_wait: Duration,
+    /// How long to wait before retrying after an error, and between standby lease attempts.
+    pub retry_interval: Duration,
+}
+
+impl Default for RunnerConfig {
+    fn default() -> Self {
+        Self {
+            batch_size: 500,
+            poll_interval: Duration::from_millis(500),
+            max_held_back_wait: Duration::from_millis(50),
+            retry_interval: Duration::from_secs(1),
+        }
+    }
+}
+
+pub struct FeedRunner<S> {
+    name: String,
+    pool: PgPool,
+    sink: S,
+    wakeup: Wakeup,
+    config: RunnerConfig,
+}
+
+#[derive(Debug, thiserror::Error)]
+enum StepError<E> {
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Sink(E),
+}
+
+/// Two-key advisory lock namespace for feed leases ("CHAT" in ASCII).
+const LEASE_CLASS: i32 = 0x4348_4154;
+
+impl<S: FeedSink> FeedRunner<S> {
+    pub fn new(name: impl Into<String>, pool: PgPool, sink: S, wakeup: Wakeup, config: RunnerConfig) -> Self {
+        Self { name: name.into(), pool, sink, wakeup, config }
+    }
+
+    /// Runs until `shutdown`. Errors are logged and retried after `retry_interval` with a
+    /// fresh connection and lease; a batch that keeps failing stops the feed here (visible
+    /// as lag) rather than being skipped.
+    pub async fn run(mut self, shutdown: CancellationToken) {
+        while !shutdown.is_cancelled() {
+            let result = tokio::select! {
+                result = self.lease_and_pump(&shutdown) => result,
+                _ = shutdown.cancelled() => return,
+            };
+            if let Err(error) = result {
+                tracing::error!(feed = %self.name, %error, "feed runner failed; retrying");
+                tokio::select! {
+                    _ = tokio::time::sleep(self.config.retry_interval) => {}
+                    _ = shutdown.cancelled() => return,
+                }
+            }
+        }
+    }
+
+    async fn lease_and_pump(&mut self, shutdown: &CancellationToken) -> Result<(), StepError<S::Error>> {
+        let mut conn = PgConnection::connect_with(&self.pool.connect_options()).await?;
+        let mut standby_logged = false;
+        loop {
+            let leased: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1, hashtext($2))")
+                .bind(LEASE_CLASS)
+                .bind(&self.name)
+                .fetch_one(&mut conn)
+                .await?;
+            if leased {
+                break;
+            }
+            if !standby_logged {
+                tracing::info!(feed = %self.name, "another runner holds this feed; standing by");
+                standby_logged = true;
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(self.config.retry_interval) => {}
+                _ = shutdown.cancelled() => return Ok(()),
+            }
+        }
+        tracing::info!(feed = %self.name, "feed lease acquired");
+        let mut checkpoint = Checkpoint::load(&mut conn, &self.name).await?;
+        let mut held_back_wait = Duration::from_millis(1);
+        loop {
+            self.wakeup.mark_seen();
+            let mut tx = conn.begin().await?;
+            let batch = read_batch(&mut tx, checkpoint, self.config.batch_size).await?;
+            if let Some(last) = batch.events.last() {
+                let next = last.checkpoint();
+                self.sink.handle(&mut tx, &batch.events).await.map_err(StepError::Sink)?;
+                next.save(&mut tx, &self.name).await?;
+                tx.commit().await?;
+                checkpoint = next;
+                held_back_wait = Duration::from_millis(1);
+                continue;
+            }
+            tx.rollback().await?;
+            if batch.held_back {
+                tokio::select! {
+                    _ = tokio::time::sleep(held_back_wait) => {}
+                    _ = shutdown.cancelled() => return Ok(()),
+                }
+                held_back_wait = (held_back_wait * 2).min(self.config.max_held_back_wait);
+                continue;
+            }
+            tokio::select! {
+                _ = self.wakeup.changed() => {}
+                _ = tokio::time::sleep(self.config.poll_interval) => {}
+                _ = shutdown.cancelled() => return Ok(()),
+            }
+        }
+    }
+}

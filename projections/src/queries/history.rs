@@ -1,0 +1,69 @@
+//! A room's message history, newest first, paged by sequence.
+
+use chat_domain::RoomId;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sqlx::PgPool;
+use sqlx::types::Json;
+use uuid::Uuid;
+
+#[derive(Debug, Serialize, sqlx::FromRow)]
+pub struct MessageView {
+    pub message_id: Uuid,
+    pub seq: i64,
+    pub author_id: Uuid,
+    pub client_msg_id: String,
+    /// `None` once the message is deleted.
+    pub body: Option<String>,
+    pub reply_to: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub edited_at: Option<DateTime<Utc>>,
+    pub deleted_at: Option<DateTime<Utc>>,
+    /// The sequence of the last event that changed this message (post, edit, delete, reaction).
+    pub updated_seq: i64,
+    pub reactions: Json<Vec<ReactionView>>,
+}
+
+#[derive(Debug, Serialize, serde::Deserialize)]
+pub struct ReactionView {
+    pub reaction: String,
+    pub count: i64,
+    /// Who reacted, in the order they did.
+    pub user_ids: Vec<Uuid>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct HistoryPage {
+    /// Newest first.
+    pub messages: Vec<MessageView>,
+    /// Pass as `before` to get the next (older) page; `None` when this page reached the start.
+    pub next_before: Option<i64>,
+}
+
+/// Up to `limit` messages of `room` with `seq < before` (all if `before` is `None`).
+pub async fn page(pool: &PgPool, room: RoomId, before: Option<i64>, limit: i64) -> Result<HistoryPage, sqlx::Error> {
+    let messages: Vec<MessageView> = sqlx::query_as(
+        "SELECT m.message_id, m.seq, m.author_id, m.client_msg_id, m.body, m.reply_to, m.created_at, m.edited_at,
+                m.deleted_at, m.updated_seq,
+                COALESCE((SELECT json_agg(json_build_object('reaction', r.reaction, 'count', r.n, 'user_ids', r.users)
+                                          ORDER BY r.first_seq)
+                          FROM (SELECT reaction, count(*) AS n, array_agg(user_id ORDER BY seq) AS users,
+                                       min(seq) AS first_seq
+                                FROM message_reactions WHERE message_id = m.message_id GROUP BY reaction) r),
+                         '[]'::json) AS reactions
+         FROM messages m
+         WHERE m.room_id = $1 AND m.seq < $2
+         ORDER BY m.seq DESC
+         LIMIT $3",
+    )
+    .bind(room.as_uuid())
+    .bind(before.unwrap_or(i64::MAX))
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    let next_before = match messages.last() {
+        Some(oldest) if messages.len() as i64 == limit => Some(oldest.seq),
+        _ => None,
+    };
+    Ok(HistoryPage { messages, next_before })
+}

@@ -1,0 +1,8 @@
+//! Typed queries over the read models, shaped for the API's responses.
+//!
+//! Read models are eventually consistent: a query may not yet show an event whose command has
+//! returned (typically milliseconds behind). Authorisation for reads uses [`rooms::access`].
+
+pub mod history;
+pub mod rooms;
+pub mod users;

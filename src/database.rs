@@ -1,0 +1,49 @@
+//! Connecting to Postgres: create the database if missing, apply the migrations, pool.
+
+use std::time::Duration;
+
+use anyhow::Context;
+use sqlx::migrate::MigrateDatabase;
+use sqlx::postgres::PgPoolOptions;
+use sqlx::{PgPool, Postgres};
+
+use crate::config::DatabaseConfig;
+
+/// The embedded migrations (`migrations/`), applied by every role at start-up; concurrent
+/// start-ups are serialised by sqlx's migration lock.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
+
+pub async fn connect(config: &DatabaseConfig) -> anyhow::Result<PgPool> {
+    let url = &config.database_url;
+    let exists = Postgres::database_exists(url)
+        .await
+        .with_context(|| format!("cannot reach Postgres at DATABASE_URL={}", redact(url)))?;
+    if !exists {
+        tracing::info!(database = %redact(url), "creating database");
+        if let Err(error) = Postgres::create_database(url).await {
+            // Another process may have created it meanwhile.
+            if !Postgres::database_exists(url).await.unwrap_or(false) {
+                return Err(error).context("cannot create the database");
+            }
+        }
+    }
+    let pool = PgPoolOptions::new()
+        .max_connections(config.db_max_connections)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect(url)
+        .await
+        .with_context(|| format!("cannot connect to DATABASE_URL={}", redact(url)))?;
+    MIGRATOR.run(&pool).await.context("cannot apply database migrations")?;
+    Ok(pool)
+}
+
+/// The URL without its password, for messages and logs.
+fn redact(url: &str) -> String {
+    match url.split_once("://").and_then(|(scheme, rest)| Some((scheme, rest.split_once('@')?))) {
+        Some((scheme, (credentials, host))) => {
+            let user = credentials.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}@{host}")
+        }
+        None => url.to_owned(),
+    }
+}

@@ -1,0 +1,10 @@
+//! `chat`: telemetry, then configuration, then the chosen subcommand.
+
+use clap::Parser;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    chat::telemetry::init();
+    let cli = chat::cli::Cli::parse();
+    chat::cli::run(cli).await
+}
