@@ -1,1 +1,9 @@
+//! Black-box tests: the real `chat` binary, as child processes, against a real Postgres
+//! (`DATABASE_URL` names the maintenance database; each test creates its own database).
 
+mod bad_input;
+mod concurrency;
+mod durability;
+mod harness;
+mod idempotency;
+mod rest_flow;

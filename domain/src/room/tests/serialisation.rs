@@ -1,0 +1,56 @@
+//! Storing every event as JSON under its name and reading it back unchanged.
+
+use cqrs_es::DomainEvent;
+
+use super::*;
+
+/// One of each event (and both room kinds). The match below stops compiling when a variant
+/// is added: list an example of it here, then add it to the match.
+fn one_of_each_event() -> Vec<RoomEvent> {
+    let events = vec![
+        group_created(Visibility::Private).remove(0),
+        direct_room().remove(0),
+        RoomEvent::MemberJoined { user_id: member(), role: Role::Member, added_by: Some(admin()) },
+        RoomEvent::MemberLeft { user_id: member(), removed_by: None },
+        RoomEvent::MemberRoleChanged { user_id: member(), role: Role::Admin, changed_by: owner() },
+        RoomEvent::MessagePosted {
+            message_id: message(2),
+            author: member(),
+            body: body("hi\n\tthere"),
+            client_msg_id: key("k-2"),
+            reply_to: Some(message(1)),
+        },
+        RoomEvent::MessageEdited { message_id: message(2), body: body("edited"), edited_by: member() },
+        deleted(message(2), admin()),
+        reacted(message(2), admin(), "👍"),
+        RoomEvent::ReactionRemoved { message_id: message(2), user_id: admin(), reaction: reaction("👍") },
+        RoomEvent::ReadMarkerMoved { user_id: member(), up_to_seq: 42 },
+    ];
+    for event in &events {
+        match event {
+            RoomEvent::RoomCreated { .. }
+            | RoomEvent::MemberJoined { .. }
+            | RoomEvent::MemberLeft { .. }
+            | RoomEvent::MemberRoleChanged { .. }
+            | RoomEvent::MessagePosted { .. }
+            | RoomEvent::MessageEdited { .. }
+            | RoomEvent::MessageDeleted { .. }
+            | RoomEvent::ReactionAdded { .. }
+            | RoomEvent::ReactionRemoved { .. }
+            | RoomEvent::ReadMarkerMoved { .. } => {}
+        }
+    }
+    events
+}
+
+#[test]
+fn every_event_is_stored_with_its_name_as_type_and_reads_back_equal() {
+    for event in one_of_each_event() {
+        let json = serde_json::to_value(&event).unwrap();
+        assert_eq!(json["type"], event.name(), "{json}");
+        assert_eq!(event.event_type(), event.name());
+        assert_eq!(event.event_version(), RoomEvent::VERSION);
+        let back: RoomEvent = serde_json::from_value(json).unwrap();
+        assert_eq!(back, event);
+    }
+}

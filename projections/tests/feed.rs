@@ -1,0 +1,225 @@
+//! The durable feed against a real Postgres (a fresh migrated database per test).
+
+use std::time::Duration;
+
+use chat_domain::room::{Role, RoomEvent, RoomKind, Visibility};
+use chat_domain::text::{ClientMsgId, MessageBody, RoomName};
+use chat_domain::{MessageId, RoomId, UserId};
+use chat_projections::feed::{Checkpoint, FeedRunner, FeedSink, RunnerConfig, StoredEvent, Wakeup, read_batch};
+use chat_projections::projectors::{HistoryProjector, ProjectionError, RoomsProjector};
+use sqlx::{Connection, PgConnection, PgPool};
+use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
+
+async fn append(conn: &mut PgConnection, room: RoomId, seq: i64, event: &RoomEvent) {
+    sqlx::query(
+        "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
+         VALUES ('room', $1, $2, $3, '1.0', $4, '{}')",
+    )
+    .bind(room.to_string())
+    .bind(seq)
+    .bind(event.name())
+    .bind(serde_json::to_value(event).unwrap())
+    .execute(conn)
+    .await
+    .unwrap();
+}
+
+fn user(n: u128) -> UserId {
+    UserId::from_uuid(Uuid::from_u128(n))
+}
+
+fn created(owner: UserId) -> Vec<RoomEvent> {
+    vec![
+        RoomEvent::RoomCreated {
+            kind: RoomKind::Group { name: RoomName::parse("general").unwrap(), visibility: Visibility::Public },
+            created_by: owner,
+        },
+        RoomEvent::MemberJoined { user_id: owner, role: Role::Owner, added_by: None },
+    ]
+}
+
+fn posted(author: UserId, n: u32) -> RoomEvent {
+    RoomEvent::MessagePosted {
+        message_id: MessageId::from_uuid(Uuid::now_v7()),
+        author,
+        body: MessageBody::parse(format!("message {n}")).unwrap(),
+        client_msg_id: ClientMsgId::parse(format!("c{n}")).unwrap(),
+        reply_to: None,
+    }
+}
+
+/// Appends a room with `messages` posts in one transaction; returns the room.
+async fn seed_room(pool: &PgPool, messages: u32) -> RoomId {
+    let room = RoomId::from_uuid(Uuid::now_v7());
+    let owner = user(1);
+    let mut tx = pool.begin().await.unwrap();
+    let events: Vec<RoomEvent> = created(owner).into_iter().chain((0..messages).map(|n| posted(owner, n))).collect();
+    for (seq, event) in (1..).zip(&events) {
+        append(&mut tx, room, seq, event).await;
+    }
+    tx.commit().await.unwrap();
+    room
+}
+
+async fn count(pool: &PgPool, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
+}
+
+/// Polls `sql` until it returns `expected` or ten seconds pass.
+async fn eventually(pool: &PgPool, sql: &str, expected: i64) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let actual = count(pool, sql).await;
+        if actual == expected {
+            return;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "`{sql}` stayed at {actual}, expected {expected}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_late_committing_transaction_is_held_back_not_skipped(pool: PgPool) {
+    let options = pool.connect_options();
+    let mut early = PgConnection::connect_with(&options).await.unwrap();
+    let mut late = PgConnection::connect_with(&options).await.unwrap();
+    let (a, b) = (RoomId::from_uuid(Uuid::now_v7()), RoomId::from_uuid(Uuid::now_v7()));
+
+    // A takes its position first but commits last.
+    let mut tx_a = early.begin().await.unwrap();
+    append(&mut tx_a, a, 1, &created(user(1))[0]).await;
+    let mut tx_b = late.begin().await.unwrap();
+    append(&mut tx_b, b, 1, &created(user(2))[0]).await;
+    tx_b.commit().await.unwrap();
+
+    let mut reader = pool.acquire().await.unwrap();
+    let batch = read_batch(&mut reader, Checkpoint::default(), 100).await.unwrap();
+    assert!(batch.events.is_empty(), "B must wait for A, got {:?}", batch.events);
+    assert!(batch.held_back);
+
+    tx_a.commit().await.unwrap();
+    let batch = read_batch(&mut reader, Checkpoint::default(), 100).await.unwrap();
+    let ids: Vec<&str> = batch.events.iter().map(|e| e.aggregate_id.as_str()).collect();
+    assert_eq!(ids, [a.to_string(), b.to_string()]);
+    assert!(!batch.held_back);
+
+    let after_a = batch.events[0].checkpoint();
+    let rest = read_batch(&mut reader, after_a, 100).await.unwrap();
+    assert_eq!(rest.events.len(), 1);
+    assert_eq!(rest.events[0].aggregate_id, b.to_string());
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn pages_cover_the_feed_once_in_order(pool: PgPool) {
+    seed_room(&pool, 25).await;
+    seed_room(&pool, 25).await;
+    let mut conn = pool.acquire().await.unwrap();
+    let mut checkpoint = Checkpoint::default();
+    let mut seen = Vec::new();
+    loop {
+        let batch = read_batch(&mut conn, checkpoint, 7).await.unwrap();
+        let Some(last) = batch.events.last() else {
+            // Other tests' transactions in this cluster can hold the horizon back for a moment.
+            if batch.held_back {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+                continue;
+            }
+            break;
+        };
+        checkpoint = last.checkpoint();
+        seen.extend(batch.events.iter().map(|e| e.global_position));
+    }
+    let all: Vec<i64> = sqlx::query_scalar("SELECT global_position FROM events ORDER BY tx_id, global_position")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(seen, all);
+    assert_eq!(seen.len(), 54);
+}
+
+fn fast() -> RunnerConfig {
+    RunnerConfig { retry_interval: Duration::from_millis(50), ..RunnerConfig::default() }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn events_appended_while_no_runner_ran_are_projected_when_it_starts(pool: PgPool) {
+    let room = seed_room(&pool, 40).await;
+    assert_eq!(count(&pool, "SELECT count(*) FROM messages").await, 0);
+
+    let shutdown = CancellationToken::new();
+    let wakeup = Wakeup::listen(pool.clone(), shutdown.clone());
+    let runner = FeedRunner::new(HistoryProjector::NAME, pool.clone(), HistoryProjector, wakeup, fast());
+    let task = tokio::spawn(runner.run(shutdown.clone()));
+    eventually(&pool, "SELECT count(*) FROM messages", 40).await;
+
+    // And it keeps following the live feed.
+    let mut conn = pool.acquire().await.unwrap();
+    append(&mut conn, room, 43, &posted(user(1), 99)).await;
+    eventually(&pool, "SELECT count(*) FROM messages", 41).await;
+    shutdown.cancel();
+    task.await.unwrap();
+}
+
+/// Applies the rooms projector, then fails the first `failures` batches before the checkpoint
+/// is stored — as if the process died between its effects and its checkpoint.
+struct FailsAfterEffects {
+    inner: RoomsProjector,
+    failures: u32,
+}
+
+impl FeedSink for FailsAfterEffects {
+    type Error = ProjectionError;
+
+    async fn handle(&mut self, conn: &mut PgConnection, events: &[StoredEvent]) -> Result<(), ProjectionError> {
+        self.inner.handle(conn, events).await?;
+        if self.failures > 0 {
+            self.failures -= 1;
+            return Err(ProjectionError::Database(sqlx::Error::PoolClosed));
+        }
+        Ok(())
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_batch_that_fails_after_its_effects_is_not_applied_twice(pool: PgPool) {
+    let room = seed_room(&pool, 30).await;
+    let shutdown = CancellationToken::new();
+    let wakeup = Wakeup::listen(pool.clone(), shutdown.clone());
+    let sink = FailsAfterEffects { inner: RoomsProjector, failures: 3 };
+    let task =
+        tokio::spawn(FeedRunner::new(RoomsProjector::NAME, pool.clone(), sink, wakeup, fast()).run(shutdown.clone()));
+
+    eventually(&pool, "SELECT coalesce(max(last_seq), 0) FROM rooms", 32).await;
+    let (messages, members): (i64, i32) =
+        sqlx::query_as("SELECT message_count, member_count FROM rooms WHERE room_id = $1")
+            .bind(room.as_uuid())
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!((messages, members), (30, 1));
+    shutdown.cancel();
+    task.await.unwrap();
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn two_runners_of_one_feed_apply_each_event_once(pool: PgPool) {
+    let shutdown = CancellationToken::new();
+    let wakeup = Wakeup::listen(pool.clone(), shutdown.clone());
+    let tasks: Vec<_> = (0..2)
+        .map(|_| {
+            let runner = FeedRunner::new(RoomsProjector::NAME, pool.clone(), RoomsProjector, wakeup.clone(), fast());
+            tokio::spawn(runner.run(shutdown.clone()))
+        })
+        .collect();
+    for _ in 0..10 {
+        seed_room(&pool, 20).await;
+    }
+    eventually(&pool, "SELECT count(*) FROM rooms WHERE last_seq = 22", 10).await;
+    assert_eq!(count(&pool, "SELECT sum(message_count)::bigint FROM rooms").await, 200);
+    assert_eq!(count(&pool, "SELECT sum(member_count)::bigint FROM rooms").await, 10);
+    shutdown.cancel();
+    for task in tasks {
+        task.await.unwrap();
+    }
+}

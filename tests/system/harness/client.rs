@@ -1,0 +1,116 @@
+//! A minimal client of the public REST API.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+#[derive(Clone)]
+pub struct Api {
+    base: String,
+    http: reqwest::Client,
+}
+
+/// A response: status and JSON body (`Null` when empty).
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub body: Value,
+}
+
+impl Reply {
+    /// The stable error code, if the body is an error.
+    pub fn code(&self) -> Option<&str> {
+        self.body["error"]["code"].as_str()
+    }
+
+    pub fn uuid(&self, field: &str) -> Uuid {
+        self.body[field].as_str().and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("no {field} in {self:?}"))
+    }
+
+    pub fn u64(&self, field: &str) -> u64 {
+        self.body[field].as_u64().unwrap_or_else(|| panic!("no {field} in {self:?}"))
+    }
+}
+
+impl Api {
+    pub fn new(base: &str) -> Self {
+        Self { base: base.to_owned(), http: reqwest::Client::new() }
+    }
+
+    /// Sends `body` as JSON (if any) with an optional bearer token.
+    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Reply {
+        let mut request = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        self.send(request).await
+    }
+
+    /// Sends a prepared request (for raw bodies and headers).
+    pub async fn send(&self, request: reqwest::RequestBuilder) -> Reply {
+        let response = request.send().await.expect("HTTP request");
+        let status = response.status().as_u16();
+        let text = response.text().await.expect("response body");
+        let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).expect("JSON response") };
+        Reply { status, body }
+    }
+
+    pub fn raw(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        self.http.request(method, format!("{}{path}", self.base))
+    }
+
+    /// Registers a user with a unique name derived from `name`.
+    pub async fn register(&self, name: &str) -> User {
+        let username = format!("{name}_{}", &Uuid::new_v4().simple().to_string()[..8]);
+        let reply = self
+            .call(
+                Method::POST,
+                "/v1/auth/register",
+                None,
+                Some(json!({"username": username, "password": "correct horse"})),
+            )
+            .await;
+        assert_eq!(reply.status, 201, "register: {reply:?}");
+        User { id: reply.uuid("user_id"), token: reply.body["token"].as_str().unwrap().to_owned(), api: self.clone() }
+    }
+}
+
+#[derive(Clone)]
+pub struct User {
+    pub id: Uuid,
+    pub token: String,
+    pub api: Api,
+}
+
+impl User {
+    pub async fn call(&self, method: Method, path: &str, body: Option<Value>) -> Reply {
+        self.api.call(method, path, Some(&self.token), body).await
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        self.call(Method::GET, path, None).await
+    }
+
+    pub async fn create_group(&self, name: &str) -> Uuid {
+        let reply = self.call(Method::POST, "/v1/rooms", Some(json!({"type": "group", "name": name}))).await;
+        assert_eq!(reply.status, 201, "create room: {reply:?}");
+        reply.uuid("room_id")
+    }
+
+    pub async fn post(&self, room: Uuid, body: &str, client_msg_id: &str) -> Reply {
+        let request = json!({"body": body, "client_msg_id": client_msg_id});
+        self.call(Method::POST, &format!("/v1/rooms/{room}/messages"), Some(request)).await
+    }
+
+    pub async fn join(&self, room: Uuid) -> Reply {
+        self.call(Method::POST, &format!("/v1/rooms/{room}/join"), None).await
+    }
+
+    /// The newest `limit` messages of `room` (newest first).
+    pub async fn history(&self, room: Uuid, limit: u32) -> Reply {
+        self.get(&format!("/v1/rooms/{room}/messages?limit={limit}")).await
+    }
+}
