@@ -4,8 +4,9 @@ use clap::{Parser, Subcommand};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-use crate::config::{ApiArgs, DatabaseConfig};
-use crate::{database, roles};
+use crate::config::{ApiArgs, AuthArgs, DatabaseConfig, GatewayArgs, NatsConfig};
+use crate::database;
+use crate::roles::{self, RoleContext};
 
 #[derive(Parser, Debug)]
 #[command(name = "chat", version, about = "Event-sourced CQRS chat backend")]
@@ -19,12 +20,43 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Everything in one process: migrations, HTTP API, projections.
-    Up(ApiArgs),
-    /// The HTTP API only (scale it separately from projections).
-    Commands(ApiArgs),
-    /// The projection feeds only (one active runner per feed across all processes).
+    /// Everything in one process: migrations, HTTP API, command bus, projections, relay and a
+    /// WebSocket gateway.
+    Up {
+        #[command(flatten)]
+        api: ApiArgs,
+        #[command(flatten)]
+        gateway: GatewayArgs,
+        #[command(flatten)]
+        nats: NatsConfig,
+        #[command(flatten)]
+        auth: AuthArgs,
+    },
+    /// The HTTP API and the command bus for gateways.
+    Commands {
+        #[command(flatten)]
+        api: ApiArgs,
+        #[command(flatten)]
+        nats: NatsConfig,
+        #[command(flatten)]
+        auth: AuthArgs,
+    },
+    /// A WebSocket gateway (run as many as you like).
+    Gateway {
+        #[command(flatten)]
+        gateway: GatewayArgs,
+        #[command(flatten)]
+        nats: NatsConfig,
+        #[command(flatten)]
+        auth: AuthArgs,
+    },
+    /// The projection feeds (one active runner per feed across all processes).
     Projections,
+    /// The relay from the event store to NATS JetStream (one active across all processes).
+    Relay {
+        #[command(flatten)]
+        nats: NatsConfig,
+    },
     /// Create the database if needed, apply migrations, exit.
     Migrate,
 }
@@ -33,19 +65,32 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let pool = database::connect(&cli.database).await?;
     let shutdown = CancellationToken::new();
     let tasks = TaskTracker::new();
+    let cx = RoleContext { pool: pool.clone(), tasks: &tasks, shutdown: shutdown.clone() };
     match &cli.command {
         Command::Migrate => {
             println!("migrations applied");
             return Ok(());
         }
-        Command::Up(api) => {
-            roles::start_projections(pool.clone(), &tasks, shutdown.clone());
-            roles::start_api(api, pool.clone(), &tasks, shutdown.clone()).await?;
+        Command::Up { api, gateway, nats, auth } => {
+            let (connection, subjects) = roles::connect_nats(nats, "up").await?;
+            roles::start_projections(&cx);
+            roles::start_relay(&cx, connection.client.clone(), subjects.clone()).await?;
+            roles::start_api(&cx, api, auth, Some((connection.client.clone(), subjects.clone()))).await?;
+            roles::start_gateway(&cx, gateway, auth, connection, subjects).await?;
         }
-        Command::Commands(api) => {
-            roles::start_api(api, pool.clone(), &tasks, shutdown.clone()).await?;
+        Command::Commands { api, nats, auth } => {
+            let (connection, subjects) = roles::connect_nats(nats, "commands").await?;
+            roles::start_api(&cx, api, auth, Some((connection.client, subjects))).await?;
         }
-        Command::Projections => roles::start_projections(pool.clone(), &tasks, shutdown.clone()),
+        Command::Gateway { gateway, nats, auth } => {
+            let (connection, subjects) = roles::connect_nats(nats, "gateway").await?;
+            roles::start_gateway(&cx, gateway, auth, connection, subjects).await?;
+        }
+        Command::Projections => roles::start_projections(&cx),
+        Command::Relay { nats } => {
+            let (connection, subjects) = roles::connect_nats(nats, "relay").await?;
+            roles::start_relay(&cx, connection.client, subjects).await?;
+        }
     }
     tasks.close();
     tokio::select! {

@@ -23,10 +23,6 @@ pub struct ApiArgs {
     #[arg(long, env = "CHAT_HTTP_ADDR", default_value = "127.0.0.1:8080")]
     pub http_addr: SocketAddr,
 
-    /// Secret for signing access tokens (HS256). Set a long random value outside development.
-    #[arg(long, env = "CHAT_JWT_SECRET", default_value = DEV_JWT_SECRET, hide_env_values = true)]
-    pub jwt_secret: String,
-
     /// Access-token lifetime in seconds.
     #[arg(long, env = "CHAT_TOKEN_TTL_SECS", default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..))]
     pub token_ttl_secs: u64,
@@ -39,4 +35,54 @@ impl ApiArgs {
     pub fn token_ttl(&self) -> Duration {
         Duration::from_secs(self.token_ttl_secs)
     }
+}
+
+#[derive(Args, Clone, Debug)]
+pub struct NatsConfig {
+    /// NATS server URL (JetStream must be enabled).
+    #[arg(long, env = "NATS_URL", default_value = "nats://127.0.0.1:4222")]
+    pub nats_url: String,
+
+    /// First token of every subject and of the stream name, so that deployments (or test runs)
+    /// can share one NATS server.
+    #[arg(long, env = "CHAT_NATS_PREFIX", default_value = "chat", value_parser = parse_prefix)]
+    pub nats_prefix: String,
+}
+
+fn parse_prefix(s: &str) -> Result<String, String> {
+    let valid = !s.is_empty()
+        && s.split('.')
+            .all(|token| !token.is_empty() && token.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'));
+    if valid { Ok(s.to_owned()) } else { Err("use letters, digits, `_`, `-`, and `.` between tokens".to_owned()) }
+}
+
+#[derive(Args, Clone, Debug)]
+pub struct GatewayArgs {
+    /// Address the WebSocket gateway listens on (port 0 picks a free port).
+    #[arg(long, env = "CHAT_GATEWAY_ADDR", default_value = "127.0.0.1:8081")]
+    pub gateway_addr: SocketAddr,
+
+    /// This gateway's name in `hello` frames and command metadata (default: random).
+    #[arg(long, env = "CHAT_GATEWAY_ID")]
+    pub gateway_id: Option<String>,
+
+    /// Server ping interval in milliseconds; a connection silent for three intervals is closed.
+    #[arg(long, env = "CHAT_WS_HEARTBEAT_MS", default_value_t = 15_000, value_parser = clap::value_parser!(u64).range(100..))]
+    pub heartbeat_ms: u64,
+
+    /// Frames queued per connection before a client counts as too slow (close code 4008).
+    #[arg(long, env = "CHAT_WS_SEND_QUEUE", default_value_t = 512, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub send_queue: u64,
+
+    /// Milliseconds after which an unrenewed typing indicator is reported as stopped.
+    #[arg(long, env = "CHAT_TYPING_TTL_MS", default_value_t = 6_000, value_parser = clap::value_parser!(u64).range(100..))]
+    pub typing_ttl_ms: u64,
+}
+
+/// The shared secret for access tokens: issued by the API, checked by API and gateways.
+#[derive(Args, Clone, Debug)]
+pub struct AuthArgs {
+    /// Secret for signing access tokens (HS256). Set a long random value outside development.
+    #[arg(long, env = "CHAT_JWT_SECRET", default_value = DEV_JWT_SECRET, hide_env_values = true)]
+    pub jwt_secret: String,
 }

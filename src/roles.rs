@@ -1,55 +1,128 @@
-//! The roles a process can run: the HTTP API and the projection feeds.
+//! The roles a process can run: the HTTP API with the command bus, the WebSocket gateway, the
+//! projection feeds and the NATS relay. Each prints one readiness line on stdout (`listening
+//! api http://…`, `listening gateway ws://…/v1/ws`, `running projections`, `running relay`),
+//! which scripts and tests wait for.
 
-use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
 
+use anyhow::Context as _;
 use chat_commands::api::{Api, ApiConfig};
+use chat_commands::auth::Tokens;
 use chat_commands::room_writer::WriterConfig;
+use chat_gateway::{Gateway, GatewayConfig};
+use chat_nats::Subjects;
+use chat_nats::connect::{Connection, connect};
+use chat_nats::relay::Relay;
+use chat_nats::stream::{StreamSettings, ensure_stream};
 use chat_projections::feed::{FeedRunner, RunnerConfig, Wakeup};
 use chat_projections::projectors::{HistoryProjector, RoomsProjector, UsersProjector};
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
+use uuid::Uuid;
 
-use crate::config::{ApiArgs, DEV_JWT_SECRET};
+use crate::config::{ApiArgs, AuthArgs, DEV_JWT_SECRET, GatewayArgs, NatsConfig};
 
-/// Starts the API; returns once it listens, with its address. Logs a `listening` line on
-/// stdout (`listening api http://<addr>`), which scripts and tests wait for.
-pub async fn start_api(
-    args: &ApiArgs,
-    pool: PgPool,
-    tasks: &TaskTracker,
-    shutdown: CancellationToken,
-) -> anyhow::Result<SocketAddr> {
-    if args.jwt_secret == DEV_JWT_SECRET {
-        tracing::warn!("CHAT_JWT_SECRET is the development default: tokens can be forged by anyone");
+/// What every role is started with.
+pub struct RoleContext<'a> {
+    pub pool: PgPool,
+    pub tasks: &'a TaskTracker,
+    pub shutdown: CancellationToken,
+}
+
+pub async fn connect_nats(config: &NatsConfig, role: &str) -> anyhow::Result<(Connection, Subjects)> {
+    let connection = connect(&config.nats_url, &format!("chat-{role}"))
+        .await
+        .context("NATS is required (start it with scripts/ensure-services.sh, or set NATS_URL)")?;
+    Ok((connection, Subjects::new(&config.nats_prefix)))
+}
+
+fn warn_on_dev_secret(auth: &AuthArgs) {
+    if auth.jwt_secret == DEV_JWT_SECRET {
+        tracing::warn!("CHAT_JWT_SECRET is the development default: anyone can forge tokens");
     }
+}
+
+/// The HTTP API and, with NATS, the command bus for gateways.
+pub async fn start_api(
+    cx: &RoleContext<'_>,
+    args: &ApiArgs,
+    auth: &AuthArgs,
+    bus: Option<(async_nats::Client, Subjects)>,
+) -> anyhow::Result<()> {
+    warn_on_dev_secret(auth);
     let config = ApiConfig {
         listen: args.http_addr,
-        jwt_secret: args.jwt_secret.clone(),
+        jwt_secret: auth.jwt_secret.clone(),
         token_ttl: args.token_ttl(),
         writers: WriterConfig::default(),
     };
-    let api = Api::build(&config, pool).await?;
+    let api = Api::build(&config, cx.pool.clone(), bus).await.context("cannot start the HTTP API")?;
     let addr = api.local_addr()?;
-    tasks.spawn(async move {
+    let shutdown = cx.shutdown.clone();
+    cx.tasks.spawn(async move {
         if let Err(error) = api.run_until_stopped(shutdown).await {
             tracing::error!(%error, "API server failed");
         }
     });
     println!("listening api http://{addr}");
     tracing::info!(%addr, "API listening");
-    Ok(addr)
+    Ok(())
 }
 
-/// Starts one feed runner per projector, woken by one shared `LISTEN` connection.
-pub fn start_projections(pool: PgPool, tasks: &TaskTracker, shutdown: CancellationToken) {
-    let wakeup = Wakeup::listen(pool.clone(), shutdown.clone());
+pub async fn start_gateway(
+    cx: &RoleContext<'_>,
+    args: &GatewayArgs,
+    auth: &AuthArgs,
+    nats: Connection,
+    subjects: Subjects,
+) -> anyhow::Result<()> {
+    warn_on_dev_secret(auth);
+    let gateway_id = args.gateway_id.clone().unwrap_or_else(|| Uuid::new_v4().simple().to_string()[..8].to_owned());
+    let mut config = GatewayConfig::new(args.gateway_addr, gateway_id);
+    config.heartbeat_interval = Duration::from_millis(args.heartbeat_ms);
+    config.heartbeat_timeout = config.heartbeat_interval * 3;
+    config.send_queue = args.send_queue as usize;
+    config.typing_ttl = Duration::from_millis(args.typing_ttl_ms);
+    // Gateways only verify tokens; the lifetime is the API's business.
+    let tokens = Arc::new(Tokens::new(auth.jwt_secret.as_bytes(), Duration::ZERO));
+    let gateway =
+        Gateway::build(config, cx.pool.clone(), nats, subjects, tokens).await.context("cannot start the gateway")?;
+    let addr = gateway.local_addr()?;
+    let shutdown = cx.shutdown.clone();
+    cx.tasks.spawn(async move {
+        if let Err(error) = gateway.run_until_stopped(shutdown).await {
+            tracing::error!(%error, "gateway failed");
+        }
+    });
+    println!("listening gateway ws://{addr}/v1/ws");
+    tracing::info!(%addr, "gateway listening");
+    Ok(())
+}
+
+/// One feed runner per projector, woken by one shared `LISTEN` connection.
+pub fn start_projections(cx: &RoleContext<'_>) {
+    let wakeup = Wakeup::listen(cx.pool.clone(), cx.shutdown.clone());
     let config = RunnerConfig::default();
+    let pool = &cx.pool;
     let users = FeedRunner::new(UsersProjector::NAME, pool.clone(), UsersProjector, wakeup.clone(), config.clone());
     let rooms = FeedRunner::new(RoomsProjector::NAME, pool.clone(), RoomsProjector, wakeup.clone(), config.clone());
-    let history = FeedRunner::new(HistoryProjector::NAME, pool, HistoryProjector, wakeup, config);
-    tasks.spawn(users.run(shutdown.clone()));
-    tasks.spawn(rooms.run(shutdown.clone()));
-    tasks.spawn(history.run(shutdown));
+    let history = FeedRunner::new(HistoryProjector::NAME, pool.clone(), HistoryProjector, wakeup, config);
+    cx.tasks.spawn(users.run(cx.shutdown.clone()));
+    cx.tasks.spawn(rooms.run(cx.shutdown.clone()));
+    cx.tasks.spawn(history.run(cx.shutdown.clone()));
     println!("running projections");
+}
+
+/// The relay from the durable feed to JetStream (one active per deployment; others stand by).
+pub async fn start_relay(cx: &RoleContext<'_>, client: async_nats::Client, subjects: Subjects) -> anyhow::Result<()> {
+    let js = async_nats::jetstream::new(client.clone());
+    ensure_stream(&js, &subjects, &StreamSettings::default()).await?;
+    let wakeup = Wakeup::listen(cx.pool.clone(), cx.shutdown.clone());
+    let relay = Relay::new(client, subjects);
+    let runner = FeedRunner::new(Relay::NAME, cx.pool.clone(), relay, wakeup, RunnerConfig::default());
+    cx.tasks.spawn(runner.run(cx.shutdown.clone()));
+    println!("running relay");
+    Ok(())
 }

@@ -5,6 +5,8 @@
 //!   metadata and conflicts as a typed error.
 //! - [`room_writer`]: one writer task per active room that batches commands into one commit
 //!   and returns each command's assigned sequence.
+//! - [`parse`]: client input to domain commands, shared by REST and the command bus.
+//! - [`bus`]: room commands from gateways over NATS request/reply (queue group).
 //! - [`accounts`]: registration, login and profiles (`User` aggregate plus credentials).
 //! - [`auth`]: access tokens and password hashing.
 //! - [`http`]: the REST router — commands and read-model queries behind one auth and error
@@ -15,6 +17,8 @@
 pub mod accounts;
 pub mod api;
 pub mod auth;
+pub mod bus;
 pub mod http;
+pub mod parse;
 pub mod room_writer;
 pub mod store;

@@ -6,7 +6,7 @@ use reqwest::header::CONTENT_TYPE;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::harness::{Api, JWT_SECRET, Reply, Server, TestDb};
+use crate::harness::{Api, JWT_SECRET, Reply, Server, Stack};
 
 fn token(secret: &str, user: Uuid, expires_in_secs: i64) -> String {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
@@ -21,8 +21,8 @@ fn expect(case: &str, reply: &Reply, status: u16, code: &str) {
 
 #[tokio::test]
 async fn bad_requests_get_their_documented_status_and_code() {
-    let db = TestDb::create().await;
-    let server = Server::start(&db, "up").await;
+    let stack = Stack::new().await;
+    let server = Server::start(&stack, "up").await;
     let api = Api::new(server.url());
     let alice = api.register("alice").await;
     let room = alice.create_group("general").await;

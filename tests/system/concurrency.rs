@@ -5,15 +5,15 @@ use std::time::Duration;
 
 use futures::future::join_all;
 
-use crate::harness::{Api, Server, TestDb, eventually};
+use crate::harness::{Api, Server, Stack, eventually};
 
 const SENDERS: usize = 50;
 const POSTS_EACH: usize = 20;
 
 #[tokio::test]
 async fn fifty_concurrent_senders_get_every_post_stored_in_gap_free_order() {
-    let db = TestDb::create().await;
-    let server = Server::start(&db, "up").await;
+    let stack = Stack::new().await;
+    let server = Server::start(&stack, "up").await;
     let api = Api::new(server.url());
     let owner = api.register("owner").await;
     let room = owner.create_group("busy").await;
@@ -47,7 +47,7 @@ async fn fifty_concurrent_senders_get_every_post_stored_in_gap_free_order() {
         assert!(sender_seqs.is_sorted(), "one sender's posts keep their order");
     }
 
-    let mut conn = db.connect().await;
+    let mut conn = stack.db.connect().await;
     let (count, min, max): (i64, i64, i64) =
         sqlx::query_as("SELECT count(*), min(sequence), max(sequence) FROM events WHERE aggregate_id = $1")
             .bind(room.to_string())

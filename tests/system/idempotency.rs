@@ -4,12 +4,12 @@ use std::time::Duration;
 
 use futures::future::join_all;
 
-use crate::harness::{Api, Server, TestDb, eventually};
+use crate::harness::{Api, Server, Stack, eventually};
 
 #[tokio::test]
 async fn a_post_retried_sequentially_or_concurrently_creates_one_message() {
-    let db = TestDb::create().await;
-    let server = Server::start(&db, "up").await;
+    let stack = Stack::new().await;
+    let server = Server::start(&stack, "up").await;
     let alice = Api::new(server.url()).register("alice").await;
     let room = alice.create_group("retries").await;
 
@@ -34,7 +34,7 @@ async fn a_post_retried_sequentially_or_concurrently_creates_one_message() {
     .await;
     assert_eq!(messages[0]["body"], "also once");
     assert_eq!(messages[1]["body"], "once");
-    let mut conn = db.connect().await;
+    let mut conn = stack.db.connect().await;
     let posted: i64 =
         sqlx::query_scalar("SELECT count(*) FROM events WHERE aggregate_id = $1 AND event_type = 'MessagePosted'")
             .bind(room.to_string())

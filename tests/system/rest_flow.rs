@@ -6,13 +6,13 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::harness::{Api, Server, TestDb, User, eventually};
+use crate::harness::{Api, Server, Stack, User, eventually};
 
-async fn system() -> (TestDb, Server, Api) {
-    let db = TestDb::create().await;
-    let server = Server::start(&db, "up").await;
+async fn system() -> (Stack, Server, Api) {
+    let stack = Stack::new().await;
+    let server = Server::start(&stack, "up").await;
     let api = Api::new(server.url());
-    (db, server, api)
+    (stack, server, api)
 }
 
 /// The history once it holds `count` messages (the read model trails the commands).

@@ -9,11 +9,11 @@ use chat_projections::queries::users::{self, UserView};
 use serde::Deserialize;
 use sqlx::PgPool;
 
-use super::error::field;
 use super::extract::{ApiJson, Caller, RequestId};
 use super::{ApiError, AppState};
 use crate::accounts::{Accounts, Session};
 use crate::auth::Password;
+use crate::parse::field;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

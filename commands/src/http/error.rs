@@ -8,12 +8,12 @@ use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chat_domain::room::RoomError;
-use chat_domain::text::TextError;
 use chat_domain::user::UserError;
 use serde_json::json;
 
 use crate::accounts::AccountError;
 use crate::auth::TokenError;
+use crate::parse::InvalidField;
 use crate::room_writer::CommandError;
 
 #[derive(Debug, thiserror::Error)]
@@ -26,8 +26,8 @@ pub enum ApiError {
     Room(#[from] RoomError),
     #[error(transparent)]
     User(#[from] UserError),
-    #[error("{error}")]
-    InvalidField { field: &'static str, error: TextError },
+    #[error("{}", .0.error)]
+    InvalidField(#[from] InvalidField),
     #[error("the request body is not valid JSON: {0}")]
     MalformedJson(String),
     #[error("the request body does not match the expected shape: {0}")]
@@ -52,12 +52,15 @@ pub enum ApiError {
     InvalidCredentials,
     #[error("the service is busy; retry shortly")]
     Busy,
+    #[error("the request took too long; it may still complete")]
+    Timeout,
     #[error("internal error: {0}")]
     Internal(String),
 }
 
 impl ApiError {
-    fn status_and_code(&self) -> (StatusCode, &'static str) {
+    /// The HTTP status and the stable error code (also used in WebSocket error frames).
+    pub fn status_and_code(&self) -> (StatusCode, &'static str) {
         use StatusCode as S;
         match self {
             ApiError::MissingToken => (S::UNAUTHORIZED, "unauthorized"),
@@ -81,7 +84,7 @@ impl ApiError {
             },
             ApiError::User(UserError::UserNotFound) | ApiError::UserNotFound => (S::NOT_FOUND, "user_not_found"),
             ApiError::User(UserError::AlreadyRegistered) => (S::CONFLICT, "already_registered"),
-            ApiError::InvalidField { .. } => (S::UNPROCESSABLE_ENTITY, "invalid_input"),
+            ApiError::InvalidField(_) => (S::UNPROCESSABLE_ENTITY, "invalid_input"),
             ApiError::MalformedJson(_) => (S::BAD_REQUEST, "malformed_json"),
             ApiError::InvalidJson(_) => (S::UNPROCESSABLE_ENTITY, "invalid_request"),
             ApiError::UnsupportedMediaType => (S::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
@@ -93,7 +96,28 @@ impl ApiError {
             ApiError::UsernameTaken => (S::CONFLICT, "username_taken"),
             ApiError::InvalidCredentials => (S::UNAUTHORIZED, "invalid_credentials"),
             ApiError::Busy => (S::SERVICE_UNAVAILABLE, "busy"),
+            ApiError::Timeout => (S::GATEWAY_TIMEOUT, "timeout"),
             ApiError::Internal(_) => (S::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+
+    /// The message shown to the client: the error itself, except for server errors, whose
+    /// cause is logged here and replaced by a generic text.
+    pub fn public_message(&self) -> String {
+        match self.status_and_code().0 {
+            status if status.is_server_error() && !matches!(self, ApiError::Busy | ApiError::Timeout) => {
+                tracing::error!(error = %self, "request failed");
+                "internal error".to_owned()
+            }
+            _ => self.to_string(),
+        }
+    }
+
+    /// The input field at fault, for `invalid_input`.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            ApiError::InvalidField(invalid) => Some(invalid.field),
+            _ => None,
         }
     }
 }
@@ -101,20 +125,10 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code) = self.status_and_code();
-        let message = if status.is_server_error() {
-            tracing::error!(error = %self, "request failed");
-            match self {
-                ApiError::Busy => self.to_string(),
-                _ => "internal error".to_owned(),
-            }
-        } else {
-            self.to_string()
-        };
-        let body = match &self {
-            ApiError::InvalidField { field, .. } => {
-                json!({"error": {"code": code, "message": message, "field": field}})
-            }
-            _ => json!({"error": {"code": code, "message": message}}),
+        let message = self.public_message();
+        let body = match self.field() {
+            Some(field) => json!({"error": {"code": code, "message": message, "field": field}}),
+            None => json!({"error": {"code": code, "message": message}}),
         };
         let mut response = (status, Json(body)).into_response();
         match status {
@@ -180,9 +194,4 @@ impl From<AccountError> for ApiError {
             AccountError::Internal(cause) => ApiError::Internal(cause),
         }
     }
-}
-
-/// Parses one field of a request, naming the field in the error.
-pub fn field<T>(name: &'static str, parsed: Result<T, TextError>) -> Result<T, ApiError> {
-    parsed.map_err(|error| ApiError::InvalidField { field: name, error })
 }

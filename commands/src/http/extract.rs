@@ -51,8 +51,10 @@ where
         let token = header
             .to_str()
             .ok()
-            .and_then(|value| value.strip_prefix("Bearer "))
-            .ok_or(ApiError::Token(crate::auth::TokenError::Invalid))?;
+            .and_then(|value| value.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .ok_or(ApiError::Token(crate::auth::TokenError::Invalid))?
+            .1;
         let user = Arc::<Tokens>::from_ref(state).verify(token.trim())?;
         Ok(Caller { user, request_id: request_id(parts) })
     }

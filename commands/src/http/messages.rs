@@ -4,19 +4,17 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{patch, post, put};
 use axum::{Json, Router};
-use chat_domain::room::RoomCommand;
-use chat_domain::text::{ClientMsgId, MessageBody, Reaction};
 use chat_domain::{MessageId, RoomId};
+use chat_nats::wire::WireCommand;
 use chat_projections::queries::history::{self, HistoryPage};
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
-use uuid::Uuid;
 
-use super::error::field;
 use super::extract::{ApiJson, ApiPath, ApiQuery, Caller};
 use super::rooms::{page_limit, require_member};
 use super::{ApiError, CommandReply};
-use crate::room_writer::RoomWriters;
+use crate::parse::room_command;
+use crate::room_writer::{Receipt, RoomWriters};
 
 pub fn routes() -> axum::Router<super::AppState> {
     Router::new()
@@ -49,14 +47,8 @@ async fn post_message(
     ApiPath(room): ApiPath<RoomId>,
     ApiJson(request): ApiJson<PostRequest>,
 ) -> Result<(StatusCode, Json<Posted>), ApiError> {
-    let command = RoomCommand::PostMessage {
-        by: caller.user,
-        message_id: MessageId::from_uuid(Uuid::now_v7()),
-        client_msg_id: field("client_msg_id", ClientMsgId::parse(&request.client_msg_id))?,
-        body: field("body", MessageBody::parse(request.body))?,
-        reply_to: request.reply_to,
-    };
-    let receipt = writers.execute(room, command, caller.meta()).await?;
+    let PostRequest { body, client_msg_id, reply_to } = request;
+    let receipt = execute(&writers, &caller, room, WireCommand::Post { body, client_msg_id, reply_to }).await?;
     let message_id =
         receipt.message_id.ok_or_else(|| ApiError::Internal("a post returned no message id".to_owned()))?;
     let status = if receipt.changed { StatusCode::CREATED } else { StatusCode::OK };
@@ -95,9 +87,8 @@ async fn edit(
     ApiPath((room, message_id)): ApiPath<(RoomId, MessageId)>,
     ApiJson(request): ApiJson<EditRequest>,
 ) -> Result<Json<CommandReply>, ApiError> {
-    let body = field("body", MessageBody::parse(request.body))?;
-    let command = RoomCommand::EditMessage { by: caller.user, message_id, body };
-    Ok(Json(writers.execute(room, command, caller.meta()).await?.into()))
+    let command = WireCommand::Edit { message_id, body: request.body };
+    Ok(Json(execute(&writers, &caller, room, command).await?.into()))
 }
 
 async fn delete(
@@ -105,8 +96,7 @@ async fn delete(
     caller: Caller,
     ApiPath((room, message_id)): ApiPath<(RoomId, MessageId)>,
 ) -> Result<Json<CommandReply>, ApiError> {
-    let command = RoomCommand::DeleteMessage { by: caller.user, message_id };
-    Ok(Json(writers.execute(room, command, caller.meta()).await?.into()))
+    Ok(Json(execute(&writers, &caller, room, WireCommand::Delete { message_id }).await?.into()))
 }
 
 async fn react(
@@ -114,9 +104,7 @@ async fn react(
     caller: Caller,
     ApiPath((room, message_id, reaction)): ApiPath<(RoomId, MessageId, String)>,
 ) -> Result<Json<CommandReply>, ApiError> {
-    let reaction = field("reaction", Reaction::parse(reaction))?;
-    let command = RoomCommand::React { by: caller.user, message_id, reaction };
-    Ok(Json(writers.execute(room, command, caller.meta()).await?.into()))
+    Ok(Json(execute(&writers, &caller, room, WireCommand::React { message_id, reaction }).await?.into()))
 }
 
 async fn unreact(
@@ -124,7 +112,16 @@ async fn unreact(
     caller: Caller,
     ApiPath((room, message_id, reaction)): ApiPath<(RoomId, MessageId, String)>,
 ) -> Result<Json<CommandReply>, ApiError> {
-    let reaction = field("reaction", Reaction::parse(reaction))?;
-    let command = RoomCommand::Unreact { by: caller.user, message_id, reaction };
-    Ok(Json(writers.execute(room, command, caller.meta()).await?.into()))
+    Ok(Json(execute(&writers, &caller, room, WireCommand::Unreact { message_id, reaction }).await?.into()))
+}
+
+/// Validates a message command exactly as the WebSocket bus does, and runs it.
+async fn execute(
+    writers: &RoomWriters,
+    caller: &Caller,
+    room: RoomId,
+    command: WireCommand,
+) -> Result<Receipt, ApiError> {
+    let command = room_command(caller.user, command)?;
+    Ok(writers.execute(room, command, caller.meta()).await?)
 }

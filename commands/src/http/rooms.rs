@@ -13,9 +13,9 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::error::field;
 use super::extract::{ApiJson, ApiPath, ApiQuery, Caller};
 use super::{ApiError, AppState, CommandReply};
+use crate::parse::field;
 use crate::room_writer::RoomWriters;
 
 pub fn routes() -> Router<AppState> {

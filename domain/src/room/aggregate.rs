@@ -107,8 +107,10 @@ impl Room {
                 Ok(vec![RoomEvent::MemberJoined { user_id: user, role: Role::Member, added_by: None }])
             }
             C::Leave { user } => {
-                let role = self.member_role(user)?;
                 self.group_visibility()?;
+                let Some(role) = self.role_of(user) else {
+                    return Ok(vec![]);
+                };
                 if role == Role::Owner {
                     return Err(RoomError::OwnerCannotLeave);
                 }
@@ -128,10 +130,13 @@ impl Room {
             C::RemoveMember { by, user } => {
                 let role = self.member_role(by)?;
                 self.group_visibility()?;
+                if !role.moderates() {
+                    return Err(RoomError::NotAllowed);
+                }
                 let Some(target) = self.role_of(user) else {
                     return Ok(vec![]);
                 };
-                if !role.moderates() || target >= role {
+                if target >= role {
                     return Err(RoomError::NotAllowed);
                 }
                 Ok(vec![RoomEvent::MemberLeft { user_id: user, removed_by: Some(by) }])
@@ -170,12 +175,12 @@ impl Room {
             C::DeleteMessage { by, message_id } => {
                 let role = self.member_role(by)?;
                 let message = self.messages.get(&message_id).ok_or(RoomError::MessageNotFound)?;
-                if message.deleted {
-                    return Ok(vec![]);
-                }
                 let is_group = matches!(self.kind()?, RoomKind::Group { .. });
                 if message.author != by && !(is_group && role.moderates()) {
                     return Err(RoomError::NotAllowed);
+                }
+                if message.deleted {
+                    return Ok(vec![]);
                 }
                 Ok(vec![RoomEvent::MessageDeleted { message_id, deleted_by: by }])
             }

@@ -14,6 +14,6 @@ mod wakeup;
 
 pub use checkpoint::Checkpoint;
 pub use event::{DecodeError, StoredEvent};
-pub use reader::{Batch, read_batch};
+pub use reader::{Batch, read_batch, stream_after};
 pub use runner::{FeedRunner, FeedSink, RunnerConfig};
 pub use wakeup::Wakeup;

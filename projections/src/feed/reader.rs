@@ -37,35 +37,65 @@ pub async fn read_batch(conn: &mut PgConnection, after: Checkpoint, limit: i64) 
 
     let mut batch = Batch::default();
     for row in rows {
-        let (
-            global_position,
-            tx_id,
-            aggregate_type,
-            aggregate_id,
-            sequence,
-            event_type,
-            event_version,
-            payload,
-            metadata,
-            recorded_at,
-            settled,
-        ) = row;
-        if !settled {
+        if !row.10 {
             batch.held_back = true;
             break;
         }
-        batch.events.push(StoredEvent {
-            global_position,
-            tx_id: tx_id.parse().map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
-            aggregate_type,
-            aggregate_id,
-            sequence,
-            event_type,
-            event_version,
-            payload,
-            metadata,
-            recorded_at,
-        });
+        batch.events.push(stored_event(row)?);
     }
     Ok(batch)
+}
+
+/// Up to `limit` events of one aggregate after `after`, in sequence order (read by primary key;
+/// for resume and gap filling, not for the global feed).
+pub async fn stream_after(
+    pool: &sqlx::PgPool,
+    aggregate_type: &str,
+    aggregate_id: &str,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<StoredEvent>, sqlx::Error> {
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT global_position, tx_id::text AS tx_text, aggregate_type, aggregate_id, sequence,
+                event_type, event_version, payload, metadata, recorded_at, true
+         FROM events
+         WHERE aggregate_type = $1 AND aggregate_id = $2 AND sequence > $3
+         ORDER BY sequence
+         LIMIT $4",
+    )
+    .bind(aggregate_type)
+    .bind(aggregate_id)
+    .bind(after)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter().map(stored_event).collect()
+}
+
+fn stored_event(row: Row) -> Result<StoredEvent, sqlx::Error> {
+    let (
+        global_position,
+        tx_id,
+        aggregate_type,
+        aggregate_id,
+        sequence,
+        event_type,
+        event_version,
+        payload,
+        metadata,
+        recorded_at,
+        _,
+    ) = row;
+    Ok(StoredEvent {
+        global_position,
+        tx_id: tx_id.parse().map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+        aggregate_type,
+        aggregate_id,
+        sequence,
+        event_type,
+        event_version,
+        payload,
+        metadata,
+        recorded_at,
+    })
 }

@@ -1,16 +1,22 @@
-//! Black-box harness: a fresh database per test, the real `chat` binary as child processes,
-//! and an HTTP client that speaks the public API.
+//! Black-box harness: a fresh database and NATS subject prefix per test, the real `chat` binary
+//! as child processes, and clients that speak the public REST and WebSocket APIs.
 
 mod client;
 mod database;
+mod nats_server;
 mod process;
+mod stack;
+mod websocket;
 
 use std::future::Future;
 use std::time::Duration;
 
 pub use client::{Api, Reply, User};
 pub use database::TestDb;
+pub use nats_server::NatsServer;
 pub use process::Server;
+pub use stack::Stack;
+pub use websocket::Ws;
 
 /// The signing secret the test servers use, so that tests can forge expired tokens.
 pub const JWT_SECRET: &str = "system-test-secret";

@@ -1,4 +1,4 @@
-//! The `chat` binary as a child process, on a free port, killed when dropped.
+//! The `chat` binary as a child process, on free ports, killed when dropped.
 
 use std::process::Stdio;
 use std::time::Duration;
@@ -6,58 +6,90 @@ use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
-use super::{JWT_SECRET, TestDb};
+use super::{JWT_SECRET, Stack};
 
 pub struct Server {
     child: Child,
-    /// `http://127.0.0.1:<port>` for roles that serve HTTP.
-    pub base_url: Option<String>,
+    /// `http://127.0.0.1:<port>` for roles that serve the API.
+    api: Option<String>,
+    /// `ws://127.0.0.1:<port>/v1/ws` for roles that run a gateway.
+    ws: Option<String>,
+}
+
+/// The readiness lines each role prints (see `src/roles.rs`).
+fn expected_lines(role: &str) -> &'static [&'static str] {
+    match role {
+        "up" => &["listening api", "listening gateway", "running projections", "running relay"],
+        "commands" => &["listening api"],
+        "gateway" => &["listening gateway"],
+        "projections" => &["running projections"],
+        "relay" => &["running relay"],
+        other => panic!("unknown role {other}"),
+    }
 }
 
 impl Server {
-    /// Starts `chat <role>` against `db` and waits until it reports readiness on stdout.
-    pub async fn start(db: &TestDb, role: &str) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_chat"))
+    /// Starts `chat <role>` on `stack` and waits until it reports readiness on stdout.
+    pub async fn start(stack: &Stack, role: &str) -> Self {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_chat"));
+        command
             .arg(role)
-            .env("DATABASE_URL", &db.url)
+            .env("DATABASE_URL", &stack.db.url)
+            .env("NATS_URL", &stack.nats_url)
+            .env("CHAT_NATS_PREFIX", &stack.prefix)
             .env("CHAT_HTTP_ADDR", "127.0.0.1:0")
+            .env("CHAT_GATEWAY_ADDR", "127.0.0.1:0")
             .env("CHAT_JWT_SECRET", JWT_SECRET)
             .env("CHAT_DB_MAX_CONNECTIONS", "30")
             .env("RUST_LOG", std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".to_owned()))
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("spawn the chat binary");
+            .kill_on_drop(true);
+        for (key, value) in &stack.env {
+            command.env(key, value);
+        }
+        let mut child = command.spawn().expect("spawn the chat binary");
         let mut lines = BufReader::new(child.stdout.take().expect("piped stdout")).lines();
+        let (mut api, mut ws) = (None, None);
         let ready = async {
-            let mut base_url = None;
-            while let Some(line) = lines.next_line().await.expect("read server stdout") {
-                if let Some(url) = line.strip_prefix("listening api ") {
-                    base_url = Some(url.to_owned());
-                }
-                let done = match role {
-                    "projections" => line == "running projections",
-                    _ => base_url.is_some(),
+            let mut pending: Vec<&str> = expected_lines(role).to_vec();
+            while !pending.is_empty() {
+                let Some(line) = lines.next_line().await.expect("read server stdout") else {
+                    panic!("`chat {role}` exited before it was ready");
                 };
-                if done {
-                    return base_url;
+                if let Some(url) = line.strip_prefix("listening api ") {
+                    api = Some(url.to_owned());
                 }
+                if let Some(url) = line.strip_prefix("listening gateway ") {
+                    ws = Some(url.to_owned());
+                }
+                pending.retain(|expected| !line.starts_with(expected));
             }
-            panic!("`chat {role}` exited before it was ready");
         };
-        let base_url = tokio::time::timeout(Duration::from_secs(60), ready).await.expect("server start-up timed out");
+        tokio::time::timeout(Duration::from_secs(60), ready).await.expect("server start-up timed out");
         // Keep draining stdout so that the child never blocks on a full pipe.
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        Self { child, base_url }
+        Self { child, api, ws }
     }
 
     pub fn url(&self) -> &str {
-        self.base_url.as_deref().expect("this role serves no HTTP")
+        self.api.as_deref().expect("this role serves no API")
+    }
+
+    pub fn ws_url(&self) -> &str {
+        self.ws.as_deref().expect("this role runs no gateway")
     }
 
     /// SIGKILL: the process gets no chance to clean up.
     pub async fn kill(mut self) {
         self.child.kill().await.expect("kill the server");
+    }
+
+    /// SIGTERM, then wait for the process to exit.
+    pub async fn terminate(mut self) {
+        if let Some(pid) = self.child.id() {
+            let _ = std::process::Command::new("kill").args(["-TERM", &pid.to_string()]).status();
+        }
+        let _ = tokio::time::timeout(Duration::from_secs(20), self.child.wait()).await;
     }
 }

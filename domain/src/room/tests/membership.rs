@@ -67,11 +67,11 @@ fn the_owner_cannot_leave() {
 }
 
 #[test]
-fn a_non_member_cannot_leave() {
+fn leaving_a_room_one_is_not_in_writes_nothing() {
     TestFramework::<Room>::with(())
         .given(staffed_group())
         .when(RoomCommand::Leave { user: outsider() })
-        .then_expect_error(RoomError::NotAMember);
+        .then_expect_events(vec![]);
 }
 
 #[test]
@@ -202,6 +202,14 @@ fn removing_a_non_member_writes_nothing() {
         .given(staffed_group())
         .when(RoomCommand::RemoveMember { by: admin(), user: outsider() })
         .then_expect_events(vec![]);
+}
+
+#[test]
+fn a_plain_member_cannot_remove_even_a_non_member() {
+    TestFramework::<Room>::with(())
+        .given(staffed_group())
+        .when(RoomCommand::RemoveMember { by: member(), user: outsider() })
+        .then_expect_error(RoomError::NotAllowed);
 }
 
 #[test]

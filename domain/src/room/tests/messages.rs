@@ -117,6 +117,15 @@ fn deleting_a_message_twice_writes_nothing() {
 }
 
 #[test]
+fn a_member_cannot_delete_anothers_deleted_message_either() {
+    TestFramework::<Room>::with(())
+        .given(with_members_post())
+        .and(vec![joined(other_member()), deleted(message(1), member())])
+        .when(RoomCommand::DeleteMessage { by: other_member(), message_id: message(1) })
+        .then_expect_error(RoomError::NotAllowed);
+}
+
+#[test]
 fn an_unknown_message_cannot_be_deleted() {
     TestFramework::<Room>::with(())
         .given(with_members_post())

@@ -1,0 +1,27 @@
+# syntax=docker/dockerfile:1
+# The `chat` binary in a small image. Build: docker build -t chat .
+# Run with PostgreSQL and NATS: docker-compose.yml.
+
+FROM rust:1-bookworm AS builder
+WORKDIR /src
+COPY . .
+# The cache mounts keep downloaded crates and compiled dependencies between builds; the binary is
+# copied out of the target cache in the same step, since cache mounts are not part of the image.
+RUN --mount=type=cache,target=/usr/local/cargo/registry \
+    --mount=type=cache,target=/usr/local/cargo/git \
+    --mount=type=cache,target=/src/target \
+    cargo build --release --locked --bin chat \
+    && cp target/release/chat /usr/local/bin/chat
+
+FROM debian:bookworm-slim
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends ca-certificates \
+    && rm -rf /var/lib/apt/lists/* \
+    && groupadd --system --gid 10001 chat \
+    && useradd --system --uid 10001 --gid chat --no-create-home --shell /usr/sbin/nologin chat
+COPY --from=builder /usr/local/bin/chat /usr/local/bin/chat
+USER 10001:10001
+ENV CHAT_HTTP_ADDR=0.0.0.0:8080
+EXPOSE 8080
+ENTRYPOINT ["chat"]
+CMD ["up"]

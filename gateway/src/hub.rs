@@ -1,0 +1,179 @@
+//! The gateway's shared state: room feeds (one NATS subscription per room, ref-counted by the
+//! connections in it) and the live connections of each user (for membership changes).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use chat_commands::auth::Tokens;
+use chat_domain::{RoomId, UserId};
+use chat_nats::Subjects;
+use chat_nats::wire::{MembershipNotice, decode};
+use chat_projections::queries::rooms;
+use futures::StreamExt;
+use sqlx::PgPool;
+use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::config::GatewayConfig;
+use crate::connection::{ConnHandle, ConnId, Outbound};
+use crate::protocol::CloseReason;
+use crate::room_feed::RoomFeed;
+
+/// At most this many rooms are listed in `ready` and attached at connection time.
+pub const MAX_ROOMS_PER_USER: i64 = 10_000;
+
+pub struct Hub {
+    pub nats: async_nats::Client,
+    pub subjects: Subjects,
+    pub pool: PgPool,
+    pub tokens: Arc<Tokens>,
+    pub config: GatewayConfig,
+    reconnects: watch::Receiver<u64>,
+    feeds: Mutex<HashMap<RoomId, Arc<RoomFeed>>>,
+    users: Mutex<HashMap<UserId, HashMap<ConnId, ConnHandle>>>,
+    tasks: TaskTracker,
+}
+
+fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Hub {
+    pub fn new(
+        nats: async_nats::Client,
+        reconnects: watch::Receiver<u64>,
+        subjects: Subjects,
+        pool: PgPool,
+        tokens: Arc<Tokens>,
+        config: GatewayConfig,
+    ) -> Self {
+        Self {
+            nats,
+            subjects,
+            pool,
+            tokens,
+            config,
+            reconnects,
+            feeds: Mutex::default(),
+            users: Mutex::default(),
+            tasks: TaskTracker::new(),
+        }
+    }
+
+    /// A receiver that changes whenever NATS (re)connects.
+    pub fn reconnects(&self) -> watch::Receiver<u64> {
+        let mut reconnects = self.reconnects.clone();
+        reconnects.borrow_and_update();
+        reconnects
+    }
+
+    /// Adds `conn` to `room`'s feed, subscribing the gateway to the room if it is the first.
+    pub fn subscribe(self: &Arc<Self>, room: RoomId, conn: &ConnHandle) {
+        let mut feeds = locked(&self.feeds);
+        let feed = feeds.entry(room).or_insert_with(|| {
+            let feed = Arc::new(RoomFeed::new(room));
+            self.tasks.spawn(feed.clone().run(self.clone()));
+            feed
+        });
+        feed.add(conn);
+    }
+
+    /// Removes `conn` from `room`'s feed, unsubscribing the gateway if it was the last.
+    pub fn unsubscribe(&self, room: RoomId, conn: ConnId) {
+        let mut feeds = locked(&self.feeds);
+        if let Some(feed) = feeds.get(&room)
+            && feed.remove(conn)
+        {
+            feed.stop();
+            feeds.remove(&room);
+        }
+    }
+
+    /// How many rooms this gateway is subscribed to.
+    pub fn subscribed_rooms(&self) -> usize {
+        locked(&self.feeds).len()
+    }
+
+    pub fn register(&self, conn: &ConnHandle) {
+        locked(&self.users).entry(conn.user).or_default().insert(conn.id, conn.clone());
+    }
+
+    pub fn unregister(&self, conn: &ConnHandle) {
+        let mut users = locked(&self.users);
+        if let Some(conns) = users.get_mut(&conn.user) {
+            conns.remove(&conn.id);
+            if conns.is_empty() {
+                users.remove(&conn.user);
+            }
+        }
+    }
+
+    fn connections_of(&self, user: UserId) -> Vec<ConnHandle> {
+        locked(&self.users).get(&user).map(|conns| conns.values().cloned().collect()).unwrap_or_default()
+    }
+
+    pub fn close_all(&self, reason: CloseReason) {
+        for conns in locked(&self.users).values() {
+            for conn in conns.values() {
+                conn.closer.close(reason);
+            }
+        }
+    }
+
+    /// Follows membership notices (start or stop delivering a room to a user's connections)
+    /// and, after a NATS reconnect, re-reads every connected user's rooms, since notices sent
+    /// while disconnected are lost.
+    pub async fn follow_memberships(self: Arc<Self>, mut notices: async_nats::Subscriber, stop: CancellationToken) {
+        let mut reconnects = self.reconnects();
+        loop {
+            tokio::select! {
+                message = notices.next() => {
+                    let Some(message) = message else { break };
+                    match decode::<MembershipNotice>(&message.payload) {
+                        Ok(notice) => self.apply(notice),
+                        Err(error) => tracing::warn!(%error, "undecodable membership notice"),
+                    }
+                }
+                Ok(()) = reconnects.changed() => {
+                    self.tasks.spawn(self.clone().resync_memberships());
+                }
+                _ = stop.cancelled() => break,
+            }
+        }
+    }
+
+    fn apply(&self, notice: MembershipNotice) {
+        let item = || match notice.joined {
+            true => Outbound::Attach { room: notice.room_id, after: notice.seq.saturating_sub(1), report: false },
+            false => Outbound::Detach { room: notice.room_id, through: Some(notice.seq) },
+        };
+        for conn in self.connections_of(notice.user_id) {
+            conn.deliver(item());
+        }
+    }
+
+    async fn resync_memberships(self: Arc<Self>) {
+        let users: Vec<UserId> = locked(&self.users).keys().copied().collect();
+        for user in users {
+            match rooms::of_user(&self.pool, user, MAX_ROOMS_PER_USER).await {
+                Ok(summaries) => {
+                    let rooms: Vec<(RoomId, u64)> = summaries
+                        .iter()
+                        .map(|room| (RoomId::from_uuid(room.room_id), room.last_seq.max(0) as u64))
+                        .collect();
+                    for conn in self.connections_of(user) {
+                        conn.deliver(Outbound::Sync(rooms.clone()));
+                    }
+                }
+                Err(error) => tracing::warn!(%error, %user, "cannot re-read a user's rooms after reconnecting"),
+            }
+        }
+    }
+
+    /// Waits for room feeds and background tasks after everything was told to stop.
+    pub async fn wait(&self) {
+        self.tasks.close();
+        self.tasks.wait().await;
+    }
+}

@@ -1,0 +1,24 @@
+//! WebSocket gateways: stateless apart from their connections, any number of them.
+//!
+//! # Layout
+//! - [`protocol`]: client and server frames and close codes (documented in `docs/protocol.md`).
+//! - [`session`]: one connection — identify, reader, command runner, writer.
+//! - [`connection`]: the handle others hold of a connection (bounded outbox, closer).
+//! - [`hub`]: room feeds ref-counted by connections, users' connections, membership changes.
+//! - [`room_feed`]: one NATS subscription per room per gateway; ordered, gap-free dispatch
+//!   and typing state.
+//! - [`backfill`]: reading a room's events from the event store (resume and gaps).
+//! - [`server`]: the buildable service (`Gateway::build` → `run_until_stopped`).
+#![forbid(unsafe_code)]
+
+pub mod backfill;
+pub mod config;
+pub mod connection;
+pub mod hub;
+pub mod protocol;
+pub mod room_feed;
+pub mod server;
+pub mod session;
+
+pub use config::GatewayConfig;
+pub use server::Gateway;

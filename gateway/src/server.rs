@@ -1,0 +1,101 @@
+//! The gateway service: a WebSocket endpoint plus health, buildable on any address.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::{State, WebSocketUpgrade};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use chat_commands::auth::Tokens;
+use chat_nats::Subjects;
+use chat_nats::connect::Connection;
+use serde_json::json;
+use sqlx::PgPool;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::config::GatewayConfig;
+use crate::hub::Hub;
+use crate::protocol::CloseReason;
+use crate::session;
+
+pub struct Gateway {
+    listener: TcpListener,
+    hub: Arc<Hub>,
+    memberships: async_nats::Subscriber,
+}
+
+#[derive(Clone)]
+struct AppState {
+    hub: Arc<Hub>,
+    sessions: TaskTracker,
+}
+
+impl Gateway {
+    pub async fn build(
+        config: GatewayConfig,
+        pool: PgPool,
+        nats: Connection,
+        subjects: Subjects,
+        tokens: Arc<Tokens>,
+    ) -> std::io::Result<Self> {
+        // Subscribed before accepting anyone, so that no membership change is missed.
+        let memberships = nats.client.subscribe(subjects.all_memberships()).await.map_err(std::io::Error::other)?;
+        let listener = TcpListener::bind(config.listen).await?;
+        let hub = Arc::new(Hub::new(nats.client, nats.reconnects, subjects, pool, tokens, config));
+        Ok(Self { listener, hub, memberships })
+    }
+
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Serves until `shutdown`; then stops accepting, tells every client to reconnect
+    /// elsewhere (close code 4009 after a `reconnect` frame) and waits for them to go.
+    pub async fn run_until_stopped(self, shutdown: CancellationToken) -> std::io::Result<()> {
+        let sessions = TaskTracker::new();
+        let stop_memberships = CancellationToken::new();
+        let memberships = tokio::spawn(self.hub.clone().follow_memberships(self.memberships, stop_memberships.clone()));
+        let state = AppState { hub: self.hub.clone(), sessions: sessions.clone() };
+        let router = Router::new()
+            .route("/v1/ws", get(upgrade))
+            .route("/healthz", get(|| async { Json(json!({"status": "ok"})) }))
+            .route("/readyz", get(ready))
+            .with_state(state);
+        axum::serve(self.listener, router).with_graceful_shutdown(shutdown.cancelled_owned()).await?;
+
+        tracing::info!("gateway draining");
+        self.hub.close_all(CloseReason::Draining);
+        sessions.close();
+        if tokio::time::timeout(self.hub.config.drain_timeout, sessions.wait()).await.is_err() {
+            tracing::warn!("some connections did not close within the drain timeout");
+        }
+        stop_memberships.cancel();
+        let _ = memberships.await;
+        self.hub.wait().await;
+        let _ = self.hub.nats.flush().await;
+        Ok(())
+    }
+}
+
+async fn upgrade(State(state): State<AppState>, upgrade: WebSocketUpgrade) -> Response {
+    let max = state.hub.config.max_frame_bytes;
+    let hub = state.hub.clone();
+    let sessions = state.sessions.clone();
+    upgrade
+        .max_message_size(max)
+        .max_frame_size(max)
+        .on_upgrade(move |socket| sessions.track_future(session::run(socket, hub)))
+        .into_response()
+}
+
+async fn ready(State(state): State<AppState>) -> Response {
+    let nats = state.hub.nats.connection_state() == async_nats::connection::State::Connected;
+    let database = sqlx::query("SELECT 1").execute(&state.hub.pool).await.is_ok();
+    let status = if nats && database { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let body = json!({"nats": nats, "database": database, "rooms_subscribed": state.hub.subscribed_rooms()});
+    (status, Json(body)).into_response()
+}

@@ -1,0 +1,77 @@
+//! The relay: a durable-feed sink that publishes every committed event to NATS.
+//!
+//! Each batch is published (pipelined) and every JetStream ack awaited before the runner stores
+//! the checkpoint; a crash before that republishes the batch, which JetStream drops as
+//! duplicates by `Nats-Msg-Id` (and gateways de-duplicate by sequence anyway).
+
+use async_nats::jetstream::{self, message::PublishMessage};
+use chat_domain::room::{Room, RoomEvent};
+use chat_projections::feed::{FeedSink, StoredEvent};
+use cqrs_es::Aggregate;
+use sqlx::PgConnection;
+
+use crate::Subjects;
+use crate::wire::{EventMessage, MembershipNotice, encode};
+
+pub struct Relay {
+    client: async_nats::Client,
+    js: jetstream::Context,
+    subjects: Subjects,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RelayError {
+    #[error("publish failed: {0}")]
+    Publish(#[from] jetstream::context::PublishError),
+    #[error("core publish failed: {0}")]
+    CorePublish(#[from] async_nats::PublishError),
+    #[error("flush failed: {0}")]
+    Flush(#[from] async_nats::client::FlushError),
+    #[error(transparent)]
+    Decode(#[from] chat_projections::feed::DecodeError),
+}
+
+impl Relay {
+    pub const NAME: &'static str = "relay";
+
+    pub fn new(client: async_nats::Client, subjects: Subjects) -> Self {
+        Self { js: jetstream::new(client.clone()), client, subjects }
+    }
+
+    /// The notice gateways need when a room event changes someone's membership.
+    fn membership(event: &StoredEvent) -> Result<Option<MembershipNotice>, RelayError> {
+        if event.aggregate_type != Room::TYPE || !matches!(event.event_type.as_str(), "MemberJoined" | "MemberLeft") {
+            return Ok(None);
+        }
+        let room_id = event.id()?;
+        let seq = event.sequence.max(0) as u64;
+        Ok(match event.decode::<RoomEvent>()? {
+            RoomEvent::MemberJoined { user_id, .. } => Some(MembershipNotice { user_id, room_id, seq, joined: true }),
+            RoomEvent::MemberLeft { user_id, .. } => Some(MembershipNotice { user_id, room_id, seq, joined: false }),
+            _ => None,
+        })
+    }
+}
+
+impl FeedSink for Relay {
+    type Error = RelayError;
+
+    #[tracing::instrument(name = "relay_batch", skip_all, fields(events = events.len()), err)]
+    async fn handle(&mut self, _: &mut PgConnection, events: &[StoredEvent]) -> Result<(), RelayError> {
+        let mut acks = Vec::with_capacity(events.len());
+        for event in events {
+            let subject = self.subjects.aggregate_event(&event.aggregate_type, &event.aggregate_id);
+            let message_id = format!("{}:{}:{}", event.aggregate_type, event.aggregate_id, event.sequence);
+            let publish = PublishMessage::build().payload(encode(&EventMessage::from(event))).message_id(message_id);
+            acks.push(self.js.send_publish(subject, publish).await?);
+            if let Some(notice) = Self::membership(event)? {
+                self.client.publish(self.subjects.membership(notice.user_id), encode(&notice)).await?;
+            }
+        }
+        for ack in acks {
+            ack.await?;
+        }
+        self.client.flush().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,111 @@
+//! The subject scheme. With prefix `chat` (the default):
+//!
+//! | subject | carries | published by | transport |
+//! |---|---|---|---|
+//! | `chat.room.<room_id>.event` | every room event ([`EventMessage`]) | relay | JetStream (stream `CHAT_EVENTS`) |
+//! | `chat.user.<user_id>.event` | every user event | relay | JetStream |
+//! | `chat.user.<user_id>.membership` | the user joined or left a room ([`MembershipNotice`]) | relay | core NATS |
+//! | `chat.room.<room_id>.typing` | someone is typing ([`TypingNotice`]) | gateways | core NATS, never stored |
+//! | `chat.cmd.room` | room commands from gateways ([`CommandRequest`]), queue group `commands` | gateways | core request/reply |
+//!
+//! A gateway subscribes once per room it has clients in, to `chat.room.<room_id>.*` (events
+//! and typing), and once to `chat.user.*.membership`.
+//!
+//! [`EventMessage`]: crate::wire::EventMessage
+//! [`MembershipNotice`]: crate::wire::MembershipNotice
+//! [`TypingNotice`]: crate::wire::TypingNotice
+//! [`CommandRequest`]: crate::wire::CommandRequest
+
+use chat_domain::{RoomId, UserId};
+
+#[derive(Clone, Debug)]
+pub struct Subjects {
+    prefix: String,
+}
+
+/// What a message received on a room subscription is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RoomSubject {
+    Event,
+    Typing,
+}
+
+impl Subjects {
+    /// `prefix` must be a valid subject token sequence without wildcards (e.g. `chat`).
+    pub fn new(prefix: impl Into<String>) -> Self {
+        Self { prefix: prefix.into() }
+    }
+
+    /// The JetStream stream holding every event: `<PREFIX>_EVENTS`, upper-cased, dots and
+    /// dashes as underscores.
+    pub fn stream_name(&self) -> String {
+        format!("{}_EVENTS", self.prefix.replace(['.', '-'], "_").to_uppercase())
+    }
+
+    /// The subjects the stream captures.
+    pub fn stream_subjects(&self) -> Vec<String> {
+        vec![format!("{}.room.*.event", self.prefix), format!("{}.user.*.event", self.prefix)]
+    }
+
+    pub fn room_event(&self, room: RoomId) -> String {
+        format!("{}.room.{room}.event", self.prefix)
+    }
+
+    pub fn room_typing(&self, room: RoomId) -> String {
+        format!("{}.room.{room}.typing", self.prefix)
+    }
+
+    /// Everything about one room: its events and typing notices.
+    pub fn room_all(&self, room: RoomId) -> String {
+        format!("{}.room.{room}.*", self.prefix)
+    }
+
+    /// Classifies a subject received on [`Subjects::room_all`].
+    pub fn room_kind(&self, subject: &str) -> Option<RoomSubject> {
+        match subject.rsplit('.').next()? {
+            "event" => Some(RoomSubject::Event),
+            "typing" => Some(RoomSubject::Typing),
+            _ => None,
+        }
+    }
+
+    /// Events of aggregates other than rooms (users), by aggregate type.
+    pub fn aggregate_event(&self, aggregate_type: &str, id: &str) -> String {
+        format!("{}.{aggregate_type}.{id}.event", self.prefix)
+    }
+
+    pub fn membership(&self, user: UserId) -> String {
+        format!("{}.user.{user}.membership", self.prefix)
+    }
+
+    pub fn all_memberships(&self) -> String {
+        format!("{}.user.*.membership", self.prefix)
+    }
+
+    pub fn room_commands(&self) -> String {
+        format!("{}.cmd.room", self.prefix)
+    }
+
+    /// The queue group shared by all command-service instances.
+    pub fn command_queue(&self) -> &'static str {
+        "commands"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use uuid::Uuid;
+
+    use super::*;
+
+    #[test]
+    fn subjects_follow_the_documented_scheme() {
+        let subjects = Subjects::new("chat");
+        let room = RoomId::from_uuid(Uuid::nil());
+        assert_eq!(subjects.room_event(room), "chat.room.00000000-0000-0000-0000-000000000000.event");
+        assert_eq!(subjects.room_kind(&subjects.room_event(room)), Some(RoomSubject::Event));
+        assert_eq!(subjects.room_kind(&subjects.room_typing(room)), Some(RoomSubject::Typing));
+        assert_eq!(subjects.stream_name(), "CHAT_EVENTS");
+        assert_eq!(Subjects::new("t-1.a").stream_name(), "T_1_A_EVENTS");
+    }
+}

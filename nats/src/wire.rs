@@ -1,0 +1,110 @@
+//! JSON messages on the bus. Fields are only ever added (readers ignore unknown fields), so
+//! that services of different versions can share a bus during a rolling upgrade.
+
+use bytes::Bytes;
+use chat_domain::{MessageId, RoomId, UserId};
+use chat_projections::feed::StoredEvent;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// A committed event, as the relay publishes it and as gateways backfill it from the store.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EventMessage {
+    pub aggregate_type: String,
+    pub aggregate_id: String,
+    /// The aggregate sequence: for a room, its gap-free timeline position.
+    pub seq: u64,
+    pub event_type: String,
+    pub event_version: String,
+    /// The event itself (its JSON has a `type` field equal to `event_type`).
+    pub payload: Value,
+    /// Who caused it, when known.
+    pub actor: Option<UserId>,
+    pub recorded_at: DateTime<Utc>,
+}
+
+impl From<&StoredEvent> for EventMessage {
+    fn from(event: &StoredEvent) -> Self {
+        Self {
+            aggregate_type: event.aggregate_type.clone(),
+            aggregate_id: event.aggregate_id.clone(),
+            seq: event.sequence.max(0) as u64,
+            event_type: event.event_type.clone(),
+            event_version: event.event_version.clone(),
+            payload: event.payload.clone(),
+            actor: event.metadata.get("actor").and_then(Value::as_str).and_then(|s| s.parse().ok()),
+            recorded_at: event.recorded_at,
+        }
+    }
+}
+
+/// A user joined or left a room (derived from `MemberJoined` / `MemberLeft`), so that gateways
+/// can start or stop delivering that room to the user's live connections.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MembershipNotice {
+    pub user_id: UserId,
+    pub room_id: RoomId,
+    /// The sequence of the membership event in the room.
+    pub seq: u64,
+    pub joined: bool,
+}
+
+/// Someone is typing in a room (or stopped). Ephemeral: never stored, lost if nobody listens.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TypingNotice {
+    pub room_id: RoomId,
+    pub user_id: UserId,
+    /// `false` when the user explicitly stopped (e.g. sent the message).
+    pub typing: bool,
+}
+
+/// A room command sent by a gateway on behalf of an authenticated user. Field values are
+/// client input and are validated by the command service exactly as REST input is.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct CommandRequest {
+    pub actor: UserId,
+    pub request_id: String,
+    /// `gateway:<id>`.
+    pub via: String,
+    pub room_id: RoomId,
+    pub command: WireCommand,
+}
+
+/// The room commands a client can send over a WebSocket.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum WireCommand {
+    Post { body: String, client_msg_id: String, reply_to: Option<MessageId> },
+    Edit { message_id: MessageId, body: String },
+    Delete { message_id: MessageId },
+    React { message_id: MessageId, reaction: String },
+    Unreact { message_id: MessageId, reaction: String },
+    MarkRead { up_to_seq: u64 },
+}
+
+/// The command service's answer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum CommandResponse {
+    Ok {
+        seq: u64,
+        message_id: Option<MessageId>,
+        changed: bool,
+    },
+    /// `code` is the same stable code the REST API uses.
+    Error {
+        code: String,
+        message: String,
+        field: Option<String>,
+    },
+}
+
+pub fn encode<T: Serialize>(message: &T) -> Bytes {
+    // Serialising these plain structs cannot fail (no maps with non-string keys).
+    Bytes::from(serde_json::to_vec(message).unwrap_or_default())
+}
+
+pub fn decode<T: for<'de> Deserialize<'de>>(payload: &[u8]) -> Result<T, serde_json::Error> {
+    serde_json::from_slice(payload)
+}

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# The one test command, for developers and CI alike: formatting, lints, then every test of the
+# workspace against a real PostgreSQL and NATS (started by scripts/ensure-services.sh if needed).
+#
+#   scripts/test.sh                           everything
+#   scripts/test.sh -E 'test(room_)'          extra arguments go to `cargo nextest run`
+#
+# Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres, the server
+# where #[sqlx::test] creates its throwaway databases), NATS_URL (default nats://127.0.0.1:4222),
+# CHAT_SKIP_SERVICES=1 to use services you started yourself.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+die() {
+    echo "test.sh: ERROR: $*" >&2
+    exit 1
+}
+
+# A login shell may not have sourced rustup's environment yet.
+if ! command -v cargo >/dev/null && [[ -f "${CARGO_HOME:-$HOME/.cargo}/env" ]]; then
+    # shellcheck disable=SC1091
+    source "${CARGO_HOME:-$HOME/.cargo}/env"
+fi
+command -v cargo >/dev/null || die "cargo is not installed. Install Rust with rustup:
+    curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y
+    source \"\$HOME/.cargo/env\"
+then run this script again."
+
+step "checking the Rust toolchain"
+cargo --version
+for component in rustfmt clippy; do
+    subcommand="${component/rustfmt/fmt}"
+    if ! cargo "$subcommand" --version >/dev/null 2>&1; then
+        command -v rustup >/dev/null || die "cargo $subcommand is missing and rustup is not installed to add it"
+        echo "installing the $component component with rustup…"
+        rustup component add "$component"
+    fi
+done
+
+use_nextest=1
+if ! cargo nextest --version >/dev/null 2>&1; then
+    step "installing cargo-nextest (cargo install cargo-nextest --locked)"
+    if ! cargo install cargo-nextest --locked; then
+        echo "test.sh: could not install cargo-nextest; falling back to cargo test" >&2
+        use_nextest=0
+    fi
+fi
+
+step "ensuring PostgreSQL and NATS are running (scripts/ensure-services.sh)"
+scripts/ensure-services.sh
+
+export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+export NATS_URL="${NATS_URL:-nats://127.0.0.1:4222}"
+echo "DATABASE_URL=$(sed -E 's#(://[^:/@]*):[^@]*@#\1:***@#' <<<"$DATABASE_URL")"
+echo "NATS_URL=$NATS_URL"
+
+step "cargo fmt --all -- --check"
+cargo fmt --all -- --check
+
+step "cargo clippy --workspace --all-targets -- -D warnings"
+cargo clippy --workspace --all-targets -- -D warnings
+
+if [[ "$use_nextest" == 1 ]]; then
+    step "cargo nextest run --workspace --no-fail-fast $*"
+    cargo nextest run --workspace --no-fail-fast "$@"
+else
+    step "cargo test --workspace --no-fail-fast $*"
+    cargo test --workspace --no-fail-fast "$@"
+fi

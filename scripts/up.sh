@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs the whole backend on this machine in one process (`chat up`: migrations, HTTP API,
+# projections) after making sure PostgreSQL and NATS are running (scripts/ensure-services.sh).
+# Extra arguments go to `chat up`, e.g. scripts/up.sh --http-addr 0.0.0.0:8080.
+# Configuration is read from the environment (DATABASE_URL, CHAT_HTTP_ADDR, CHAT_JWT_SECRET, …).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+if ! command -v cargo >/dev/null && [[ -f "${CARGO_HOME:-$HOME/.cargo}/env" ]]; then
+    # shellcheck disable=SC1091
+    source "${CARGO_HOME:-$HOME/.cargo}/env"
+fi
+if ! command -v cargo >/dev/null; then
+    echo "up.sh: ERROR: cargo is not installed. Install Rust with rustup:" >&2
+    echo "    curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y" >&2
+    echo "    source \"\$HOME/.cargo/env\"" >&2
+    exit 1
+fi
+
+scripts/ensure-services.sh
+echo "up.sh: building and starting chat (cargo run --release --bin chat -- up $*)…"
+exec cargo run --release --bin chat -- up "$@"

@@ -1,0 +1,143 @@
+//! A minimal WebSocket client of the gateway protocol (docs/protocol.md).
+
+use std::time::Duration;
+
+use futures::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// What came next on a connection.
+#[derive(Debug, PartialEq)]
+pub enum Incoming {
+    Frame(Value),
+    /// The server closed the connection with this code (or the connection broke: `None`).
+    Closed(Option<u16>),
+}
+
+pub struct Ws {
+    socket: Socket,
+    /// The `ready` frame.
+    pub ready: Value,
+}
+
+impl Ws {
+    /// Connects, identifies with `token` and `resume` (`{room_id: last_seq}`), waits for `ready`.
+    pub async fn connect(url: &str, token: &str, resume: Value) -> Self {
+        let socket = Self::open(url).await;
+        Self::identify(socket, token, resume).await
+    }
+
+    /// Like `connect`, over a socket with a tiny receive buffer, so that a client that stops
+    /// reading backs up to the server quickly.
+    pub async fn connect_with_small_buffer(url: &str, token: &str) -> Self {
+        let address = url.trim_start_matches("ws://").split('/').next().unwrap().parse().unwrap();
+        let tcp = tokio::net::TcpSocket::new_v4().unwrap();
+        tcp.set_recv_buffer_size(4096).unwrap();
+        let stream = tcp.connect(address).await.expect("connect to the gateway");
+        let (socket, _) = tokio_tungstenite::client_async(url, MaybeTlsStream::Plain(stream)).await.expect("handshake");
+        Self::identify(socket, token, json!({})).await
+    }
+
+    /// A connection that has only received `hello` (for tests of the handshake itself).
+    pub async fn open(url: &str) -> Socket {
+        let (mut socket, _) = tokio_tungstenite::connect_async(url).await.expect("connect to the gateway");
+        let hello = next_frame(&mut socket, Duration::from_secs(10)).await;
+        match hello {
+            Incoming::Frame(frame) if frame["type"] == "hello" => socket,
+            other => panic!("expected hello, got {other:?}"),
+        }
+    }
+
+    async fn identify(mut socket: Socket, token: &str, resume: Value) -> Self {
+        send(&mut socket, json!({"type": "identify", "token": token, "resume": resume})).await;
+        match next_frame(&mut socket, Duration::from_secs(10)).await {
+            Incoming::Frame(ready) if ready["type"] == "ready" => Self { socket, ready },
+            other => panic!("expected ready, got {other:?}"),
+        }
+    }
+
+    pub async fn send(&mut self, frame: Value) {
+        send(&mut self.socket, frame).await;
+    }
+
+    pub async fn send_raw(&mut self, message: Message) {
+        self.socket.send(message).await.expect("send");
+    }
+
+    /// The next frame, or the close, within 10 seconds (panics on silence).
+    pub async fn next(&mut self) -> Incoming {
+        next_frame(&mut self.socket, Duration::from_secs(10)).await
+    }
+
+    /// The next JSON frame (panics on close or silence).
+    pub async fn frame(&mut self) -> Value {
+        match self.next().await {
+            Incoming::Frame(frame) => frame,
+            other => panic!("expected a frame, got {other:?}"),
+        }
+    }
+
+    /// The next frame of `kind`, skipping others.
+    pub async fn frame_of(&mut self, kind: &str) -> Value {
+        loop {
+            let frame = self.frame().await;
+            if frame["type"] == kind {
+                return frame;
+            }
+        }
+    }
+
+    /// Nothing but pings arrives for `quiet`.
+    pub async fn assert_silent(&mut self, quiet: Duration) {
+        match tokio::time::timeout(quiet, self.socket.next()).await {
+            Err(_) => {}
+            Ok(Some(Ok(Message::Ping(_) | Message::Pong(_)))) => Box::pin(self.assert_silent(quiet)).await,
+            Ok(other) => panic!("expected silence, got {other:?}"),
+        }
+    }
+
+    /// Posts over the socket with request id `id`.
+    pub async fn post(&mut self, id: &str, room: impl ToString, body: &str, client_msg_id: &str) {
+        let frame = json!({"type": "post", "id": id, "room_id": room.to_string(), "body": body, "client_msg_id": client_msg_id});
+        self.send(frame).await;
+    }
+
+    /// The `(seq, body)` of the next `count` message events of `room`, failing on anything
+    /// else that would mean loss or duplication (events of other types are skipped).
+    pub async fn messages(&mut self, room: impl ToString, count: usize) -> Vec<(u64, String)> {
+        let room = room.to_string();
+        let mut seen = Vec::with_capacity(count);
+        while seen.len() < count {
+            let frame = self.frame().await;
+            if frame["type"] == "event"
+                && frame["room_id"] == room.as_str()
+                && frame["event"]["type"] == "MessagePosted"
+            {
+                let seq = frame["seq"].as_u64().expect("seq");
+                let body = frame["event"]["body"].as_str().expect("body").to_owned();
+                seen.push((seq, body));
+            }
+        }
+        seen
+    }
+}
+
+async fn send(socket: &mut Socket, frame: Value) {
+    socket.send(Message::Text(frame.to_string().into())).await.expect("send a frame");
+}
+
+async fn next_frame(socket: &mut Socket, within: Duration) -> Incoming {
+    loop {
+        let message = tokio::time::timeout(within, socket.next()).await.expect("the gateway stayed silent");
+        match message {
+            Some(Ok(Message::Text(text))) => return Incoming::Frame(serde_json::from_str(&text).expect("JSON frame")),
+            Some(Ok(Message::Close(frame))) => return Incoming::Closed(frame.map(|f| f.code.into())),
+            Some(Ok(_)) => continue,
+            Some(Err(_)) | None => return Incoming::Closed(None),
+        }
+    }
+}
