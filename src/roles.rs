@@ -85,6 +85,8 @@ pub async fn start_gateway(
     config.heartbeat_timeout = config.heartbeat_interval * 3;
     config.send_queue = args.send_queue as usize;
     config.typing_ttl = Duration::from_millis(args.typing_ttl_ms);
+    // Renewals must arrive well within the time-to-live.
+    config.typing_throttle = config.typing_ttl / 3;
     // Gateways only verify tokens; the lifetime is the API's business.
     let tokens = Arc::new(Tokens::new(auth.jwt_secret.as_bytes(), Duration::ZERO));
     let gateway =

@@ -63,10 +63,10 @@ impl Api {
         let writers = self.state.rooms.clone();
         let bus = self.bus.map(|bus| tokio::spawn(bus.serve(writers.clone(), shutdown.clone())));
         axum::serve(self.listener, router(self.state)).with_graceful_shutdown(shutdown.cancelled_owned()).await?;
-        if let Some(bus) = bus {
-            if let Err(error) = bus.await {
-                tracing::error!(%error, "command bus panicked");
-            }
+        if let Some(bus) = bus
+            && let Err(error) = bus.await
+        {
+            tracing::error!(%error, "command bus panicked");
         }
         writers.shutdown().await;
         Ok(())

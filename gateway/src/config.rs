@@ -20,7 +20,8 @@ pub struct GatewayConfig {
     pub max_frame_bytes: usize,
     /// A typing indicator not renewed within this time is reported as stopped.
     pub typing_ttl: Duration,
-    /// A connection publishes at most one typing renewal per room per this interval.
+    /// A connection publishes at most one typing renewal per room per this interval (keep it
+    /// well below `typing_ttl`).
     pub typing_throttle: Duration,
     /// How long a draining gateway waits for its clients to go.
     pub drain_timeout: Duration,

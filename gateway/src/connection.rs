@@ -51,8 +51,8 @@ pub enum Outbound {
         room: RoomId,
         through: Option<u64>,
     },
-    /// Make the attached rooms exactly these (after a NATS reconnect), with each room's
-    /// latest known sequence for rooms not yet attached.
+    /// Make the attached rooms exactly these (after a NATS reconnect); a room not attached yet
+    /// is delivered after the given sequence.
     Sync(Vec<(RoomId, u64)>),
 }
 

@@ -8,13 +8,13 @@ use chat_commands::auth::Tokens;
 use chat_domain::{RoomId, UserId};
 use chat_nats::Subjects;
 use chat_nats::wire::{MembershipNotice, decode};
-use chat_projections::queries::rooms;
 use futures::StreamExt;
 use sqlx::PgPool;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use crate::backfill;
 use crate::config::GatewayConfig;
 use crate::connection::{ConnHandle, ConnId, Outbound};
 use crate::protocol::CloseReason;
@@ -156,12 +156,11 @@ impl Hub {
     async fn resync_memberships(self: Arc<Self>) {
         let users: Vec<UserId> = locked(&self.users).keys().copied().collect();
         for user in users {
-            match rooms::of_user(&self.pool, user, MAX_ROOMS_PER_USER).await {
-                Ok(summaries) => {
-                    let rooms: Vec<(RoomId, u64)> = summaries
-                        .iter()
-                        .map(|room| (RoomId::from_uuid(room.room_id), room.last_seq.max(0) as u64))
-                        .collect();
+            match backfill::memberships(&self.pool, user).await {
+                Ok(memberships) => {
+                    // A room not attached yet was joined while notices were lost: from the join.
+                    let rooms: Vec<(RoomId, u64)> =
+                        memberships.into_iter().map(|(room, joined)| (room, joined.saturating_sub(1))).collect();
                     for conn in self.connections_of(user) {
                         conn.deliver(Outbound::Sync(rooms.clone()));
                     }

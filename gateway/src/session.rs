@@ -8,6 +8,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
 use chat_domain::{RoomId, UserId};
@@ -41,29 +42,42 @@ pub async fn run(socket: WebSocket, hub: Arc<Hub>) {
         Ok(identified) => identified,
         Err(reason) => return close(&mut sink, reason).await,
     };
-    let summaries = match rooms::of_user(&hub.pool, user, MAX_ROOMS_PER_USER).await {
-        Ok(summaries) => summaries,
+    let (conn, outbox) = ConnHandle::new(user, hub.config.send_queue);
+    // Registered first: membership notices from here on reach this connection, and the
+    // memberships read next already include every change notified before.
+    hub.register(&conn);
+    let (memberships, summaries) = match tokio::try_join!(
+        backfill::memberships(&hub.pool, user),
+        rooms::of_user(&hub.pool, user, MAX_ROOMS_PER_USER)
+    ) {
+        Ok(found) => found,
         Err(error) => {
             tracing::error!(%error, "cannot read the rooms of a connecting user");
+            hub.unregister(&conn);
             return close(&mut sink, CloseReason::Unavailable).await;
         }
     };
     let ready = ServerFrame::Ready { session_id: Uuid::now_v7(), user_id: user, rooms: &summaries };
     if sink.send(Message::Text(ready.encode())).await.is_err() {
+        hub.unregister(&conn);
         return;
     }
 
-    let (conn, outbox) = ConnHandle::new(user, hub.config.send_queue);
-    hub.register(&conn);
-    let mut initial = Vec::with_capacity(summaries.len());
-    for room in &summaries {
-        let room_id = RoomId::from_uuid(room.room_id);
-        initial.push(match resume.get(&room_id) {
-            Some(&seen) => Outbound::Attach { room: room_id, after: seen, report: true },
-            None => Outbound::Attach { room: room_id, after: room.last_seq.max(0) as u64, report: false },
+    let known: HashMap<RoomId, u64> =
+        summaries.iter().map(|room| (RoomId::from_uuid(room.room_id), room.last_seq.max(0) as u64)).collect();
+    let mut initial = Vec::with_capacity(memberships.len() + resume.len());
+    for &(room, joined) in &memberships {
+        initial.push(match resume.get(&room) {
+            Some(&seen) => Outbound::Attach { room, after: seen, report: true },
+            // Rooms the read model does not list yet were joined a moment ago: from the join.
+            None => Outbound::Attach {
+                room,
+                after: known.get(&room).copied().unwrap_or(joined.saturating_sub(1)),
+                report: false,
+            },
         });
     }
-    let members: HashSet<RoomId> = summaries.iter().map(|room| RoomId::from_uuid(room.room_id)).collect();
+    let members: HashSet<RoomId> = memberships.iter().map(|(room, _)| *room).collect();
     for (&room, &seen) in resume.iter().filter(|(room, _)| !members.contains(room)) {
         let frame = ServerFrame::Resumed {
             room_id: room,
@@ -111,12 +125,17 @@ async fn identify(
     Ok((user, resume))
 }
 
+/// How long a close frame may wait behind unread data. A client closed as too slow only sees
+/// the close code once it has read what was already in flight, so it gets some time for that;
+/// after this the socket is dropped regardless.
+const CLOSE_GRACE: Duration = Duration::from_secs(10);
+
 async fn close(sink: &mut SplitSink<WebSocket, Message>, reason: CloseReason) {
     if reason == CloseReason::ClientGone {
         return;
     }
     let frame = CloseFrame { code: reason.code(), reason: Utf8Bytes::from_static(reason.text()) };
-    let _ = tokio::time::timeout(std::time::Duration::from_secs(1), sink.send(Message::Close(Some(frame)))).await;
+    let _ = tokio::time::timeout(CLOSE_GRACE, sink.send(Message::Close(Some(frame)))).await;
 }
 
 fn error_frame(id: Option<&str>, code: &str, message: &str) -> Outbound {
@@ -256,7 +275,7 @@ impl Writer {
         let reason = self.conn.closer.reason();
         if reason == CloseReason::Draining {
             let frame = ServerFrame::Reconnect { reason: reason.text() }.encode();
-            let _ = tokio::time::timeout(std::time::Duration::from_secs(1), self.sink.send(Message::Text(frame))).await;
+            let _ = tokio::time::timeout(Duration::from_secs(1), self.sink.send(Message::Text(frame))).await;
         }
         close(&mut self.sink, reason).await;
     }

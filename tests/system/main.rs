@@ -3,7 +3,10 @@
 
 mod bad_input;
 mod concurrency;
+mod delivery;
 mod durability;
 mod harness;
 mod idempotency;
+mod resilience;
 mod rest_flow;
+mod ws_protocol;

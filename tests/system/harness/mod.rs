@@ -16,10 +16,33 @@ pub use database::TestDb;
 pub use nats_server::NatsServer;
 pub use process::Server;
 pub use stack::Stack;
-pub use websocket::Ws;
+pub use websocket::{Incoming, Ws};
 
 /// The signing secret the test servers use, so that tests can forge expired tokens.
 pub const JWT_SECRET: &str = "system-test-secret";
+
+/// Every role as a separate process, with `gateways` gateways.
+pub struct Deployment {
+    /// Kept alive for the test's duration.
+    _commands: Server,
+    _projections: Server,
+    pub relay: Option<Server>,
+    pub gateways: Vec<Server>,
+    pub api: Api,
+    pub stack: Stack,
+}
+
+pub async fn deploy(stack: Stack, gateways: usize) -> Deployment {
+    let commands = Server::start(&stack, "commands").await;
+    let projections = Server::start(&stack, "projections").await;
+    let relay = Some(Server::start(&stack, "relay").await);
+    let mut started = Vec::new();
+    for _ in 0..gateways {
+        started.push(Server::start(&stack, "gateway").await);
+    }
+    let api = Api::new(commands.url());
+    Deployment { _commands: commands, _projections: projections, relay, gateways: started, api, stack }
+}
 
 /// Polls `check` until it yields a value or `within` passes.
 pub async fn eventually<T, F, Fut>(what: &str, within: Duration, mut check: F) -> T

@@ -39,17 +39,13 @@ impl Ws {
         tcp.set_recv_buffer_size(4096).unwrap();
         let stream = tcp.connect(address).await.expect("connect to the gateway");
         let (socket, _) = tokio_tungstenite::client_async(url, MaybeTlsStream::Plain(stream)).await.expect("handshake");
-        Self::identify(socket, token, json!({})).await
+        Self::identify(expect_hello(socket).await, token, json!({})).await
     }
 
     /// A connection that has only received `hello` (for tests of the handshake itself).
     pub async fn open(url: &str) -> Socket {
-        let (mut socket, _) = tokio_tungstenite::connect_async(url).await.expect("connect to the gateway");
-        let hello = next_frame(&mut socket, Duration::from_secs(10)).await;
-        match hello {
-            Incoming::Frame(frame) if frame["type"] == "hello" => socket,
-            other => panic!("expected hello, got {other:?}"),
-        }
+        let (socket, _) = tokio_tungstenite::connect_async(url).await.expect("connect to the gateway");
+        expect_hello(socket).await
     }
 
     async fn identify(mut socket: Socket, token: &str, resume: Value) -> Self {
@@ -123,6 +119,13 @@ impl Ws {
             }
         }
         seen
+    }
+}
+
+async fn expect_hello(mut socket: Socket) -> Socket {
+    match next_frame(&mut socket, Duration::from_secs(10)).await {
+        Incoming::Frame(frame) if frame["type"] == "hello" => socket,
+        other => panic!("expected hello, got {other:?}"),
     }
 }
 
