@@ -1,9 +1,12 @@
 # syntax=docker/dockerfile:1
-# The `chat` binary in a small image. Build: docker build -t chat .
-# Run with PostgreSQL and NATS: docker-compose.yml.
+# The `chat` binary in a small image, one image for every role (`chat up`, `chat commands`,
+# `chat gateway`, ...). Build: docker build -t chat .
+# Run with PostgreSQL, NATS and nginx, one container per role: docker-compose.yml.
 
 FROM rust:1-bookworm AS builder
 WORKDIR /src
+# The whole workspace (.dockerignore leaves out target/ and .git): the root package `chat`, its
+# member crates, and migrations/, which `sqlx::migrate!()` embeds in the binary at compile time.
 COPY . .
 # The cache mounts keep downloaded crates and compiled dependencies between builds; the binary is
 # copied out of the target cache in the same step, since cache mounts are not part of the image.
@@ -21,7 +24,9 @@ RUN apt-get update \
     && useradd --system --uid 10001 --gid chat --no-create-home --shell /usr/sbin/nologin chat
 COPY --from=builder /usr/local/bin/chat /usr/local/bin/chat
 USER 10001:10001
-ENV CHAT_HTTP_ADDR=0.0.0.0:8080
-EXPOSE 8080
+# Listen on all interfaces, not only inside the container: the API and the WebSocket gateway.
+ENV CHAT_HTTP_ADDR=0.0.0.0:8080 \
+    CHAT_GATEWAY_ADDR=0.0.0.0:8081
+EXPOSE 8080 8081
 ENTRYPOINT ["chat"]
 CMD ["up"]

@@ -50,6 +50,14 @@ fi
 step "ensuring PostgreSQL and NATS are running (scripts/ensure-services.sh)"
 scripts/ensure-services.sh
 
+# Tests that restart NATS start a private nats-server of their own.
+if [[ -z "${NATS_SERVER_BIN:-}" ]] && ! command -v nats-server >/dev/null && [[ ! -x /usr/sbin/nats-server ]]; then
+    step "installing nats-server (tests start private servers)"
+    [[ $EUID -eq 0 ]] || die "nats-server is not installed; install it (apt-get install nats-server) or set NATS_SERVER_BIN"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq || true
+    DEBIAN_FRONTEND=noninteractive apt-get install -y nats-server
+fi
+
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 export NATS_URL="${NATS_URL:-nats://127.0.0.1:4222}"
 echo "DATABASE_URL=$(sed -E 's#(://[^:/@]*):[^@]*@#\1:***@#' <<<"$DATABASE_URL")"

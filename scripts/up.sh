@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the whole backend on this machine in one process (`chat up`: migrations, HTTP API,
-# projections) after making sure PostgreSQL and NATS are running (scripts/ensure-services.sh).
+# Runs the whole backend on this machine in one process (`chat up`: migrations, HTTP API and
+# command bus on :8080, WebSocket gateway on :8081, projections, NATS relay) after making sure
+# PostgreSQL and NATS are running (scripts/ensure-services.sh).
 # Extra arguments go to `chat up`, e.g. scripts/up.sh --http-addr 0.0.0.0:8080.
 # Configuration is read from the environment (DATABASE_URL, CHAT_HTTP_ADDR, CHAT_JWT_SECRET, …).
 set -euo pipefail

@@ -2,8 +2,10 @@
 //!
 //! Every command-service instance subscribes in one queue group, so NATS spreads requests
 //! across instances. Input is validated exactly as REST input is ([`crate::parse`]) and errors
-//! carry the same stable codes. Requests run concurrently (bounded); order per client is kept
-//! by the gateway, which sends a connection's commands one at a time.
+//! carry the same stable codes. Requests are queued in arrival order and awaited concurrently
+//! (bounded), so one gateway connection's pipelined commands keep their order within an
+//! instance. (Across several command instances a room's commands can land on different
+//! instances; order then holds per instance only, until rooms are partitioned.)
 
 use std::sync::Arc;
 
@@ -17,7 +19,7 @@ use tokio_util::task::TaskTracker;
 
 use crate::http::ApiError;
 use crate::parse::room_command;
-use crate::room_writer::RoomWriters;
+use crate::room_writer::{Pending, Receipt, RoomWriters};
 use crate::store::CommandMeta;
 
 /// Requests handled at once per instance; more wait in NATS's buffer.
@@ -36,6 +38,10 @@ impl Bus {
     }
 
     /// Serves room commands until `shutdown`, then finishes the requests in flight.
+    ///
+    /// Each request is queued at its room's writer here, in arrival order (NATS keeps one
+    /// publisher's order), and only the wait for its result runs concurrently; so a gateway
+    /// may pipeline a client's commands and they still apply in the order sent.
     pub async fn serve(self, writers: RoomWriters, shutdown: CancellationToken) {
         let Bus { client, mut requests } = self;
         let tasks = TaskTracker::new();
@@ -53,15 +59,12 @@ impl Bus {
                 continue;
             };
             let Ok(permit) = permits.clone().acquire_owned().await else { break };
-            let (client, writers) = (client.clone(), writers.clone());
+            let outcome = submit(&writers, &message.payload).await;
+            let client = client.clone();
             tasks.spawn(async move {
-                let response = match decode::<CommandRequest>(&message.payload) {
-                    Ok(request) => execute(&writers, request).await,
-                    Err(error) => CommandResponse::Error {
-                        code: "invalid_request".to_owned(),
-                        message: format!("malformed command request: {error}"),
-                        field: None,
-                    },
+                let response = match outcome {
+                    Ok(pending) => respond(pending.receipt().await.map_err(ApiError::from)),
+                    Err(response) => response,
                 };
                 if let Err(error) = client.publish(reply_to, encode(&response)).await {
                     tracing::warn!(%error, "cannot send a command reply");
@@ -75,13 +78,19 @@ impl Bus {
     }
 }
 
-#[tracing::instrument(skip_all, fields(room_id = %request.room_id, request_id = %request.request_id))]
-async fn execute(writers: &RoomWriters, request: CommandRequest) -> CommandResponse {
+/// Decodes, validates and queues one request; an early refusal is already the response.
+async fn submit(writers: &RoomWriters, payload: &[u8]) -> Result<Pending, CommandResponse> {
+    let request = decode::<CommandRequest>(payload).map_err(|error| CommandResponse::Error {
+        code: "invalid_request".to_owned(),
+        message: format!("malformed command request: {error}"),
+        field: None,
+    })?;
     let meta = CommandMeta { actor: request.actor, request_id: request.request_id, via: request.via };
-    let result = match room_command(request.actor, request.command) {
-        Ok(command) => writers.execute(request.room_id, command, meta).await.map_err(ApiError::from),
-        Err(invalid) => Err(ApiError::from(invalid)),
-    };
+    let command = room_command(request.actor, request.command).map_err(|invalid| respond(Err(invalid.into())))?;
+    writers.submit(request.room_id, command, meta).await.map_err(|error| respond(Err(error.into())))
+}
+
+fn respond(result: Result<Receipt, ApiError>) -> CommandResponse {
     match result {
         Ok(receipt) => {
             CommandResponse::Ok { seq: receipt.seq, message_id: receipt.message_id, changed: receipt.changed }

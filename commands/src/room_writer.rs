@@ -64,6 +64,15 @@ impl Default for WriterConfig {
     }
 }
 
+/// A queued command's result, to be awaited.
+pub struct Pending(oneshot::Receiver<Result<Receipt, CommandError>>);
+
+impl Pending {
+    pub async fn receipt(self) -> Result<Receipt, CommandError> {
+        self.0.await.map_err(|_| CommandError::ShuttingDown)?
+    }
+}
+
 struct Job {
     command: RoomCommand,
     meta: CommandMeta,
@@ -94,6 +103,12 @@ impl RoomWriters {
         command: RoomCommand,
         meta: CommandMeta,
     ) -> Result<Receipt, CommandError> {
+        self.submit(room, command, meta).await?.receipt().await
+    }
+
+    /// Queues `command` behind every command queued for `room` before it, and returns without
+    /// waiting for the result; callers that submit in order get their commands applied in order.
+    pub async fn submit(&self, room: RoomId, command: RoomCommand, meta: CommandMeta) -> Result<Pending, CommandError> {
         let (reply, receipt) = oneshot::channel();
         let mut job = Job { command, meta, reply };
         loop {
@@ -102,7 +117,7 @@ impl RoomWriters {
             }
             let sender = self.sender_for(room);
             match sender.send(job).await {
-                Ok(()) => break,
+                Ok(()) => return Ok(Pending(receipt)),
                 // The writer exited between our lookup and our send: forget it, start another.
                 Err(mpsc::error::SendError(returned)) => {
                     forget_closed(&self.senders, room);
@@ -110,7 +125,6 @@ impl RoomWriters {
                 }
             }
         }
-        receipt.await.map_err(|_| CommandError::ShuttingDown)?
     }
 
     /// Stops accepting commands, lets every writer finish its queue, and waits for them.

@@ -24,21 +24,36 @@ pub async fn last_seq(pool: &PgPool, room: RoomId) -> Result<u64, sqlx::Error> {
     Ok(last.unwrap_or(0).max(0) as u64)
 }
 
-/// The rooms `user` is a member of now, each with the sequence of the user's latest join,
-/// read from the event store itself: authoritative, and never behind a membership notice.
-pub async fn memberships(pool: &PgPool, user: UserId) -> Result<Vec<(RoomId, u64)>, sqlx::Error> {
-    let rows: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT aggregate_id, sequence FROM (
+/// A user's latest membership change in one room.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Membership {
+    pub room: RoomId,
+    /// The sequence of the `MemberJoined` or `MemberLeft` event.
+    pub seq: u64,
+    pub joined: bool,
+}
+
+/// The latest membership change of `user` in each room they ever joined (current memberships
+/// first, at most `limit`), read from the event store itself: authoritative, and never behind
+/// a membership notice.
+pub async fn memberships(pool: &PgPool, user: UserId, limit: i64) -> Result<Vec<Membership>, sqlx::Error> {
+    let rows: Vec<(String, i64, bool)> = sqlx::query_as(
+        "SELECT aggregate_id, sequence, event_type = 'MemberJoined' AS joined FROM (
              SELECT DISTINCT ON (aggregate_id) aggregate_id, event_type, sequence
              FROM events
              WHERE aggregate_type = 'room' AND event_type IN ('MemberJoined', 'MemberLeft')
                AND payload ->> 'user_id' = $1
              ORDER BY aggregate_id, sequence DESC
          ) latest
-         WHERE event_type = 'MemberJoined'",
+         ORDER BY joined DESC, sequence DESC
+         LIMIT $2",
     )
     .bind(user.to_string())
+    .bind(limit)
     .fetch_all(pool)
     .await?;
-    Ok(rows.into_iter().filter_map(|(room, joined)| Some((room.parse().ok()?, joined.max(0) as u64))).collect())
+    Ok(rows
+        .into_iter()
+        .filter_map(|(room, seq, joined)| Some(Membership { room: room.parse().ok()?, seq: seq.max(0) as u64, joined }))
+        .collect())
 }

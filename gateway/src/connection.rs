@@ -11,6 +11,7 @@ use chat_domain::{RoomId, UserId};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
+use crate::backfill::Membership;
 use crate::protocol::CloseReason;
 
 pub type ConnId = u64;
@@ -51,9 +52,9 @@ pub enum Outbound {
         room: RoomId,
         through: Option<u64>,
     },
-    /// Make the attached rooms exactly these (after a NATS reconnect); a room not attached yet
-    /// is delivered after the given sequence.
-    Sync(Vec<(RoomId, u64)>),
+    /// Re-align the attached rooms with the user's memberships (after a NATS reconnect, when
+    /// notices may have been lost).
+    Sync(Vec<Membership>),
 }
 
 /// Closes a connection once, remembering the first reason given.

@@ -20,7 +20,7 @@ use crate::connection::{ConnHandle, ConnId, Outbound};
 use crate::protocol::CloseReason;
 use crate::room_feed::RoomFeed;
 
-/// At most this many rooms are listed in `ready` and attached at connection time.
+/// At most this many rooms of a user are listed in `ready` and delivered to a connection.
 pub const MAX_ROOMS_PER_USER: i64 = 10_000;
 
 pub struct Hub {
@@ -33,6 +33,7 @@ pub struct Hub {
     feeds: Mutex<HashMap<RoomId, Arc<RoomFeed>>>,
     users: Mutex<HashMap<UserId, HashMap<ConnId, ConnHandle>>>,
     tasks: TaskTracker,
+    draining: CancellationToken,
 }
 
 fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -58,6 +59,7 @@ impl Hub {
             feeds: Mutex::default(),
             users: Mutex::default(),
             tasks: TaskTracker::new(),
+            draining: CancellationToken::new(),
         }
     }
 
@@ -113,12 +115,19 @@ impl Hub {
         locked(&self.users).get(&user).map(|conns| conns.values().cloned().collect()).unwrap_or_default()
     }
 
-    pub fn close_all(&self, reason: CloseReason) {
+    /// Closes every connection as draining, including those still identifying.
+    pub fn drain(&self) {
+        self.draining.cancel();
         for conns in locked(&self.users).values() {
             for conn in conns.values() {
-                conn.closer.close(reason);
+                conn.closer.close(CloseReason::Draining);
             }
         }
+    }
+
+    /// Resolves once the gateway is draining.
+    pub async fn draining(&self) {
+        self.draining.cancelled().await;
     }
 
     /// Follows membership notices (start or stop delivering a room to a user's connections)
@@ -156,13 +165,10 @@ impl Hub {
     async fn resync_memberships(self: Arc<Self>) {
         let users: Vec<UserId> = locked(&self.users).keys().copied().collect();
         for user in users {
-            match backfill::memberships(&self.pool, user).await {
+            match backfill::memberships(&self.pool, user, MAX_ROOMS_PER_USER).await {
                 Ok(memberships) => {
-                    // A room not attached yet was joined while notices were lost: from the join.
-                    let rooms: Vec<(RoomId, u64)> =
-                        memberships.into_iter().map(|(room, joined)| (room, joined.saturating_sub(1))).collect();
                     for conn in self.connections_of(user) {
-                        conn.deliver(Outbound::Sync(rooms.clone()));
+                        conn.deliver(Outbound::Sync(memberships.clone()));
                     }
                 }
                 Err(error) => tracing::warn!(%error, %user, "cannot re-read a user's rooms after reconnecting"),

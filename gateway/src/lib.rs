@@ -2,7 +2,8 @@
 //!
 //! # Layout
 //! - [`protocol`]: client and server frames and close codes (documented in `docs/protocol.md`).
-//! - [`session`]: one connection — identify, reader, command runner, writer.
+//! - [`session`]: one connection — identify, reader, writer.
+//! - [`commands`]: a connection's commands to the command service, in order per room.
 //! - [`connection`]: the handle others hold of a connection (bounded outbox, closer).
 //! - [`hub`]: room feeds ref-counted by connections, users' connections, membership changes.
 //! - [`room_feed`]: one NATS subscription per room per gateway; ordered, gap-free dispatch
@@ -12,6 +13,7 @@
 #![forbid(unsafe_code)]
 
 pub mod backfill;
+pub mod commands;
 pub mod config;
 pub mod connection;
 pub mod hub;

@@ -34,7 +34,9 @@ pub enum CloseReason {
     MessageTooBig,
     /// The gateway cannot reach what it needs (database, bus); reconnect and resume (1013).
     Unavailable,
-    /// The client closed or the connection broke; nothing to send.
+    /// The client sent a close frame; answered with 1000.
+    ClientClosed,
+    /// The connection broke; nothing can be sent.
     ClientGone,
 }
 
@@ -48,7 +50,7 @@ impl CloseReason {
             CloseReason::Draining => 4009,
             CloseReason::MessageTooBig => 1009,
             CloseReason::Unavailable => 1013,
-            CloseReason::ClientGone => 1000,
+            CloseReason::ClientClosed | CloseReason::ClientGone => 1000,
         }
     }
 
@@ -61,7 +63,7 @@ impl CloseReason {
             CloseReason::Draining => "server_draining",
             CloseReason::MessageTooBig => "message_too_big",
             CloseReason::Unavailable => "try_again_later",
-            CloseReason::ClientGone => "bye",
+            CloseReason::ClientClosed | CloseReason::ClientGone => "bye",
         }
     }
 }
@@ -69,9 +71,9 @@ impl CloseReason {
 /// A parsed client frame.
 #[derive(Debug, PartialEq)]
 pub enum ClientFrame {
-    Identify { token: String, resume: HashMap<RoomId, u64> },
+    Identify { id: Option<String>, token: String, resume: HashMap<RoomId, u64> },
     Ping { id: Option<String> },
-    Typing { room_id: RoomId, typing: bool },
+    Typing { id: Option<String>, room_id: RoomId, typing: bool },
     Command { id: String, room_id: RoomId, command: WireCommand },
 }
 
@@ -148,9 +150,9 @@ impl ClientFrame {
         }
         object.remove("id");
         Ok(match serde_json::from_value(value).map_err(|e| refuse(id.clone(), "invalid_frame", e.to_string()))? {
-            Control::Identify { token, resume } => ClientFrame::Identify { token, resume },
+            Control::Identify { token, resume } => ClientFrame::Identify { id, token, resume },
             Control::Ping {} => ClientFrame::Ping { id },
-            Control::Typing { room_id, typing } => ClientFrame::Typing { room_id, typing },
+            Control::Typing { room_id, typing } => ClientFrame::Typing { id, room_id, typing },
         })
     }
 }
@@ -159,15 +161,51 @@ impl ClientFrame {
 #[derive(Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerFrame<'a> {
-    Hello { protocol: u32, gateway_id: &'a str, heartbeat_interval_ms: u64 },
-    Ready { session_id: Uuid, user_id: UserId, rooms: &'a [RoomSummary] },
+    /// `typing_renew_ms`: how often a client should repeat `typing` while the user types.
+    Hello {
+        protocol: u32,
+        gateway_id: &'a str,
+        heartbeat_interval_ms: u64,
+        typing_renew_ms: u64,
+    },
+    Ready {
+        session_id: Uuid,
+        user_id: UserId,
+        rooms: &'a [RoomSummary],
+    },
     Event(EventFrame<'a>),
-    Resumed { room_id: RoomId, recovered: bool, from_seq: u64, to_seq: u64, reason: Option<&'a str> },
-    Ack { id: &'a str, seq: u64, message_id: Option<MessageId>, changed: bool },
-    Error { id: Option<&'a str>, code: &'a str, message: &'a str, field: Option<&'a str> },
-    Typing { room_id: RoomId, user_id: UserId, typing: bool, expires_in_ms: u64 },
-    Pong { id: Option<&'a str> },
-    Reconnect { reason: &'a str },
+    Resumed {
+        room_id: RoomId,
+        recovered: bool,
+        from_seq: u64,
+        to_seq: u64,
+        reason: Option<&'a str>,
+    },
+    Ack {
+        id: &'a str,
+        seq: u64,
+        message_id: Option<MessageId>,
+        changed: bool,
+    },
+    Error {
+        id: Option<&'a str>,
+        code: &'a str,
+        message: &'a str,
+        field: Option<&'a str>,
+    },
+    /// Shown from `typing: true` until `typing: false` (sent when the user stops, posts, or
+    /// stops renewing).
+    Typing {
+        room_id: RoomId,
+        user_id: UserId,
+        typing: bool,
+    },
+    Pong {
+        id: Option<&'a str>,
+    },
+    Reconnect {
+        reason: &'a str,
+    },
 }
 
 /// One room event as clients see it.
@@ -247,12 +285,12 @@ mod tests {
     fn control_frames_parse() {
         assert_eq!(
             ClientFrame::parse(&format!(r#"{{"type":"identify","token":"t","resume":{{"{}":5}}}}"#, room())),
-            Ok(ClientFrame::Identify { token: "t".to_owned(), resume: HashMap::from([(room(), 5)]) })
+            Ok(ClientFrame::Identify { id: None, token: "t".to_owned(), resume: HashMap::from([(room(), 5)]) })
         );
         assert_eq!(ClientFrame::parse(r#"{"type":"ping"}"#), Ok(ClientFrame::Ping { id: None }));
         assert_eq!(
             ClientFrame::parse(&format!(r#"{{"type":"typing","room_id":"{}"}}"#, room())),
-            Ok(ClientFrame::Typing { room_id: room(), typing: true })
+            Ok(ClientFrame::Typing { id: None, room_id: room(), typing: true })
         );
     }
 }

@@ -99,7 +99,7 @@ impl RoomFeed {
                         self.fill(&hub, &mut state, last, None).await;
                     }
                 }
-                _ = tick.tick(), if !state.typing.is_empty() => self.expire_typing(&hub, &mut state),
+                _ = tick.tick(), if !state.typing.is_empty() => self.expire_typing(&mut state),
                 _ = self.stop.cancelled() => break,
             }
         }
@@ -118,7 +118,7 @@ impl RoomFeed {
             && let Some(author) = event.actor
             && state.typing.remove(&author).is_some()
         {
-            self.send_typing(hub, author, false);
+            self.send_typing(author, false);
         }
         self.dispatch(&event);
         state.last = Some(event.seq);
@@ -163,31 +163,25 @@ impl RoomFeed {
         if notice.typing {
             let was_typing = state.typing.insert(notice.user_id, Instant::now() + hub.config.typing_ttl).is_some();
             if !was_typing {
-                self.send_typing(hub, notice.user_id, true);
+                self.send_typing(notice.user_id, true);
             }
         } else if state.typing.remove(&notice.user_id).is_some() {
-            self.send_typing(hub, notice.user_id, false);
+            self.send_typing(notice.user_id, false);
         }
     }
 
-    fn expire_typing(&self, hub: &Hub, state: &mut FeedState) {
+    fn expire_typing(&self, state: &mut FeedState) {
         let now = Instant::now();
         let expired: Vec<UserId> =
             state.typing.iter().filter(|(_, until)| **until <= now).map(|(user, _)| *user).collect();
         for user in expired {
             state.typing.remove(&user);
-            self.send_typing(hub, user, false);
+            self.send_typing(user, false);
         }
     }
 
-    fn send_typing(&self, hub: &Hub, user: UserId, typing: bool) {
-        let frame = ServerFrame::Typing {
-            room_id: self.room,
-            user_id: user,
-            typing,
-            expires_in_ms: if typing { hub.config.typing_ttl.as_millis() as u64 } else { 0 },
-        }
-        .encode();
+    fn send_typing(&self, user: UserId, typing: bool) {
+        let frame = ServerFrame::Typing { room_id: self.room, user_id: user, typing }.encode();
         self.fan_out(|| Outbound::Typing { room: self.room, user, frame: frame.clone() });
     }
 }

@@ -19,7 +19,6 @@ use tokio_util::task::TaskTracker;
 
 use crate::config::GatewayConfig;
 use crate::hub::Hub;
-use crate::protocol::CloseReason;
 use crate::session;
 
 pub struct Gateway {
@@ -68,7 +67,7 @@ impl Gateway {
         axum::serve(self.listener, router).with_graceful_shutdown(shutdown.cancelled_owned()).await?;
 
         tracing::info!("gateway draining");
-        self.hub.close_all(CloseReason::Draining);
+        self.hub.drain();
         sessions.close();
         if tokio::time::timeout(self.hub.config.drain_timeout, sessions.wait()).await.is_err() {
             tracing::warn!("some connections did not close within the drain timeout");

@@ -1,8 +1,7 @@
 //! One client connection, from `hello` to close.
 //!
 //! Three tasks per connection: the reader (parses frames, answers pings, publishes typing,
-//! queues commands), the command runner (sends the connection's commands to the command
-//! service one at a time, so that their order is kept) and the writer (owns the socket's send
+//! queues commands), the command runner ([`crate::commands`]) and the writer (owns the socket's send
 //! half and the per-room delivery positions; de-duplicates by sequence, fills gaps from the
 //! store, heartbeats, and closes with the recorded reason).
 
@@ -12,7 +11,7 @@ use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
 use chat_domain::{RoomId, UserId};
-use chat_nats::wire::{CommandRequest, CommandResponse, TypingNotice, WireCommand, decode, encode};
+use chat_nats::wire::{TypingNotice, encode};
 use chat_projections::queries::rooms;
 use futures::stream::{SplitSink, SplitStream};
 use futures::{SinkExt, StreamExt};
@@ -21,6 +20,7 @@ use tokio::time::Instant;
 use uuid::Uuid;
 
 use crate::backfill;
+use crate::commands::{self, Queued};
 use crate::connection::{ConnHandle, Outbound};
 use crate::hub::{Hub, MAX_ROOMS_PER_USER};
 use crate::protocol::{ClientFrame, CloseReason, PROTOCOL_VERSION, ServerFrame};
@@ -34,11 +34,16 @@ pub async fn run(socket: WebSocket, hub: Arc<Hub>) {
         protocol: PROTOCOL_VERSION,
         gateway_id: &hub.config.gateway_id,
         heartbeat_interval_ms: hub.config.heartbeat_interval.as_millis() as u64,
+        typing_renew_ms: hub.config.typing_throttle.as_millis() as u64,
     };
     if sink.send(Message::Text(hello.encode())).await.is_err() {
         return;
     }
-    let (user, resume) = match identify(&hub, &mut stream).await {
+    let identified = tokio::select! {
+        identified = identify(&hub, &mut stream) => identified,
+        _ = hub.draining() => Err(CloseReason::Draining),
+    };
+    let (user, resume) = match identified {
         Ok(identified) => identified,
         Err(reason) => return close(&mut sink, reason).await,
     };
@@ -47,7 +52,7 @@ pub async fn run(socket: WebSocket, hub: Arc<Hub>) {
     // memberships read next already include every change notified before.
     hub.register(&conn);
     let (memberships, summaries) = match tokio::try_join!(
-        backfill::memberships(&hub.pool, user),
+        backfill::memberships(&hub.pool, user, MAX_ROOMS_PER_USER),
         rooms::of_user(&hub.pool, user, MAX_ROOMS_PER_USER)
     ) {
         Ok(found) => found,
@@ -65,19 +70,19 @@ pub async fn run(socket: WebSocket, hub: Arc<Hub>) {
 
     let known: HashMap<RoomId, u64> =
         summaries.iter().map(|room| (RoomId::from_uuid(room.room_id), room.last_seq.max(0) as u64)).collect();
-    let mut initial = Vec::with_capacity(memberships.len() + resume.len());
-    for &(room, joined) in &memberships {
+    let members: HashSet<RoomId> = memberships.iter().filter(|m| m.joined).map(|m| m.room).collect();
+    let mut initial = Vec::with_capacity(members.len() + resume.len());
+    for membership in memberships.iter().filter(|m| m.joined) {
+        let room = membership.room;
         initial.push(match resume.get(&room) {
             Some(&seen) => Outbound::Attach { room, after: seen, report: true },
             // Rooms the read model does not list yet were joined a moment ago: from the join.
-            None => Outbound::Attach {
-                room,
-                after: known.get(&room).copied().unwrap_or(joined.saturating_sub(1)),
-                report: false,
-            },
+            None => {
+                let after = known.get(&room).copied().unwrap_or(membership.seq.saturating_sub(1));
+                Outbound::Attach { room, after, report: false }
+            }
         });
     }
-    let members: HashSet<RoomId> = memberships.iter().map(|(room, _)| *room).collect();
     for (&room, &seen) in resume.iter().filter(|(room, _)| !members.contains(room)) {
         let frame = ServerFrame::Resumed {
             room_id: room,
@@ -89,10 +94,11 @@ pub async fn run(socket: WebSocket, hub: Arc<Hub>) {
         initial.push(Outbound::Frame(frame.encode()));
     }
 
-    let writer = Writer { hub: hub.clone(), conn: conn.clone(), sink, positions: HashMap::new() };
+    let writer =
+        Writer { hub: hub.clone(), conn: conn.clone(), sink, positions: HashMap::new(), last_ping: Instant::now() };
     let writer = tokio::spawn(writer.run(outbox, initial));
     let (commands, queued) = mpsc::channel(COMMAND_QUEUE);
-    let runner = tokio::spawn(run_commands(hub.clone(), conn.clone(), queued));
+    let runner = tokio::spawn(commands::run(hub.clone(), conn.clone(), queued));
     read(&hub, &conn, &mut stream, commands).await;
     conn.closer.close(CloseReason::ClientGone);
     let _ = writer.await;
@@ -106,19 +112,20 @@ async fn identify(
     stream: &mut SplitStream<WebSocket>,
 ) -> Result<(UserId, HashMap<RoomId, u64>), CloseReason> {
     let first = tokio::time::timeout(hub.config.identify_timeout, async {
-        while let Some(Ok(message)) = stream.next().await {
-            match message {
-                Message::Text(text) => return Some(text),
-                Message::Ping(_) | Message::Pong(_) => continue,
-                Message::Binary(_) | Message::Close(_) => return None,
+        loop {
+            match stream.next().await {
+                Some(Ok(Message::Text(text))) => return Ok(text),
+                Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+                Some(Ok(Message::Binary(_))) => return Err(CloseReason::AuthenticationFailed),
+                Some(Ok(Message::Close(_))) => return Err(CloseReason::ClientClosed),
+                Some(Err(error)) => return Err(read_error(error)),
+                None => return Err(CloseReason::ClientGone),
             }
         }
-        None
     })
     .await
-    .map_err(|_| CloseReason::IdentifyTimeout)?
-    .ok_or(CloseReason::ClientGone)?;
-    let Ok(ClientFrame::Identify { token, resume }) = ClientFrame::parse(&first) else {
+    .map_err(|_| CloseReason::IdentifyTimeout)??;
+    let Ok(ClientFrame::Identify { token, resume, .. }) = ClientFrame::parse(&first) else {
         return Err(CloseReason::AuthenticationFailed);
     };
     let user = hub.tokens.verify(&token).map_err(|_| CloseReason::AuthenticationFailed)?;
@@ -131,11 +138,25 @@ async fn identify(
 const CLOSE_GRACE: Duration = Duration::from_secs(10);
 
 async fn close(sink: &mut SplitSink<WebSocket, Message>, reason: CloseReason) {
-    if reason == CloseReason::ClientGone {
-        return;
+    match reason {
+        CloseReason::ClientGone => return,
+        // The WebSocket layer has queued the echo of the client's close frame; flush it.
+        CloseReason::ClientClosed => {
+            let _ = tokio::time::timeout(CLOSE_GRACE, sink.close()).await;
+            return;
+        }
+        _ => {}
     }
     let frame = CloseFrame { code: reason.code(), reason: Utf8Bytes::from_static(reason.text()) };
     let _ = tokio::time::timeout(CLOSE_GRACE, sink.send(Message::Close(Some(frame)))).await;
+}
+
+/// Why reading failed: a frame over the size limit, or a broken connection.
+fn read_error(error: axum::Error) -> CloseReason {
+    match error.into_inner().downcast_ref::<tungstenite::Error>() {
+        Some(tungstenite::Error::Capacity(_)) => CloseReason::MessageTooBig,
+        _ => CloseReason::ClientGone,
+    }
 }
 
 fn error_frame(id: Option<&str>, code: &str, message: &str) -> Outbound {
@@ -143,12 +164,7 @@ fn error_frame(id: Option<&str>, code: &str, message: &str) -> Outbound {
 }
 
 /// The reader: until the client goes, the heartbeat times out, or the connection is closed.
-async fn read(
-    hub: &Hub,
-    conn: &ConnHandle,
-    stream: &mut SplitStream<WebSocket>,
-    commands: mpsc::Sender<(String, RoomId, WireCommand)>,
-) {
+async fn read(hub: &Hub, conn: &ConnHandle, stream: &mut SplitStream<WebSocket>, commands: mpsc::Sender<Queued>) {
     let mut typing_sent: HashMap<RoomId, Instant> = HashMap::new();
     loop {
         let next = tokio::select! {
@@ -158,17 +174,7 @@ async fn read(
         let message = match next {
             Err(_) => return conn.closer.close(CloseReason::HeartbeatTimeout),
             Ok(None) => return,
-            Ok(Some(Err(error))) => {
-                // tungstenite reports an oversized frame as a capacity error ("Space limit
-                // exceeded: Message too long: …"); anything else means the connection broke.
-                let text = error.to_string();
-                let reason = if text.contains("too long") || text.contains("Space limit") {
-                    CloseReason::MessageTooBig
-                } else {
-                    CloseReason::ClientGone
-                };
-                return conn.closer.close(reason);
-            }
+            Ok(Some(Err(error))) => return conn.closer.close(read_error(error)),
             Ok(Some(Ok(message))) => message,
         };
         let text = match message {
@@ -178,19 +184,19 @@ async fn read(
                 continue;
             }
             Message::Ping(_) | Message::Pong(_) => continue,
-            Message::Close(_) => return,
+            Message::Close(_) => return conn.closer.close(CloseReason::ClientClosed),
         };
         match ClientFrame::parse(&text) {
             Err(error) => conn.deliver(error_frame(error.id.as_deref(), error.code, &error.message)),
-            Ok(ClientFrame::Identify { .. }) => {
-                conn.deliver(error_frame(None, "already_identified", "this connection is already identified"));
+            Ok(ClientFrame::Identify { id, .. }) => {
+                conn.deliver(error_frame(id.as_deref(), "already_identified", "this connection is already identified"));
             }
             Ok(ClientFrame::Ping { id }) => {
                 conn.deliver(Outbound::Frame(ServerFrame::Pong { id: id.as_deref() }.encode()))
             }
-            Ok(ClientFrame::Typing { room_id, typing }) => {
+            Ok(ClientFrame::Typing { id, room_id, typing }) => {
                 if !conn.is_in(room_id) {
-                    conn.deliver(error_frame(None, "not_a_member", "you are not a member of this room"));
+                    conn.deliver(error_frame(id.as_deref(), "not_a_member", "you are not a member of this room"));
                     continue;
                 }
                 let now = Instant::now();
@@ -209,49 +215,11 @@ async fn read(
             }
             Ok(ClientFrame::Command { id, room_id, command }) => {
                 // Waiting here when the queue is full slows the client down instead of buffering.
-                if commands.send((id, room_id, command)).await.is_err() {
+                if commands.send(Queued { id, room: room_id, command }).await.is_err() {
                     return;
                 }
             }
         }
-    }
-}
-
-/// Sends the connection's commands to the command service one at a time and answers each.
-async fn run_commands(hub: Arc<Hub>, conn: ConnHandle, mut queued: mpsc::Receiver<(String, RoomId, WireCommand)>) {
-    let via = format!("gateway:{}", hub.config.gateway_id);
-    while let Some((id, room_id, command)) = queued.recv().await {
-        let request = CommandRequest {
-            actor: conn.user,
-            request_id: Uuid::now_v7().to_string(),
-            via: via.clone(),
-            room_id,
-            command,
-        };
-        let reply = hub.nats.request(hub.subjects.room_commands(), encode(&request)).await;
-        let frame = match reply.map(|reply| decode::<CommandResponse>(&reply.payload)) {
-            Ok(Ok(CommandResponse::Ok { seq, message_id, changed })) => {
-                ServerFrame::Ack { id: &id, seq, message_id, changed }.encode()
-            }
-            Ok(Ok(CommandResponse::Error { code, message, field })) => {
-                ServerFrame::Error { id: Some(&id), code: &code, message: &message, field: field.as_deref() }.encode()
-            }
-            Ok(Err(error)) => {
-                tracing::error!(%error, "undecodable command reply");
-                ServerFrame::Error { id: Some(&id), code: "internal", message: "internal error", field: None }.encode()
-            }
-            Err(error) => {
-                let (code, message) = match error.kind() {
-                    async_nats::RequestErrorKind::TimedOut => (
-                        "timeout",
-                        "the command service did not answer in time; retry (posts are idempotent by client_msg_id)",
-                    ),
-                    _ => ("unavailable", "the command service is unavailable; retry shortly"),
-                };
-                ServerFrame::Error { id: Some(&id), code, message, field: None }.encode()
-            }
-        };
-        conn.deliver(Outbound::Frame(frame));
     }
 }
 
@@ -264,6 +232,8 @@ struct Writer {
     sink: SplitSink<WebSocket, Message>,
     /// The last sequence delivered per attached room.
     positions: HashMap<RoomId, u64>,
+    /// When the last ping went out; pings go out even in the middle of a long catch-up.
+    last_ping: Instant,
 }
 
 impl Writer {
@@ -284,9 +254,8 @@ impl Writer {
         for item in initial {
             self.process(item).await?;
         }
-        let mut heartbeat = tokio::time::interval(self.hub.config.heartbeat_interval);
-        heartbeat.tick().await;
         loop {
+            let ping_due = self.last_ping + self.hub.config.heartbeat_interval;
             tokio::select! {
                 biased;
                 _ = self.conn.closer.closed() => return Err(Stop),
@@ -294,14 +263,27 @@ impl Writer {
                     Some(item) => self.process(item).await?,
                     None => return Ok(()),
                 },
-                _ = heartbeat.tick() => self.send(Message::Ping(Default::default())).await?,
+                _ = tokio::time::sleep_until(ping_due) => self.ping().await?,
             }
         }
     }
 
     /// Sends unless the connection closes first (a client that stops reading blocks the send;
-    /// the room feeds then close it as too slow, which ends the wait here).
+    /// the room feeds then close it as too slow, which ends the wait here). A ping goes first
+    /// whenever one is due.
     async fn send(&mut self, message: Message) -> Result<(), Stop> {
+        if self.last_ping.elapsed() >= self.hub.config.heartbeat_interval {
+            self.ping().await?;
+        }
+        self.send_now(message).await
+    }
+
+    async fn ping(&mut self) -> Result<(), Stop> {
+        self.last_ping = Instant::now();
+        self.send_now(Message::Ping(Default::default())).await
+    }
+
+    async fn send_now(&mut self, message: Message) -> Result<(), Stop> {
         tokio::select! {
             sent = self.sink.send(message) => sent.map_err(|_| {
                 self.conn.closer.close(CloseReason::ClientGone);
@@ -339,24 +321,17 @@ impl Writer {
             }
             Outbound::Frame(frame) => self.send(Message::Text(frame)).await?,
             Outbound::Attach { room, after, report } => self.attach(room, after, report).await?,
-            Outbound::Detach { room, through } => {
-                if let Some(&last) = self.positions.get(&room) {
-                    if let Some(through) = through
-                        && last < through
-                    {
-                        self.send_from_store(room, last, Some(through)).await?;
-                    }
-                    self.detach(room);
+            Outbound::Detach { room, through } => self.leave(room, through).await?,
+            Outbound::Sync(memberships) => {
+                let current: HashSet<RoomId> = memberships.iter().filter(|m| m.joined).map(|m| m.room).collect();
+                let attached: Vec<RoomId> = self.positions.keys().copied().collect();
+                for room in attached.into_iter().filter(|room| !current.contains(room)) {
+                    // Deliver through the user's own MemberLeft before stopping.
+                    let left = memberships.iter().find(|m| m.room == room).map(|m| m.seq);
+                    self.leave(room, left).await?;
                 }
-            }
-            Outbound::Sync(rooms) => {
-                let wanted: HashSet<RoomId> = rooms.iter().map(|(room, _)| *room).collect();
-                let gone: Vec<RoomId> = self.positions.keys().filter(|room| !wanted.contains(room)).copied().collect();
-                for room in gone {
-                    self.detach(room);
-                }
-                for (room, last_seq) in rooms {
-                    self.attach(room, last_seq, false).await?;
+                for membership in memberships.iter().filter(|m| m.joined) {
+                    self.attach(membership.room, membership.seq.saturating_sub(1), false).await?;
                 }
             }
         }
@@ -373,24 +348,25 @@ impl Writer {
             }
             return Ok(());
         }
-        let caught_up = self.send_from_store(room, after, None).await?;
-        let mut reason = None;
-        let mut last = caught_up;
-        if caught_up == after && after > 0 {
+        // A member may type while their room catches up.
+        self.conn.rooms.lock().unwrap_or_else(|p| p.into_inner()).insert(room);
+        let mut last = self.send_from_store(room, after, None).await?;
+        let mut recovered = true;
+        if last == after && after > 0 {
             let stored = backfill::last_seq(&self.hub.pool, room).await.map_err(|_| self.unavailable())?;
             if stored < after {
-                // The client claims to have seen more than the room holds.
-                reason = Some("unknown_position");
-                last = stored;
+                // The client claims more than the room holds: say so before sending anything,
+                // so that it resets its position to `to_seq` and keeps what follows.
+                self.report(room, false, after, stored, Some("unknown_position")).await?;
+                (last, recovered) = (stored, false);
             }
         }
         self.positions.insert(room, last);
-        self.conn.rooms.lock().unwrap_or_else(|p| p.into_inner()).insert(room);
         self.hub.subscribe(room, &self.conn);
         let last = self.send_from_store(room, last, None).await?;
         self.positions.insert(room, last);
-        if report {
-            self.report(room, reason.is_none(), after, last, reason).await?;
+        if report && recovered {
+            self.report(room, true, after, last, None).await?;
         }
         Ok(())
     }
@@ -405,6 +381,19 @@ impl Writer {
     ) -> Result<(), Stop> {
         let frame = ServerFrame::Resumed { room_id: room, recovered, from_seq: from, to_seq: to, reason };
         self.send(Message::Text(frame.encode())).await
+    }
+
+    /// Stops delivering `room`, after delivering events up to `through` if that is known.
+    async fn leave(&mut self, room: RoomId, through: Option<u64>) -> Result<(), Stop> {
+        if let Some(&last) = self.positions.get(&room) {
+            if let Some(through) = through
+                && last < through
+            {
+                self.send_from_store(room, last, Some(through)).await?;
+            }
+            self.detach(room);
+        }
+        Ok(())
     }
 
     fn detach(&mut self, room: RoomId) {

@@ -5,6 +5,8 @@ use std::time::Duration;
 use futures::future::join_all;
 use serde_json::json;
 use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use uuid::Uuid;
 
 use crate::harness::{Incoming, Server, Stack, Ws, deploy};
@@ -48,6 +50,13 @@ async fn bad_frames_get_error_frames_and_the_connection_survives_where_it_can() 
 
     ws.send(json!({"type": "ping", "id": "p1"})).await;
     assert_eq!(ws.frame_of("pong").await["id"], "p1", "the connection survived every bad frame");
+    let mut ahead = Ws::connect(url, &alice.token, json!({room.to_string(): 999})).await;
+    let resumed = ahead.frame_of("resumed").await;
+    assert_eq!((resumed["recovered"].as_bool(), resumed["reason"].as_str()), (Some(false), Some("unknown_position")));
+    assert_eq!(resumed["to_seq"], 2, "the position to continue from");
+    let bye = CloseFrame { code: CloseCode::Normal, reason: "done".into() };
+    ahead.send_raw(Message::Close(Some(bye))).await;
+    assert_eq!(ahead.next().await, Incoming::Closed(Some(1000)), "a client's close is answered");
     ws.post("r5", room, "still here", "c3").await;
     assert_eq!(ws.frame_of("ack").await["seq"], 3);
 
