@@ -50,7 +50,7 @@ pub struct RoomSummary {
     pub role: String,
     pub member_count: i32,
     pub message_count: i64,
-    /// The room's latest sequence: resume from here.
+    /// The room's latest sequence as the read model knows it.
     pub last_seq: i64,
     /// The caller's read marker.
     pub last_read_seq: i64,
@@ -58,20 +58,18 @@ pub struct RoomSummary {
     pub last_activity_at: DateTime<Utc>,
 }
 
+/// A room summary as a member (`m`) sees it.
+const SUMMARY: &str = "SELECT r.room_id, r.kind, r.name, r.visibility, m.role, r.member_count, r.message_count,
+                              r.last_seq, m.last_read_seq, r.created_at, r.last_activity_at
+                       FROM room_members m JOIN rooms r ON r.room_id = m.room_id";
+
 /// The rooms `user` belongs to, most recently active first.
 pub async fn of_user(pool: &PgPool, user: UserId, limit: i64) -> Result<Vec<RoomSummary>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT r.room_id, r.kind, r.name, r.visibility, m.role, r.member_count, r.message_count, r.last_seq,
-                m.last_read_seq, r.created_at, r.last_activity_at
-         FROM room_members m JOIN rooms r ON r.room_id = m.room_id
-         WHERE m.user_id = $1
-         ORDER BY r.last_activity_at DESC, r.room_id
-         LIMIT $2",
-    )
-    .bind(user.as_uuid())
-    .bind(limit)
-    .fetch_all(pool)
-    .await
+    sqlx::query_as(&format!("{SUMMARY} WHERE m.user_id = $1 ORDER BY r.last_activity_at DESC, r.room_id LIMIT $2"))
+        .bind(user.as_uuid())
+        .bind(limit)
+        .fetch_all(pool)
+        .await
 }
 
 #[derive(Debug, Serialize, sqlx::FromRow)]
@@ -93,16 +91,11 @@ pub struct RoomDetail {
 
 /// A room as `viewer` (a member) sees it, with its members.
 pub async fn detail(pool: &PgPool, room: RoomId, viewer: UserId) -> Result<Option<RoomDetail>, sqlx::Error> {
-    let summary: Option<RoomSummary> = sqlx::query_as(
-        "SELECT r.room_id, r.kind, r.name, r.visibility, m.role, r.member_count, r.message_count, r.last_seq,
-                m.last_read_seq, r.created_at, r.last_activity_at
-         FROM room_members m JOIN rooms r ON r.room_id = m.room_id
-         WHERE m.room_id = $1 AND m.user_id = $2",
-    )
-    .bind(room.as_uuid())
-    .bind(viewer.as_uuid())
-    .fetch_optional(pool)
-    .await?;
+    let summary: Option<RoomSummary> = sqlx::query_as(&format!("{SUMMARY} WHERE m.room_id = $1 AND m.user_id = $2"))
+        .bind(room.as_uuid())
+        .bind(viewer.as_uuid())
+        .fetch_optional(pool)
+        .await?;
     let Some(summary) = summary else {
         return Ok(None);
     };
