@@ -2,10 +2,10 @@
 //!
 //! Every command-service instance subscribes in one queue group, so NATS spreads requests
 //! across instances. Input is validated exactly as REST input is ([`crate::parse`]) and errors
-//! carry the same stable codes. Requests are queued in arrival order and awaited concurrently
-//! (bounded), so one gateway connection's pipelined commands keep their order within an
-//! instance. (Across several command instances a room's commands can land on different
-//! instances; order then holds per instance only, until rooms are partitioned.)
+//! carry the same stable codes. Requests are queued at their room's writer in arrival order
+//! and awaited concurrently (bounded), so commands that reach one instance in some order apply
+//! in that order. (Gateways send a connection's commands for one room one at a time, so their
+//! order holds across any number of instances.)
 
 use std::sync::Arc;
 
@@ -40,8 +40,7 @@ impl Bus {
     /// Serves room commands until `shutdown`, then finishes the requests in flight.
     ///
     /// Each request is queued at its room's writer here, in arrival order (NATS keeps one
-    /// publisher's order), and only the wait for its result runs concurrently; so a gateway
-    /// may pipeline a client's commands and they still apply in the order sent.
+    /// publisher's order), and only the wait for its result runs concurrently.
     pub async fn serve(self, writers: RoomWriters, shutdown: CancellationToken) {
         let Bus { client, mut requests } = self;
         let tasks = TaskTracker::new();

@@ -34,18 +34,18 @@ pub struct Membership {
 }
 
 /// The latest membership change of `user` in each room they ever joined (current memberships
-/// first, at most `limit`), read from the event store itself: authoritative, and never behind
+/// first, most recent first, at most `limit`), read from the event store itself: authoritative, and never behind
 /// a membership notice.
 pub async fn memberships(pool: &PgPool, user: UserId, limit: i64) -> Result<Vec<Membership>, sqlx::Error> {
     let rows: Vec<(String, i64, bool)> = sqlx::query_as(
         "SELECT aggregate_id, sequence, event_type = 'MemberJoined' AS joined FROM (
-             SELECT DISTINCT ON (aggregate_id) aggregate_id, event_type, sequence
+             SELECT DISTINCT ON (aggregate_id) aggregate_id, event_type, sequence, global_position
              FROM events
              WHERE aggregate_type = 'room' AND event_type IN ('MemberJoined', 'MemberLeft')
                AND payload ->> 'user_id' = $1
              ORDER BY aggregate_id, sequence DESC
          ) latest
-         ORDER BY joined DESC, sequence DESC
+         ORDER BY joined DESC, global_position DESC
          LIMIT $2",
     )
     .bind(user.to_string())

@@ -125,6 +125,10 @@ impl Hub {
         }
     }
 
+    pub fn is_draining(&self) -> bool {
+        self.draining.is_cancelled()
+    }
+
     /// Resolves once the gateway is draining.
     pub async fn draining(&self) {
         self.draining.cancelled().await;

@@ -34,7 +34,7 @@ pub enum CloseReason {
     MessageTooBig,
     /// The gateway cannot reach what it needs (database, bus); reconnect and resume (1013).
     Unavailable,
-    /// The client sent a close frame; answered with 1000.
+    /// The client sent a close frame; answered with its echo.
     ClientClosed,
     /// The connection broke; nothing can be sent.
     ClientGone,

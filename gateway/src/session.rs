@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
 use chat_domain::{RoomId, UserId};
-use chat_nats::wire::{TypingNotice, encode};
+use chat_nats::wire::{TypingNotice, WireCommand, encode};
 use chat_projections::queries::rooms;
 use futures::stream::{SplitSink, SplitStream};
 use futures::{SinkExt, StreamExt};
@@ -51,6 +51,10 @@ pub async fn run(socket: WebSocket, hub: Arc<Hub>) {
     // Registered first: membership notices from here on reach this connection, and the
     // memberships read next already include every change notified before.
     hub.register(&conn);
+    if hub.is_draining() {
+        hub.unregister(&conn);
+        return close(&mut sink, CloseReason::Draining).await;
+    }
     let (memberships, summaries) = match tokio::try_join!(
         backfill::memberships(&hub.pool, user, MAX_ROOMS_PER_USER),
         rooms::of_user(&hub.pool, user, MAX_ROOMS_PER_USER)
@@ -101,8 +105,9 @@ pub async fn run(socket: WebSocket, hub: Arc<Hub>) {
     let runner = tokio::spawn(commands::run(hub.clone(), conn.clone(), queued));
     read(&hub, &conn, &mut stream, commands).await;
     conn.closer.close(CloseReason::ClientGone);
-    let _ = writer.await;
+    // Queued commands of a closed connection are not sent (their answers could not arrive).
     runner.abort();
+    let _ = writer.await;
     hub.unregister(&conn);
 }
 
@@ -214,6 +219,10 @@ async fn read(hub: &Hub, conn: &ConnHandle, stream: &mut SplitStream<WebSocket>,
                 }
             }
             Ok(ClientFrame::Command { id, room_id, command }) => {
+                if matches!(command, WireCommand::Post { .. }) {
+                    // A post ends the typing indicator; typing again shows it again at once.
+                    typing_sent.remove(&room_id);
+                }
                 // Waiting here when the queue is full slows the client down instead of buffering.
                 if commands.send(Queued { id, room: room_id, command }).await.is_err() {
                     return;
