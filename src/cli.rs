@@ -4,9 +4,9 @@ use clap::{Parser, Subcommand};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-use crate::config::{ApiArgs, AuthArgs, DatabaseConfig, GatewayArgs, NatsConfig};
-use crate::database;
+use crate::config::{ApiArgs, AuthArgs, DatabaseConfig, GatewayArgs, NatsConfig, PresenceArgs};
 use crate::roles::{self, RoleContext};
+use crate::{database, projections};
 
 #[derive(Parser, Debug)]
 #[command(name = "chat", version, about = "Event-sourced CQRS chat backend")]
@@ -31,8 +31,10 @@ pub enum Command {
         nats: NatsConfig,
         #[command(flatten)]
         auth: AuthArgs,
+        #[command(flatten)]
+        presence: PresenceArgs,
     },
-    /// The HTTP API and the command bus for gateways.
+    /// The HTTP API, the command bus for gateways and the presence tracker (one active).
     Commands {
         #[command(flatten)]
         api: ApiArgs,
@@ -40,6 +42,8 @@ pub enum Command {
         nats: NatsConfig,
         #[command(flatten)]
         auth: AuthArgs,
+        #[command(flatten)]
+        presence: PresenceArgs,
     },
     /// A WebSocket gateway (run as many as you like).
     Gateway {
@@ -49,9 +53,15 @@ pub enum Command {
         nats: NatsConfig,
         #[command(flatten)]
         auth: AuthArgs,
+        #[command(flatten)]
+        presence: PresenceArgs,
     },
-    /// The projection feeds (one active runner per feed across all processes).
-    Projections,
+    /// The projection feeds (one active runner per feed across all processes), or a one-off
+    /// action on them.
+    Projections {
+        #[command(subcommand)]
+        action: Option<ProjectionsAction>,
+    },
     /// The relay from the event store to NATS JetStream (one active across all processes).
     Relay {
         #[command(flatten)]
@@ -59,6 +69,15 @@ pub enum Command {
     },
     /// Create the database if needed, apply migrations, exit.
     Migrate,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ProjectionsAction {
+    /// Rebuild a projector's read models from the event store and swap them in while the
+    /// system keeps serving (`all` for every projector).
+    Rebuild { name: String },
+    /// How far each feed is behind the event store.
+    Status,
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -71,22 +90,25 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("migrations applied");
             return Ok(());
         }
-        Command::Up { api, gateway, nats, auth } => {
+        Command::Up { api, gateway, nats, auth, presence } => {
             let (connection, subjects) = roles::connect_nats(nats, "up").await?;
             roles::start_projections(&cx);
             roles::start_relay(&cx, connection.client.clone(), subjects.clone()).await?;
             roles::start_api(&cx, api, auth, Some((connection.client.clone(), subjects.clone()))).await?;
-            roles::start_gateway(&cx, gateway, auth, connection, subjects).await?;
+            roles::start_presence_tracker(&cx, presence, connection.client.clone(), subjects.clone());
+            roles::start_gateway(&cx, gateway, auth, presence, connection, subjects).await?;
         }
-        Command::Commands { api, nats, auth } => {
+        Command::Commands { api, nats, auth, presence } => {
             let (connection, subjects) = roles::connect_nats(nats, "commands").await?;
-            roles::start_api(&cx, api, auth, Some((connection.client, subjects))).await?;
+            roles::start_api(&cx, api, auth, Some((connection.client.clone(), subjects.clone()))).await?;
+            roles::start_presence_tracker(&cx, presence, connection.client, subjects);
         }
-        Command::Gateway { gateway, nats, auth } => {
+        Command::Gateway { gateway, nats, auth, presence } => {
             let (connection, subjects) = roles::connect_nats(nats, "gateway").await?;
-            roles::start_gateway(&cx, gateway, auth, connection, subjects).await?;
+            roles::start_gateway(&cx, gateway, auth, presence, connection, subjects).await?;
         }
-        Command::Projections => roles::start_projections(&cx),
+        Command::Projections { action: None } => roles::start_projections(&cx),
+        Command::Projections { action: Some(action) } => return projections::run(&pool, action).await,
         Command::Relay { nats } => {
             let (connection, subjects) = roles::connect_nats(nats, "relay").await?;
             roles::start_relay(&cx, connection.client, subjects).await?;

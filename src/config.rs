@@ -86,3 +86,26 @@ pub struct AuthArgs {
     #[arg(long, env = "CHAT_JWT_SECRET", default_value = DEV_JWT_SECRET, hide_env_values = true)]
     pub jwt_secret: String,
 }
+
+#[derive(Args, Clone, Debug)]
+pub struct PresenceArgs {
+    /// How often gateways report their users to the presence tracker (milliseconds); a gateway
+    /// silent for three intervals is considered dead and its users go offline.
+    #[arg(long, env = "CHAT_PRESENCE_HEARTBEAT_MS", default_value_t = 5_000, value_parser = clap::value_parser!(u64).range(100..))]
+    pub presence_heartbeat_ms: u64,
+
+    /// How long a user must be gone from every gateway before being recorded offline
+    /// (milliseconds), so that a quick reconnect shows no flicker.
+    #[arg(long, env = "CHAT_PRESENCE_GRACE_MS", default_value_t = 5_000)]
+    pub presence_grace_ms: u64,
+
+    /// Gateways deliver presence changes to clients at most once per this interval (milliseconds).
+    #[arg(long, env = "CHAT_PRESENCE_BATCH_MS", default_value_t = 1_000, value_parser = clap::value_parser!(u64).range(10..))]
+    pub presence_batch_ms: u64,
+}
+
+impl PresenceArgs {
+    pub fn heartbeat(&self) -> Duration {
+        Duration::from_millis(self.presence_heartbeat_ms)
+    }
+}

@@ -6,5 +6,6 @@
 pub mod cli;
 pub mod config;
 pub mod database;
+pub mod projections;
 pub mod roles;
 pub mod telemetry;

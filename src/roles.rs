@@ -9,20 +9,22 @@ use std::time::Duration;
 use anyhow::Context as _;
 use chat_commands::api::{Api, ApiConfig};
 use chat_commands::auth::Tokens;
+use chat_commands::presence::{PresenceConfig, PresenceTracker};
 use chat_commands::room_writer::WriterConfig;
+use chat_commands::store::EventStore;
 use chat_gateway::{Gateway, GatewayConfig};
 use chat_nats::Subjects;
 use chat_nats::connect::{Connection, connect};
 use chat_nats::relay::Relay;
 use chat_nats::stream::{StreamSettings, ensure_stream};
 use chat_projections::feed::{FeedRunner, RunnerConfig, Wakeup};
-use chat_projections::projectors::{HistoryProjector, RoomsProjector, UsersProjector};
+use chat_projections::projectors::{RoomsProjector, UsersProjector};
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use uuid::Uuid;
 
-use crate::config::{ApiArgs, AuthArgs, DEV_JWT_SECRET, GatewayArgs, NatsConfig};
+use crate::config::{ApiArgs, AuthArgs, DEV_JWT_SECRET, GatewayArgs, NatsConfig, PresenceArgs};
 
 /// What every role is started with.
 pub struct RoleContext<'a> {
@@ -75,6 +77,7 @@ pub async fn start_gateway(
     cx: &RoleContext<'_>,
     args: &GatewayArgs,
     auth: &AuthArgs,
+    presence: &PresenceArgs,
     nats: Connection,
     subjects: Subjects,
 ) -> anyhow::Result<()> {
@@ -87,6 +90,8 @@ pub async fn start_gateway(
     config.typing_ttl = Duration::from_millis(args.typing_ttl_ms);
     // Renewals must arrive well within the time-to-live.
     config.typing_throttle = config.typing_ttl / 3;
+    config.presence_heartbeat = presence.heartbeat();
+    config.presence_batch = Duration::from_millis(presence.presence_batch_ms);
     // Gateways only verify tokens; the lifetime is the API's business.
     let tokens = Arc::new(Tokens::new(auth.jwt_secret.as_bytes(), Duration::ZERO));
     let gateway =
@@ -103,17 +108,27 @@ pub async fn start_gateway(
     Ok(())
 }
 
+/// The presence tracker: one active across all command instances, the others stand by.
+pub fn start_presence_tracker(cx: &RoleContext<'_>, args: &PresenceArgs, nats: async_nats::Client, subjects: Subjects) {
+    let tracker = PresenceTracker {
+        pool: cx.pool.clone(),
+        store: EventStore::new(cx.pool.clone()),
+        nats,
+        subjects,
+        config: PresenceConfig { heartbeat: args.heartbeat(), grace: Duration::from_millis(args.presence_grace_ms) },
+    };
+    cx.tasks.spawn(tracker.run(cx.shutdown.clone()));
+}
+
 /// One feed runner per projector, woken by one shared `LISTEN` connection.
 pub fn start_projections(cx: &RoleContext<'_>) {
     let wakeup = Wakeup::listen(cx.pool.clone(), cx.shutdown.clone());
     let config = RunnerConfig::default();
     let pool = &cx.pool;
     let users = FeedRunner::new(UsersProjector::NAME, pool.clone(), UsersProjector, wakeup.clone(), config.clone());
-    let rooms = FeedRunner::new(RoomsProjector::NAME, pool.clone(), RoomsProjector, wakeup.clone(), config.clone());
-    let history = FeedRunner::new(HistoryProjector::NAME, pool.clone(), HistoryProjector, wakeup, config);
+    let rooms = FeedRunner::new(RoomsProjector::NAME, pool.clone(), RoomsProjector, wakeup, config);
     cx.tasks.spawn(users.run(cx.shutdown.clone()));
     cx.tasks.spawn(rooms.run(cx.shutdown.clone()));
-    cx.tasks.spawn(history.run(cx.shutdown.clone()));
     println!("running projections");
 }
 

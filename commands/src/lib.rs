@@ -7,6 +7,7 @@
 //!   and returns each command's assigned sequence.
 //! - [`parse`]: client input to domain commands, shared by REST and the command bus.
 //! - [`bus`]: room commands from gateways over NATS request/reply (queue group).
+//! - [`presence`]: the presence tracker (gateway reports → recorded transitions).
 //! - [`accounts`]: registration, login and profiles (`User` aggregate plus credentials).
 //! - [`auth`]: access tokens and password hashing.
 //! - [`http`]: the REST router — commands and read-model queries behind one auth and error
@@ -20,5 +21,6 @@ pub mod auth;
 pub mod bus;
 pub mod http;
 pub mod parse;
+pub mod presence;
 pub mod room_writer;
 pub mod store;

@@ -20,15 +20,26 @@ pub fn field<T>(name: &'static str, parsed: Result<T, TextError>) -> Result<T, I
     parsed.map_err(|error| InvalidField { field: name, error })
 }
 
+/// At most this many mentions per message.
+pub const MAX_MENTIONS: usize = 50;
+
 /// The room command `actor` asks for. A post gets a fresh message id here.
 pub fn room_command(actor: UserId, command: WireCommand) -> Result<RoomCommand, InvalidField> {
     Ok(match command {
-        WireCommand::Post { body, client_msg_id, reply_to } => RoomCommand::PostMessage {
+        WireCommand::Post { body, client_msg_id, reply_to, mentions } => RoomCommand::PostMessage {
             by: actor,
             message_id: MessageId::from_uuid(Uuid::now_v7()),
             client_msg_id: field("client_msg_id", ClientMsgId::parse(client_msg_id))?,
             body: field("body", MessageBody::parse(body))?,
             reply_to,
+            mentions: field(
+                "mentions",
+                if mentions.len() <= MAX_MENTIONS {
+                    Ok(mentions)
+                } else {
+                    Err(TextError::TooMany { max: MAX_MENTIONS })
+                },
+            )?,
         },
         WireCommand::Edit { message_id, body } => {
             RoomCommand::EditMessage { by: actor, message_id, body: field("body", MessageBody::parse(body))? }

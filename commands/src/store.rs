@@ -54,6 +54,9 @@ pub struct Loaded<A> {
     pub version: u64,
 }
 
+/// Events for one aggregate (by id), to append after its `version`.
+pub type Append<E> = (String, u64, Vec<NewEvent<E>>);
+
 /// An event to append, with the metadata of the command that caused it.
 pub struct NewEvent<E> {
     pub event: E,
@@ -88,14 +91,23 @@ impl EventStore {
         version: u64,
         events: Vec<NewEvent<A::Event>>,
     ) -> Result<Vec<EventEnvelope<A>>, StoreError> {
-        let envelopes: Vec<EventEnvelope<A>> = events
+        self.append_many::<A>(vec![(id.to_owned(), version, events)]).await
+    }
+
+    /// Appends to several aggregates of one type in one transaction: all or nothing.
+    pub async fn append_many<A: Aggregate>(
+        &self,
+        streams: Vec<Append<A::Event>>,
+    ) -> Result<Vec<EventEnvelope<A>>, StoreError> {
+        let envelopes: Vec<EventEnvelope<A>> = streams
             .into_iter()
-            .zip(version as usize + 1..)
-            .map(|(new, sequence)| EventEnvelope {
-                aggregate_id: id.to_owned(),
-                sequence,
-                metadata: new.meta.to_map(),
-                payload: new.event,
+            .flat_map(|(id, version, events)| {
+                events.into_iter().zip(version as usize + 1..).map(move |(new, sequence)| EventEnvelope {
+                    aggregate_id: id.clone(),
+                    sequence,
+                    metadata: new.meta.to_map(),
+                    payload: new.event,
+                })
             })
             .collect();
         let serialized = envelopes.iter().map(SerializedEvent::try_from).collect::<Result<Vec<_>, _>>()?;

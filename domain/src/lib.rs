@@ -6,12 +6,14 @@
 //! - [`room`]: the `Room` aggregate — membership, roles, the message timeline, reactions and
 //!   read markers. Its aggregate sequence is the room's total, gap-free event order.
 //! - [`user`]: the `User` aggregate — registration and profile.
+//! - [`presence`]: the `Presence` aggregate — a user's recorded online/away/offline transitions.
 //!
 //! Everything here is deterministic: identifiers and time come from the caller, so every rule
 //! is covered by given/when/then tests without a database.
 #![forbid(unsafe_code)]
 
 pub mod ids;
+pub mod presence;
 pub mod room;
 pub mod text;
 pub mod user;

@@ -22,6 +22,8 @@ pub enum TextError {
     ControlCharacter,
     #[error("contains a character that is not allowed here")]
     InvalidCharacter,
+    #[error("must have at most {max} entries")]
+    TooMany { max: usize },
 }
 
 /// Length bounds are counted in Unicode scalar values (what a user perceives as characters,

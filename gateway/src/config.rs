@@ -25,6 +25,10 @@ pub struct GatewayConfig {
     pub typing_throttle: Duration,
     /// How long a draining gateway waits for its clients to go.
     pub drain_timeout: Duration,
+    /// How often the gateway reports all its users to the presence tracker.
+    pub presence_heartbeat: Duration,
+    /// Presence changes are delivered to clients at most once per this interval.
+    pub presence_batch: Duration,
 }
 
 impl GatewayConfig {
@@ -40,6 +44,8 @@ impl GatewayConfig {
             typing_ttl: Duration::from_secs(6),
             typing_throttle: Duration::from_secs(2),
             drain_timeout: Duration::from_secs(10),
+            presence_heartbeat: Duration::from_secs(5),
+            presence_batch: Duration::from_secs(1),
         }
     }
 }

@@ -3,7 +3,7 @@
 //! too slow (the client then resumes), so one slow client cannot hold up a room.
 
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use axum::extract::ws::Utf8Bytes;
@@ -91,6 +91,8 @@ pub struct ConnHandle {
     pub closer: Closer,
     /// The rooms this connection is attached to (for checks outside the writer, e.g. typing).
     pub rooms: Arc<Mutex<HashSet<RoomId>>>,
+    /// The client reported its user idle.
+    away: Arc<AtomicBool>,
 }
 
 impl ConnHandle {
@@ -102,6 +104,7 @@ impl ConnHandle {
             outbox,
             closer: Closer::default(),
             rooms: Arc::default(),
+            away: Arc::default(),
         };
         (handle, receiver)
     }
@@ -116,6 +119,14 @@ impl ConnHandle {
             }
             Err(mpsc::error::TrySendError::Closed(_)) => {}
         }
+    }
+
+    pub fn is_away(&self) -> bool {
+        self.away.load(Ordering::Relaxed)
+    }
+
+    pub fn set_away(&self, away: bool) {
+        self.away.store(away, Ordering::Relaxed);
     }
 
     pub fn is_in(&self, room: RoomId) -> bool {

@@ -5,12 +5,13 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use chat_commands::auth::Tokens;
+use chat_domain::presence::PresenceStatus;
 use chat_domain::{RoomId, UserId};
 use chat_nats::Subjects;
 use chat_nats::wire::{MembershipNotice, decode};
 use futures::StreamExt;
 use sqlx::PgPool;
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
@@ -31,9 +32,30 @@ pub struct Hub {
     pub config: GatewayConfig,
     reconnects: watch::Receiver<u64>,
     feeds: Mutex<HashMap<RoomId, Arc<RoomFeed>>>,
-    users: Mutex<HashMap<UserId, HashMap<ConnId, ConnHandle>>>,
+    users: Mutex<HashMap<UserId, UserConnections>>,
+    /// This gateway's presence changes, for the presence reporter.
+    presence: mpsc::Sender<(UserId, PresenceStatus)>,
     tasks: TaskTracker,
     draining: CancellationToken,
+}
+
+/// A user's connections on this gateway and the status last reported for them.
+#[derive(Default)]
+pub struct UserConnections {
+    conns: HashMap<ConnId, ConnHandle>,
+    reported: PresenceStatus,
+}
+
+impl UserConnections {
+    fn status(&self) -> PresenceStatus {
+        if self.conns.is_empty() {
+            PresenceStatus::Offline
+        } else if self.conns.values().all(ConnHandle::is_away) {
+            PresenceStatus::Away
+        } else {
+            PresenceStatus::Online
+        }
+    }
 }
 
 fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -48,8 +70,10 @@ impl Hub {
         pool: PgPool,
         tokens: Arc<Tokens>,
         config: GatewayConfig,
+        presence: mpsc::Sender<(UserId, PresenceStatus)>,
     ) -> Self {
         Self {
+            presence,
             nats,
             subjects,
             pool,
@@ -71,7 +95,8 @@ impl Hub {
     }
 
     /// Adds `conn` to `room`'s feed, subscribing the gateway to the room if it is the first.
-    pub fn subscribe(self: &Arc<Self>, room: RoomId, conn: &ConnHandle) {
+    /// Await the returned feed's `ready` before reading the store for what came meanwhile.
+    pub fn subscribe(self: &Arc<Self>, room: RoomId, conn: &ConnHandle) -> Arc<RoomFeed> {
         let mut feeds = locked(&self.feeds);
         let feed = feeds.entry(room).or_insert_with(|| {
             let feed = Arc::new(RoomFeed::new(room));
@@ -79,6 +104,7 @@ impl Hub {
             feed
         });
         feed.add(conn);
+        feed.clone()
     }
 
     /// Removes `conn` from `room`'s feed, unsubscribing the gateway if it was the last.
@@ -98,28 +124,60 @@ impl Hub {
     }
 
     pub fn register(&self, conn: &ConnHandle) {
-        locked(&self.users).entry(conn.user).or_default().insert(conn.id, conn.clone());
+        let mut users = locked(&self.users);
+        let user = users.entry(conn.user).or_default();
+        user.conns.insert(conn.id, conn.clone());
+        self.update_presence(conn.user, user);
     }
 
     pub fn unregister(&self, conn: &ConnHandle) {
         let mut users = locked(&self.users);
-        if let Some(conns) = users.get_mut(&conn.user) {
-            conns.remove(&conn.id);
-            if conns.is_empty() {
+        if let Some(user) = users.get_mut(&conn.user) {
+            user.conns.remove(&conn.id);
+            self.update_presence(conn.user, user);
+            if user.conns.is_empty() {
                 users.remove(&conn.user);
             }
         }
     }
 
+    /// The client of `conn` reports its user idle (`away`) or active again.
+    pub fn set_away(&self, conn: &ConnHandle, away: bool) {
+        conn.set_away(away);
+        if let Some(user) = locked(&self.users).get_mut(&conn.user) {
+            self.update_presence(conn.user, user);
+        }
+    }
+
+    /// Queues a report when the user's status on this gateway changes (a full queue only
+    /// delays the news to the next heartbeat).
+    fn update_presence(&self, id: UserId, user: &mut UserConnections) {
+        let status = user.status();
+        if status != user.reported {
+            user.reported = status;
+            let _ = self.presence.try_send((id, status));
+        }
+    }
+
+    /// Every connected user and their status on this gateway (for heartbeats).
+    pub fn presence_snapshot(&self) -> Vec<(UserId, PresenceStatus)> {
+        locked(&self.users).iter().map(|(id, user)| (*id, user.reported)).collect()
+    }
+
+    /// Feeds of rooms that `users` are in, for presence delivery.
+    pub fn feeds(&self) -> Vec<Arc<RoomFeed>> {
+        locked(&self.feeds).values().cloned().collect()
+    }
+
     fn connections_of(&self, user: UserId) -> Vec<ConnHandle> {
-        locked(&self.users).get(&user).map(|conns| conns.values().cloned().collect()).unwrap_or_default()
+        locked(&self.users).get(&user).map(|user| user.conns.values().cloned().collect()).unwrap_or_default()
     }
 
     /// Closes every connection as draining, including those still identifying.
     pub fn drain(&self) {
         self.draining.cancel();
-        for conns in locked(&self.users).values() {
-            for conn in conns.values() {
+        for user in locked(&self.users).values() {
+            for conn in user.conns.values() {
                 conn.closer.close(CloseReason::Draining);
             }
         }

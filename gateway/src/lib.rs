@@ -6,6 +6,7 @@
 //! - [`commands`]: a connection's commands to the command service, in order per room.
 //! - [`connection`]: the handle others hold of a connection (bounded outbox, closer).
 //! - [`hub`]: room feeds ref-counted by connections, users' connections, membership changes.
+//! - [`presence`]: reporting this gateway's users; batched delivery of presence changes.
 //! - [`room_feed`]: one NATS subscription per room per gateway; ordered, gap-free dispatch
 //!   and typing state.
 //! - [`backfill`]: reading a room's events from the event store (resume and gaps).
@@ -17,6 +18,7 @@ pub mod commands;
 pub mod config;
 pub mod connection;
 pub mod hub;
+pub mod presence;
 pub mod protocol;
 pub mod room_feed;
 pub mod server;

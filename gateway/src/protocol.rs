@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 
 use axum::extract::ws::Utf8Bytes;
+use chat_domain::presence::PresenceStatus;
 use chat_domain::{MessageId, RoomId, UserId};
 use chat_nats::wire::{EventMessage, WireCommand};
 use chat_projections::queries::rooms::RoomSummary;
@@ -71,10 +72,29 @@ impl CloseReason {
 /// A parsed client frame.
 #[derive(Debug, PartialEq)]
 pub enum ClientFrame {
-    Identify { id: Option<String>, token: String, resume: HashMap<RoomId, u64> },
-    Ping { id: Option<String> },
-    Typing { id: Option<String>, room_id: RoomId, typing: bool },
-    Command { id: String, room_id: RoomId, command: WireCommand },
+    Identify {
+        id: Option<String>,
+        token: String,
+        resume: HashMap<RoomId, u64>,
+    },
+    Ping {
+        id: Option<String>,
+    },
+    Typing {
+        id: Option<String>,
+        room_id: RoomId,
+        typing: bool,
+    },
+    /// The user is idle (`away`) or active again (`online`) on this connection.
+    Presence {
+        id: Option<String>,
+        away: bool,
+    },
+    Command {
+        id: String,
+        room_id: RoomId,
+        command: WireCommand,
+    },
 }
 
 /// Why a client frame was refused; answered with an `error` frame, the connection stays.
@@ -102,6 +122,17 @@ enum Control {
         #[serde(default = "yes")]
         typing: bool,
     },
+    Presence {
+        status: ClientStatus,
+    },
+}
+
+/// What a client may say of its user's activity.
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum ClientStatus {
+    Online,
+    Away,
 }
 
 fn yes() -> bool {
@@ -145,7 +176,7 @@ impl ClientFrame {
             return Ok(ClientFrame::Command { id: request_id, room_id, command });
         }
         match kind.as_str() {
-            "identify" | "ping" | "typing" => {}
+            "identify" | "ping" | "typing" | "presence" => {}
             other => return Err(refuse(id, "unknown_type", format!("unknown frame type `{other}`"))),
         }
         object.remove("id");
@@ -153,6 +184,7 @@ impl ClientFrame {
             Control::Identify { token, resume } => ClientFrame::Identify { id, token, resume },
             Control::Ping {} => ClientFrame::Ping { id },
             Control::Typing { room_id, typing } => ClientFrame::Typing { id, room_id, typing },
+            Control::Presence { status } => ClientFrame::Presence { id, away: matches!(status, ClientStatus::Away) },
         })
     }
 }
@@ -203,9 +235,21 @@ pub enum ServerFrame<'a> {
     Pong {
         id: Option<&'a str>,
     },
+    /// Presence changes of users who share a room with the client, batched.
+    Presence {
+        users: &'a [PresenceEntry],
+    },
     Reconnect {
         reason: &'a str,
     },
+}
+
+#[derive(Serialize)]
+pub struct PresenceEntry {
+    pub user_id: UserId,
+    pub status: PresenceStatus,
+    /// When the status began (for `offline`: last seen).
+    pub since: chrono::DateTime<chrono::Utc>,
 }
 
 /// One room event as clients see it.
@@ -258,7 +302,12 @@ mod tests {
             Ok(ClientFrame::Command {
                 id: "r1".to_owned(),
                 room_id: room(),
-                command: WireCommand::Post { body: "hi".to_owned(), client_msg_id: "c1".to_owned(), reply_to: None },
+                command: WireCommand::Post {
+                    body: "hi".to_owned(),
+                    client_msg_id: "c1".to_owned(),
+                    reply_to: None,
+                    mentions: vec![],
+                },
             })
         );
     }

@@ -6,14 +6,16 @@
 //! reads whatever it may have missed. Typing notices are tracked here too, so that a typing
 //! indicator that is not renewed is reported as stopped.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chat_domain::{RoomId, UserId};
 use chat_nats::subjects::RoomSubject;
 use chat_nats::wire::{EventMessage, TypingNotice, decode};
+use chat_projections::queries::rooms;
 use futures::StreamExt;
+use tokio::sync::watch;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
@@ -25,12 +27,24 @@ use crate::protocol::ServerFrame;
 pub struct RoomFeed {
     room: RoomId,
     subscribers: Mutex<HashMap<ConnId, ConnHandle>>,
+    /// The room's members, for presence delivery (loaded from the read model, then kept up
+    /// to date from membership events).
+    members: Mutex<HashSet<UserId>>,
+    /// Set once subscribed and the baseline is read: from then on every later event is
+    /// dispatched, so a connection reading the store after this misses nothing.
+    ready: watch::Sender<bool>,
     stop: CancellationToken,
 }
 
 impl RoomFeed {
     pub fn new(room: RoomId) -> Self {
-        Self { room, subscribers: Mutex::default(), stop: CancellationToken::new() }
+        Self {
+            room,
+            subscribers: Mutex::default(),
+            members: Mutex::default(),
+            ready: watch::Sender::new(false),
+            stop: CancellationToken::new(),
+        }
     }
 
     pub fn add(&self, conn: &ConnHandle) {
@@ -48,8 +62,27 @@ impl RoomFeed {
         self.stop.cancel();
     }
 
+    /// Waits until the feed is live (see `ready`).
+    pub async fn ready(&self) {
+        let mut ready = self.ready.subscribe();
+        let _ = ready.wait_for(|ready| *ready).await;
+    }
+
     fn subscribers(&self) -> std::sync::MutexGuard<'_, HashMap<ConnId, ConnHandle>> {
         self.subscribers.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn members(&self) -> std::sync::MutexGuard<'_, HashSet<UserId>> {
+        self.members.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// For each local connection in this room, the users among `changed` who are members.
+    pub fn presence_recipients(&self, changed: &HashSet<UserId>) -> Vec<(ConnHandle, Vec<UserId>)> {
+        let concerned: Vec<UserId> = self.members().intersection(changed).copied().collect();
+        if concerned.is_empty() {
+            return Vec::new();
+        }
+        self.subscribers().values().map(|conn| (conn.clone(), concerned.clone())).collect()
     }
 
     fn fan_out(&self, item: impl Fn() -> Outbound) {
@@ -76,6 +109,11 @@ impl RoomFeed {
         // event committed after the baseline reaches us live.
         let _ = hub.nats.flush().await;
         let mut state = FeedState { last: backfill::last_seq(&hub.pool, self.room).await.ok(), typing: HashMap::new() };
+        self.ready.send_replace(true);
+        match rooms::members(&hub.pool, self.room).await {
+            Ok(members) => self.members().extend(members),
+            Err(error) => tracing::warn!(room_id = %self.room, %error, "cannot load room members for presence"),
+        }
         let mut reconnects = hub.reconnects();
         let mut tick = tokio::time::interval(hub.config.typing_ttl / 4);
         loop {
@@ -151,9 +189,17 @@ impl RoomFeed {
     }
 
     fn dispatch(&self, event: &EventMessage) {
-        let left = (event.event_type == "MemberLeft")
-            .then(|| event.payload.get("user_id").and_then(|id| serde_json::from_value::<UserId>(id.clone()).ok()))
-            .flatten();
+        let member = || event.payload.get("user_id").and_then(|id| serde_json::from_value::<UserId>(id.clone()).ok());
+        let left = match event.event_type.as_str() {
+            "MemberJoined" => {
+                self.members().extend(member());
+                None
+            }
+            "MemberLeft" => member().inspect(|user| {
+                self.members().remove(user);
+            }),
+            _ => None,
+        };
         let dispatch =
             Arc::new(Dispatch { room: self.room, seq: event.seq, frame: ServerFrame::event(self.room, event), left });
         self.fan_out(|| Outbound::Event(dispatch.clone()));

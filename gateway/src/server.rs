@@ -9,22 +9,28 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use chat_commands::auth::Tokens;
+use chat_domain::UserId;
+use chat_domain::presence::PresenceStatus;
 use chat_nats::Subjects;
 use chat_nats::connect::Connection;
 use serde_json::json;
 use sqlx::PgPool;
 use tokio::net::TcpListener;
+use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::config::GatewayConfig;
 use crate::hub::Hub;
+use crate::presence;
 use crate::session;
 
 pub struct Gateway {
     listener: TcpListener,
     hub: Arc<Hub>,
     memberships: async_nats::Subscriber,
+    presence_events: async_nats::Subscriber,
+    presence_changes: mpsc::Receiver<(UserId, PresenceStatus)>,
 }
 
 #[derive(Clone)]
@@ -43,9 +49,12 @@ impl Gateway {
     ) -> std::io::Result<Self> {
         // Subscribed before accepting anyone, so that no membership change is missed.
         let memberships = nats.client.subscribe(subjects.all_memberships()).await.map_err(std::io::Error::other)?;
+        let presence_events =
+            nats.client.subscribe(subjects.all_presence_events()).await.map_err(std::io::Error::other)?;
         let listener = TcpListener::bind(config.listen).await?;
-        let hub = Arc::new(Hub::new(nats.client, nats.reconnects, subjects, pool, tokens, config));
-        Ok(Self { listener, hub, memberships })
+        let (changes, presence_changes) = mpsc::channel(PRESENCE_QUEUE);
+        let hub = Arc::new(Hub::new(nats.client, nats.reconnects, subjects, pool, tokens, config, changes));
+        Ok(Self { listener, hub, memberships, presence_events, presence_changes })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
@@ -56,8 +65,12 @@ impl Gateway {
     /// elsewhere (close code 4009 after a `reconnect` frame) and waits for them to go.
     pub async fn run_until_stopped(self, shutdown: CancellationToken) -> std::io::Result<()> {
         let sessions = TaskTracker::new();
-        let stop_memberships = CancellationToken::new();
-        let memberships = tokio::spawn(self.hub.clone().follow_memberships(self.memberships, stop_memberships.clone()));
+        let stop_background = CancellationToken::new();
+        let background = [
+            tokio::spawn(self.hub.clone().follow_memberships(self.memberships, stop_background.clone())),
+            tokio::spawn(presence::report(self.hub.clone(), self.presence_changes, stop_background.clone())),
+            tokio::spawn(presence::deliver(self.hub.clone(), self.presence_events, stop_background.clone())),
+        ];
         let state = AppState { hub: self.hub.clone(), sessions: sessions.clone() };
         let router = Router::new()
             .route("/v1/ws", get(upgrade))
@@ -72,13 +85,21 @@ impl Gateway {
         if tokio::time::timeout(self.hub.config.drain_timeout, sessions.wait()).await.is_err() {
             tracing::warn!("some connections did not close within the drain timeout");
         }
-        stop_memberships.cancel();
-        let _ = memberships.await;
+        // The reporter has seen every connection close by now; give it a moment to send that.
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        stop_background.cancel();
+        for task in background {
+            let _ = task.await;
+        }
         self.hub.wait().await;
         let _ = self.hub.nats.flush().await;
         Ok(())
     }
 }
+
+/// Presence changes of this gateway's users waiting to be reported (a full queue only delays
+/// the news to the next heartbeat).
+const PRESENCE_QUEUE: usize = 4096;
 
 async fn upgrade(State(state): State<AppState>, upgrade: WebSocketUpgrade) -> Response {
     let max = state.hub.config.max_frame_bytes;

@@ -57,9 +57,9 @@ pub async fn run(socket: WebSocket, hub: Arc<Hub>) {
     }
     let (memberships, summaries) = match tokio::try_join!(
         backfill::memberships(&hub.pool, user, MAX_ROOMS_PER_USER),
-        rooms::of_user(&hub.pool, user, MAX_ROOMS_PER_USER)
+        rooms::page(&hub.pool, user, None, MAX_ROOMS_PER_USER)
     ) {
-        Ok(found) => found,
+        Ok((memberships, page)) => (memberships, page.rooms),
         Err(error) => {
             tracing::error!(%error, "cannot read the rooms of a connecting user");
             hub.unregister(&conn);
@@ -196,6 +196,7 @@ async fn read(hub: &Hub, conn: &ConnHandle, stream: &mut SplitStream<WebSocket>,
             Ok(ClientFrame::Identify { id, .. }) => {
                 conn.deliver(error_frame(id.as_deref(), "already_identified", "this connection is already identified"));
             }
+            Ok(ClientFrame::Presence { away, .. }) => hub.set_away(conn, away),
             Ok(ClientFrame::Ping { id }) => {
                 conn.deliver(Outbound::Frame(ServerFrame::Pong { id: id.as_deref() }.encode()))
             }
@@ -371,7 +372,11 @@ impl Writer {
             }
         }
         self.positions.insert(room, last);
-        self.hub.subscribe(room, &self.conn);
+        let feed = self.hub.subscribe(room, &self.conn);
+        tokio::select! {
+            _ = feed.ready() => {}
+            _ = self.conn.closer.closed() => return Err(Stop),
+        }
         let last = self.send_from_store(room, last, None).await?;
         self.positions.insert(room, last);
         if report && recovered {

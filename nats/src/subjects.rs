@@ -5,16 +5,20 @@
 //! | `chat.room.<room_id>.event` | every room event ([`EventMessage`]) | relay | JetStream (stream `CHAT_EVENTS`) |
 //! | `chat.user.<user_id>.event` | every user event | relay | JetStream |
 //! | `chat.user.<user_id>.membership` | the user joined or left a room ([`MembershipNotice`]) | relay | core NATS |
+//! | `chat.presence.<user_id>.event` | presence transitions (`PresenceChanged`) | relay | JetStream |
+//! | `chat.presence.reports` | which users each gateway has connected ([`PresenceReport`]) | gateways | core NATS |
 //! | `chat.room.<room_id>.typing` | someone is typing ([`TypingNotice`]) | gateways | core NATS, never stored |
 //! | `chat.cmd.room` | room commands from gateways ([`CommandRequest`]), queue group `commands` | gateways | core request/reply |
 //!
 //! A gateway subscribes once per room it has clients in, to `chat.room.<room_id>.*` (events
-//! and typing), and once to `chat.user.*.membership`.
+//! and typing), and once each to `chat.user.*.membership` and `chat.presence.*.event`; the
+//! presence tracker (one active, in a command service) subscribes to `chat.presence.reports`.
 //!
 //! [`EventMessage`]: crate::wire::EventMessage
 //! [`MembershipNotice`]: crate::wire::MembershipNotice
 //! [`TypingNotice`]: crate::wire::TypingNotice
 //! [`CommandRequest`]: crate::wire::CommandRequest
+//! [`PresenceReport`]: crate::wire::PresenceReport
 
 use chat_domain::{RoomId, UserId};
 
@@ -44,7 +48,11 @@ impl Subjects {
 
     /// The subjects the stream captures.
     pub fn stream_subjects(&self) -> Vec<String> {
-        vec![format!("{}.room.*.event", self.prefix), format!("{}.user.*.event", self.prefix)]
+        vec![
+            format!("{}.room.*.event", self.prefix),
+            format!("{}.user.*.event", self.prefix),
+            format!("{}.presence.*.event", self.prefix),
+        ]
     }
 
     pub fn room_event(&self, room: RoomId) -> String {
@@ -80,6 +88,14 @@ impl Subjects {
 
     pub fn all_memberships(&self) -> String {
         format!("{}.user.*.membership", self.prefix)
+    }
+
+    pub fn all_presence_events(&self) -> String {
+        format!("{}.presence.*.event", self.prefix)
+    }
+
+    pub fn presence_reports(&self) -> String {
+        format!("{}.presence.reports", self.prefix)
     }
 
     pub fn room_commands(&self) -> String {

@@ -2,6 +2,7 @@
 //! that services of different versions can share a bus during a rolling upgrade.
 
 use bytes::Bytes;
+use chat_domain::presence::PresenceStatus;
 use chat_domain::{MessageId, RoomId, UserId};
 use chat_projections::feed::StoredEvent;
 use chrono::{DateTime, Utc};
@@ -59,6 +60,15 @@ pub struct TypingNotice {
     pub typing: bool,
 }
 
+/// What one gateway knows of some users' presence: sent on every change (a user's first
+/// connection, last disconnection, idle/active) and, as a heartbeat, for all its users
+/// periodically in chunks. `offline` means "no connection here any more".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PresenceReport {
+    pub gateway_id: String,
+    pub users: Vec<(UserId, PresenceStatus)>,
+}
+
 /// A room command sent by a gateway on behalf of an authenticated user. Field values are
 /// client input and are validated by the command service exactly as REST input is.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -75,12 +85,32 @@ pub struct CommandRequest {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum WireCommand {
-    Post { body: String, client_msg_id: String, reply_to: Option<MessageId> },
-    Edit { message_id: MessageId, body: String },
-    Delete { message_id: MessageId },
-    React { message_id: MessageId, reaction: String },
-    Unreact { message_id: MessageId, reaction: String },
-    MarkRead { up_to_seq: u64 },
+    Post {
+        body: String,
+        client_msg_id: String,
+        reply_to: Option<MessageId>,
+        /// Members to notify; others are dropped.
+        #[serde(default)]
+        mentions: Vec<UserId>,
+    },
+    Edit {
+        message_id: MessageId,
+        body: String,
+    },
+    Delete {
+        message_id: MessageId,
+    },
+    React {
+        message_id: MessageId,
+        reaction: String,
+    },
+    Unreact {
+        message_id: MessageId,
+        reaction: String,
+    },
+    MarkRead {
+        up_to_seq: u64,
+    },
 }
 
 /// The command service's answer.

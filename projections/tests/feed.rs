@@ -6,7 +6,7 @@ use chat_domain::room::{Role, RoomEvent, RoomKind, Visibility};
 use chat_domain::text::{ClientMsgId, MessageBody, RoomName};
 use chat_domain::{MessageId, RoomId, UserId};
 use chat_projections::feed::{Checkpoint, FeedRunner, FeedSink, RunnerConfig, StoredEvent, Wakeup, read_batch};
-use chat_projections::projectors::{HistoryProjector, ProjectionError, RoomsProjector};
+use chat_projections::projectors::{ProjectionError, RoomsProjector};
 use sqlx::{Connection, PgConnection, PgPool};
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
@@ -46,6 +46,7 @@ fn posted(author: UserId, n: u32) -> RoomEvent {
         body: MessageBody::parse(format!("message {n}")).unwrap(),
         client_msg_id: ClientMsgId::parse(format!("c{n}")).unwrap(),
         reply_to: None,
+        mentions: vec![],
     }
 }
 
@@ -156,7 +157,7 @@ async fn events_appended_while_no_runner_ran_are_projected_when_it_starts(pool: 
 
     let shutdown = CancellationToken::new();
     let wakeup = Wakeup::listen(pool.clone(), shutdown.clone());
-    let runner = FeedRunner::new(HistoryProjector::NAME, pool.clone(), HistoryProjector, wakeup, fast());
+    let runner = FeedRunner::new(RoomsProjector::NAME, pool.clone(), RoomsProjector, wakeup, fast());
     let task = tokio::spawn(runner.run(shutdown.clone()));
     eventually(&pool, "SELECT count(*) FROM messages", 40).await;
 

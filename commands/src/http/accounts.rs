@@ -4,12 +4,13 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use chat_domain::UserId;
 use chat_domain::text::{DisplayName, Username};
 use chat_projections::queries::users::{self, UserView};
 use serde::Deserialize;
 use sqlx::PgPool;
 
-use super::extract::{ApiJson, Caller, RequestId};
+use super::extract::{ApiJson, ApiPath, Caller, RequestId};
 use super::{ApiError, AppState};
 use crate::accounts::{Accounts, Session};
 use crate::auth::Password;
@@ -20,6 +21,7 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/auth/register", post(register))
         .route("/v1/auth/login", post(login))
         .route("/v1/me", get(me).patch(update_me))
+        .route("/v1/users/{user_id}", get(user))
 }
 
 #[derive(Deserialize)]
@@ -61,6 +63,19 @@ async fn login(
 
 async fn me(State(pool): State<PgPool>, caller: Caller) -> Result<Json<UserView>, ApiError> {
     users::get(&pool, caller.user).await?.map(Json).ok_or(ApiError::UserNotFound)
+}
+
+/// Another user's profile and presence, for those who share a room with them (to anyone else
+/// the user does not exist).
+async fn user(
+    State(pool): State<PgPool>,
+    caller: Caller,
+    ApiPath(user): ApiPath<UserId>,
+) -> Result<Json<UserView>, ApiError> {
+    if user != caller.user && !users::share_a_room(&pool, caller.user, user).await? {
+        return Err(ApiError::UserNotFound);
+    }
+    users::get(&pool, user).await?.map(Json).ok_or(ApiError::UserNotFound)
 }
 
 #[derive(Deserialize)]

@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{patch, post, put};
 use axum::{Json, Router};
-use chat_domain::{MessageId, RoomId};
+use chat_domain::{MessageId, RoomId, UserId};
 use chat_nats::wire::WireCommand;
 use chat_projections::queries::history::{self, HistoryPage};
 use serde::{Deserialize, Serialize};
@@ -30,6 +30,9 @@ struct PostRequest {
     /// The client's idempotency key: a retry with the same key returns the same message.
     client_msg_id: String,
     reply_to: Option<MessageId>,
+    /// Members to notify (at most 50); non-members are dropped.
+    #[serde(default)]
+    mentions: Vec<UserId>,
 }
 
 #[derive(Serialize)]
@@ -47,8 +50,9 @@ async fn post_message(
     ApiPath(room): ApiPath<RoomId>,
     ApiJson(request): ApiJson<PostRequest>,
 ) -> Result<(StatusCode, Json<Posted>), ApiError> {
-    let PostRequest { body, client_msg_id, reply_to } = request;
-    let receipt = execute(&writers, &caller, room, WireCommand::Post { body, client_msg_id, reply_to }).await?;
+    let PostRequest { body, client_msg_id, reply_to, mentions } = request;
+    let command = WireCommand::Post { body, client_msg_id, reply_to, mentions };
+    let receipt = execute(&writers, &caller, room, command).await?;
     let message_id =
         receipt.message_id.ok_or_else(|| ApiError::Internal("a post returned no message id".to_owned()))?;
     let status = if receipt.changed { StatusCode::CREATED } else { StatusCode::OK };

@@ -7,7 +7,7 @@ use axum::{Json, Router};
 use chat_domain::room::{Role, RoomCommand, Visibility};
 use chat_domain::text::RoomName;
 use chat_domain::{RoomId, UserId};
-use chat_projections::queries::rooms::{self, Access, RoomDetail, RoomSummary};
+use chat_projections::queries::rooms::{self, Access, Receipt, RoomCursor, RoomDetail, RoomPage};
 use chat_projections::queries::users;
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
@@ -27,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/rooms/{room_id}/members/{user_id}", put(add_member).delete(remove_member))
         .route("/v1/rooms/{room_id}/members/{user_id}/role", put(change_role))
         .route("/v1/rooms/{room_id}/read", post(mark_read))
+        .route("/v1/rooms/{room_id}/receipts", get(receipts))
 }
 
 #[derive(Deserialize)]
@@ -67,24 +68,40 @@ async fn create(
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ListParams {
+    /// The previous page's `next_before`.
+    before: Option<String>,
+    /// Page size; default 50, capped at 200.
     limit: Option<i64>,
 }
 
-#[derive(Serialize)]
-struct RoomList {
-    rooms: Vec<RoomSummary>,
-}
-
-/// At most this many rooms per list request.
-const MAX_ROOMS: i64 = 500;
-
+/// The caller's rooms, most recently active first, with unread counts and last message.
 async fn list(
     State(pool): State<PgPool>,
     caller: Caller,
     ApiQuery(params): ApiQuery<ListParams>,
-) -> Result<Json<RoomList>, ApiError> {
-    let limit = page_limit(params.limit, MAX_ROOMS, MAX_ROOMS)?;
-    Ok(Json(RoomList { rooms: rooms::of_user(&pool, caller.user, limit).await? }))
+) -> Result<Json<RoomPage>, ApiError> {
+    let limit = page_limit(params.limit, 50, 200)?;
+    let before = match params.before.as_deref().map(str::parse::<RoomCursor>) {
+        None => None,
+        Some(Ok(cursor)) => Some(cursor),
+        Some(Err(reason)) => return Err(ApiError::InvalidQuery(format!("before: {reason}"))),
+    };
+    Ok(Json(rooms::page(&pool, caller.user, before, limit).await?))
+}
+
+#[derive(Serialize)]
+struct Receipts {
+    receipts: Vec<Receipt>,
+}
+
+/// How far each member has read (members only).
+async fn receipts(
+    State(pool): State<PgPool>,
+    caller: Caller,
+    ApiPath(room): ApiPath<RoomId>,
+) -> Result<Json<Receipts>, ApiError> {
+    require_member(&pool, room, caller.user).await?;
+    Ok(Json(Receipts { receipts: rooms::receipts(&pool, room).await? }))
 }
 
 async fn detail(

@@ -152,7 +152,7 @@ impl Room {
                 }
                 Ok(vec![RoomEvent::MemberRoleChanged { user_id: user, role: new_role, changed_by: by }])
             }
-            C::PostMessage { by, message_id, client_msg_id, body, reply_to } => {
+            C::PostMessage { by, message_id, client_msg_id, body, reply_to, mentions } => {
                 self.kind()?;
                 if self.recent_post(by, &client_msg_id).is_some() {
                     return Ok(vec![]);
@@ -163,7 +163,10 @@ impl Room {
                 {
                     return Err(RoomError::ReplyTargetNotFound);
                 }
-                Ok(vec![RoomEvent::MessagePosted { message_id, author: by, body, client_msg_id, reply_to }])
+                let mentions: BTreeSet<UserId> =
+                    mentions.into_iter().filter(|user| *user != by && self.members.contains_key(user)).collect();
+                let mentions = mentions.into_iter().collect();
+                Ok(vec![RoomEvent::MessagePosted { message_id, author: by, body, client_msg_id, reply_to, mentions }])
             }
             C::EditMessage { by, message_id, body } => {
                 self.member_role(by)?;

@@ -38,12 +38,14 @@ pub enum RoomCommand {
     },
     /// `message_id` is a fresh id from the caller; it is unused when `client_msg_id` turns out
     /// to be a retry.
+    /// `mentions` are kept only for current members other than the author.
     PostMessage {
         by: UserId,
         message_id: MessageId,
         client_msg_id: ClientMsgId,
         body: MessageBody,
         reply_to: Option<MessageId>,
+        mentions: Vec<UserId>,
     },
     EditMessage {
         by: UserId,

@@ -33,12 +33,15 @@ pub enum RoomEvent {
         role: Role,
         changed_by: UserId,
     },
+    /// Version 1.1 added `mentions` (absent in 1.0 events, read as empty).
     MessagePosted {
         message_id: MessageId,
         author: UserId,
         body: MessageBody,
         client_msg_id: ClientMsgId,
         reply_to: Option<MessageId>,
+        #[serde(default)]
+        mentions: Vec<UserId>,
     },
     MessageEdited {
         message_id: MessageId,
@@ -68,8 +71,13 @@ pub enum RoomEvent {
 }
 
 impl RoomEvent {
-    /// Every room event's current schema version.
-    pub const VERSION: &'static str = "1.0";
+    /// This event type's current schema version.
+    pub const fn version(&self) -> &'static str {
+        match self {
+            RoomEvent::MessagePosted { .. } => "1.1",
+            _ => "1.0",
+        }
+    }
 
     pub const fn name(&self) -> &'static str {
         match self {
@@ -93,6 +101,6 @@ impl DomainEvent for RoomEvent {
     }
 
     fn event_version(&self) -> String {
-        Self::VERSION.to_owned()
+        self.version().to_owned()
     }
 }

@@ -8,12 +8,14 @@
 
 mod checkpoint;
 mod event;
+mod lag;
 mod reader;
 mod runner;
 mod wakeup;
 
-pub use checkpoint::Checkpoint;
+pub use checkpoint::{Checkpoint, CheckpointMoved};
 pub use event::{DecodeError, StoredEvent};
+pub use lag::{FeedLag, lag};
 pub use reader::{Batch, read_batch, stream_after};
 pub use runner::{FeedRunner, FeedSink, RunnerConfig};
 pub use wakeup::Wakeup;

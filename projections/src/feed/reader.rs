@@ -24,7 +24,7 @@ pub async fn read_batch(conn: &mut PgConnection, after: Checkpoint, limit: i64) 
         "SELECT global_position, tx_id::text AS tx_text, aggregate_type, aggregate_id, sequence,
                 event_type, event_version, payload, metadata, recorded_at,
                 tx_id < pg_snapshot_xmin(pg_current_snapshot()) AS settled
-         FROM events
+         FROM public.events
          WHERE (tx_id, global_position) > ($1::text::xid8, $2)
          ORDER BY tx_id, global_position
          LIMIT $3",
@@ -58,7 +58,7 @@ pub async fn stream_after(
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT global_position, tx_id::text AS tx_text, aggregate_type, aggregate_id, sequence,
                 event_type, event_version, payload, metadata, recorded_at, true
-         FROM events
+         FROM public.events
          WHERE aggregate_type = $1 AND aggregate_id = $2 AND sequence > $3
          ORDER BY sequence
          LIMIT $4",

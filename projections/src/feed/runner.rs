@@ -10,8 +10,11 @@ use std::future::Future;
 use std::time::Duration;
 
 use sqlx::{Connection, PgConnection, PgPool};
+
+use crate::lease;
 use tokio_util::sync::CancellationToken;
 
+use super::checkpoint::SaveError;
 use super::{Checkpoint, StoredEvent, Wakeup, read_batch};
 
 /// Does something with each batch of the feed, inside the transaction that also stores the
@@ -63,11 +66,10 @@ enum StepError<E> {
     #[error(transparent)]
     Database(#[from] sqlx::Error),
     #[error(transparent)]
+    Checkpoint(#[from] SaveError),
+    #[error(transparent)]
     Sink(E),
 }
-
-/// Two-key advisory lock namespace for feed leases ("CHAT" in ASCII).
-const LEASE_CLASS: i32 = 0x4348_4154;
 
 impl<S: FeedSink> FeedRunner<S> {
     pub fn new(name: impl Into<String>, pool: PgPool, sink: S, wakeup: Wakeup, config: RunnerConfig) -> Self {
@@ -75,8 +77,9 @@ impl<S: FeedSink> FeedRunner<S> {
     }
 
     /// Runs until `shutdown`. Errors are logged and retried after `retry_interval` with a
-    /// fresh connection and lease; a batch that keeps failing stops the feed here (visible
-    /// as lag) rather than being skipped.
+    /// fresh connection, lease and checkpoint; a batch that keeps failing stops the feed here
+    /// (visible as lag) rather than being skipped. A checkpoint moved by a rebuild's swap shows
+    /// up as a failed batch and is picked up on the retry.
     pub async fn run(mut self, shutdown: CancellationToken) {
         while !shutdown.is_cancelled() {
             let result = tokio::select! {
@@ -94,27 +97,9 @@ impl<S: FeedSink> FeedRunner<S> {
     }
 
     async fn lease_and_pump(&mut self, shutdown: &CancellationToken) -> Result<(), StepError<S::Error>> {
-        let mut conn = PgConnection::connect_with(&self.pool.connect_options()).await?;
-        let mut standby_logged = false;
-        loop {
-            let leased: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1, hashtext($2))")
-                .bind(LEASE_CLASS)
-                .bind(&self.name)
-                .fetch_one(&mut conn)
-                .await?;
-            if leased {
-                break;
-            }
-            if !standby_logged {
-                tracing::info!(feed = %self.name, "another runner holds this feed; standing by");
-                standby_logged = true;
-            }
-            tokio::select! {
-                _ = tokio::time::sleep(self.config.retry_interval) => {}
-                _ = shutdown.cancelled() => return Ok(()),
-            }
-        }
-        tracing::info!(feed = %self.name, "feed lease acquired");
+        let Some(mut conn) = lease::acquire(&self.pool, &self.name, self.config.retry_interval, shutdown).await? else {
+            return Ok(());
+        };
         let mut checkpoint = Checkpoint::load(&mut conn, &self.name).await?;
         let mut held_back_wait = Duration::from_millis(1);
         loop {
@@ -124,7 +109,7 @@ impl<S: FeedSink> FeedRunner<S> {
             if let Some(last) = batch.events.last() {
                 let next = last.checkpoint();
                 self.sink.handle(&mut tx, &batch.events).await.map_err(StepError::Sink)?;
-                next.save(&mut tx, &self.name).await?;
+                next.advance(&mut tx, &self.name, checkpoint).await?;
                 tx.commit().await?;
                 checkpoint = next;
                 held_back_wait = Duration::from_millis(1);

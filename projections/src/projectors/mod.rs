@@ -4,15 +4,29 @@
 //! fail or be rebuilt independently. Effects are plain SQL in the feed transaction; a
 //! projector never needs to be idempotent because the runner applies each event exactly once.
 
-mod history;
 mod rooms;
 mod users;
 
-pub use history::HistoryProjector;
 pub use rooms::RoomsProjector;
 pub use users::UsersProjector;
 
+use sqlx::PgPool;
+
 use crate::feed::DecodeError;
+use crate::rebuild::{RebuildError, Rebuilt, rebuild};
+
+/// Every projector's name (also its feed name).
+pub const NAMES: [&str; 2] = [UsersProjector::NAME, RoomsProjector::NAME];
+
+/// Rebuilds the projector called `name` from the event store and swaps its tables in;
+/// `None` if there is no such projector.
+pub async fn rebuild_named(pool: &PgPool, name: &str, progress: impl Fn(u64)) -> Option<Result<Rebuilt, RebuildError>> {
+    Some(match name {
+        UsersProjector::NAME => rebuild(pool, name, UsersProjector::TABLES, &mut UsersProjector, progress).await,
+        RoomsProjector::NAME => rebuild(pool, name, RoomsProjector::TABLES, &mut RoomsProjector, progress).await,
+        _ => return None,
+    })
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProjectionError {

@@ -1,4 +1,7 @@
-//! Rooms as a member sees them, and who may read a room.
+//! Rooms as a member sees them (the room list and a room's details), and who may read a room.
+
+use std::fmt;
+use std::str::FromStr;
 
 use chat_domain::room::Role;
 use chat_domain::{RoomId, UserId};
@@ -39,7 +42,8 @@ fn parse_role(role: &str) -> Role {
     }
 }
 
-#[derive(Debug, Serialize, sqlx::FromRow)]
+/// One room in a member's room list.
+#[derive(Debug, Serialize)]
 pub struct RoomSummary {
     pub room_id: Uuid,
     /// `group` or `direct`.
@@ -49,27 +53,149 @@ pub struct RoomSummary {
     /// The caller's role.
     pub role: String,
     pub member_count: i32,
+    /// Messages not deleted.
     pub message_count: i64,
     /// The room's latest sequence as the read model knows it.
     pub last_seq: i64,
-    /// The caller's read marker.
+    /// The caller's read marker (at least the sequence of their join).
     pub last_read_seq: i64,
+    /// Messages after the caller's read marker, by others, not deleted.
+    pub unread_count: i32,
+    /// Of those, the ones that mention the caller.
+    pub unread_mentions: i32,
+    pub last_message: Option<LastMessage>,
     pub created_at: DateTime<Utc>,
     pub last_activity_at: DateTime<Utc>,
 }
 
+#[derive(Debug, Serialize)]
+pub struct LastMessage {
+    pub message_id: Uuid,
+    pub seq: i64,
+    pub author_id: Uuid,
+    /// The first 200 characters of the body.
+    pub preview: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    room_id: Uuid,
+    kind: String,
+    name: Option<String>,
+    visibility: Option<String>,
+    role: String,
+    member_count: i32,
+    message_count: i64,
+    last_seq: i64,
+    last_read_seq: i64,
+    unread_count: i32,
+    unread_mentions: i32,
+    last_message_id: Option<Uuid>,
+    last_message_seq: Option<i64>,
+    last_message_author: Option<Uuid>,
+    last_message_preview: Option<String>,
+    last_message_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+    last_activity_at: DateTime<Utc>,
+}
+
+impl From<SummaryRow> for RoomSummary {
+    fn from(row: SummaryRow) -> Self {
+        let last_message =
+            match (row.last_message_id, row.last_message_seq, row.last_message_author, row.last_message_at) {
+                (Some(message_id), Some(seq), Some(author_id), Some(created_at)) => Some(LastMessage {
+                    message_id,
+                    seq,
+                    author_id,
+                    preview: row.last_message_preview.unwrap_or_default(),
+                    created_at,
+                }),
+                _ => None,
+            };
+        Self {
+            room_id: row.room_id,
+            kind: row.kind,
+            name: row.name,
+            visibility: row.visibility,
+            role: row.role,
+            member_count: row.member_count,
+            message_count: row.message_count,
+            last_seq: row.last_seq,
+            last_read_seq: row.last_read_seq,
+            unread_count: row.unread_count,
+            unread_mentions: row.unread_mentions,
+            last_message,
+            created_at: row.created_at,
+            last_activity_at: row.last_activity_at,
+        }
+    }
+}
+
 /// A room summary as a member (`m`) sees it.
 const SUMMARY: &str = "SELECT r.room_id, r.kind, r.name, r.visibility, m.role, r.member_count, r.message_count,
-                              r.last_seq, m.last_read_seq, r.created_at, r.last_activity_at
+                              r.last_seq, m.last_read_seq, m.unread_count, m.unread_mentions, r.last_message_id,
+                              r.last_message_seq, r.last_message_author, r.last_message_preview, r.last_message_at,
+                              r.created_at, r.last_activity_at
                        FROM room_members m JOIN rooms r ON r.room_id = m.room_id";
 
-/// The rooms `user` belongs to, most recently active first.
-pub async fn of_user(pool: &PgPool, user: UserId, limit: i64) -> Result<Vec<RoomSummary>, sqlx::Error> {
-    sqlx::query_as(&format!("{SUMMARY} WHERE m.user_id = $1 ORDER BY r.last_activity_at DESC, r.room_id LIMIT $2"))
-        .bind(user.as_uuid())
-        .bind(limit)
-        .fetch_all(pool)
-        .await
+/// Where a room-list page starts: after this room in (last activity, room id) descending order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RoomCursor {
+    last_activity_at: DateTime<Utc>,
+    room_id: Uuid,
+}
+
+impl fmt::Display for RoomCursor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.last_activity_at.timestamp_micros(), self.room_id.simple())
+    }
+}
+
+impl FromStr for RoomCursor {
+    type Err = &'static str;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let invalid = "not a room-list cursor";
+        let (micros, room) = s.split_once('.').ok_or(invalid)?;
+        let last_activity_at = micros.parse().ok().and_then(DateTime::from_timestamp_micros).ok_or(invalid)?;
+        let room_id = Uuid::try_parse(room).map_err(|_| invalid)?;
+        Ok(Self { last_activity_at, room_id })
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct RoomPage {
+    /// Most recently active first.
+    pub rooms: Vec<RoomSummary>,
+    /// Pass as `before` for the next page; `None` on the last page.
+    pub next_before: Option<String>,
+}
+
+/// A page of the rooms `user` belongs to, most recently active first, in one query.
+pub async fn page(
+    pool: &PgPool,
+    user: UserId,
+    before: Option<RoomCursor>,
+    limit: i64,
+) -> Result<RoomPage, sqlx::Error> {
+    let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
+        "{SUMMARY} WHERE m.user_id = $1 AND ($2::timestamptz IS NULL OR (r.last_activity_at, r.room_id) < ($2, $3))
+         ORDER BY r.last_activity_at DESC, r.room_id DESC LIMIT $4"
+    ))
+    .bind(user.as_uuid())
+    .bind(before.map(|cursor| cursor.last_activity_at))
+    .bind(before.map(|cursor| cursor.room_id))
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    let next_before = match rows.last() {
+        Some(last) if rows.len() as i64 == limit => {
+            Some(RoomCursor { last_activity_at: last.last_activity_at, room_id: last.room_id }.to_string())
+        }
+        _ => None,
+    };
+    Ok(RoomPage { rooms: rows.into_iter().map(RoomSummary::from).collect(), next_before })
 }
 
 #[derive(Debug, Serialize, sqlx::FromRow)]
@@ -79,7 +205,12 @@ pub struct MemberView {
     pub display_name: Option<String>,
     pub role: String,
     pub joined_seq: i64,
+    /// Everyone in the room may see how far each member has read (read receipts).
     pub last_read_seq: i64,
+    /// `online`, `away` or `offline`.
+    pub presence: String,
+    /// Since when the presence holds (for `offline`: last seen).
+    pub presence_since: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -91,7 +222,7 @@ pub struct RoomDetail {
 
 /// A room as `viewer` (a member) sees it, with its members.
 pub async fn detail(pool: &PgPool, room: RoomId, viewer: UserId) -> Result<Option<RoomDetail>, sqlx::Error> {
-    let summary: Option<RoomSummary> = sqlx::query_as(&format!("{SUMMARY} WHERE m.room_id = $1 AND m.user_id = $2"))
+    let summary: Option<SummaryRow> = sqlx::query_as(&format!("{SUMMARY} WHERE m.room_id = $1 AND m.user_id = $2"))
         .bind(room.as_uuid())
         .bind(viewer.as_uuid())
         .fetch_optional(pool)
@@ -100,13 +231,39 @@ pub async fn detail(pool: &PgPool, room: RoomId, viewer: UserId) -> Result<Optio
         return Ok(None);
     };
     let members = sqlx::query_as(
-        "SELECT m.user_id, u.username, u.display_name, m.role, m.joined_seq, m.last_read_seq
-         FROM room_members m LEFT JOIN users u ON u.user_id = m.user_id
+        "SELECT m.user_id, u.username, u.display_name, m.role, m.joined_seq, m.last_read_seq,
+                COALESCE(p.status, 'offline') AS presence, p.since AS presence_since
+         FROM room_members m LEFT JOIN users u ON u.user_id = m.user_id LEFT JOIN presence p ON p.user_id = m.user_id
          WHERE m.room_id = $1
          ORDER BY m.joined_seq",
     )
     .bind(room.as_uuid())
     .fetch_all(pool)
     .await?;
-    Ok(Some(RoomDetail { summary, members }))
+    Ok(Some(RoomDetail { summary: summary.into(), members }))
+}
+
+/// Read receipts: how far each member of `room` has read.
+#[derive(Debug, Serialize, sqlx::FromRow)]
+pub struct Receipt {
+    pub user_id: Uuid,
+    pub last_read_seq: i64,
+}
+
+pub async fn receipts(pool: &PgPool, room: RoomId) -> Result<Vec<Receipt>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT user_id, last_read_seq FROM room_members WHERE room_id = $1 ORDER BY last_read_seq DESC, user_id",
+    )
+    .bind(room.as_uuid())
+    .fetch_all(pool)
+    .await
+}
+
+/// The members of `room`.
+pub async fn members(pool: &PgPool, room: RoomId) -> Result<Vec<UserId>, sqlx::Error> {
+    let ids: Vec<Uuid> = sqlx::query_scalar("SELECT user_id FROM room_members WHERE room_id = $1")
+        .bind(room.as_uuid())
+        .fetch_all(pool)
+        .await?;
+    Ok(ids.into_iter().map(UserId::from_uuid).collect())
 }

@@ -1,4 +1,4 @@
-//! Users' public profiles.
+//! Users' public profiles and presence.
 
 use chat_domain::UserId;
 use chrono::{DateTime, Utc};
@@ -12,11 +12,32 @@ pub struct UserView {
     pub username: String,
     pub display_name: String,
     pub registered_at: DateTime<Utc>,
+    /// `online`, `away` or `offline`.
+    pub presence: String,
+    /// Since when the presence holds (for `offline`: last seen); `None` if never seen.
+    pub presence_since: Option<DateTime<Utc>>,
 }
 
 pub async fn get(pool: &PgPool, user: UserId) -> Result<Option<UserView>, sqlx::Error> {
-    sqlx::query_as("SELECT user_id, username, display_name, registered_at FROM users WHERE user_id = $1")
-        .bind(user.as_uuid())
-        .fetch_optional(pool)
-        .await
+    sqlx::query_as(
+        "SELECT u.user_id, u.username, u.display_name, u.registered_at,
+                COALESCE(p.status, 'offline') AS presence, p.since AS presence_since
+         FROM users u LEFT JOIN presence p ON p.user_id = u.user_id
+         WHERE u.user_id = $1",
+    )
+    .bind(user.as_uuid())
+    .fetch_optional(pool)
+    .await
+}
+
+/// Whether `a` and `b` share a room (who may see whose presence and profile details).
+pub async fn share_a_room(pool: &PgPool, a: UserId, b: UserId) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM room_members x JOIN room_members y ON y.room_id = x.room_id
+                        WHERE x.user_id = $1 AND y.user_id = $2)",
+    )
+    .bind(a.as_uuid())
+    .bind(b.as_uuid())
+    .fetch_one(pool)
+    .await
 }

@@ -69,11 +69,14 @@ impl Ws {
         next_frame(&mut self.socket, Duration::from_secs(10)).await
     }
 
-    /// The next JSON frame (panics on close or silence).
+    /// The next JSON frame other than a presence update (panics on close or silence).
     pub async fn frame(&mut self) -> Value {
-        match self.next().await {
-            Incoming::Frame(frame) => frame,
-            other => panic!("expected a frame, got {other:?}"),
+        loop {
+            match self.next().await {
+                Incoming::Frame(frame) if frame["type"] == "presence" => continue,
+                Incoming::Frame(frame) => return frame,
+                other => panic!("expected a frame, got {other:?}"),
+            }
         }
     }
 
@@ -87,12 +90,17 @@ impl Ws {
         }
     }
 
-    /// Nothing but pings arrives for `quiet`.
+    /// Nothing arrives for `quiet` but pings and presence updates (background traffic that
+    /// depends on other connections' timing).
     pub async fn assert_silent(&mut self, quiet: Duration) {
-        match tokio::time::timeout(quiet, self.socket.next()).await {
-            Err(_) => {}
-            Ok(Some(Ok(Message::Ping(_) | Message::Pong(_)))) => Box::pin(self.assert_silent(quiet)).await,
-            Ok(other) => panic!("expected silence, got {other:?}"),
+        let deadline = tokio::time::Instant::now() + quiet;
+        loop {
+            match tokio::time::timeout_at(deadline, self.socket.next()).await {
+                Err(_) => return,
+                Ok(Some(Ok(Message::Ping(_) | Message::Pong(_)))) => continue,
+                Ok(Some(Ok(Message::Text(text)))) if text.contains(r#""type":"presence""#) => continue,
+                Ok(other) => panic!("expected silence, got {other:?}"),
+            }
         }
     }
 

@@ -110,7 +110,14 @@ fn direct_room() -> Vec<RoomEvent> {
 }
 
 fn post(by: UserId, message_id: MessageId, client_msg_id: &str) -> RoomCommand {
-    RoomCommand::PostMessage { by, message_id, client_msg_id: key(client_msg_id), body: body("hello"), reply_to: None }
+    RoomCommand::PostMessage {
+        by,
+        message_id,
+        client_msg_id: key(client_msg_id),
+        body: body("hello"),
+        reply_to: None,
+        mentions: vec![],
+    }
 }
 
 fn posted(author: UserId, message_id: MessageId, client_msg_id: &str) -> RoomEvent {
@@ -120,6 +127,7 @@ fn posted(author: UserId, message_id: MessageId, client_msg_id: &str) -> RoomEve
         body: body("hello"),
         client_msg_id: key(client_msg_id),
         reply_to: None,
+        mentions: vec![],
     }
 }
 

@@ -34,6 +34,7 @@ fn a_reply_to_a_message_in_the_room_is_posted() {
         client_msg_id: key("k-2"),
         body: body("hello"),
         reply_to: Some(message(1)),
+        mentions: vec![],
     };
     TestFramework::<Room>::with(())
         .given(staffed_group())
@@ -45,6 +46,7 @@ fn a_reply_to_a_message_in_the_room_is_posted() {
             body: body("hello"),
             client_msg_id: key("k-2"),
             reply_to: Some(message(1)),
+            mentions: vec![],
         }]);
 }
 
@@ -58,6 +60,7 @@ fn a_reply_to_an_unknown_message_is_refused() {
             client_msg_id: key("k-2"),
             body: body("hello"),
             reply_to: Some(message(1)),
+            mentions: vec![],
         })
         .then_expect_error(RoomError::ReplyTargetNotFound);
 }
@@ -73,6 +76,7 @@ fn a_reply_to_a_deleted_message_is_still_posted() {
             client_msg_id: key("k-2"),
             body: body("hello"),
             reply_to: Some(message(1)),
+            mentions: vec![],
         })
         .then_expect_events(vec![RoomEvent::MessagePosted {
             message_id: message(2),
@@ -80,6 +84,7 @@ fn a_reply_to_a_deleted_message_is_still_posted() {
             body: body("hello"),
             client_msg_id: key("k-2"),
             reply_to: Some(message(1)),
+            mentions: vec![],
         }]);
 }
 
@@ -174,4 +179,40 @@ fn a_recent_post_records_the_seq_of_its_event() {
         Some(&PostRef { client_msg_id: key("k-1"), message_id: message(2), seq: 7 })
     );
     assert_eq!(room.recent_post(owner(), &key("k-1")), None);
+}
+
+#[test]
+fn mentions_keep_only_current_members_other_than_the_author_once_each() {
+    TestFramework::<Room>::with(())
+        .given(staffed_group())
+        .when(RoomCommand::PostMessage {
+            by: member(),
+            message_id: message(1),
+            client_msg_id: key("k-1"),
+            body: body("@all of you"),
+            reply_to: None,
+            mentions: vec![owner(), outsider(), member(), admin(), owner()],
+        })
+        .then_expect_events(vec![RoomEvent::MessagePosted {
+            message_id: message(1),
+            author: member(),
+            body: body("@all of you"),
+            client_msg_id: key("k-1"),
+            reply_to: None,
+            mentions: vec![owner(), admin()],
+        }]);
+}
+
+#[test]
+fn a_message_posted_before_mentions_existed_reads_with_none() {
+    let v1_0 = serde_json::json!({
+        "type": "MessagePosted",
+        "message_id": message(1),
+        "author": member(),
+        "body": "hello",
+        "client_msg_id": "k-1",
+        "reply_to": null,
+    });
+    let event: RoomEvent = serde_json::from_value(v1_0).unwrap();
+    assert_eq!(event, posted(member(), message(1), "k-1"));
 }

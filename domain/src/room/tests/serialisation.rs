@@ -19,6 +19,7 @@ fn one_of_each_event() -> Vec<RoomEvent> {
             body: body("hi\n\tthere"),
             client_msg_id: key("k-2"),
             reply_to: Some(message(1)),
+            mentions: vec![],
         },
         RoomEvent::MessageEdited { message_id: message(2), body: body("edited"), edited_by: member() },
         deleted(message(2), admin()),
@@ -49,7 +50,7 @@ fn every_event_is_stored_with_its_name_as_type_and_reads_back_equal() {
         let json = serde_json::to_value(&event).unwrap();
         assert_eq!(json["type"], event.name(), "{json}");
         assert_eq!(event.event_type(), event.name());
-        assert_eq!(event.event_version(), RoomEvent::VERSION);
+        assert_eq!(event.event_version(), event.version());
         let back: RoomEvent = serde_json::from_value(json).unwrap();
         assert_eq!(back, event);
     }

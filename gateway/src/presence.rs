@@ -1,0 +1,104 @@
+//! Presence on a gateway: reporting this gateway's users to the presence tracker, and
+//! delivering recorded presence changes to the local members who share a room with the user.
+//!
+//! Reports go out as changes happen and, as a heartbeat, for every user periodically (the
+//! tracker expires a gateway that stops reporting). Deliveries are batched: at most one
+//! `presence` frame per connection per batch interval, listing only users it shares a room with.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use chat_domain::UserId;
+use chat_domain::presence::PresenceStatus;
+use chat_nats::wire::{EventMessage, PresenceReport, decode, encode};
+use chrono::{DateTime, Utc};
+use futures::StreamExt;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use crate::connection::{ConnHandle, ConnId, Outbound};
+use crate::hub::Hub;
+use crate::protocol::{PresenceEntry, ServerFrame};
+
+/// Users per heartbeat message (keeps each well under NATS's payload limit).
+const REPORT_CHUNK: usize = 1_000;
+
+/// Publishes this gateway's presence changes as they come, and everyone as a heartbeat.
+pub async fn report(hub: Arc<Hub>, mut changes: mpsc::Receiver<(UserId, PresenceStatus)>, stop: CancellationToken) {
+    let subject = hub.subjects.presence_reports();
+    let mut heartbeat = tokio::time::interval(hub.config.presence_heartbeat);
+    loop {
+        let users = tokio::select! {
+            change = changes.recv() => {
+                let Some(change) = change else { return };
+                let mut users = vec![change];
+                while let Ok(change) = changes.try_recv() {
+                    users.push(change);
+                }
+                users
+            }
+            _ = heartbeat.tick() => hub.presence_snapshot(),
+            _ = stop.cancelled() => return,
+        };
+        for chunk in users.chunks(REPORT_CHUNK) {
+            let report = PresenceReport { gateway_id: hub.config.gateway_id.clone(), users: chunk.to_vec() };
+            if let Err(error) = hub.nats.publish(subject.clone(), encode(&report)).await {
+                tracing::warn!(%error, "cannot publish a presence report");
+            }
+        }
+    }
+}
+
+/// Delivers recorded presence changes (`PresenceChanged` events from the relay), batched.
+pub async fn deliver(hub: Arc<Hub>, mut events: async_nats::Subscriber, stop: CancellationToken) {
+    let mut pending: HashMap<UserId, (PresenceStatus, DateTime<Utc>)> = HashMap::new();
+    let mut batch = tokio::time::interval(hub.config.presence_batch);
+    loop {
+        tokio::select! {
+            message = events.next() => {
+                let Some(message) = message else { return };
+                match decode::<EventMessage>(&message.payload).map(|event| changed(&event)) {
+                    Ok(Some((user, status, since))) => {
+                        pending.insert(user, (status, since));
+                    }
+                    Ok(None) => {}
+                    Err(error) => tracing::warn!(%error, "undecodable presence event"),
+                }
+            }
+            _ = batch.tick(), if !pending.is_empty() => fan_out(&hub, std::mem::take(&mut pending)),
+            _ = stop.cancelled() => return,
+        }
+    }
+}
+
+fn changed(event: &EventMessage) -> Option<(UserId, PresenceStatus, DateTime<Utc>)> {
+    let user = event.aggregate_id.parse().ok()?;
+    let status = event.payload.get("status")?.as_str()?.parse().ok()?;
+    Some((user, status, event.recorded_at))
+}
+
+fn fan_out(hub: &Hub, pending: HashMap<UserId, (PresenceStatus, DateTime<Utc>)>) {
+    let changed: HashSet<UserId> = pending.keys().copied().collect();
+    let mut recipients: HashMap<ConnId, (ConnHandle, HashSet<UserId>)> = HashMap::new();
+    for feed in hub.feeds() {
+        for (conn, users) in feed.presence_recipients(&changed) {
+            recipients.entry(conn.id).or_insert_with(|| (conn, HashSet::new())).1.extend(users);
+        }
+    }
+    for (conn, users) in recipients.into_values() {
+        let entries: Vec<PresenceEntry> = users
+            .into_iter()
+            .filter(|user| *user != conn.user)
+            .filter_map(|user| {
+                pending.get(&user).map(|(status, since)| PresenceEntry {
+                    user_id: user,
+                    status: *status,
+                    since: *since,
+                })
+            })
+            .collect();
+        if !entries.is_empty() {
+            conn.deliver(Outbound::Frame(ServerFrame::Presence { users: &entries }.encode()));
+        }
+    }
+}

@@ -1,0 +1,140 @@
+//! Rebuilding a projector's read models from the event store while the system keeps serving.
+//!
+//! The projector runs over the whole feed on its own connection with `search_path` set to a
+//! fresh schema holding empty copies of its tables (its SQL names tables without a schema, the
+//! feed's SQL names `public`). Once caught up, one transaction locks the live tables, applies
+//! the last events, swaps the tables in and sets the live feed's checkpoint. Readers wait for
+//! that moment only; the live runner notices the moved checkpoint and continues from it.
+
+use std::time::{Duration, Instant};
+
+use sqlx::{Connection, PgConnection, PgPool};
+
+use crate::feed::{Checkpoint, FeedSink, read_batch};
+
+/// Events per transaction while rebuilding.
+const BATCH: i64 = 2_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RebuildError {
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error("projector failed: {0}")]
+    Projector(Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// A projector's fresh tables, caught up to `checkpoint`, in schema `schema`.
+pub struct Shadow {
+    pub schema: String,
+    pub checkpoint: Checkpoint,
+    pub events: u64,
+    conn: PgConnection,
+}
+
+#[derive(Debug)]
+pub struct Rebuilt {
+    pub events: u64,
+    pub elapsed: Duration,
+}
+
+/// Rebuilds `tables` of projector `name` and swaps them in.
+pub async fn rebuild<S: FeedSink>(
+    pool: &PgPool,
+    name: &str,
+    tables: &[&str],
+    sink: &mut S,
+    progress: impl Fn(u64),
+) -> Result<Rebuilt, RebuildError> {
+    let started = Instant::now();
+    let shadow = build_shadow(pool, name, tables, sink, progress).await?;
+    let events = swap(shadow, name, tables, sink).await?;
+    Ok(Rebuilt { events, elapsed: started.elapsed() })
+}
+
+/// Fills fresh copies of `tables` in schema `rebuild_<name>` from the whole feed.
+pub async fn build_shadow<S: FeedSink>(
+    pool: &PgPool,
+    name: &str,
+    tables: &[&str],
+    sink: &mut S,
+    progress: impl Fn(u64),
+) -> Result<Shadow, RebuildError> {
+    let schema = format!("rebuild_{}", name.replace(|c: char| !c.is_ascii_alphanumeric(), "_"));
+    let mut conn = PgConnection::connect_with(&pool.connect_options()).await?;
+    sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).execute(&mut conn).await?;
+    sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&mut conn).await?;
+    for table in tables {
+        sqlx::query(&format!("CREATE TABLE {schema}.{table} (LIKE public.{table} INCLUDING ALL)"))
+            .execute(&mut conn)
+            .await?;
+    }
+    sqlx::query(&format!("SET search_path TO {schema}")).execute(&mut conn).await?;
+    let mut shadow = Shadow { schema, checkpoint: Checkpoint::default(), events: 0, conn };
+    loop {
+        let mut tx = shadow.conn.begin().await?;
+        let applied = apply_next(&mut tx, sink, &mut shadow.checkpoint, true).await?;
+        tx.commit().await?;
+        match applied {
+            Some(count) => {
+                shadow.events += count;
+                progress(shadow.events);
+            }
+            None => return Ok(shadow),
+        }
+    }
+}
+
+impl Shadow {
+    /// Drops the fresh tables without swapping them in (for comparisons).
+    pub async fn discard(mut self) -> Result<(), sqlx::Error> {
+        sqlx::query(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.schema)).execute(&mut self.conn).await?;
+        Ok(())
+    }
+}
+
+/// Applies the next batch after `checkpoint`; `None` once nothing settled is left. With
+/// `wait`, newer events held back by transactions still in flight are waited for; without it
+/// (inside the swap, whose own transaction holds them back) they are left to the live runner.
+async fn apply_next<S: FeedSink>(
+    conn: &mut PgConnection,
+    sink: &mut S,
+    checkpoint: &mut Checkpoint,
+    wait: bool,
+) -> Result<Option<u64>, RebuildError> {
+    loop {
+        let batch = read_batch(conn, *checkpoint, BATCH).await?;
+        if let Some(last) = batch.events.last() {
+            *checkpoint = last.checkpoint();
+            sink.handle(conn, &batch.events).await.map_err(|e| RebuildError::Projector(Box::new(e)))?;
+            return Ok(Some(batch.events.len() as u64));
+        }
+        if !batch.held_back || !wait {
+            return Ok(None);
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+/// Locks the live tables, applies what arrived meanwhile, swaps the tables in and moves the
+/// live checkpoint, all in one transaction. Returns the number of events applied in total.
+async fn swap<S: FeedSink>(mut shadow: Shadow, name: &str, tables: &[&str], sink: &mut S) -> Result<u64, RebuildError> {
+    let mut tx = shadow.conn.begin().await?;
+    let live: Vec<String> = tables.iter().map(|table| format!("public.{table}")).collect();
+    sqlx::query(&format!("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE", live.join(", "))).execute(&mut *tx).await?;
+    sqlx::query("INSERT INTO public.feed_checkpoints (name) VALUES ($1) ON CONFLICT (name) DO NOTHING")
+        .bind(name)
+        .execute(&mut *tx)
+        .await?;
+    Checkpoint::read(&mut tx, name, "FOR UPDATE").await?;
+    while let Some(count) = apply_next(&mut tx, sink, &mut shadow.checkpoint, false).await? {
+        shadow.events += count;
+    }
+    for table in tables {
+        sqlx::query(&format!("DROP TABLE public.{table}")).execute(&mut *tx).await?;
+        sqlx::query(&format!("ALTER TABLE {}.{table} SET SCHEMA public", shadow.schema)).execute(&mut *tx).await?;
+    }
+    shadow.checkpoint.store(&mut tx, name).await?;
+    sqlx::query(&format!("DROP SCHEMA {}", shadow.schema)).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(shadow.events)
+}
