@@ -72,6 +72,8 @@ pub async fn build_shadow<S: FeedSink>(
     let mut shadow = Shadow { schema, checkpoint: Checkpoint::default(), events: 0, conn };
     loop {
         let mut tx = shadow.conn.begin().await?;
+        // Fresh tables nobody reads yet: a crash just means rebuilding again.
+        sqlx::query("SET LOCAL synchronous_commit = off").execute(&mut *tx).await?;
         let applied = apply_next(&mut tx, sink, &mut shadow.checkpoint, true).await?;
         tx.commit().await?;
         match applied {

@@ -134,7 +134,10 @@ impl From<SummaryRow> for RoomSummary {
 
 /// A room summary as a member (`m`) sees it.
 const SUMMARY: &str = "SELECT r.room_id, r.kind, r.name, r.visibility, m.role, r.member_count, r.message_count,
-                              r.last_seq, m.last_read_seq, m.unread_count, m.unread_mentions, r.last_message_id,
+                              r.last_seq, m.last_read_seq,
+                              (r.posted_total - m.read_ordinal - m.own_since_read - m.deleted_since_read)::int4
+                                  AS unread_count,
+                              m.unread_mentions, r.last_message_id,
                               r.last_message_seq, r.last_message_author, r.last_message_preview, r.last_message_at,
                               r.created_at, r.last_activity_at
                        FROM room_members m JOIN rooms r ON r.room_id = m.room_id";

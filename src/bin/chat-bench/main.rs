@@ -3,10 +3,12 @@
 //! Scenarios:
 //! - `posts`: N posts into one room over REST, first one at a time, then from C concurrent
 //!   senders; reports msg/s and request latency.
+//! - `fill`: many messages into many rooms as fast as acks allow (to size the event store).
 //! - `latency`: a steady post rate over a WebSocket on one gateway, received by members on
 //!   another; reports send→deliver latency percentiles and deliveries/s.
 
 mod client;
+mod fill;
 mod latency;
 mod posts;
 mod stats;
@@ -31,6 +33,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Scenario {
     Posts(posts::Args),
+    Fill(fill::Args),
     Latency(latency::Args),
 }
 
@@ -39,6 +42,7 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let report = match cli.scenario {
         Scenario::Posts(args) => posts::run(&cli.api, args).await?,
+        Scenario::Fill(args) => fill::run(&cli.api, args).await?,
         Scenario::Latency(args) => latency::run(&cli.api, args).await?,
     };
     if cli.json {

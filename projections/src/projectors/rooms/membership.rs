@@ -46,8 +46,8 @@ pub(super) async fn joined(
     role: Role,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO room_members (room_id, user_id, role, joined_seq, joined_at, last_read_seq)
-         VALUES ($1, $2, $3, $4, $5, $4)",
+        "INSERT INTO room_members (room_id, user_id, role, joined_seq, joined_at, last_read_seq, read_ordinal)
+         SELECT $1, $2, $3, $4, $5, $4, posted_total FROM rooms WHERE room_id = $1",
     )
     .bind(at.room)
     .bind(user.as_uuid())
@@ -91,8 +91,8 @@ pub(super) async fn role_changed(
     Ok(())
 }
 
-/// Markers only move forward; the unread counts are recounted from the history after the
-/// new marker (exact by construction, and cheap: it reads only the unread messages).
+/// Markers only move forward; what the unread count depends on is recounted from the
+/// messages after the new marker (exact by construction, and cheap: it reads only those).
 pub(super) async fn marker_moved(
     conn: &mut PgConnection,
     at: &Applied<'_>,
@@ -100,12 +100,16 @@ pub(super) async fn marker_moved(
     up_to_seq: u64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE room_members m SET last_read_seq = marker.seq, unread_count = counts.unread,
-                                   unread_mentions = counts.mentions
+        "UPDATE room_members m SET last_read_seq = marker.seq,
+                read_ordinal = COALESCE((SELECT ordinal FROM messages WHERE room_id = $1 AND seq <= marker.seq
+                                         ORDER BY seq DESC LIMIT 1), 0),
+                own_since_read = counts.own, deleted_since_read = counts.deleted, unread_mentions = counts.mentions
          FROM (SELECT GREATEST(last_read_seq, $3) AS seq FROM room_members WHERE room_id = $1 AND user_id = $2) marker,
-              LATERAL (SELECT count(*) AS unread, count(*) FILTER (WHERE $2 = ANY(mentions)) AS mentions
-                       FROM messages
-                       WHERE room_id = $1 AND seq > marker.seq AND author_id <> $2 AND deleted_at IS NULL) counts
+              LATERAL (SELECT count(*) FILTER (WHERE author_id = $2) AS own,
+                              count(*) FILTER (WHERE author_id <> $2 AND deleted_at IS NOT NULL) AS deleted,
+                              count(*) FILTER (WHERE author_id <> $2 AND deleted_at IS NULL AND $2 = ANY(mentions))
+                                  AS mentions
+                       FROM messages WHERE room_id = $1 AND seq > marker.seq) counts
          WHERE m.room_id = $1 AND m.user_id = $2",
     )
     .bind(at.room)

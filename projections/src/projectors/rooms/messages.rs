@@ -19,47 +19,88 @@ pub(super) struct Posted {
     pub mentions: Vec<UserId>,
 }
 
-pub(super) async fn posted(conn: &mut PgConnection, at: &Applied<'_>, posted: Posted) -> Result<(), sqlx::Error> {
-    let mentions: Vec<Uuid> = posted.mentions.iter().map(UserId::as_uuid).collect();
+/// Posts, in feed order, with the room and event each came from.
+#[derive(Default)]
+pub(super) struct PostRun {
+    rooms: Vec<Uuid>,
+    seqs: Vec<i64>,
+    ids: Vec<Uuid>,
+    authors: Vec<Uuid>,
+    client_msg_ids: Vec<String>,
+    bodies: Vec<String>,
+    reply_tos: Vec<Option<Uuid>>,
+    created_at: Vec<chrono::DateTime<chrono::Utc>>,
+    /// Each post's mentions as comma-separated ids (Postgres arrays cannot be ragged).
+    mentions: Vec<String>,
+}
+
+impl PostRun {
+    pub(super) fn push(&mut self, at: &Applied<'_>, posted: Posted) {
+        self.rooms.push(at.room);
+        self.seqs.push(at.event.sequence);
+        self.ids.push(posted.message_id.as_uuid());
+        self.authors.push(posted.author.as_uuid());
+        self.client_msg_ids.push(posted.client_msg_id.into_string());
+        self.bodies.push(posted.body.into_string());
+        self.reply_tos.push(posted.reply_to.map(|id| id.as_uuid()));
+        self.created_at.push(at.event.recorded_at);
+        self.mentions.push(posted.mentions.iter().map(ToString::to_string).collect::<Vec<_>>().join(","));
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.rooms.is_empty()
+    }
+}
+
+/// Applies a run of consecutive posts in one statement. Posts commute with each other except
+/// through each room's counter and preview, which the statement orders by sequence; a run never
+/// spans another kind of room event, so memberships and markers are as they were for each post.
+///
+/// Per room: the post counter and preview; per post: the message with its ordinal; per author
+/// and per mentioned member: their counters — never every member's row.
+pub(super) async fn posted(conn: &mut PgConnection, run: PostRun) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO messages (room_id, seq, message_id, author_id, client_msg_id, body, reply_to, created_at,
-                               updated_seq, mentions)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $2, $9)",
+        "WITH input AS (
+             SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::uuid[], $4::uuid[], $5::text[], $6::text[],
+                                  $7::uuid[], $8::timestamptz[], $9::text[])
+                 AS i(room_id, seq, message_id, author_id, client_msg_id, body, reply_to, created_at, mentions_csv)
+         ), counted AS (
+             SELECT room_id, count(*) AS posts, max(seq) AS last_seq FROM input GROUP BY room_id
+         ), room AS (
+             UPDATE rooms r SET posted_total = r.posted_total + c.posts, message_count = r.message_count + c.posts,
+                                last_activity_at = l.created_at, last_message_id = l.message_id,
+                                last_message_seq = l.seq, last_message_author = l.author_id,
+                                last_message_preview = left(l.body, $10), last_message_at = l.created_at
+             FROM counted c JOIN input l ON l.room_id = c.room_id AND l.seq = c.last_seq
+             WHERE r.room_id = c.room_id
+             RETURNING r.room_id, r.posted_total - c.posts AS posted_before
+         ), message AS (
+             INSERT INTO messages (room_id, seq, message_id, author_id, client_msg_id, body, reply_to, created_at,
+                                   updated_seq, mentions, ordinal)
+             SELECT i.room_id, i.seq, i.message_id, i.author_id, i.client_msg_id, i.body, i.reply_to, i.created_at,
+                    i.seq, COALESCE(string_to_array(NULLIF(i.mentions_csv, ''), ',')::uuid[], '{}'),
+                    room.posted_before + row_number() OVER (PARTITION BY i.room_id ORDER BY i.seq)
+             FROM input i JOIN room ON room.room_id = i.room_id
+         ), deltas AS (
+             SELECT room_id, user_id, sum(own) AS own, sum(mentioned) AS mentioned FROM (
+                 SELECT room_id, author_id AS user_id, 1 AS own, 0 AS mentioned FROM input
+                 UNION ALL
+                 SELECT room_id, unnest(string_to_array(NULLIF(mentions_csv, ''), ',')::uuid[]), 0, 1 FROM input
+             ) d GROUP BY room_id, user_id
+         )
+         UPDATE room_members m SET own_since_read = m.own_since_read + d.own,
+                                   unread_mentions = m.unread_mentions + d.mentioned
+         FROM deltas d WHERE m.room_id = d.room_id AND m.user_id = d.user_id",
     )
-    .bind(at.room)
-    .bind(at.event.sequence)
-    .bind(posted.message_id.as_uuid())
-    .bind(posted.author.as_uuid())
-    .bind(posted.client_msg_id.as_str())
-    .bind(posted.body.as_str())
-    .bind(posted.reply_to.map(|id| id.as_uuid()))
-    .bind(at.event.recorded_at)
-    .bind(&mentions)
-    .execute(&mut *conn)
-    .await?;
-    // Every member but the author has read less than this new message.
-    sqlx::query(
-        "UPDATE room_members SET unread_count = unread_count + 1,
-                                 unread_mentions = unread_mentions + (user_id = ANY($3))::int
-         WHERE room_id = $1 AND user_id <> $2",
-    )
-    .bind(at.room)
-    .bind(posted.author.as_uuid())
-    .bind(&mentions)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query(
-        "UPDATE rooms SET message_count = message_count + 1, last_activity_at = $2, last_message_id = $3,
-                          last_message_seq = $4, last_message_author = $5, last_message_preview = left($6, $7),
-                          last_message_at = $2
-         WHERE room_id = $1",
-    )
-    .bind(at.room)
-    .bind(at.event.recorded_at)
-    .bind(posted.message_id.as_uuid())
-    .bind(at.event.sequence)
-    .bind(posted.author.as_uuid())
-    .bind(posted.body.as_str())
+    .bind(&run.rooms)
+    .bind(&run.seqs)
+    .bind(&run.ids)
+    .bind(&run.authors)
+    .bind(&run.client_msg_ids)
+    .bind(&run.bodies)
+    .bind(&run.reply_tos)
+    .bind(&run.created_at)
+    .bind(&run.mentions)
     .bind(PREVIEW_CHARS)
     .execute(conn)
     .await?;
@@ -89,7 +130,7 @@ pub(super) async fn edited(
     Ok(())
 }
 
-/// The body goes; members who had not read the message have one unread (and maybe one
+/// The body goes; members who had not read another's message have one unread (and maybe one
 /// mention) less; if it was the room's last message, the preview falls back to the one before.
 pub(super) async fn deleted(
     conn: &mut PgConnection,
@@ -97,9 +138,9 @@ pub(super) async fn deleted(
     message: MessageId,
     deleted_by: UserId,
 ) -> Result<(), sqlx::Error> {
-    let (seq, author, mentions): (i64, Uuid, Vec<Uuid>) = sqlx::query_as(
+    let (author, mentions, ordinal): (Uuid, Vec<Uuid>, i64) = sqlx::query_as(
         "UPDATE messages SET body = NULL, deleted_at = $2, deleted_by = $3, updated_seq = $4 WHERE message_id = $1
-         RETURNING seq, author_id, mentions",
+         RETURNING author_id, mentions, ordinal",
     )
     .bind(message.as_uuid())
     .bind(at.event.recorded_at)
@@ -112,13 +153,13 @@ pub(super) async fn deleted(
         .execute(&mut *conn)
         .await?;
     sqlx::query(
-        "UPDATE room_members SET unread_count = unread_count - 1,
+        "UPDATE room_members SET deleted_since_read = deleted_since_read + 1,
                                  unread_mentions = unread_mentions - (user_id = ANY($4))::int
-         WHERE room_id = $1 AND user_id <> $2 AND last_read_seq < $3",
+         WHERE room_id = $1 AND user_id <> $2 AND read_ordinal < $3",
     )
     .bind(at.room)
     .bind(author)
-    .bind(seq)
+    .bind(ordinal)
     .bind(&mentions)
     .execute(&mut *conn)
     .await?;

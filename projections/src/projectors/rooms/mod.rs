@@ -5,9 +5,13 @@
 //! Unread rules: a member's unread count is the number of messages after their read marker that
 //! others posted and that are not deleted; mentions likewise, for messages that mention them.
 //! A member who joins starts with everything before their join read (marker = join sequence).
+//! The count is kept as counters that a post changes for its author only (see the
+//! `room_members` migration): `posted_total - read_ordinal - own_since_read - deleted_since_read`.
 
 mod membership;
 mod messages;
+
+use std::collections::HashMap;
 
 use chat_domain::RoomId;
 use chat_domain::room::{Room, RoomEvent};
@@ -34,9 +38,20 @@ impl FeedSink for RoomsProjector {
     type Error = ProjectionError;
 
     async fn handle(&mut self, conn: &mut PgConnection, events: &[StoredEvent]) -> Result<(), ProjectionError> {
+        let mut last_seqs: HashMap<uuid::Uuid, i64> = HashMap::new();
+        // Consecutive posts (the bulk of any busy feed) are applied together.
+        let mut posts = messages::PostRun::default();
         for event in events.iter().filter(|e| e.aggregate_type == Room::TYPE) {
             let at = Applied { room: event.id::<RoomId>()?.as_uuid(), event };
-            match event.decode::<RoomEvent>()? {
+            last_seqs.insert(at.room, event.sequence);
+            let decoded = event.decode::<RoomEvent>()?;
+            if !matches!(decoded, RoomEvent::MessagePosted { .. }) && !posts.is_empty() {
+                messages::posted(conn, std::mem::take(&mut posts)).await?;
+            }
+            match decoded {
+                RoomEvent::MessagePosted { message_id, author, body, client_msg_id, reply_to, mentions } => {
+                    posts.push(&at, messages::Posted { message_id, author, body, client_msg_id, reply_to, mentions })
+                }
                 RoomEvent::RoomCreated { kind, created_by } => membership::created(conn, &at, kind, created_by).await?,
                 RoomEvent::MemberJoined { user_id, role, .. } => membership::joined(conn, &at, user_id, role).await?,
                 RoomEvent::MemberLeft { user_id, .. } => membership::left(conn, &at, user_id).await?,
@@ -45,10 +60,6 @@ impl FeedSink for RoomsProjector {
                 }
                 RoomEvent::ReadMarkerMoved { user_id, up_to_seq } => {
                     membership::marker_moved(conn, &at, user_id, up_to_seq).await?
-                }
-                RoomEvent::MessagePosted { message_id, author, body, client_msg_id, reply_to, mentions } => {
-                    let posted = messages::Posted { message_id, author, body, client_msg_id, reply_to, mentions };
-                    messages::posted(conn, &at, posted).await?
                 }
                 RoomEvent::MessageEdited { message_id, body, .. } => {
                     messages::edited(conn, &at, message_id, body).await?
@@ -63,12 +74,20 @@ impl FeedSink for RoomsProjector {
                     messages::unreacted(conn, &at, message_id, user_id, reaction).await?
                 }
             }
-            sqlx::query("UPDATE rooms SET last_seq = $2 WHERE room_id = $1")
-                .bind(at.room)
-                .bind(event.sequence)
-                .execute(&mut *conn)
-                .await?;
         }
+        if !posts.is_empty() {
+            messages::posted(conn, posts).await?;
+        }
+        // Each room's latest sequence, once per batch.
+        let (rooms, seqs): (Vec<uuid::Uuid>, Vec<i64>) = last_seqs.into_iter().unzip();
+        sqlx::query(
+            "UPDATE rooms SET last_seq = latest.seq FROM unnest($1::uuid[], $2::bigint[]) AS latest(room_id, seq)
+             WHERE rooms.room_id = latest.room_id",
+        )
+        .bind(&rooms)
+        .bind(&seqs)
+        .execute(conn)
+        .await?;
         Ok(())
     }
 }
