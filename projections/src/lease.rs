@@ -41,6 +41,27 @@ pub async fn acquire(
     }
 }
 
+/// Lock namespace for batches of a feed ("CHAB" in ASCII).
+const BATCH_CLASS: i32 = 0x4348_4142;
+
+/// Marks the current transaction as one batch of feed `name`: batches of a feed never wait for
+/// each other here, but they exclude [`exclude_batches`] until they commit.
+pub async fn enter_batch(conn: &mut PgConnection, name: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT pg_advisory_xact_lock_shared($1, hashtext($2))")
+        .bind(BATCH_CLASS)
+        .bind(name)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Waits for the batch of feed `name` in progress, if any, and keeps new ones out until the
+/// current transaction ends (a rebuild's swap, which must not interleave with a live batch).
+pub async fn exclude_batches(conn: &mut PgConnection, name: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT pg_advisory_xact_lock($1, hashtext($2))").bind(BATCH_CLASS).bind(name).execute(conn).await?;
+    Ok(())
+}
+
 /// Whether the lease's connection is still alive (and with it the lease).
 pub async fn still_held(conn: &mut PgConnection) -> bool {
     conn.ping().await.is_ok()

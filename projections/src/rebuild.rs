@@ -6,11 +6,13 @@
 //! the last events, swaps the tables in and sets the live feed's checkpoint. Readers wait for
 //! that moment only; the live runner notices the moved checkpoint and continues from it.
 
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use sqlx::{Connection, PgConnection, PgPool};
 
 use crate::feed::{Checkpoint, FeedSink, read_batch};
+use crate::lease;
 
 /// Events per transaction while rebuilding.
 const BATCH: i64 = 2_000;
@@ -74,7 +76,7 @@ pub async fn build_shadow<S: FeedSink>(
         let mut tx = shadow.conn.begin().await?;
         // Fresh tables nobody reads yet: a crash just means rebuilding again.
         sqlx::query("SET LOCAL synchronous_commit = off").execute(&mut *tx).await?;
-        let applied = apply_next(&mut tx, sink, &mut shadow.checkpoint, true).await?;
+        let applied = apply_next(&mut tx, sink, &mut shadow.checkpoint).await?;
         tx.commit().await?;
         match applied {
             Some(count) => {
@@ -94,33 +96,54 @@ impl Shadow {
     }
 }
 
-/// Applies the next batch after `checkpoint`; `None` once nothing settled is left. With
-/// `wait`, newer events held back by transactions still in flight are waited for; without it
-/// (inside the swap, whose own transaction holds them back) they are left to the live runner.
+/// Applies the next batch after `checkpoint`; `None` once nothing settled is left. Events held
+/// back by transactions still in flight are not waited for: under steady traffic there may
+/// always be some; the swap leaves them to the live runner.
 async fn apply_next<S: FeedSink>(
     conn: &mut PgConnection,
     sink: &mut S,
     checkpoint: &mut Checkpoint,
-    wait: bool,
 ) -> Result<Option<u64>, RebuildError> {
+    let batch = read_batch(conn, *checkpoint, BATCH).await?;
+    let Some(last) = batch.events.last() else {
+        return Ok(None);
+    };
+    *checkpoint = last.checkpoint();
+    sink.handle(conn, &batch.events).await.map_err(|e| RebuildError::Projector(Box::new(e)))?;
+    Ok(Some(batch.events.len() as u64))
+}
+
+/// Attempts at the swap when it loses a lock race (a deadlock with a reader, a lock timeout).
+const SWAP_ATTEMPTS: u32 = 5;
+
+/// Swaps the tables in, retrying when a lock race aborts the attempt. Returns the number of
+/// events applied in total.
+async fn swap<S: FeedSink>(mut shadow: Shadow, name: &str, tables: &[&str], sink: &mut S) -> Result<u64, RebuildError> {
+    let mut attempt = 0;
     loop {
-        let batch = read_batch(conn, *checkpoint, BATCH).await?;
-        if let Some(last) = batch.events.last() {
-            *checkpoint = last.checkpoint();
-            sink.handle(conn, &batch.events).await.map_err(|e| RebuildError::Projector(Box::new(e)))?;
-            return Ok(Some(batch.events.len() as u64));
+        attempt += 1;
+        let (checkpoint, events) = (shadow.checkpoint, shadow.events);
+        match try_swap(&mut shadow, name, tables, sink).await {
+            Err(RebuildError::Database(sqlx::Error::Database(error)))
+                if attempt < SWAP_ATTEMPTS && matches!(error.code().as_deref(), Some("40P01" | "55P03")) =>
+            {
+                tracing::warn!(attempt, %error, "rebuild swap lost a lock race; retrying");
+                (shadow.checkpoint, shadow.events) = (checkpoint, events);
+                tokio::time::sleep(Duration::from_millis(100 * u64::from(attempt))).await;
+            }
+            Err(error) => return Err(error),
+            Ok(()) => return Ok(shadow.events),
         }
-        if !batch.held_back || !wait {
-            return Ok(None);
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
     }
 }
 
-/// Locks the live tables, applies what arrived meanwhile, swaps the tables in and moves the
-/// live checkpoint, all in one transaction. Returns the number of events applied in total.
-async fn swap<S: FeedSink>(mut shadow: Shadow, name: &str, tables: &[&str], sink: &mut S) -> Result<u64, RebuildError> {
+/// In one transaction: keeps the live runner out, locks the live tables, applies what arrived
+/// meanwhile, swaps the tables in under their original index names, and moves the live
+/// checkpoint.
+async fn try_swap<S: FeedSink>(shadow: &mut Shadow, name: &str, tables: &[&str], sink: &mut S) -> Result<(), RebuildError> {
     let mut tx = shadow.conn.begin().await?;
+    sqlx::query("SET LOCAL lock_timeout = '10s'").execute(&mut *tx).await?;
+    lease::exclude_batches(&mut tx, name).await?;
     let live: Vec<String> = tables.iter().map(|table| format!("public.{table}")).collect();
     sqlx::query(&format!("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE", live.join(", "))).execute(&mut *tx).await?;
     sqlx::query("INSERT INTO public.feed_checkpoints (name) VALUES ($1) ON CONFLICT (name) DO NOTHING")
@@ -128,15 +151,36 @@ async fn swap<S: FeedSink>(mut shadow: Shadow, name: &str, tables: &[&str], sink
         .execute(&mut *tx)
         .await?;
     Checkpoint::read(&mut tx, name, "FOR UPDATE").await?;
-    while let Some(count) = apply_next(&mut tx, sink, &mut shadow.checkpoint, false).await? {
+    while let Some(count) = apply_next(&mut tx, sink, &mut shadow.checkpoint).await? {
         shadow.events += count;
     }
+    let names = index_names(&mut tx, tables).await?;
     for table in tables {
         sqlx::query(&format!("DROP TABLE public.{table}")).execute(&mut *tx).await?;
         sqlx::query(&format!("ALTER TABLE {}.{table} SET SCHEMA public", shadow.schema)).execute(&mut *tx).await?;
     }
+    for (definition, index) in index_names(&mut tx, tables).await? {
+        if let Some(original) = names.get(&definition)
+            && *original != index
+        {
+            sqlx::query(&format!("ALTER INDEX public.{index} RENAME TO {original}")).execute(&mut *tx).await?;
+        }
+    }
     shadow.checkpoint.store(&mut tx, name).await?;
     sqlx::query(&format!("DROP SCHEMA {}", shadow.schema)).execute(&mut *tx).await?;
     tx.commit().await?;
-    Ok(shadow.events)
+    Ok(())
+}
+
+/// The indexes of the `public` tables, by definition (without the index's name) — so that the
+/// copies, which Postgres names by default, can be given the names the migrations chose.
+async fn index_names(conn: &mut PgConnection, tables: &[&str]) -> Result<HashMap<String, String>, sqlx::Error> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT regexp_replace(indexdef, 'INDEX \\S+ ON', 'INDEX ON'), indexname FROM pg_indexes
+         WHERE schemaname = 'public' AND tablename = ANY($1)",
+    )
+    .bind(tables)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().collect())
 }

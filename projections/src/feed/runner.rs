@@ -108,6 +108,7 @@ impl<S: FeedSink> FeedRunner<S> {
             // A batch lost to a crash is lost with its checkpoint and simply applied again, so
             // waiting for the flush to disk buys nothing here.
             sqlx::query("SET LOCAL synchronous_commit = off").execute(&mut *tx).await?;
+            lease::enter_batch(&mut tx, &self.name).await?;
             let batch = read_batch(&mut tx, checkpoint, self.config.batch_size).await?;
             if let Some(last) = batch.events.last() {
                 let next = last.checkpoint();
