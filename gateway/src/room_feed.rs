@@ -109,11 +109,11 @@ impl RoomFeed {
         // event committed after the baseline reaches us live.
         let _ = hub.nats.flush().await;
         let mut state = FeedState { last: backfill::last_seq(&hub.pool, self.room).await.ok(), typing: HashMap::new() };
-        self.ready.send_replace(true);
         match rooms::members(&hub.pool, self.room).await {
             Ok(members) => self.members().extend(members),
             Err(error) => tracing::warn!(room_id = %self.room, %error, "cannot load room members for presence"),
         }
+        self.ready.send_replace(true);
         let mut reconnects = hub.reconnects();
         let mut tick = tokio::time::interval(hub.config.typing_ttl / 4);
         loop {

@@ -113,8 +113,11 @@ async fn apply_next<S: FeedSink>(
     Ok(Some(batch.events.len() as u64))
 }
 
-/// Attempts at the swap when it loses a lock race (a deadlock with a reader, a lock timeout).
-const SWAP_ATTEMPTS: u32 = 5;
+/// Attempts at the swap. All but the last take the live tables' locks only if they are free at
+/// once (`NOWAIT`), so that the swap never waits while holding some of them — which is how it
+/// would deadlock with a reader that holds one and wants another; readers' queries are short,
+/// so a free moment comes. The last attempt waits (bounded by `lock_timeout`).
+const SWAP_ATTEMPTS: u32 = 200;
 
 /// Swaps the tables in, retrying when a lock race aborts the attempt. Returns the number of
 /// events applied in total.
@@ -123,13 +126,13 @@ async fn swap<S: FeedSink>(mut shadow: Shadow, name: &str, tables: &[&str], sink
     loop {
         attempt += 1;
         let (checkpoint, events) = (shadow.checkpoint, shadow.events);
-        match try_swap(&mut shadow, name, tables, sink).await {
+        match try_swap(&mut shadow, name, tables, sink, attempt == SWAP_ATTEMPTS).await {
             Err(RebuildError::Database(sqlx::Error::Database(error)))
                 if attempt < SWAP_ATTEMPTS && matches!(error.code().as_deref(), Some("40P01" | "55P03")) =>
             {
-                tracing::warn!(attempt, %error, "rebuild swap lost a lock race; retrying");
+                tracing::debug!(attempt, %error, "rebuild swap could not lock the live tables yet; retrying");
                 (shadow.checkpoint, shadow.events) = (checkpoint, events);
-                tokio::time::sleep(Duration::from_millis(100 * u64::from(attempt))).await;
+                tokio::time::sleep(Duration::from_millis(25)).await;
             }
             Err(error) => return Err(error),
             Ok(()) => return Ok(shadow.events),
@@ -140,12 +143,19 @@ async fn swap<S: FeedSink>(mut shadow: Shadow, name: &str, tables: &[&str], sink
 /// In one transaction: keeps the live runner out, locks the live tables, applies what arrived
 /// meanwhile, swaps the tables in under their original index names, and moves the live
 /// checkpoint.
-async fn try_swap<S: FeedSink>(shadow: &mut Shadow, name: &str, tables: &[&str], sink: &mut S) -> Result<(), RebuildError> {
+async fn try_swap<S: FeedSink>(
+    shadow: &mut Shadow,
+    name: &str,
+    tables: &[&str],
+    sink: &mut S,
+    wait: bool,
+) -> Result<(), RebuildError> {
     let mut tx = shadow.conn.begin().await?;
     sqlx::query("SET LOCAL lock_timeout = '10s'").execute(&mut *tx).await?;
     lease::exclude_batches(&mut tx, name).await?;
     let live: Vec<String> = tables.iter().map(|table| format!("public.{table}")).collect();
-    sqlx::query(&format!("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE", live.join(", "))).execute(&mut *tx).await?;
+    let nowait = if wait { "" } else { " NOWAIT" };
+    sqlx::query(&format!("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE{nowait}", live.join(", "))).execute(&mut *tx).await?;
     sqlx::query("INSERT INTO public.feed_checkpoints (name) VALUES ($1) ON CONFLICT (name) DO NOTHING")
         .bind(name)
         .execute(&mut *tx)

@@ -7,6 +7,8 @@ mod delivery;
 mod durability;
 mod harness;
 mod idempotency;
+mod presence;
+mod read_models;
 mod resilience;
 mod rest_flow;
 mod ws_protocol;

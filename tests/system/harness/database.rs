@@ -32,6 +32,19 @@ impl TestDb {
     pub async fn connect(&self) -> PgConnection {
         PgConnection::connect(&self.url).await.expect("connect to test database")
     }
+
+    /// The presence transitions recorded for `user` in the event store (the `status` of each
+    /// `PresenceChanged`, oldest first).
+    pub async fn presence_transitions(&self, user: Uuid) -> Vec<String> {
+        sqlx::query_scalar(
+            "SELECT payload ->> 'status' FROM events
+             WHERE aggregate_type = 'presence' AND aggregate_id = $1 ORDER BY sequence",
+        )
+        .bind(user.to_string())
+        .fetch_all(&mut self.connect().await)
+        .await
+        .expect("read presence events")
+    }
 }
 
 impl Drop for TestDb {

@@ -14,7 +14,7 @@ use std::time::Duration;
 pub use client::{Api, Reply, User};
 pub use database::TestDb;
 pub use nats_server::NatsServer;
-pub use process::Server;
+pub use process::{Server, run_chat};
 pub use stack::Stack;
 pub use websocket::{Incoming, Ws};
 

@@ -1,9 +1,10 @@
-//! The `chat` binary as a child process, on free ports, killed when dropped.
+//! The `chat` binary as a child process, on free ports, killed when dropped; and one-off `chat`
+//! commands run to completion.
 
 use std::process::Stdio;
 use std::time::Duration;
 
-use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 use tokio::process::{Child, Command};
 
 use super::{JWT_SECRET, Stack};
@@ -28,26 +29,80 @@ fn expected_lines(role: &str) -> &'static [&'static str] {
     }
 }
 
+/// The `chat` binary with `stack`'s configuration, as every role of the stack gets it.
+fn chat(stack: &Stack) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_chat"));
+    command
+        .env("DATABASE_URL", &stack.db.url)
+        .env("NATS_URL", &stack.nats_url)
+        .env("CHAT_NATS_PREFIX", &stack.prefix)
+        .env("CHAT_HTTP_ADDR", "127.0.0.1:0")
+        .env("CHAT_GATEWAY_ADDR", "127.0.0.1:0")
+        .env("CHAT_JWT_SECRET", JWT_SECRET)
+        .env("CHAT_DB_MAX_CONNECTIONS", "30")
+        .env("RUST_LOG", std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".to_owned()));
+    for (key, value) in &stack.env {
+        command.env(key, value);
+    }
+    command
+}
+
+/// How a one-off `chat` command ended and what it printed.
+#[derive(Debug)]
+pub struct Finished {
+    pub command: String,
+    pub status: std::process::ExitStatus,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Finished {
+    /// Its standard output; panics, with what it printed, unless it exited with status 0.
+    pub fn expect_success(&self) -> &str {
+        assert!(
+            self.status.success(),
+            "`{}` ended with {}\nstdout:\n{}\nstderr:\n{}",
+            self.command,
+            self.status,
+            self.stdout,
+            self.stderr
+        );
+        &self.stdout
+    }
+}
+
+/// Runs a one-off `chat <args…>` (e.g. `projections rebuild rooms`) on `stack`, with the
+/// stack's configuration, to completion; panics with what it printed if it takes over `within`.
+pub async fn run_chat(stack: &Stack, args: &[&str], within: Duration) -> Finished {
+    let command = format!("chat {}", args.join(" "));
+    let mut child = chat(stack);
+    child.args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).kill_on_drop(true);
+    let mut child = child.spawn().expect("spawn the chat binary");
+    let stdout = tokio::spawn(read_all(child.stdout.take().expect("piped stdout")));
+    let stderr = tokio::spawn(read_all(child.stderr.take().expect("piped stderr")));
+    let status = tokio::time::timeout(within, child.wait()).await;
+    if status.is_err() {
+        let _ = child.kill().await;
+    }
+    let (stdout, stderr) = (stdout.await.expect("stdout reader"), stderr.await.expect("stderr reader"));
+    let Ok(status) = status else {
+        panic!("`{command}` did not finish within {within:?}\nstdout:\n{stdout}\nstderr:\n{stderr}");
+    };
+    Finished { command, status: status.expect("wait for the chat binary"), stdout, stderr }
+}
+
+/// Everything `pipe` yields until it closes, as (lossy) UTF-8.
+async fn read_all(mut pipe: impl tokio::io::AsyncRead + Unpin) -> String {
+    let mut bytes = Vec::new();
+    let _ = pipe.read_to_end(&mut bytes).await;
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
 impl Server {
     /// Starts `chat <role>` on `stack` and waits until it reports readiness on stdout.
     pub async fn start(stack: &Stack, role: &str) -> Self {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_chat"));
-        command
-            .arg(role)
-            .env("DATABASE_URL", &stack.db.url)
-            .env("NATS_URL", &stack.nats_url)
-            .env("CHAT_NATS_PREFIX", &stack.prefix)
-            .env("CHAT_HTTP_ADDR", "127.0.0.1:0")
-            .env("CHAT_GATEWAY_ADDR", "127.0.0.1:0")
-            .env("CHAT_JWT_SECRET", JWT_SECRET)
-            .env("CHAT_DB_MAX_CONNECTIONS", "30")
-            .env("RUST_LOG", std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".to_owned()))
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .kill_on_drop(true);
-        for (key, value) in &stack.env {
-            command.env(key, value);
-        }
+        let mut command = chat(stack);
+        command.arg(role).stdout(Stdio::piped()).stderr(Stdio::inherit()).kill_on_drop(true);
         let mut child = command.spawn().expect("spawn the chat binary");
         let mut lines = BufReader::new(child.stdout.take().expect("piped stdout")).lines();
         let (mut api, mut ws) = (None, None);

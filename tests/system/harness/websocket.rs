@@ -104,6 +104,75 @@ impl Ws {
         }
     }
 
+    /// Closes the connection as a client that is done does (close 1000) and waits until the
+    /// gateway has echoed the close (or the connection has ended).
+    pub async fn close(mut self) {
+        let _ = self.socket.close(None).await;
+        let drained = async { while let Some(Ok(_)) = self.socket.next().await {} };
+        let _ = tokio::time::timeout(Duration::from_secs(10), drained).await;
+    }
+
+    /// The entries of the next `presence` frame before `deadline` (`None` once it has passed),
+    /// skipping every other frame; panics if the connection closes.
+    async fn next_presence(&mut self, deadline: tokio::time::Instant) -> Option<Vec<Value>> {
+        loop {
+            match tokio::time::timeout_at(deadline, self.socket.next()).await.ok()? {
+                Some(Ok(Message::Text(text))) => {
+                    let frame: Value = serde_json::from_str(&text).expect("JSON frame");
+                    if frame["type"] == "presence" {
+                        return Some(presence_entries(&frame));
+                    }
+                }
+                Some(Ok(Message::Close(_)) | Err(_)) | None => panic!("the connection closed while watching presence"),
+                Some(Ok(_)) => {}
+            }
+        }
+    }
+
+    /// The next `presence` entry about `user` within `within`, skipping every other frame and
+    /// entries about other users.
+    pub async fn presence_of(&mut self, user: impl ToString, within: Duration) -> Value {
+        let user = user.to_string();
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let Some(entries) = self.next_presence(deadline).await else {
+                panic!("no presence of {user} within {within:?}");
+            };
+            if let Some(entry) = entries.into_iter().find(|entry| entry["user_id"] == user.as_str()) {
+                return entry;
+            }
+        }
+    }
+
+    /// Every `presence` entry (about anyone) that arrives until one says `user` is `status`,
+    /// that one included, within `within`.
+    pub async fn presence_until(&mut self, user: impl ToString, status: &str, within: Duration) -> Vec<Value> {
+        let user = user.to_string();
+        let deadline = tokio::time::Instant::now() + within;
+        let mut seen = Vec::new();
+        loop {
+            let Some(entries) = self.next_presence(deadline).await else {
+                panic!("{user} was not reported {status} within {within:?}; saw {seen:?}");
+            };
+            let done = entries.iter().any(|entry| entry["user_id"] == user.as_str() && entry["status"] == status);
+            seen.extend(entries);
+            if done {
+                return seen;
+            }
+        }
+    }
+
+    /// No `presence` entry about `user` arrives for `quiet` (other frames are skipped).
+    pub async fn assert_no_presence_of(&mut self, user: impl ToString, quiet: Duration) {
+        let user = user.to_string();
+        let deadline = tokio::time::Instant::now() + quiet;
+        while let Some(entries) = self.next_presence(deadline).await {
+            if let Some(entry) = entries.iter().find(|entry| entry["user_id"] == user.as_str()) {
+                panic!("expected no presence of {user}, got {entry}");
+            }
+        }
+    }
+
     /// Posts over the socket with request id `id`.
     pub async fn post(&mut self, id: &str, room: impl ToString, body: &str, client_msg_id: &str) {
         let frame = json!({"type": "post", "id": id, "room_id": room.to_string(), "body": body, "client_msg_id": client_msg_id});
@@ -128,6 +197,24 @@ impl Ws {
         }
         seen
     }
+}
+
+/// The entries of a `presence` frame, each checked to be `{user_id, status, since}`.
+fn presence_entries(frame: &Value) -> Vec<Value> {
+    let entries = frame["users"].as_array().unwrap_or_else(|| panic!("a presence frame lists users: {frame}"));
+    for entry in entries {
+        let mut fields: Vec<&str> =
+            entry.as_object().map(|e| e.keys().map(String::as_str).collect()).unwrap_or_default();
+        fields.sort_unstable();
+        assert!(
+            fields == ["since", "status", "user_id"]
+                && entry["user_id"].is_string()
+                && matches!(entry["status"].as_str(), Some("online" | "away" | "offline"))
+                && entry["since"].is_string(),
+            "a presence entry is {{user_id, status, since}}: {entry}"
+        );
+    }
+    entries.clone()
 }
 
 async fn expect_hello(mut socket: Socket) -> Socket {
