@@ -114,7 +114,7 @@ impl ConnHandle {
         match self.outbox.try_send(item) {
             Ok(()) => {}
             Err(mpsc::error::TrySendError::Full(_)) => {
-                tracing::info!(conn = self.id, user = %self.user, "send queue full; closing slow connection");
+                tracing::warn!(conn = self.id, user = %self.user, "send queue full; closing slow connection");
                 self.closer.close(CloseReason::TooSlow);
             }
             Err(mpsc::error::TrySendError::Closed(_)) => {}

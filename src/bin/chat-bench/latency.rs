@@ -74,16 +74,29 @@ pub async fn run(api: &str, args: Args) -> anyhow::Result<Value> {
     let joined_through = 2 + members.len() as u64;
     let per_sender = (u64::from(args.rate) * args.duration) as usize / args.senders.max(1);
     let total = per_sender * senders.len();
-    let deadline = Duration::from_secs(args.duration + 10);
+    // Generous: the run ends as soon as everything has arrived.
+    let deadline = Duration::from_secs(args.duration + 60);
 
     let mut receiving = Vec::new();
     for receiver in receivers {
         let mut socket = connect(&args.receive_ws, receiver, room, joined_through).await?;
         receiving.push(tokio::spawn(async move {
             let (mut latencies, mut seqs, mut duplicates) = (Vec::with_capacity(total), HashSet::new(), 0usize);
+            let mut closed = None;
             let _ = tokio::time::timeout(deadline, async {
                 while latencies.len() < total {
-                    let Some(Ok(Message::Text(text))) = socket.next().await else { break };
+                    let text = match socket.next().await {
+                        Some(Ok(Message::Text(text))) => text,
+                        Some(Ok(Message::Close(frame))) => {
+                            closed = Some(frame.map(|f| u16::from(f.code)).unwrap_or(0));
+                            break;
+                        }
+                        Some(Ok(_)) => continue,
+                        _ => {
+                            closed = Some(0);
+                            break;
+                        }
+                    };
                     let Ok(frame) = serde_json::from_str::<Value>(&text) else { continue };
                     if frame["type"] != "event" || frame["event"]["type"] != "MessagePosted" {
                         continue;
@@ -97,7 +110,7 @@ pub async fn run(api: &str, args: Args) -> anyhow::Result<Value> {
                 }
             })
             .await;
-            (latencies, duplicates)
+            (latencies, duplicates, closed)
         }));
     }
 
@@ -118,10 +131,12 @@ pub async fn run(api: &str, args: Args) -> anyhow::Result<Value> {
 
     let mut latencies = Vec::with_capacity(total * receivers.len());
     let mut duplicates = 0;
+    let mut closed = Vec::new();
     for task in receiving {
-        let (received, dups) = task.await?;
+        let (received, dups, close) = task.await?;
         latencies.extend(received);
         duplicates += dups;
+        closed.extend(close);
     }
     let delivered = latencies.len();
     let expected = total * receivers.len();
@@ -136,6 +151,7 @@ pub async fn run(api: &str, args: Args) -> anyhow::Result<Value> {
         "receivers": receivers.len(),
         "delivered": delivered,
         "lost": expected.saturating_sub(delivered),
+        "receivers_closed_by_server": closed,
         "duplicates": duplicates,
         "deliveries_per_s": rate(delivered, persisting),
         "send_to_deliver": summary(latencies),
@@ -156,7 +172,11 @@ async fn send(
         let (mut acked, mut errors) = (0usize, 0usize);
         let _ = tokio::time::timeout(deadline, async {
             while acked + errors < count {
-                let Some(Ok(Message::Text(text))) = read.next().await else { break };
+                let text = match read.next().await {
+                    Some(Ok(Message::Text(text))) => text,
+                    Some(Ok(_)) => continue,
+                    _ => break,
+                };
                 let Ok(frame) = serde_json::from_str::<Value>(&text) else { continue };
                 match frame["type"].as_str() {
                     Some("ack") => acked += 1,
