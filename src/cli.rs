@@ -6,7 +6,7 @@ use tokio_util::task::TaskTracker;
 
 use crate::config::{ApiArgs, AuthArgs, DatabaseConfig, GatewayArgs, NatsConfig, PresenceArgs};
 use crate::roles::{self, RoleContext};
-use crate::{database, projections};
+use crate::{database, projections, users};
 
 #[derive(Parser, Debug)]
 #[command(name = "chat", version, about = "Event-sourced CQRS chat backend")]
@@ -69,6 +69,11 @@ pub enum Command {
     },
     /// Create the database if needed, apply migrations, exit.
     Migrate,
+    /// User administration.
+    Users {
+        #[command(subcommand)]
+        action: UsersAction,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -80,12 +85,21 @@ pub enum ProjectionsAction {
     Status,
 }
 
+#[derive(Subcommand, Debug)]
+pub enum UsersAction {
+    /// Make a user a global administrator (operations and analytics endpoints).
+    GrantAdmin { username: String },
+    /// Take a user's administrator role away.
+    RevokeAdmin { username: String },
+}
+
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let pool = database::connect(&cli.database).await?;
     let shutdown = CancellationToken::new();
     let tasks = TaskTracker::new();
     let cx = RoleContext { pool: pool.clone(), tasks: &tasks, shutdown: shutdown.clone() };
     match &cli.command {
+        Command::Users { action } => return users::run(&pool, action).await,
         Command::Migrate => {
             println!("migrations applied");
             return Ok(());

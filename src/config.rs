@@ -4,6 +4,10 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use std::num::NonZeroU32;
+
+use chat_commands::auth::SigningKey;
+use chat_commands::limits::LimitsConfig;
 use clap::Args;
 
 #[derive(Args, Clone, Debug)]
@@ -24,16 +28,47 @@ pub struct ApiArgs {
     pub http_addr: SocketAddr,
 
     /// Access-token lifetime in seconds.
-    #[arg(long, env = "CHAT_TOKEN_TTL_SECS", default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, env = "CHAT_TOKEN_TTL_SECS", default_value_t = 900, value_parser = clap::value_parser!(u64).range(1..))]
     pub token_ttl_secs: u64,
+
+    /// Refresh-token lifetime in seconds (each refresh issues a new one).
+    #[arg(long, env = "CHAT_REFRESH_TTL_SECS", default_value_t = 30 * 24 * 3600, value_parser = clap::value_parser!(u64).range(60..))]
+    pub refresh_ttl_secs: u64,
+
+    /// Posts per second per user, sustained (REST and WebSocket together, per instance).
+    #[arg(long, env = "CHAT_POST_RATE", default_value_t = NonZeroU32::new(5).unwrap())]
+    pub post_rate: NonZeroU32,
+
+    /// Posts a user may send in a burst before the sustained rate applies.
+    #[arg(long, env = "CHAT_POST_BURST", default_value_t = NonZeroU32::new(20).unwrap())]
+    pub post_burst: NonZeroU32,
+
+    /// Registrations and logins per minute per client address, sustained.
+    #[arg(long, env = "CHAT_AUTH_RATE_PER_MINUTE", default_value_t = NonZeroU32::new(10).unwrap())]
+    pub auth_rate_per_minute: NonZeroU32,
+
+    /// Registrations and logins a client address may make in a burst.
+    #[arg(long, env = "CHAT_AUTH_BURST", default_value_t = NonZeroU32::new(10).unwrap())]
+    pub auth_burst: NonZeroU32,
+
+    /// Behind one trusted reverse proxy: take the client address from the last
+    /// `X-Forwarded-For` entry. Leave off when clients reach the API directly.
+    #[arg(long, env = "CHAT_TRUST_FORWARDED_FOR", value_parser = clap::builder::BoolishValueParser::new(), num_args = 0..=1, default_missing_value = "true", default_value = "false")]
+    pub trust_forwarded_for: bool,
+
+    /// Browser origins allowed to call the API, separated by commas (CORS); none by default.
+    #[arg(long, env = "CHAT_CORS_ORIGINS", value_delimiter = ',', default_value = "")]
+    pub cors_origins: Vec<String>,
 }
 
-/// The default signing secret, for development only; using it is logged as a warning.
-pub const DEV_JWT_SECRET: &str = "dev-only-insecure-jwt-secret";
-
 impl ApiArgs {
-    pub fn token_ttl(&self) -> Duration {
-        Duration::from_secs(self.token_ttl_secs)
+    pub fn limits(&self) -> LimitsConfig {
+        LimitsConfig {
+            posts_per_second: self.post_rate,
+            post_burst: self.post_burst,
+            auth_per_minute: self.auth_rate_per_minute,
+            auth_burst: self.auth_burst,
+        }
     }
 }
 
@@ -74,17 +109,79 @@ pub struct GatewayArgs {
     #[arg(long, env = "CHAT_WS_SEND_QUEUE", default_value_t = 512, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     pub send_queue: u64,
 
+    /// Commands per second per WebSocket connection, sustained (with a burst of twice that).
+    #[arg(long, env = "CHAT_WS_COMMAND_RATE", default_value_t = NonZeroU32::new(20).unwrap())]
+    pub ws_command_rate: NonZeroU32,
+
     /// Milliseconds after which an unrenewed typing indicator is reported as stopped.
     #[arg(long, env = "CHAT_TYPING_TTL_MS", default_value_t = 6_000, value_parser = clap::value_parser!(u64).range(100..))]
     pub typing_ttl_ms: u64,
 }
 
-/// The shared secret for access tokens: issued by the API, checked by API and gateways.
+/// The keys of access tokens: issued by the API, checked by API and gateways.
 #[derive(Args, Clone, Debug)]
 pub struct AuthArgs {
-    /// Secret for signing access tokens (HS256). Set a long random value outside development.
-    #[arg(long, env = "CHAT_JWT_SECRET", default_value = DEV_JWT_SECRET, hide_env_values = true)]
-    pub jwt_secret: String,
+    /// Secret for signing access tokens (HS256), at least 32 bytes; its key id is `default`.
+    #[arg(long, env = "CHAT_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+
+    /// Signing keys for rotation, as `kid:secret` pairs separated by spaces; the first signs,
+    /// all verify. Overrides CHAT_JWT_SECRET.
+    #[arg(long, env = "CHAT_JWT_KEYS", hide_env_values = true)]
+    pub jwt_keys: Option<String>,
+
+    /// Development mode: without a configured secret, use a built-in one (anyone can forge
+    /// tokens) and allow short secrets. Never in production.
+    #[arg(long, env = "CHAT_DEV_MODE", value_parser = clap::builder::BoolishValueParser::new(), num_args = 0..=1, default_missing_value = "true", default_value = "false")]
+    pub dev_mode: bool,
+}
+
+/// The built-in signing secret, for development mode only.
+const DEV_JWT_SECRET: &str = "dev-only-insecure-jwt-secret";
+
+/// Shortest secret accepted outside development mode.
+const MIN_SECRET_BYTES: usize = 32;
+
+impl AuthArgs {
+    /// The signing keys, checked: refuses to run with no secret, a short one, or the built-in
+    /// one, unless in development mode.
+    pub fn keys(&self) -> anyhow::Result<Vec<SigningKey>> {
+        let configured = self.jwt_keys.as_deref().filter(|keys| !keys.trim().is_empty());
+        let keys: Vec<SigningKey> = match (configured, self.jwt_secret.as_deref().filter(|s| !s.is_empty())) {
+            (Some(pairs), _) => pairs
+                .split_whitespace()
+                .map(|pair| {
+                    let (kid, secret) =
+                        pair.split_once(':').filter(|(kid, secret)| !kid.is_empty() && !secret.is_empty()).ok_or_else(
+                            || anyhow::anyhow!("CHAT_JWT_KEYS: expected `kid:secret` pairs separated by spaces"),
+                        )?;
+                    Ok(SigningKey { kid: kid.to_owned(), secret: secret.as_bytes().to_vec() })
+                })
+                .collect::<anyhow::Result<_>>()?,
+            (None, Some(secret)) => vec![SigningKey { kid: "default".to_owned(), secret: secret.as_bytes().to_vec() }],
+            (None, None) if self.dev_mode => {
+                tracing::warn!("development mode: access tokens are signed with a built-in secret anyone can use");
+                vec![SigningKey { kid: "dev".to_owned(), secret: DEV_JWT_SECRET.as_bytes().to_vec() }]
+            }
+            (None, None) => anyhow::bail!(
+                "no token signing secret: set CHAT_JWT_SECRET (at least {MIN_SECRET_BYTES} random bytes) or \
+                 CHAT_JWT_KEYS, or CHAT_DEV_MODE=1 on a development machine"
+            ),
+        };
+        let mut kids = std::collections::HashSet::new();
+        for key in &keys {
+            anyhow::ensure!(kids.insert(key.kid.as_str()), "CHAT_JWT_KEYS: key id {:?} appears twice", key.kid);
+            if !self.dev_mode {
+                anyhow::ensure!(
+                    key.secret.len() >= MIN_SECRET_BYTES && key.secret != DEV_JWT_SECRET.as_bytes(),
+                    "the signing secret of key {:?} is too weak: use at least {MIN_SECRET_BYTES} random bytes \
+                     (or CHAT_DEV_MODE=1 on a development machine)",
+                    key.kid
+                );
+            }
+        }
+        Ok(keys)
+    }
 }
 
 #[derive(Args, Clone, Debug)]

@@ -9,3 +9,4 @@ pub mod database;
 pub mod projections;
 pub mod roles;
 pub mod telemetry;
+pub mod users;

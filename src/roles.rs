@@ -24,7 +24,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use uuid::Uuid;
 
-use crate::config::{ApiArgs, AuthArgs, DEV_JWT_SECRET, GatewayArgs, NatsConfig, PresenceArgs};
+use crate::config::{ApiArgs, AuthArgs, GatewayArgs, NatsConfig, PresenceArgs};
 
 /// What every role is started with.
 pub struct RoleContext<'a> {
@@ -40,12 +40,6 @@ pub async fn connect_nats(config: &NatsConfig, role: &str) -> anyhow::Result<(Co
     Ok((connection, Subjects::new(&config.nats_prefix)))
 }
 
-fn warn_on_dev_secret(auth: &AuthArgs) {
-    if auth.jwt_secret == DEV_JWT_SECRET {
-        tracing::warn!("CHAT_JWT_SECRET is the development default: anyone can forge tokens");
-    }
-}
-
 /// The HTTP API and, with NATS, the command bus for gateways.
 pub async fn start_api(
     cx: &RoleContext<'_>,
@@ -53,11 +47,14 @@ pub async fn start_api(
     auth: &AuthArgs,
     bus: Option<(async_nats::Client, Subjects)>,
 ) -> anyhow::Result<()> {
-    warn_on_dev_secret(auth);
     let config = ApiConfig {
         listen: args.http_addr,
-        jwt_secret: auth.jwt_secret.clone(),
-        token_ttl: args.token_ttl(),
+        keys: auth.keys()?,
+        token_ttl: Duration::from_secs(args.token_ttl_secs),
+        refresh_ttl: Duration::from_secs(args.refresh_ttl_secs),
+        limits: args.limits(),
+        trust_forwarded_for: args.trust_forwarded_for,
+        cors_origins: args.cors_origins.iter().filter(|origin| !origin.is_empty()).cloned().collect(),
         writers: WriterConfig::default(),
     };
     let api = Api::build(&config, cx.pool.clone(), bus).await.context("cannot start the HTTP API")?;
@@ -81,7 +78,6 @@ pub async fn start_gateway(
     nats: Connection,
     subjects: Subjects,
 ) -> anyhow::Result<()> {
-    warn_on_dev_secret(auth);
     let gateway_id = args.gateway_id.clone().unwrap_or_else(|| Uuid::new_v4().simple().to_string()[..8].to_owned());
     let mut config = GatewayConfig::new(args.gateway_addr, gateway_id);
     config.heartbeat_interval = Duration::from_millis(args.heartbeat_ms);
@@ -90,10 +86,11 @@ pub async fn start_gateway(
     config.typing_ttl = Duration::from_millis(args.typing_ttl_ms);
     // Renewals must arrive well within the time-to-live.
     config.typing_throttle = config.typing_ttl / 3;
+    config.command_rate = args.ws_command_rate;
     config.presence_heartbeat = presence.heartbeat();
     config.presence_batch = Duration::from_millis(presence.presence_batch_ms);
     // Gateways only verify tokens; the lifetime is the API's business.
-    let tokens = Arc::new(Tokens::new(auth.jwt_secret.as_bytes(), Duration::ZERO));
+    let tokens = Arc::new(Tokens::new(&auth.keys()?, Duration::ZERO));
     let gateway =
         Gateway::build(config, cx.pool.clone(), nats, subjects, tokens).await.context("cannot start the gateway")?;
     let addr = gateway.local_addr()?;

@@ -12,16 +12,28 @@ use chrono::Utc;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::auth::{Issued, Password, PasswordHasher, Tokens};
+use crate::auth::{Issued, IssuedRefresh, Password, PasswordHasher, RefreshError, RefreshTokens, Tokens};
 use crate::store::{CommandMeta, EventStore, NewEvent, StoreError};
 
-/// A logged-in user and their access token.
+/// A logged-in user: a short-lived access token and a refresh token to get the next one.
 #[derive(Debug, serde::Serialize)]
 pub struct Session {
     pub user_id: UserId,
     pub username: Username,
     #[serde(flatten)]
     pub token: Issued,
+    #[serde(flatten)]
+    pub refresh: IssuedRefresh,
+}
+
+/// A refreshed access token and the refresh token that replaces the one presented.
+#[derive(Debug, serde::Serialize)]
+pub struct Refreshed {
+    pub user_id: UserId,
+    #[serde(flatten)]
+    pub token: Issued,
+    #[serde(flatten)]
+    pub refresh: IssuedRefresh,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +42,8 @@ pub enum AccountError {
     UsernameTaken,
     #[error("unknown username or wrong password")]
     InvalidCredentials,
+    #[error(transparent)]
+    Refresh(#[from] RefreshError),
     #[error(transparent)]
     Rejected(#[from] UserError),
     #[error("another request changed the user at the same time; retry")]
@@ -58,12 +72,13 @@ pub struct Accounts {
     pool: PgPool,
     store: EventStore,
     tokens: std::sync::Arc<Tokens>,
+    refresh: RefreshTokens,
     hasher: PasswordHasher,
 }
 
 impl Accounts {
-    pub fn new(pool: PgPool, store: EventStore, tokens: std::sync::Arc<Tokens>) -> Self {
-        Self { pool, store, tokens, hasher: PasswordHasher }
+    pub fn new(pool: PgPool, store: EventStore, tokens: std::sync::Arc<Tokens>, refresh: RefreshTokens) -> Self {
+        Self { pool, store, tokens, refresh, hasher: PasswordHasher }
     }
 
     pub async fn register(
@@ -97,27 +112,52 @@ impl Accounts {
                 .await?;
             return Err(error);
         }
-        self.session(user_id, username)
+        self.session(user_id, username, false).await
     }
 
     pub async fn login(&self, username: &str, password: String, request_id: String) -> Result<Session, AccountError> {
         let username = Username::parse(username).ok();
-        let row: Option<(Uuid, String)> = match &username {
+        let row: Option<(Uuid, String, bool)> = match &username {
             Some(name) => {
-                sqlx::query_as("SELECT user_id, password_hash FROM user_credentials WHERE username = $1")
+                sqlx::query_as("SELECT user_id, password_hash, is_admin FROM user_credentials WHERE username = $1")
                     .bind(name.as_str())
                     .fetch_optional(&self.pool)
                     .await?
             }
             None => None,
         };
-        let (user_id, hash) = row.map(|(id, hash)| (Some(UserId::from_uuid(id)), Some(hash))).unwrap_or_default();
+        let (user_id, hash, admin) = match row {
+            Some((id, hash, admin)) => (Some(UserId::from_uuid(id)), Some(hash), admin),
+            None => (None, None, false),
+        };
         let matches = self.hasher.verify(password, hash).await.map_err(|e| AccountError::Internal(e.to_string()))?;
         let (Some(user_id), Some(username), true) = (user_id, username, matches) else {
             return Err(AccountError::InvalidCredentials);
         };
         self.complete_registration(user_id, &username, request_id).await?;
-        self.session(user_id, username)
+        self.session(user_id, username, admin).await
+    }
+
+    /// A new access token for the holder of `refresh_token`, which is rotated.
+    pub async fn refresh(&self, refresh_token: &str) -> Result<Refreshed, AccountError> {
+        let (user_id, refresh) = self.refresh.rotate(refresh_token).await?;
+        let admin: bool = sqlx::query_scalar("SELECT is_admin FROM user_credentials WHERE user_id = $1")
+            .bind(user_id.as_uuid())
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(AccountError::Refresh(RefreshError::Invalid))?;
+        let token = self.access_token(user_id, admin)?;
+        Ok(Refreshed { user_id, token, refresh })
+    }
+
+    /// Ends the login `refresh_token` belongs to (on every device that shares it).
+    pub async fn logout(&self, refresh_token: &str) -> Result<(), AccountError> {
+        Ok(self.refresh.revoke_family(refresh_token).await?)
+    }
+
+    /// Ends every login of `user`. Access tokens already issued live out their short lifetime.
+    pub async fn logout_everywhere(&self, user: UserId) -> Result<(), AccountError> {
+        Ok(self.refresh.revoke_all(user).await?)
     }
 
     pub async fn update_profile(
@@ -168,8 +208,13 @@ impl Accounts {
         Err(AccountError::Busy)
     }
 
-    fn session(&self, user_id: UserId, username: Username) -> Result<Session, AccountError> {
-        let token = self.tokens.issue(user_id, Utc::now()).map_err(|e| AccountError::Internal(e.to_string()))?;
-        Ok(Session { user_id, username, token })
+    async fn session(&self, user_id: UserId, username: Username, admin: bool) -> Result<Session, AccountError> {
+        let token = self.access_token(user_id, admin)?;
+        let refresh = self.refresh.issue(user_id).await?;
+        Ok(Session { user_id, username, token, refresh })
+    }
+
+    fn access_token(&self, user_id: UserId, admin: bool) -> Result<Issued, AccountError> {
+        self.tokens.issue(user_id, admin, Utc::now()).map_err(|e| AccountError::Internal(e.to_string()))
     }
 }

@@ -10,17 +10,26 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use crate::accounts::Accounts;
-use crate::auth::Tokens;
+use crate::auth::{RefreshTokens, SigningKey, Tokens};
 use crate::bus::Bus;
+use crate::http::TrustForwardedFor;
 use crate::http::{AppState, router};
+use crate::limits::{Limits, LimitsConfig};
 use crate::room_writer::{RoomWriters, WriterConfig};
 use crate::store::EventStore;
 
 #[derive(Clone, Debug)]
 pub struct ApiConfig {
     pub listen: SocketAddr,
-    pub jwt_secret: String,
+    /// The first key signs access tokens; all verify them.
+    pub keys: Vec<SigningKey>,
     pub token_ttl: Duration,
+    pub refresh_ttl: Duration,
+    pub limits: LimitsConfig,
+    /// Take the client address from the last `X-Forwarded-For` entry (behind one trusted proxy).
+    pub trust_forwarded_for: bool,
+    /// Browser origins allowed to call the API (CORS); empty: same origin only.
+    pub cors_origins: Vec<String>,
     pub writers: WriterConfig,
 }
 
@@ -30,6 +39,7 @@ pub struct Api {
     listener: TcpListener,
     state: AppState,
     bus: Option<Bus>,
+    cors_origins: Vec<String>,
 }
 
 impl Api {
@@ -39,10 +49,13 @@ impl Api {
         bus: Option<(async_nats::Client, Subjects)>,
     ) -> std::io::Result<Self> {
         let store = EventStore::new(pool.clone());
-        let tokens = Arc::new(Tokens::new(config.jwt_secret.as_bytes(), config.token_ttl));
+        let tokens = Arc::new(Tokens::new(&config.keys, config.token_ttl));
+        let refresh = RefreshTokens::new(pool.clone(), config.refresh_ttl);
         let state = AppState {
+            limits: Arc::new(Limits::new(&config.limits)),
+            proxy: TrustForwardedFor(config.trust_forwarded_for),
             rooms: RoomWriters::new(store.clone(), config.writers.clone()),
-            accounts: Accounts::new(pool.clone(), store, tokens.clone()),
+            accounts: Accounts::new(pool.clone(), store, tokens.clone(), refresh),
             pool,
             tokens,
         };
@@ -51,7 +64,7 @@ impl Api {
             None => None,
         };
         let listener = TcpListener::bind(config.listen).await?;
-        Ok(Self { listener, state, bus })
+        Ok(Self { listener, state, bus, cors_origins: config.cors_origins.clone() })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
@@ -61,8 +74,12 @@ impl Api {
     /// Serves until `shutdown`, then finishes in-flight requests and queued room commands.
     pub async fn run_until_stopped(self, shutdown: CancellationToken) -> std::io::Result<()> {
         let writers = self.state.rooms.clone();
-        let bus = self.bus.map(|bus| tokio::spawn(bus.serve(writers.clone(), shutdown.clone())));
-        axum::serve(self.listener, router(self.state)).with_graceful_shutdown(shutdown.cancelled_owned()).await?;
+        let limits = self.state.limits.clone();
+        let bus = self.bus.map(|bus| tokio::spawn(bus.serve(writers.clone(), limits.clone(), shutdown.clone())));
+        let forgetting = tokio::spawn(forget_idle_limits(limits, shutdown.clone()));
+        let app = router(self.state, &self.cors_origins).into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, app).with_graceful_shutdown(shutdown.cancelled_owned()).await?;
+        forgetting.abort();
         if let Some(bus) = bus
             && let Err(error) = bus.await
         {
@@ -70,5 +87,16 @@ impl Api {
         }
         writers.shutdown().await;
         Ok(())
+    }
+}
+
+/// Lets rate-limit state of users and addresses that went quiet be dropped.
+async fn forget_idle_limits(limits: Arc<Limits>, shutdown: CancellationToken) {
+    let mut every_minute = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        tokio::select! {
+            _ = every_minute.tick() => limits.forget_idle(),
+            _ = shutdown.cancelled() => return,
+        }
     }
 }

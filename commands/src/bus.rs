@@ -18,6 +18,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::http::ApiError;
+use crate::limits::Limits;
 use crate::parse::room_command;
 use crate::room_writer::{Pending, Receipt, RoomWriters};
 use crate::store::CommandMeta;
@@ -41,7 +42,7 @@ impl Bus {
     ///
     /// Each request is queued at its room's writer here, in arrival order (NATS keeps one
     /// publisher's order), and only the wait for its result runs concurrently.
-    pub async fn serve(self, writers: RoomWriters, shutdown: CancellationToken) {
+    pub async fn serve(self, writers: RoomWriters, limits: Arc<Limits>, shutdown: CancellationToken) {
         let Bus { client, mut requests } = self;
         let tasks = TaskTracker::new();
         let permits = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
@@ -58,7 +59,7 @@ impl Bus {
                 continue;
             };
             let Ok(permit) = permits.clone().acquire_owned().await else { break };
-            let outcome = submit(&writers, &message.payload).await;
+            let outcome = submit(&writers, &limits, &message.payload).await;
             let client = client.clone();
             tasks.spawn(async move {
                 let response = match outcome {
@@ -77,13 +78,16 @@ impl Bus {
     }
 }
 
-/// Decodes, validates and queues one request; an early refusal is already the response.
-async fn submit(writers: &RoomWriters, payload: &[u8]) -> Result<Pending, CommandResponse> {
+/// Decodes, validates, rate-limits and queues one request; an early refusal is already the
+/// response.
+async fn submit(writers: &RoomWriters, limits: &Limits, payload: &[u8]) -> Result<Pending, CommandResponse> {
     let request = decode::<CommandRequest>(payload).map_err(|error| CommandResponse::Error {
         code: "invalid_request".to_owned(),
         message: format!("malformed command request: {error}"),
         field: None,
+        retry_after_ms: None,
     })?;
+    limits.admit(request.actor, &request.command).map_err(|limited| respond(Err(limited.into())))?;
     let meta = CommandMeta { actor: request.actor, request_id: request.request_id, via: request.via };
     let command = room_command(request.actor, request.command).map_err(|invalid| respond(Err(invalid.into())))?;
     writers.submit(request.room_id, command, meta).await.map_err(|error| respond(Err(error.into())))
@@ -98,6 +102,7 @@ fn respond(result: Result<Receipt, ApiError>) -> CommandResponse {
             code: error.status_and_code().1.to_owned(),
             message: error.public_message(),
             field: error.field().map(str::to_owned),
+            retry_after_ms: error.retry_after().map(|wait| wait.as_millis() as u64),
         },
     }
 }

@@ -9,6 +9,7 @@
 //! - [`bus`]: room commands from gateways over NATS request/reply (queue group).
 //! - [`presence`]: the presence tracker (gateway reports → recorded transitions).
 //! - [`accounts`]: registration, login and profiles (`User` aggregate plus credentials).
+//! - [`limits`]: rate limits (posts per user, logins per address).
 //! - [`auth`]: access tokens and password hashing.
 //! - [`http`]: the REST router — commands and read-model queries behind one auth and error
 //!   model.
@@ -20,6 +21,7 @@ pub mod api;
 pub mod auth;
 pub mod bus;
 pub mod http;
+pub mod limits;
 pub mod parse;
 pub mod presence;
 pub mod room_writer;

@@ -75,12 +75,18 @@ async fn send(hub: &Hub, via: &str, actor: UserId, queued: Queued) -> (RoomId, U
         Ok(Ok(CommandResponse::Ok { seq, message_id, changed })) => {
             ServerFrame::Ack { id: &id, seq, message_id, changed }.encode()
         }
-        Ok(Ok(CommandResponse::Error { code, message, field })) => {
-            ServerFrame::Error { id: Some(&id), code: &code, message: &message, field: field.as_deref() }.encode()
+        Ok(Ok(CommandResponse::Error { code, message, field, retry_after_ms })) => ServerFrame::Error {
+            id: Some(&id),
+            code: &code,
+            message: &message,
+            field: field.as_deref(),
+            retry_after_ms,
         }
+        .encode(),
         Ok(Err(error)) => {
             tracing::error!(%error, "undecodable command reply");
-            ServerFrame::Error { id: Some(&id), code: "internal", message: "internal error", field: None }.encode()
+            let message = "internal error";
+            ServerFrame::Error { id: Some(&id), code: "internal", message, field: None, retry_after_ms: None }.encode()
         }
         Err(error) => {
             let (code, message) = match error.kind() {
@@ -90,7 +96,7 @@ async fn send(hub: &Hub, via: &str, actor: UserId, queued: Queued) -> (RoomId, U
                 ),
                 _ => ("unavailable", "the command service is unavailable; retry shortly"),
             };
-            ServerFrame::Error { id: Some(&id), code, message, field: None }.encode()
+            ServerFrame::Error { id: Some(&id), code, message, field: None, retry_after_ms: None }.encode()
         }
     };
     (room, frame)

@@ -1,6 +1,7 @@
 //! Gateway settings (filled from the environment by the `chat` binary).
 
 use std::net::SocketAddr;
+use std::num::NonZeroU32;
 use std::time::Duration;
 
 #[derive(Clone, Debug)]
@@ -25,6 +26,9 @@ pub struct GatewayConfig {
     pub typing_throttle: Duration,
     /// How long a draining gateway waits for its clients to go.
     pub drain_timeout: Duration,
+    /// Commands per second per connection, sustained; bursts of twice that. Typing frames are
+    /// limited separately to twice their renewal rate.
+    pub command_rate: NonZeroU32,
     /// How often the gateway reports all its users to the presence tracker.
     pub presence_heartbeat: Duration,
     /// Presence changes are delivered to clients at most once per this interval.
@@ -44,6 +48,7 @@ impl GatewayConfig {
             typing_ttl: Duration::from_secs(6),
             typing_throttle: Duration::from_secs(2),
             drain_timeout: Duration::from_secs(10),
+            command_rate: NonZeroU32::new(20).unwrap_or(NonZeroU32::MIN),
             presence_heartbeat: Duration::from_secs(5),
             presence_batch: Duration::from_secs(1),
         }

@@ -6,6 +6,7 @@
 //! - [`commands`]: a connection's commands to the command service, in order per room.
 //! - [`connection`]: the handle others hold of a connection (bounded outbox, closer).
 //! - [`hub`]: room feeds ref-counted by connections, users' connections, membership changes.
+//! - [`limits`]: per-connection rate limits.
 //! - [`presence`]: reporting this gateway's users; batched delivery of presence changes.
 //! - [`room_feed`]: one NATS subscription per room per gateway; ordered, gap-free dispatch
 //!   and typing state.
@@ -18,6 +19,7 @@ pub mod commands;
 pub mod config;
 pub mod connection;
 pub mod hub;
+pub mod limits;
 pub mod presence;
 pub mod protocol;
 pub mod room_feed;

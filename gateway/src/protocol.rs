@@ -224,6 +224,9 @@ pub enum ServerFrame<'a> {
         code: &'a str,
         message: &'a str,
         field: Option<&'a str>,
+        /// For `rate_limited`: when to try again.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        retry_after_ms: Option<u64>,
     },
     /// Shown from `typing: true` until `typing: false` (sent when the user stops, posts, or
     /// stops renewing).

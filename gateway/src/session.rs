@@ -23,6 +23,7 @@ use crate::backfill;
 use crate::commands::{self, Queued};
 use crate::connection::{ConnHandle, Outbound};
 use crate::hub::{Hub, MAX_ROOMS_PER_USER};
+use crate::limits::ConnectionLimits;
 use crate::protocol::{ClientFrame, CloseReason, PROTOCOL_VERSION, ServerFrame};
 
 /// Commands a connection may have queued before the reader stops reading.
@@ -133,7 +134,7 @@ async fn identify(
     let Ok(ClientFrame::Identify { token, resume, .. }) = ClientFrame::parse(&first) else {
         return Err(CloseReason::AuthenticationFailed);
     };
-    let user = hub.tokens.verify(&token).map_err(|_| CloseReason::AuthenticationFailed)?;
+    let user = hub.tokens.verify(&token).map_err(|_| CloseReason::AuthenticationFailed)?.user;
     Ok((user, resume))
 }
 
@@ -165,12 +166,13 @@ fn read_error(error: axum::Error) -> CloseReason {
 }
 
 fn error_frame(id: Option<&str>, code: &str, message: &str) -> Outbound {
-    Outbound::Frame(ServerFrame::Error { id, code, message, field: None }.encode())
+    Outbound::Frame(ServerFrame::Error { id, code, message, field: None, retry_after_ms: None }.encode())
 }
 
 /// The reader: until the client goes, the heartbeat times out, or the connection is closed.
 async fn read(hub: &Hub, conn: &ConnHandle, stream: &mut SplitStream<WebSocket>, commands: mpsc::Sender<Queued>) {
     let mut typing_sent: HashMap<RoomId, Instant> = HashMap::new();
+    let limits = ConnectionLimits::new(&hub.config);
     loop {
         let next = tokio::select! {
             next = tokio::time::timeout(hub.config.heartbeat_timeout, stream.next()) => next,
@@ -201,6 +203,10 @@ async fn read(hub: &Hub, conn: &ConnHandle, stream: &mut SplitStream<WebSocket>,
                 conn.deliver(Outbound::Frame(ServerFrame::Pong { id: id.as_deref() }.encode()))
             }
             Ok(ClientFrame::Typing { id, room_id, typing }) => {
+                if let Err(refused) = limits.typing() {
+                    conn.deliver(refused.frame(id.as_deref()));
+                    continue;
+                }
                 if !conn.is_in(room_id) {
                     conn.deliver(error_frame(id.as_deref(), "not_a_member", "you are not a member of this room"));
                     continue;
@@ -220,6 +226,10 @@ async fn read(hub: &Hub, conn: &ConnHandle, stream: &mut SplitStream<WebSocket>,
                 }
             }
             Ok(ClientFrame::Command { id, room_id, command }) => {
+                if let Err(refused) = limits.command() {
+                    conn.deliver(refused.frame(Some(&id)));
+                    continue;
+                }
                 if matches!(command, WireCommand::Post { .. }) {
                     // A post ends the typing indicator; typing again shows it again at once.
                     typing_sent.remove(&room_id);

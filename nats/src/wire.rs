@@ -127,6 +127,9 @@ pub enum CommandResponse {
         code: String,
         message: String,
         field: Option<String>,
+        /// For `rate_limited`: when to try again.
+        #[serde(default)]
+        retry_after_ms: Option<u64>,
     },
 }
 

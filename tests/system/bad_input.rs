@@ -2,19 +2,12 @@
 
 use std::time::Duration;
 
-use jsonwebtoken::{EncodingKey, Header};
 use reqwest::Method;
 use reqwest::header::CONTENT_TYPE;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::harness::{Api, JWT_SECRET, Reply, Server, Stack, eventually};
-
-fn token(secret: &str, user: Uuid, expires_in_secs: i64) -> String {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
-    let claims = json!({"sub": user, "iat": now - 10, "exp": now + expires_in_secs});
-    jsonwebtoken::encode(&Header::default(), &claims, &EncodingKey::from_secret(secret.as_bytes())).unwrap()
-}
+use crate::harness::{Api, JWT_SECRET, Reply, Server, Stack, eventually, token};
 
 fn expect(case: &str, reply: &Reply, status: u16, code: &str) {
     assert_eq!((reply.status, reply.code()), (status, Some(code)), "{case}: {reply:?}");

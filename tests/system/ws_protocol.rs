@@ -90,12 +90,7 @@ async fn identification_is_required_and_checked() {
     };
     assert_eq!(refused(json!({"type": "identify", "token": "forged"})).await, 4001);
     assert_eq!(refused(json!({"type": "ping"})).await, 4001, "the first frame must be identify");
-    let expired = {
-        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
-        let claims = json!({"sub": Uuid::now_v7(), "iat": now - 120, "exp": now - 60});
-        let key = jsonwebtoken::EncodingKey::from_secret(crate::harness::JWT_SECRET.as_bytes());
-        jsonwebtoken::encode(&jsonwebtoken::Header::default(), &claims, &key).unwrap()
-    };
+    let expired = crate::harness::token(crate::harness::JWT_SECRET, Uuid::now_v7(), -60);
     assert_eq!(refused(json!({"type": "identify", "token": expired})).await, 4001);
 }
 

@@ -1,5 +1,7 @@
 //! `/v1/auth/*` and `/v1/me`: registration, login, own profile.
 
+use std::sync::Arc;
+
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
@@ -10,16 +12,20 @@ use chat_projections::queries::users::{self, UserView};
 use serde::Deserialize;
 use sqlx::PgPool;
 
-use super::extract::{ApiJson, ApiPath, Caller, RequestId};
+use super::extract::{ApiJson, ApiPath, Caller, ClientAddress, RequestId};
 use super::{ApiError, AppState};
-use crate::accounts::{Accounts, Session};
+use crate::accounts::{Accounts, Refreshed, Session};
 use crate::auth::Password;
+use crate::limits::Limits;
 use crate::parse::field;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/v1/auth/register", post(register))
         .route("/v1/auth/login", post(login))
+        .route("/v1/auth/refresh", post(refresh))
+        .route("/v1/auth/logout", post(logout))
+        .route("/v1/auth/logout-all", post(logout_all))
         .route("/v1/me", get(me).patch(update_me))
         .route("/v1/users/{user_id}", get(user))
 }
@@ -35,9 +41,12 @@ struct RegisterRequest {
 
 async fn register(
     State(accounts): State<Accounts>,
+    State(limits): State<Arc<Limits>>,
+    ClientAddress(address): ClientAddress,
     RequestId(request_id): RequestId,
     ApiJson(request): ApiJson<RegisterRequest>,
 ) -> Result<(StatusCode, Json<Session>), ApiError> {
+    limits.auth(address)?;
     let username = field("username", Username::parse(&request.username))?;
     let password = field("password", Password::parse(request.password))?;
     let display_name =
@@ -55,10 +64,42 @@ struct LoginRequest {
 
 async fn login(
     State(accounts): State<Accounts>,
+    State(limits): State<Arc<Limits>>,
+    ClientAddress(address): ClientAddress,
     RequestId(request_id): RequestId,
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> Result<Json<Session>, ApiError> {
+    limits.auth(address)?;
     Ok(Json(accounts.login(&request.username, request.password, request_id).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RefreshRequest {
+    refresh_token: String,
+}
+
+/// A new access token and a new refresh token for a refresh token, which is used up.
+async fn refresh(
+    State(accounts): State<Accounts>,
+    ApiJson(request): ApiJson<RefreshRequest>,
+) -> Result<Json<Refreshed>, ApiError> {
+    Ok(Json(accounts.refresh(&request.refresh_token).await?))
+}
+
+/// Ends the login the refresh token belongs to.
+async fn logout(
+    State(accounts): State<Accounts>,
+    ApiJson(request): ApiJson<RefreshRequest>,
+) -> Result<StatusCode, ApiError> {
+    accounts.logout(&request.refresh_token).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Ends every login of the caller.
+async fn logout_all(State(accounts): State<Accounts>, caller: Caller) -> Result<StatusCode, ApiError> {
+    accounts.logout_everywhere(caller.user).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn me(State(pool): State<PgPool>, caller: Caller) -> Result<Json<UserView>, ApiError> {

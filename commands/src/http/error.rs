@@ -12,7 +12,8 @@ use chat_domain::user::UserError;
 use serde_json::json;
 
 use crate::accounts::AccountError;
-use crate::auth::TokenError;
+use crate::auth::{RefreshError, TokenError};
+use crate::limits::RateLimited;
 use crate::parse::InvalidField;
 use crate::room_writer::CommandError;
 
@@ -50,6 +51,14 @@ pub enum ApiError {
     UsernameTaken,
     #[error("unknown username or wrong password")]
     InvalidCredentials,
+    #[error("the refresh token is unknown, expired or revoked; log in again")]
+    InvalidRefreshToken,
+    #[error("the refresh token was already used; every session of that login is now revoked")]
+    RefreshTokenReused,
+    #[error("administrators only")]
+    AdminOnly,
+    #[error(transparent)]
+    RateLimited(#[from] RateLimited),
     #[error("the service is busy; retry shortly")]
     Busy,
     #[error("the request took too long; it may still complete")]
@@ -95,6 +104,10 @@ impl ApiError {
             ApiError::MethodNotAllowed => (S::METHOD_NOT_ALLOWED, "method_not_allowed"),
             ApiError::UsernameTaken => (S::CONFLICT, "username_taken"),
             ApiError::InvalidCredentials => (S::UNAUTHORIZED, "invalid_credentials"),
+            ApiError::InvalidRefreshToken => (S::UNAUTHORIZED, "invalid_refresh_token"),
+            ApiError::RefreshTokenReused => (S::UNAUTHORIZED, "refresh_token_reused"),
+            ApiError::AdminOnly => (S::FORBIDDEN, "admin_only"),
+            ApiError::RateLimited(_) => (S::TOO_MANY_REQUESTS, "rate_limited"),
             ApiError::Busy => (S::SERVICE_UNAVAILABLE, "busy"),
             ApiError::Timeout => (S::GATEWAY_TIMEOUT, "timeout"),
             ApiError::Internal(_) => (S::INTERNAL_SERVER_ERROR, "internal"),
@@ -110,6 +123,14 @@ impl ApiError {
                 "internal error".to_owned()
             }
             _ => self.to_string(),
+        }
+    }
+
+    /// For `rate_limited`: when to try again.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        match self {
+            ApiError::RateLimited(limited) => Some(limited.retry_after),
+            _ => None,
         }
     }
 
@@ -131,6 +152,11 @@ impl IntoResponse for ApiError {
             None => json!({"error": {"code": code, "message": message}}),
         };
         let mut response = (status, Json(body)).into_response();
+        if let Some(wait) = self.retry_after() {
+            // Whole seconds, rounded up: a client that waits that long is admitted.
+            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
+        }
         match status {
             StatusCode::UNAUTHORIZED => {
                 response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
@@ -189,6 +215,9 @@ impl From<AccountError> for ApiError {
         match error {
             AccountError::UsernameTaken => ApiError::UsernameTaken,
             AccountError::InvalidCredentials => ApiError::InvalidCredentials,
+            AccountError::Refresh(RefreshError::Invalid) => ApiError::InvalidRefreshToken,
+            AccountError::Refresh(RefreshError::Reused) => ApiError::RefreshTokenReused,
+            AccountError::Refresh(RefreshError::Database(error)) => ApiError::Internal(error.to_string()),
             AccountError::Rejected(error) => ApiError::User(error),
             AccountError::Busy => ApiError::Busy,
             AccountError::Internal(cause) => ApiError::Internal(cause),

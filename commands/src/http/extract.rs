@@ -2,11 +2,14 @@
 
 use std::sync::Arc;
 
-use axum::extract::{FromRef, FromRequest, FromRequestParts};
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRef, FromRequest, FromRequestParts};
 use axum::http::header;
 use axum::http::request::Parts;
 use chat_domain::UserId;
 
+use super::TrustForwardedFor;
 use super::error::ApiError;
 use crate::auth::Tokens;
 use crate::store::CommandMeta;
@@ -30,6 +33,8 @@ pub struct ApiQuery<T>(pub T);
 /// that their commands will be recorded under.
 pub struct Caller {
     pub user: UserId,
+    /// A global administrator (operations and analytics endpoints).
+    pub admin: bool,
     pub request_id: String,
 }
 
@@ -55,8 +60,47 @@ where
             .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
             .ok_or(ApiError::Token(crate::auth::TokenError::Invalid))?
             .1;
-        let user = Arc::<Tokens>::from_ref(state).verify(token.trim())?;
-        Ok(Caller { user, request_id: request_id(parts) })
+        let verified = Arc::<Tokens>::from_ref(state).verify(token.trim())?;
+        Ok(Caller { user: verified.user, admin: verified.admin, request_id: request_id(parts) })
+    }
+}
+
+/// A caller who is a global administrator (403 `admin_only` for anyone else).
+pub struct Admin;
+
+impl<S> FromRequestParts<S> for Admin
+where
+    Arc<Tokens>: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let caller = Caller::from_request_parts(parts, state).await?;
+        if caller.admin { Ok(Admin) } else { Err(ApiError::AdminOnly) }
+    }
+}
+
+/// The client's address: the peer's, or behind a trusted proxy the last `X-Forwarded-For`
+/// entry (the one that proxy added).
+pub struct ClientAddress(pub IpAddr);
+
+impl<S> FromRequestParts<S> for ClientAddress
+where
+    TrustForwardedFor: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        if TrustForwardedFor::from_ref(state).0
+            && let Some(forwarded) = parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok())
+            && let Some(Ok(address)) = forwarded.rsplit(',').next().map(|last| last.trim().parse())
+        {
+            return Ok(ClientAddress(address));
+        }
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
+        peer.map(ClientAddress).ok_or_else(|| ApiError::Internal("no peer address".to_owned()))
     }
 }
 

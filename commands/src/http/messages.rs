@@ -1,6 +1,8 @@
 //! `/v1/rooms/{room_id}/messages…`: post, edit, delete, react; page through history.
 
-use axum::extract::State;
+use std::sync::Arc;
+
+use axum::extract::{FromRef, State};
 use axum::http::StatusCode;
 use axum::routing::{patch, post, put};
 use axum::{Json, Router};
@@ -12,11 +14,12 @@ use sqlx::PgPool;
 
 use super::extract::{ApiJson, ApiPath, ApiQuery, Caller};
 use super::rooms::{page_limit, require_member};
-use super::{ApiError, CommandReply};
+use super::{ApiError, AppState, CommandReply};
+use crate::limits::Limits;
 use crate::parse::room_command;
 use crate::room_writer::{Receipt, RoomWriters};
 
-pub fn routes() -> axum::Router<super::AppState> {
+pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/v1/rooms/{room_id}/messages", post(post_message).get(page))
         .route("/v1/rooms/{room_id}/messages/{message_id}", patch(edit).delete(delete))
@@ -45,7 +48,7 @@ struct Posted {
 
 /// 201 for a new message, 200 for a recognised retry.
 async fn post_message(
-    State(writers): State<RoomWriters>,
+    State(writers): State<Writers>,
     caller: Caller,
     ApiPath(room): ApiPath<RoomId>,
     ApiJson(request): ApiJson<PostRequest>,
@@ -86,7 +89,7 @@ struct EditRequest {
 }
 
 async fn edit(
-    State(writers): State<RoomWriters>,
+    State(writers): State<Writers>,
     caller: Caller,
     ApiPath((room, message_id)): ApiPath<(RoomId, MessageId)>,
     ApiJson(request): ApiJson<EditRequest>,
@@ -96,7 +99,7 @@ async fn edit(
 }
 
 async fn delete(
-    State(writers): State<RoomWriters>,
+    State(writers): State<Writers>,
     caller: Caller,
     ApiPath((room, message_id)): ApiPath<(RoomId, MessageId)>,
 ) -> Result<Json<CommandReply>, ApiError> {
@@ -104,7 +107,7 @@ async fn delete(
 }
 
 async fn react(
-    State(writers): State<RoomWriters>,
+    State(writers): State<Writers>,
     caller: Caller,
     ApiPath((room, message_id, reaction)): ApiPath<(RoomId, MessageId, String)>,
 ) -> Result<Json<CommandReply>, ApiError> {
@@ -112,20 +115,29 @@ async fn react(
 }
 
 async fn unreact(
-    State(writers): State<RoomWriters>,
+    State(writers): State<Writers>,
     caller: Caller,
     ApiPath((room, message_id, reaction)): ApiPath<(RoomId, MessageId, String)>,
 ) -> Result<Json<CommandReply>, ApiError> {
     Ok(Json(execute(&writers, &caller, room, WireCommand::Unreact { message_id, reaction }).await?.into()))
 }
 
-/// Validates a message command exactly as the WebSocket bus does, and runs it.
-async fn execute(
-    writers: &RoomWriters,
-    caller: &Caller,
-    room: RoomId,
-    command: WireCommand,
-) -> Result<Receipt, ApiError> {
+/// What message commands need: the room writers and the rate limits.
+#[derive(Clone)]
+struct Writers {
+    rooms: RoomWriters,
+    limits: Arc<Limits>,
+}
+
+impl FromRef<AppState> for Writers {
+    fn from_ref(state: &AppState) -> Self {
+        Self { rooms: state.rooms.clone(), limits: state.limits.clone() }
+    }
+}
+
+/// Validates and rate-limits a message command exactly as the WebSocket bus does, and runs it.
+async fn execute(writers: &Writers, caller: &Caller, room: RoomId, command: WireCommand) -> Result<Receipt, ApiError> {
+    writers.limits.admit(caller.user, &command)?;
     let command = room_command(caller.user, command)?;
-    Ok(writers.execute(room, command, caller.meta()).await?)
+    Ok(writers.rooms.execute(room, command, caller.meta()).await?)
 }

@@ -2,11 +2,13 @@
 //! (over the read models), so that authentication and error mapping live in one place.
 
 mod accounts;
+mod admin;
 mod error;
 mod extract;
 mod health;
 mod messages;
 mod rooms;
+mod security;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,6 +26,7 @@ pub use error::ApiError;
 
 use crate::accounts::Accounts;
 use crate::auth::Tokens;
+use crate::limits::Limits;
 use crate::room_writer::RoomWriters;
 
 pub(crate) const REQUEST_ID_HEADER: &str = "x-request-id";
@@ -41,13 +44,20 @@ pub struct AppState {
     pub rooms: RoomWriters,
     pub accounts: Accounts,
     pub tokens: Arc<Tokens>,
+    pub limits: Arc<Limits>,
+    pub proxy: TrustForwardedFor,
 }
 
-pub fn router(state: AppState) -> Router {
+/// Whether the client address comes from `X-Forwarded-For` (behind one trusted proxy).
+#[derive(Clone, Copy, Debug)]
+pub struct TrustForwardedFor(pub bool);
+
+pub fn router(state: AppState, cors_origins: &[String]) -> Router {
     let request_id = HeaderName::from_static(REQUEST_ID_HEADER);
-    Router::new()
+    let router = Router::new()
         .merge(health::routes())
         .merge(accounts::routes())
+        .merge(admin::routes())
         .merge(rooms::routes())
         .merge(messages::routes())
         .fallback(|| async { ApiError::RouteNotFound })
@@ -60,7 +70,8 @@ pub fn router(state: AppState) -> Router {
             let id = request.headers().get(REQUEST_ID_HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default();
             tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id)
         }))
-        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid));
+    security::layers(router, cors_origins)
 }
 
 async fn deadline(request: Request, next: Next) -> Response {

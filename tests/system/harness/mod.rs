@@ -19,7 +19,19 @@ pub use stack::Stack;
 pub use websocket::{Incoming, Ws};
 
 /// The signing secret the test servers use, so that tests can forge expired tokens.
-pub const JWT_SECRET: &str = "system-test-secret";
+pub const JWT_SECRET: &str = "system-test-secret-of-at-least-32-bytes";
+
+/// The key id of [`JWT_SECRET`] (a single `CHAT_JWT_SECRET` is key `default`).
+pub const JWT_KID: &str = "default";
+
+/// A token signed with `secret` under [`JWT_KID`], as the API would issue it (or forged).
+pub fn token(secret: &str, user: uuid::Uuid, expires_in_secs: i64) -> String {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let claims = serde_json::json!({"sub": user, "iat": now - 10, "exp": now + expires_in_secs});
+    let mut header = jsonwebtoken::Header::default();
+    header.kid = Some(JWT_KID.to_owned());
+    jsonwebtoken::encode(&header, &claims, &jsonwebtoken::EncodingKey::from_secret(secret.as_bytes())).unwrap()
+}
 
 /// Every role as a separate process, with `gateways` gateways.
 pub struct Deployment {

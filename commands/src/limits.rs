@@ -1,0 +1,107 @@
+//! Rate limits (governor, GCRA): posts per user, registrations and logins per client address.
+//!
+//! Limits live in each command-service instance's memory: REST and WebSocket posts of one user
+//! count together on one instance. With several instances a user can reach each instance's
+//! limit once (requests are spread by the load balancer and the NATS queue group); size the
+//! limits per instance accordingly.
+
+use std::hash::Hash;
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::time::Duration;
+
+use chat_domain::UserId;
+use chat_nats::wire::WireCommand;
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+
+#[derive(Clone, Debug)]
+pub struct LimitsConfig {
+    /// Posts per second per user, sustained.
+    pub posts_per_second: NonZeroU32,
+    /// Posts a user may send at once before the sustained rate applies.
+    pub post_burst: NonZeroU32,
+    /// Registrations and logins per minute per client address, sustained.
+    pub auth_per_minute: NonZeroU32,
+    pub auth_burst: NonZeroU32,
+}
+
+/// Refused: try again after this long.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("too many requests; retry after {} ms", .retry_after.as_millis())]
+pub struct RateLimited {
+    pub retry_after: Duration,
+}
+
+pub struct Limits {
+    posts: DefaultKeyedRateLimiter<UserId>,
+    auth: DefaultKeyedRateLimiter<IpAddr>,
+    clock: DefaultClock,
+}
+
+fn check<K: Hash + Eq + Clone>(
+    limiter: &DefaultKeyedRateLimiter<K>,
+    clock: &DefaultClock,
+    key: &K,
+) -> Result<(), RateLimited> {
+    limiter.check_key(key).map_err(|not_until| RateLimited { retry_after: not_until.wait_time_from(clock.now()) })
+}
+
+impl Limits {
+    pub fn new(config: &LimitsConfig) -> Self {
+        let posts = Quota::per_second(config.posts_per_second).allow_burst(config.post_burst);
+        let auth = Quota::per_minute(config.auth_per_minute).allow_burst(config.auth_burst);
+        Self { posts: RateLimiter::keyed(posts), auth: RateLimiter::keyed(auth), clock: DefaultClock::default() }
+    }
+
+    /// One post by `user`.
+    pub fn post(&self, user: UserId) -> Result<(), RateLimited> {
+        check(&self.posts, &self.clock, &user)
+    }
+
+    /// Whether `actor` may send `command` now (only posts are limited per user).
+    pub fn admit(&self, actor: UserId, command: &WireCommand) -> Result<(), RateLimited> {
+        match command {
+            WireCommand::Post { .. } => self.post(actor),
+            _ => Ok(()),
+        }
+    }
+
+    /// One registration or login attempt from `address`.
+    pub fn auth(&self, address: IpAddr) -> Result<(), RateLimited> {
+        check(&self.auth, &self.clock, &address)
+    }
+
+    /// Forgets keys whose limits have fully recovered, so that memory follows active users.
+    pub fn forget_idle(&self) {
+        self.posts.retain_recent();
+        self.posts.shrink_to_fit();
+        self.auth.retain_recent();
+        self.auth.shrink_to_fit();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use uuid::Uuid;
+
+    use super::*;
+
+    #[test]
+    fn a_burst_passes_and_the_excess_is_told_when_to_retry() {
+        let one = NonZeroU32::new(1).unwrap();
+        let limits = Limits::new(&LimitsConfig {
+            posts_per_second: one,
+            post_burst: NonZeroU32::new(3).unwrap(),
+            auth_per_minute: one,
+            auth_burst: one,
+        });
+        let (ada, bob) = (UserId::from_uuid(Uuid::from_u128(1)), UserId::from_uuid(Uuid::from_u128(2)));
+        for _ in 0..3 {
+            assert_eq!(limits.post(ada), Ok(()));
+        }
+        let refused = limits.post(ada).unwrap_err();
+        assert!(refused.retry_after > Duration::ZERO && refused.retry_after <= Duration::from_secs(1));
+        assert_eq!(limits.post(bob), Ok(()), "limits are per user");
+    }
+}
