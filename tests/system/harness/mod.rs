@@ -28,8 +28,7 @@ pub const JWT_KID: &str = "default";
 pub fn token(secret: &str, user: uuid::Uuid, expires_in_secs: i64) -> String {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
     let claims = serde_json::json!({"sub": user, "iat": now - 10, "exp": now + expires_in_secs});
-    let mut header = jsonwebtoken::Header::default();
-    header.kid = Some(JWT_KID.to_owned());
+    let header = jsonwebtoken::Header { kid: Some(JWT_KID.to_owned()), ..Default::default() };
     jsonwebtoken::encode(&header, &claims, &jsonwebtoken::EncodingKey::from_secret(secret.as_bytes())).unwrap()
 }
 
