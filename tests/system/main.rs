@@ -1,14 +1,19 @@
 //! Black-box tests: the real `chat` binary, as child processes, against a real Postgres
-//! (`DATABASE_URL` names the maintenance database; each test creates its own database).
+//! (`DATABASE_URL` names the maintenance database; each test creates its own database) and
+//! NATS (`NATS_URL`; each test uses its own subject prefix).
 
+mod abuse;
+mod authorization;
 mod bad_input;
 mod concurrency;
 mod delivery;
 mod durability;
 mod harness;
+mod hostile_input;
 mod idempotency;
 mod presence;
 mod read_models;
 mod resilience;
 mod rest_flow;
+mod tokens;
 mod ws_protocol;
