@@ -182,6 +182,12 @@ impl From<JsonRejection> for ApiError {
     }
 }
 
+impl ApiError {
+    pub(super) fn from_path(rejection: impl std::fmt::Display) -> Self {
+        ApiError::InvalidPath(rejection.to_string())
+    }
+}
+
 impl From<PathRejection> for ApiError {
     fn from(rejection: PathRejection) -> Self {
         ApiError::InvalidPath(rejection.body_text())

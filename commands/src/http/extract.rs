@@ -4,10 +4,13 @@ use std::sync::Arc;
 
 use std::net::{IpAddr, SocketAddr};
 
-use axum::extract::{ConnectInfo, FromRef, FromRequest, FromRequestParts};
+use axum::extract::{ConnectInfo, FromRef, FromRequest, FromRequestParts, RawPathParams};
 use axum::http::header;
 use axum::http::request::Parts;
-use chat_domain::UserId;
+use chat_domain::room::RoomError;
+use chat_domain::{RoomId, UserId};
+use chat_projections::queries::rooms::{self, Access};
+use sqlx::PgPool;
 
 use super::TrustForwardedFor;
 use super::error::ApiError;
@@ -62,6 +65,38 @@ where
             .1;
         let verified = Arc::<Tokens>::from_ref(state).verify(token.trim())?;
         Ok(Caller { user: verified.user, admin: verified.admin, request_id: request_id(parts) })
+    }
+}
+
+/// A member reading the room named by the route's `{room_id}`: the one check every room read
+/// goes through (404 `room_not_found` for a room that does not exist, 403 `not_a_member` for
+/// anyone outside it). Writes are checked by the room aggregate instead.
+pub struct RoomReader {
+    pub user: UserId,
+    pub room: RoomId,
+}
+
+impl<S> FromRequestParts<S> for RoomReader
+where
+    Arc<Tokens>: FromRef<S>,
+    PgPool: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let caller = Caller::from_request_parts(parts, state).await?;
+        let params = RawPathParams::from_request_parts(parts, state).await.map_err(ApiError::from_path)?;
+        let room = params
+            .iter()
+            .find(|(name, _)| *name == "room_id")
+            .and_then(|(_, value)| value.parse::<RoomId>().ok())
+            .ok_or_else(|| ApiError::InvalidPath("room_id: not a room id".to_owned()))?;
+        match rooms::access(&PgPool::from_ref(state), room, caller.user).await? {
+            Access::NoSuchRoom => Err(ApiError::Room(RoomError::RoomNotFound)),
+            Access::NotAMember => Err(ApiError::Room(RoomError::NotAMember)),
+            Access::Member(_) => Ok(RoomReader { user: caller.user, room }),
+        }
     }
 }
 

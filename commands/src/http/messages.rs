@@ -12,8 +12,8 @@ use chat_projections::queries::history::{self, HistoryPage};
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 
-use super::extract::{ApiJson, ApiPath, ApiQuery, Caller};
-use super::rooms::{page_limit, require_member};
+use super::extract::{ApiJson, ApiPath, ApiQuery, Caller, RoomReader};
+use super::rooms::page_limit;
 use super::{ApiError, AppState, CommandReply};
 use crate::limits::Limits;
 use crate::parse::room_command;
@@ -73,13 +73,11 @@ struct PageParams {
 
 async fn page(
     State(pool): State<PgPool>,
-    caller: Caller,
-    ApiPath(room): ApiPath<RoomId>,
+    reader: RoomReader,
     ApiQuery(params): ApiQuery<PageParams>,
 ) -> Result<Json<HistoryPage>, ApiError> {
     let limit = page_limit(params.limit, 50, 200)?;
-    require_member(&pool, room, caller.user).await?;
-    Ok(Json(history::page(&pool, room, params.before, limit).await?))
+    Ok(Json(history::page(&pool, reader.room, params.before, limit).await?))
 }
 
 #[derive(Deserialize)]

@@ -7,13 +7,13 @@ use axum::{Json, Router};
 use chat_domain::room::{Role, RoomCommand, Visibility};
 use chat_domain::text::RoomName;
 use chat_domain::{RoomId, UserId};
-use chat_projections::queries::rooms::{self, Access, Receipt, RoomCursor, RoomDetail, RoomPage};
+use chat_projections::queries::rooms::{self, Receipt, RoomCursor, RoomDetail, RoomPage};
 use chat_projections::queries::users;
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::extract::{ApiJson, ApiPath, ApiQuery, Caller};
+use super::extract::{ApiJson, ApiPath, ApiQuery, Caller, RoomReader};
 use super::{ApiError, AppState, CommandReply};
 use crate::parse::field;
 use crate::room_writer::RoomWriters;
@@ -95,22 +95,12 @@ struct Receipts {
 }
 
 /// How far each member has read (members only).
-async fn receipts(
-    State(pool): State<PgPool>,
-    caller: Caller,
-    ApiPath(room): ApiPath<RoomId>,
-) -> Result<Json<Receipts>, ApiError> {
-    require_member(&pool, room, caller.user).await?;
-    Ok(Json(Receipts { receipts: rooms::receipts(&pool, room).await? }))
+async fn receipts(State(pool): State<PgPool>, reader: RoomReader) -> Result<Json<Receipts>, ApiError> {
+    Ok(Json(Receipts { receipts: rooms::receipts(&pool, reader.room).await? }))
 }
 
-async fn detail(
-    State(pool): State<PgPool>,
-    caller: Caller,
-    ApiPath(room): ApiPath<RoomId>,
-) -> Result<Json<RoomDetail>, ApiError> {
-    require_member(&pool, room, caller.user).await?;
-    rooms::detail(&pool, room, caller.user)
+async fn detail(State(pool): State<PgPool>, reader: RoomReader) -> Result<Json<RoomDetail>, ApiError> {
+    rooms::detail(&pool, reader.room, reader.user)
         .await?
         .map(Json)
         .ok_or(ApiError::Room(chat_domain::room::RoomError::NotAMember))
@@ -187,16 +177,6 @@ async fn mark_read(
 
 async fn existing_user(pool: &PgPool, user: UserId) -> Result<(), ApiError> {
     users::get(pool, user).await?.map(drop).ok_or(ApiError::UserNotFound)
-}
-
-/// Reads are for members: 404 for a room that does not exist, 403 for a non-member.
-pub(super) async fn require_member(pool: &PgPool, room: RoomId, user: UserId) -> Result<Role, ApiError> {
-    use chat_domain::room::RoomError;
-    match rooms::access(pool, room, user).await? {
-        Access::NoSuchRoom => Err(ApiError::Room(RoomError::RoomNotFound)),
-        Access::NotAMember => Err(ApiError::Room(RoomError::NotAMember)),
-        Access::Member(role) => Ok(role),
-    }
 }
 
 /// A page size: `default` when absent, at most `max`, and at least 1.
