@@ -147,6 +147,8 @@ impl AuthArgs {
     /// one, unless in development mode.
     pub fn keys(&self) -> anyhow::Result<Vec<SigningKey>> {
         let configured = self.jwt_keys.as_deref().filter(|keys| !keys.trim().is_empty());
+        // Which variable the keys came from, for error messages.
+        let source = if configured.is_some() { "CHAT_JWT_KEYS" } else { "CHAT_JWT_SECRET" };
         let keys: Vec<SigningKey> = match (configured, self.jwt_secret.as_deref().filter(|s| !s.is_empty())) {
             (Some(pairs), _) => pairs
                 .split_whitespace()
@@ -174,7 +176,7 @@ impl AuthArgs {
             if !self.dev_mode {
                 anyhow::ensure!(
                     key.secret.len() >= MIN_SECRET_BYTES && key.secret != DEV_JWT_SECRET.as_bytes(),
-                    "the signing secret of key {:?} is too weak: use at least {MIN_SECRET_BYTES} random bytes \
+                    "{source}: the secret of key {:?} is too weak: use at least {MIN_SECRET_BYTES} random bytes \
                      (or CHAT_DEV_MODE=1 on a development machine)",
                     key.kid
                 );

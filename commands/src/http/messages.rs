@@ -71,10 +71,12 @@ struct PageParams {
     limit: Option<i64>,
 }
 
+/// Input is checked before access (extractors run in order), so bad input is a 400 whatever
+/// the room.
 async fn page(
     State(pool): State<PgPool>,
-    reader: RoomReader,
     ApiQuery(params): ApiQuery<PageParams>,
+    reader: RoomReader,
 ) -> Result<Json<HistoryPage>, ApiError> {
     let limit = page_limit(params.limit, 50, 200)?;
     Ok(Json(history::page(&pool, reader.room, params.before, limit).await?))

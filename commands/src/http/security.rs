@@ -14,21 +14,23 @@ const HEADERS: [(HeaderName, &str); 5] = [
     (header::CACHE_CONTROL, "no-store"),
 ];
 
-pub fn layers(mut router: Router, cors_origins: &[String]) -> Router {
+/// CORS inside, headers outside: preflight answers carry the headers too.
+pub fn layers(router: Router, cors_origins: &[String]) -> Router {
+    let origins: Vec<HeaderValue> = cors_origins.iter().filter_map(|origin| HeaderValue::from_str(origin).ok()).collect();
+    let mut router = if origins.is_empty() {
+        router
+    } else {
+        router.layer(
+            CorsLayer::new()
+                .allow_origin(AllowOrigin::list(origins))
+                .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
+                .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, HeaderName::from_static("x-request-id")])
+                .expose_headers([header::RETRY_AFTER, HeaderName::from_static("x-request-id")])
+                .max_age(std::time::Duration::from_secs(3600)),
+        )
+    };
     for (name, value) in HEADERS {
         router = router.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));
     }
-    let origins: Vec<HeaderValue> =
-        cors_origins.iter().filter_map(|origin| HeaderValue::from_str(origin).ok()).collect();
-    if origins.is_empty() {
-        return router;
-    }
-    router.layer(
-        CorsLayer::new()
-            .allow_origin(AllowOrigin::list(origins))
-            .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
-            .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, HeaderName::from_static("x-request-id")])
-            .expose_headers([header::RETRY_AFTER, HeaderName::from_static("x-request-id")])
-            .max_age(std::time::Duration::from_secs(3600)),
-    )
+    router
 }
