@@ -10,7 +10,9 @@ pub const PAGE: i64 = 500;
 
 /// Up to [`PAGE`] events of `room` after `after`, in sequence order.
 pub async fn page(pool: &PgPool, room: RoomId, after: u64) -> Result<Vec<EventMessage>, sqlx::Error> {
-    let events = feed::stream_after(pool, "room", &room.to_string(), after as i64, PAGE).await?;
+    // A client may claim any position: one beyond what a sequence can hold is past every room's end.
+    let after = i64::try_from(after).unwrap_or(i64::MAX);
+    let events = feed::stream_after(pool, "room", &room.to_string(), after, PAGE).await?;
     Ok(events.iter().map(EventMessage::from).collect())
 }
 

@@ -1,1 +1,565 @@
-//! (being written)
+//! Who may do what, route by route and command by command: every REST route and every
+//! WebSocket command frame, called by each kind of caller — anonymous, a registered user outside
+//! the room, a member, and the room's admin (for `/v1/admin/*`: a global administrator) — must
+//! answer what docs/api.md and docs/protocol.md say.
+//!
+//! Each test is a table with one line per route or command and one expected answer per caller.
+//! Every (route, caller) row runs against a fresh room of its own, so that what one row changes
+//! (a deletion, a leave, a removal) cannot change another's answer; the rows run a few at a time,
+//! and every row that differs is reported at once.
+
+use std::fmt;
+use std::time::Duration;
+
+use futures::{SinkExt, StreamExt};
+use reqwest::Method;
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+use uuid::Uuid;
+
+use crate::harness::{Api, Reply, Server, Stack, User, Ws, eventually, run_chat};
+
+/// How many rows run at once, each on its own room.
+const PARALLEL_ROWS: usize = 8;
+
+/// How long the read models may take to show a fixture while the whole suite runs.
+const PROJECTED_WITHIN: Duration = Duration::from_secs(30);
+
+/// How long a WebSocket command may take to be answered (the gateway's own limit is 10 s).
+const ANSWERED_WITHIN: Duration = Duration::from_secs(15);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Caller {
+    Anonymous,
+    NonMember,
+    Member,
+    Admin,
+}
+
+/// The columns of the tables, in order.
+const CALLERS: [Caller; 4] = [Caller::Anonymous, Caller::NonMember, Caller::Member, Caller::Admin];
+
+impl fmt::Display for Caller {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Caller::Anonymous => "anonymous",
+            Caller::NonMember => "non-member",
+            Caller::Member => "member",
+            Caller::Admin => "admin",
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// REST
+// ---------------------------------------------------------------------------------------------
+
+/// An expected REST answer: the status, and the error code when it is an error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Expect {
+    status: u16,
+    code: Option<&'static str>,
+}
+
+const fn ok(status: u16) -> Expect {
+    Expect { status, code: None }
+}
+
+const fn no(status: u16, code: &'static str) -> Expect {
+    Expect { status, code: Some(code) }
+}
+
+const ANON: Expect = no(401, "unauthorized");
+const NOT_A_MEMBER: Expect = no(403, "not_a_member");
+const NOT_ALLOWED: Expect = no(403, "not_allowed");
+const NOT_THE_AUTHOR: Expect = no(403, "not_the_author");
+const ADMIN_ONLY: Expect = no(403, "admin_only");
+
+impl fmt::Display for Expect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.code {
+            Some(code) => write!(f, "{} {code}", self.status),
+            None => write!(f, "{}", self.status),
+        }
+    }
+}
+
+/// A REST call; `path` may name the fixture with the placeholders of [`Fixture::fill`].
+struct Route {
+    method: Method,
+    path: &'static str,
+    body: Option<Value>,
+    visibility: Visibility,
+    /// The admin column is a global administrator instead of the room's admin.
+    operators: bool,
+}
+
+fn route(method: Method, path: &'static str) -> Route {
+    Route { method, path, body: None, visibility: Visibility::Public, operators: false }
+}
+
+impl Route {
+    fn body(self, body: Value) -> Self {
+        Self { body: Some(body), ..self }
+    }
+
+    /// Against a private room instead of a public one.
+    fn private(self) -> Self {
+        Self { visibility: Visibility::Private, ..self }
+    }
+
+    fn for_operators(self) -> Self {
+        Self { operators: true, ..self }
+    }
+}
+
+impl fmt::Display for Route {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.method, self.path)?;
+        match (self.visibility, self.operators) {
+            (Visibility::Private, _) => f.write_str(" (private room)"),
+            (Visibility::Public, true) => f.write_str(" (admin: a global administrator)"),
+            (Visibility::Public, false) => Ok(()),
+        }
+    }
+}
+
+/// Every REST route and what each caller gets, as documented in docs/api.md (§2–§4, §7);
+/// `/v1/admin/feeds` and `/v1/auth/logout-all` as the code defines them.
+fn rest_table() -> Vec<(Route, [Expect; 4])> {
+    use Method as M;
+    let post = json!({"body": "hello", "client_msg_id": "row-1"});
+    let edit = json!({"body": "edited"});
+    vec![
+        // route                                                       anonymous, non-member, member, admin
+        (route(M::GET, "/v1/me"), [ANON, ok(200), ok(200), ok(200)]),
+        (route(M::PATCH, "/v1/me").body(json!({"display_name": "Renamed"})), [ANON, ok(204), ok(204), ok(204)]),
+        (route(M::GET, "/v1/users/{owner}"), [ANON, no(404, "user_not_found"), ok(200), ok(200)]),
+        (route(M::POST, "/v1/rooms").body(json!({"type": "group", "name": "mine"})), [ANON, ok(201), ok(201), ok(201)]),
+        (route(M::GET, "/v1/rooms"), [ANON, ok(200), ok(200), ok(200)]),
+        (route(M::GET, "/v1/rooms/{room}"), [ANON, NOT_A_MEMBER, ok(200), ok(200)]),
+        (route(M::GET, "/v1/rooms/{room}").private(), [ANON, NOT_A_MEMBER, ok(200), ok(200)]),
+        (route(M::POST, "/v1/rooms/{room}/join"), [ANON, ok(200), ok(200), ok(200)]),
+        (route(M::POST, "/v1/rooms/{room}/join").private(), [ANON, no(403, "room_private"), ok(200), ok(200)]),
+        (route(M::POST, "/v1/rooms/{room}/leave"), [ANON, ok(200), ok(200), ok(200)]),
+        (route(M::PUT, "/v1/rooms/{room}/members/{outsider}"), [ANON, NOT_A_MEMBER, NOT_ALLOWED, ok(200)]),
+        (route(M::PUT, "/v1/rooms/{room}/members/{outsider}").private(), [ANON, NOT_A_MEMBER, NOT_ALLOWED, ok(200)]),
+        (route(M::DELETE, "/v1/rooms/{room}/members/{bystander}"), [ANON, NOT_A_MEMBER, NOT_ALLOWED, ok(200)]),
+        (route(M::DELETE, "/v1/rooms/{room}/members/{owner}"), [ANON, NOT_A_MEMBER, NOT_ALLOWED, NOT_ALLOWED]),
+        (
+            route(M::PUT, "/v1/rooms/{room}/members/{bystander}/role").body(json!({"role": "admin"})),
+            [ANON, NOT_A_MEMBER, NOT_ALLOWED, NOT_ALLOWED],
+        ),
+        (route(M::POST, "/v1/rooms/{room}/read").body(json!({"up_to_seq": 1})), [ANON, NOT_A_MEMBER, ok(200), ok(200)]),
+        (route(M::GET, "/v1/rooms/{room}/receipts"), [ANON, NOT_A_MEMBER, ok(200), ok(200)]),
+        (route(M::GET, "/v1/rooms/{room}/receipts").private(), [ANON, NOT_A_MEMBER, ok(200), ok(200)]),
+        (route(M::POST, "/v1/rooms/{room}/messages").body(post.clone()), [ANON, NOT_A_MEMBER, ok(201), ok(201)]),
+        (route(M::POST, "/v1/rooms/{room}/messages").body(post).private(), [ANON, NOT_A_MEMBER, ok(201), ok(201)]),
+        (route(M::GET, "/v1/rooms/{room}/messages"), [ANON, NOT_A_MEMBER, ok(200), ok(200)]),
+        (route(M::GET, "/v1/rooms/{room}/messages").private(), [ANON, NOT_A_MEMBER, ok(200), ok(200)]),
+        (
+            route(M::PATCH, "/v1/rooms/{room}/messages/{member_message}").body(edit.clone()),
+            [ANON, NOT_A_MEMBER, ok(200), NOT_THE_AUTHOR],
+        ),
+        (
+            route(M::PATCH, "/v1/rooms/{room}/messages/{owner_message}").body(edit),
+            [ANON, NOT_A_MEMBER, NOT_THE_AUTHOR, NOT_THE_AUTHOR],
+        ),
+        (route(M::DELETE, "/v1/rooms/{room}/messages/{member_message}"), [ANON, NOT_A_MEMBER, ok(200), ok(200)]),
+        (route(M::DELETE, "/v1/rooms/{room}/messages/{owner_message}"), [ANON, NOT_A_MEMBER, NOT_ALLOWED, ok(200)]),
+        (
+            route(M::PUT, "/v1/rooms/{room}/messages/{member_message}/reactions/%3Atada%3A"),
+            [ANON, NOT_A_MEMBER, ok(200), ok(200)],
+        ),
+        (
+            route(M::DELETE, "/v1/rooms/{room}/messages/{owner_message}/reactions/%F0%9F%91%8D"),
+            [ANON, NOT_A_MEMBER, ok(200), ok(200)],
+        ),
+        (route(M::GET, "/v1/admin/feeds").for_operators(), [ANON, ADMIN_ONLY, ADMIN_ONLY, ok(200)]),
+        // A room's admin is no global administrator.
+        (route(M::GET, "/v1/admin/feeds"), [ANON, ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY]),
+        (route(M::POST, "/v1/auth/logout-all"), [ANON, ok(204), ok(204), ok(204)]),
+    ]
+}
+
+#[tokio::test]
+async fn every_rest_route_answers_each_kind_of_caller_as_documented() {
+    let stack = Stack::new().await;
+    let server = Server::start(&stack, "up").await;
+    let world = World::new(Api::new(server.url()), Some(&stack)).await;
+    let table = rest_table();
+    let rows: Vec<(&Route, Caller, Expect)> = table
+        .iter()
+        .flat_map(|(route, expected)| CALLERS.into_iter().zip(*expected).map(move |(caller, e)| (route, caller, e)))
+        .collect();
+
+    let mismatches: Vec<String> = futures::stream::iter(&rows)
+        .map(|&(route, caller, expected)| rest_row(&world, route, caller, expected))
+        .buffered(PARALLEL_ROWS)
+        .filter_map(|mismatch| async move { mismatch })
+        .collect()
+        .await;
+    assert!(
+        mismatches.is_empty(),
+        "{} of {} REST rows differ from docs/api.md:\n{}",
+        mismatches.len(),
+        rows.len(),
+        mismatches.join("\n")
+    );
+}
+
+/// Runs one row on a fresh fixture; describes the difference, if any.
+async fn rest_row(world: &World, route: &Route, caller: Caller, expected: Expect) -> Option<String> {
+    let fixture = Fixture::new(world, route.visibility, caller).await;
+    let token = fixture.token(world, caller, route.operators);
+    let path = fixture.fill(world, route.path);
+    let reply = world.api.call(route.method.clone(), &path, token, route.body.clone()).await;
+    let matches = reply.status == expected.status && reply.code() == expected.code;
+    (!matches).then(|| format!("{route} as {caller}: expected {expected}, got {} {}", reply.status, reply.body))
+}
+
+// ---------------------------------------------------------------------------------------------
+// WebSocket
+// ---------------------------------------------------------------------------------------------
+
+/// What a WebSocket command frame got.
+#[derive(Debug, PartialEq, Eq)]
+enum Answer {
+    Ack,
+    Error(String),
+    /// Nothing: no `ack` or `error` for the frame (`typing` answers nothing when it is accepted).
+    Nothing,
+    /// The connection was closed with this code (`None`: it broke).
+    Closed(Option<u16>),
+}
+
+fn refused(code: &str) -> Answer {
+    Answer::Error(code.to_owned())
+}
+
+/// An identify without a valid token: the connection is closed and the frame never runs.
+const UNIDENTIFIED: Answer = Answer::Closed(Some(4001));
+
+impl fmt::Display for Answer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Answer::Ack => f.write_str("ack"),
+            Answer::Error(code) => write!(f, "error {code}"),
+            Answer::Nothing => f.write_str("no answer"),
+            Answer::Closed(Some(code)) => write!(f, "close {code}"),
+            Answer::Closed(None) => f.write_str("a broken connection"),
+        }
+    }
+}
+
+/// Every client command frame (without its `id` and `room_id`, which each row adds) and what
+/// each caller gets, as documented in docs/protocol.md (§3, §6, §10) and docs/api.md.
+fn ws_table() -> Vec<(&'static str, [Answer; 4])> {
+    use Answer::{Ack, Nothing};
+    let not_a_member = || refused("not_a_member");
+    vec![
+        // frame                                                         anonymous, non-member, member, admin
+        (r#"{"type": "post", "body": "hello", "client_msg_id": "row-1"}"#, [UNIDENTIFIED, not_a_member(), Ack, Ack]),
+        (
+            r#"{"type": "edit", "message_id": "{member_message}", "body": "edited"}"#,
+            [UNIDENTIFIED, not_a_member(), Ack, refused("not_the_author")],
+        ),
+        (
+            r#"{"type": "edit", "message_id": "{owner_message}", "body": "edited"}"#,
+            [UNIDENTIFIED, not_a_member(), refused("not_the_author"), refused("not_the_author")],
+        ),
+        (r#"{"type": "delete", "message_id": "{member_message}"}"#, [UNIDENTIFIED, not_a_member(), Ack, Ack]),
+        (
+            r#"{"type": "delete", "message_id": "{owner_message}"}"#,
+            [UNIDENTIFIED, not_a_member(), refused("not_allowed"), Ack],
+        ),
+        (
+            r#"{"type": "react", "message_id": "{member_message}", "reaction": "🎉"}"#,
+            [UNIDENTIFIED, not_a_member(), Ack, Ack],
+        ),
+        (
+            r#"{"type": "unreact", "message_id": "{owner_message}", "reaction": "👍"}"#,
+            [UNIDENTIFIED, not_a_member(), Ack, Ack],
+        ),
+        (r#"{"type": "mark_read", "up_to_seq": 1}"#, [UNIDENTIFIED, not_a_member(), Ack, Ack]),
+        (r#"{"type": "typing"}"#, [UNIDENTIFIED, not_a_member(), Nothing, Nothing]),
+    ]
+}
+
+#[tokio::test]
+async fn every_websocket_command_answers_each_kind_of_caller_as_documented() {
+    let stack = Stack::new().await;
+    let server = Server::start(&stack, "up").await;
+    let world = World::new(Api::new(server.url()), None).await;
+    let url = server.ws_url();
+    let table = ws_table();
+    let rows: Vec<(&str, Caller, &Answer)> = table
+        .iter()
+        .flat_map(|(frame, expected)| CALLERS.into_iter().zip(expected).map(move |(caller, e)| (*frame, caller, e)))
+        .collect();
+
+    let mismatches: Vec<String> = futures::stream::iter(&rows)
+        .map(|&(frame, caller, expected)| ws_row(&world, url, frame, caller, expected))
+        .buffered(PARALLEL_ROWS)
+        .filter_map(|mismatch| async move { mismatch })
+        .collect()
+        .await;
+    assert!(
+        mismatches.is_empty(),
+        "{} of {} WebSocket rows differ from docs/protocol.md:\n{}",
+        mismatches.len(),
+        rows.len(),
+        mismatches.join("\n")
+    );
+}
+
+/// Runs one row on a fresh fixture and its own connection; describes the difference, if any.
+async fn ws_row(world: &World, url: &str, template: &str, caller: Caller, expected: &Answer) -> Option<String> {
+    const ID: &str = "row-1";
+    let fixture = Fixture::new(world, Visibility::Public, caller).await;
+    let mut frame: Value = serde_json::from_str(&fixture.fill(world, template)).expect("a JSON frame template");
+    frame["id"] = json!(ID);
+    frame["room_id"] = json!(fixture.room);
+    let answer = match fixture.token(world, caller, false) {
+        None => unidentified(url, &frame, ID).await,
+        Some(token) => {
+            // Resuming the room makes the gateway say when this connection receives it (or that
+            // it does not): typing is refused in a room whose delivery has not started yet.
+            let mut ws = Ws::connect(url, token, json!({fixture.room.to_string(): fixture.last_seq})).await;
+            ws.frame_of("resumed").await;
+            ws.send(frame.clone()).await;
+            let answer =
+                if frame["type"] == "typing" { typing_answer(&mut ws, ID).await } else { answer(&mut ws, ID).await };
+            ws.close().await;
+            answer
+        }
+    };
+    (answer != *expected).then(|| format!("{template} as {caller}: expected {expected}, got {answer}"))
+}
+
+/// The `ack` or `error` that answers frame `id`, skipping events and other traffic.
+async fn answer(ws: &mut Ws, id: &str) -> Answer {
+    let answered = async {
+        loop {
+            let frame = ws.frame().await;
+            if frame["id"] != id {
+                continue;
+            }
+            match frame["type"].as_str() {
+                Some("ack") => return Answer::Ack,
+                Some("error") => return Answer::Error(frame["code"].as_str().unwrap_or_default().to_owned()),
+                _ => continue,
+            }
+        }
+    };
+    tokio::time::timeout(ANSWERED_WITHIN, answered).await.unwrap_or(Answer::Nothing)
+}
+
+/// What a `typing` frame got. The gateway answers typing (only ever with an error) and pings
+/// itself, in the order they arrive, so a `pong` to a ping sent after it with no error before
+/// it means the typing frame was accepted without an answer.
+async fn typing_answer(ws: &mut Ws, id: &str) -> Answer {
+    ws.send(json!({"type": "ping", "id": "after-typing"})).await;
+    loop {
+        let frame = ws.frame().await;
+        match frame["type"].as_str() {
+            Some("pong") if frame["id"] == "after-typing" => return Answer::Nothing,
+            Some("error") if frame["id"] == id => {
+                return Answer::Error(frame["code"].as_str().unwrap_or_default().to_owned());
+            }
+            Some("ack") if frame["id"] == id => return Answer::Ack,
+            _ => continue,
+        }
+    }
+}
+
+/// An anonymous client: `identify` without a token, then `frame`; the first thing that happens
+/// (the close, or an answer to the frame).
+async fn unidentified(url: &str, frame: &Value, id: &str) -> Answer {
+    let mut socket = Ws::open(url).await;
+    let identify = json!({"type": "identify", "resume": {}});
+    // The gateway may already have closed the connection when the second frame goes out.
+    let _ = socket.send(Message::Text(identify.to_string().into())).await;
+    let _ = socket.send(Message::Text(frame.to_string().into())).await;
+    let outcome = async {
+        loop {
+            match socket.next().await {
+                Some(Ok(Message::Close(close))) => return Answer::Closed(close.map(|close| close.code.into())),
+                Some(Ok(Message::Text(text))) => {
+                    let frame: Value = serde_json::from_str(&text).expect("a JSON frame");
+                    match frame["type"].as_str() {
+                        Some("ack") if frame["id"] == id => return Answer::Ack,
+                        Some("error") if frame["id"] == id => {
+                            return Answer::Error(frame["code"].as_str().unwrap_or_default().to_owned());
+                        }
+                        _ => continue,
+                    }
+                }
+                Some(Ok(_)) => continue,
+                Some(Err(_)) | None => return Answer::Closed(None),
+            }
+        }
+    };
+    tokio::time::timeout(ANSWERED_WITHIN, outcome).await.unwrap_or(Answer::Nothing)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fixtures
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Visibility {
+    Public,
+    Private,
+}
+
+/// The users every row shares. Only what a row can change is made per row: its room, and its
+/// non-member (who may join the room, and then shares a room with its members).
+struct World {
+    api: Api,
+    owner: User,
+    /// Promoted to admin by the owner in every fixture room.
+    admin: User,
+    member: User,
+    /// A second plain member: the one rows remove or promote.
+    bystander: User,
+    /// Registered, and not in a fixture room until a row adds them.
+    outsider: User,
+    /// A global administrator (`chat users grant-admin`), for the REST table only.
+    operator: Option<User>,
+}
+
+impl World {
+    async fn new(api: Api, operators_on: Option<&Stack>) -> Self {
+        let operator = match operators_on {
+            Some(stack) => Some(operator(&api, stack).await),
+            None => None,
+        };
+        let world = Self {
+            owner: api.register("owner").await,
+            admin: api.register("admin").await,
+            member: api.register("member").await,
+            bystander: api.register("bystander").await,
+            outsider: api.register("outsider").await,
+            operator,
+            api,
+        };
+        // Adding a member and reading profiles go by the users read model.
+        for user in [&world.owner, &world.admin, &world.member, &world.bystander, &world.outsider] {
+            projected_user(user).await;
+        }
+        world
+    }
+}
+
+/// Registers a user, makes them a global administrator with the one-off command, and logs them
+/// in again so that their token carries the claim.
+async fn operator(api: &Api, stack: &Stack) -> User {
+    let username = format!("operator_{}", &Uuid::new_v4().simple().to_string()[..8]);
+    let credentials = json!({"username": username, "password": "correct horse battery"});
+    let registered = api.call(Method::POST, "/v1/auth/register", None, Some(credentials.clone())).await;
+    assert_eq!(registered.status, 201, "register the operator: {registered:?}");
+    run_chat(stack, &["users", "grant-admin", &username], Duration::from_secs(60)).await.expect_success();
+    let login = api.call(Method::POST, "/v1/auth/login", None, Some(credentials)).await;
+    assert_eq!(login.status, 200, "log the operator in: {login:?}");
+    let token = login.body["token"].as_str().expect("a token").to_owned();
+    User { id: login.uuid("user_id"), token, api: api.clone() }
+}
+
+async fn projected_user(user: &User) {
+    eventually("a new user in the users read model", PROJECTED_WITHIN, || async {
+        (user.get("/v1/me").await.status == 200).then_some(())
+    })
+    .await;
+}
+
+/// One row's room: the world's owner owns it, its admin is an admin, its member and bystander
+/// are members; the owner and the member have each posted a message, and the admin and the
+/// member have reacted 👍 to the owner's.
+struct Fixture {
+    room: Uuid,
+    /// The room's sequence once the fixture is made.
+    last_seq: u64,
+    owner_message: Uuid,
+    member_message: Uuid,
+    /// A registered user outside the room, for the non-member rows.
+    non_member: Option<User>,
+}
+
+impl Fixture {
+    async fn new(world: &World, visibility: Visibility, caller: Caller) -> Self {
+        let (owner, room_admin) = (&world.owner, &world.admin);
+        let visibility_name = if visibility == Visibility::Private { "private" } else { "public" };
+        let create = json!({"type": "group", "name": "authorization", "visibility": visibility_name});
+        let room = made(owner.call(Method::POST, "/v1/rooms", Some(create)).await, 201, "create").uuid("room_id");
+        for user in [room_admin, &world.member, &world.bystander] {
+            let entered = match visibility {
+                Visibility::Public => user.join(room).await,
+                Visibility::Private => {
+                    owner.call(Method::PUT, &format!("/v1/rooms/{room}/members/{}", user.id), None).await
+                }
+            };
+            made(entered, 200, "a member in");
+        }
+        let promote = format!("/v1/rooms/{room}/members/{}/role", room_admin.id);
+        made(owner.call(Method::PUT, &promote, Some(json!({"role": "admin"}))).await, 200, "promote");
+        let owner_message = made(owner.post(room, "from the owner", "owner-1").await, 201, "post").uuid("message_id");
+        let member_message =
+            made(world.member.post(room, "from a member", "member-1").await, 201, "post").uuid("message_id");
+        let mut last_seq = 0;
+        for user in [room_admin, &world.member] {
+            let react = format!("/v1/rooms/{room}/messages/{owner_message}/reactions/%F0%9F%91%8D");
+            last_seq = made(user.call(Method::PUT, &react, None).await, 200, "react").u64("seq");
+        }
+        let non_member = match caller {
+            Caller::NonMember => Some(world.api.register("stranger").await),
+            _ => None,
+        };
+        if let Some(user) = &non_member {
+            projected_user(user).await;
+        }
+        eventually("the fixture room in the read models", PROJECTED_WITHIN, || async {
+            let detail = owner.get(&format!("/v1/rooms/{room}")).await;
+            let history = owner.history(room, 10).await;
+            let reacted = history.body["messages"]
+                .as_array()
+                .is_some_and(|messages| messages.iter().any(|message| message["updated_seq"] == last_seq));
+            (detail.status == 200 && detail.body["last_seq"] == last_seq && reacted).then_some(())
+        })
+        .await;
+        Self { room, last_seq, owner_message, member_message, non_member }
+    }
+
+    /// The caller's token (`None`: anonymous); with `operators`, the admin is the world's global
+    /// administrator instead of the room's.
+    fn token<'a>(&'a self, world: &'a World, caller: Caller, operators: bool) -> Option<&'a str> {
+        let user = match caller {
+            Caller::Anonymous => return None,
+            Caller::NonMember => self.non_member.as_ref().expect("a non-member for this row"),
+            Caller::Member => &world.member,
+            Caller::Admin if operators => world.operator.as_ref().expect("a global administrator"),
+            Caller::Admin => &world.admin,
+        };
+        Some(&user.token)
+    }
+
+    /// `template` with `{room}`, `{owner}`, `{bystander}`, `{outsider}`, `{owner_message}` and
+    /// `{member_message}` replaced by this fixture's ids.
+    fn fill(&self, world: &World, template: &str) -> String {
+        let ids = [
+            ("{room}", self.room),
+            ("{owner}", world.owner.id),
+            ("{bystander}", world.bystander.id),
+            ("{outsider}", world.outsider.id),
+            ("{owner_message}", self.owner_message),
+            ("{member_message}", self.member_message),
+        ];
+        ids.iter().fold(template.to_owned(), |text, (placeholder, id)| text.replace(placeholder, &id.to_string()))
+    }
+}
+
+/// A fixture step's reply, which must have `status`.
+fn made(reply: Reply, status: u16, step: &str) -> Reply {
+    assert_eq!(reply.status, status, "fixture step {step:?}: {reply:?}");
+    reply
+}

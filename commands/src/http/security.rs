@@ -16,7 +16,8 @@ const HEADERS: [(HeaderName, &str); 5] = [
 
 /// CORS inside, headers outside: preflight answers carry the headers too.
 pub fn layers(router: Router, cors_origins: &[String]) -> Router {
-    let origins: Vec<HeaderValue> = cors_origins.iter().filter_map(|origin| HeaderValue::from_str(origin).ok()).collect();
+    let origins: Vec<HeaderValue> =
+        cors_origins.iter().filter_map(|origin| HeaderValue::from_str(origin).ok()).collect();
     let mut router = if origins.is_empty() {
         router
     } else {

@@ -155,13 +155,22 @@ impl fmt::Display for RoomCursor {
     }
 }
 
+/// The earliest `timestamptz` Postgres holds (4714-11-24 BC), in microseconds since 1970; its
+/// latest lies beyond chrono's, so chrono's own bound suffices there.
+const EARLIEST_TIMESTAMP_MICROS: i64 = -210_866_803_200_000_000;
+
 impl FromStr for RoomCursor {
     type Err = &'static str;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let invalid = "not a room-list cursor";
         let (micros, room) = s.split_once('.').ok_or(invalid)?;
-        let last_activity_at = micros.parse().ok().and_then(DateTime::from_timestamp_micros).ok_or(invalid)?;
+        let last_activity_at = micros
+            .parse()
+            .ok()
+            .filter(|&micros| micros >= EARLIEST_TIMESTAMP_MICROS)
+            .and_then(DateTime::from_timestamp_micros)
+            .ok_or(invalid)?;
         let room_id = Uuid::try_parse(room).map_err(|_| invalid)?;
         Ok(Self { last_activity_at, room_id })
     }

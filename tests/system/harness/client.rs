@@ -10,10 +10,11 @@ pub struct Api {
     http: reqwest::Client,
 }
 
-/// A response: status and JSON body (`Null` when empty).
+/// A response: status, headers and JSON body (`Null` when empty).
 #[derive(Debug)]
 pub struct Reply {
     pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
     pub body: Value,
 }
 
@@ -29,6 +30,15 @@ impl Reply {
 
     pub fn u64(&self, field: &str) -> u64 {
         self.body[field].as_u64().unwrap_or_else(|| panic!("no {field} in {self:?}"))
+    }
+
+    pub fn str(&self, field: &str) -> &str {
+        self.body[field].as_str().unwrap_or_else(|| panic!("no {field} in {self:?}"))
+    }
+
+    /// A response header as text (`None` when absent or not visible ASCII).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|value| value.to_str().ok())
     }
 }
 
@@ -53,9 +63,10 @@ impl Api {
     pub async fn send(&self, request: reqwest::RequestBuilder) -> Reply {
         let response = request.send().await.expect("HTTP request");
         let status = response.status().as_u16();
+        let headers = response.headers().clone();
         let text = response.text().await.expect("response body");
         let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).expect("JSON response") };
-        Reply { status, body }
+        Reply { status, headers, body }
     }
 
     pub fn raw(&self, method: Method, path: &str) -> reqwest::RequestBuilder {

@@ -26,9 +26,14 @@ pub const JWT_KID: &str = "default";
 
 /// A token signed with `secret` under [`JWT_KID`], as the API would issue it (or forged).
 pub fn token(secret: &str, user: uuid::Uuid, expires_in_secs: i64) -> String {
+    token_with_kid(Some(JWT_KID), secret, user, expires_in_secs)
+}
+
+/// A token signed with `secret` (HS256) whose header names `kid` (or no key id at all).
+pub fn token_with_kid(kid: Option<&str>, secret: &str, user: uuid::Uuid, expires_in_secs: i64) -> String {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
     let claims = serde_json::json!({"sub": user, "iat": now - 10, "exp": now + expires_in_secs});
-    let header = jsonwebtoken::Header { kid: Some(JWT_KID.to_owned()), ..Default::default() };
+    let header = jsonwebtoken::Header { kid: kid.map(str::to_owned), ..Default::default() };
     jsonwebtoken::encode(&header, &claims, &jsonwebtoken::EncodingKey::from_secret(secret.as_bytes())).unwrap()
 }
 

@@ -2,10 +2,12 @@
 //! commands run to completion.
 
 use std::process::Stdio;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 use tokio::process::{Child, Command};
+use tokio::task::JoinHandle;
 
 use super::{JWT_SECRET, Stack};
 
@@ -15,6 +17,13 @@ pub struct Server {
     api: Option<String>,
     /// `ws://127.0.0.1:<port>/v1/ws` for roles that run a gateway.
     ws: Option<String>,
+    /// What the server wrote to stderr, when captured (otherwise it goes to the test's stderr).
+    logs: Option<CapturedLogs>,
+}
+
+struct CapturedLogs {
+    text: Arc<Mutex<String>>,
+    reader: JoinHandle<()>,
 }
 
 /// The readiness lines each role prints (see `src/roles.rs`).
@@ -49,6 +58,9 @@ fn chat(stack: &Stack) -> Command {
         .env("RUST_LOG", std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".to_owned()));
     for (key, value) in &stack.env {
         command.env(key, value);
+    }
+    for key in &stack.unset {
+        command.env_remove(key);
     }
     command
 }
@@ -107,9 +119,33 @@ async fn read_all(mut pipe: impl tokio::io::AsyncRead + Unpin) -> String {
 impl Server {
     /// Starts `chat <role>` on `stack` and waits until it reports readiness on stdout.
     pub async fn start(stack: &Stack, role: &str) -> Self {
+        Self::spawn(stack, role, false).await
+    }
+
+    /// Like [`Server::start`], keeping what the server logs (stderr) for
+    /// [`Server::stop_and_collect_logs`] instead of passing it through.
+    pub async fn start_capturing_logs(stack: &Stack, role: &str) -> Self {
+        Self::spawn(stack, role, true).await
+    }
+
+    async fn spawn(stack: &Stack, role: &str, capture_logs: bool) -> Self {
         let mut command = chat(stack);
-        command.arg(role).stdout(Stdio::piped()).stderr(Stdio::inherit()).kill_on_drop(true);
+        let stderr = if capture_logs { Stdio::piped() } else { Stdio::inherit() };
+        command.arg(role).stdout(Stdio::piped()).stderr(stderr).kill_on_drop(true);
         let mut child = command.spawn().expect("spawn the chat binary");
+        let logs = child.stderr.take().map(|pipe| {
+            let text = Arc::new(Mutex::new(String::new()));
+            let sink = text.clone();
+            let reader = tokio::spawn(async move {
+                let mut lines = BufReader::new(pipe).lines();
+                while let Ok(Some(line)) = lines.next_line().await {
+                    let mut text = sink.lock().expect("log buffer");
+                    text.push_str(&line);
+                    text.push('\n');
+                }
+            });
+            CapturedLogs { text, reader }
+        });
         let mut lines = BufReader::new(child.stdout.take().expect("piped stdout")).lines();
         let (mut api, mut ws) = (None, None);
         let ready = async {
@@ -130,7 +166,7 @@ impl Server {
         tokio::time::timeout(Duration::from_secs(60), ready).await.expect("server start-up timed out");
         // Keep draining stdout so that the child never blocks on a full pipe.
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        Self { child, api, ws }
+        Self { child, api, ws, logs }
     }
 
     pub fn url(&self) -> &str {
@@ -148,9 +184,24 @@ impl Server {
 
     /// SIGTERM, then wait for the process to exit.
     pub async fn terminate(mut self) {
+        self.stop().await;
+    }
+
+    async fn stop(&mut self) {
         if let Some(pid) = self.child.id() {
             let _ = std::process::Command::new("kill").args(["-TERM", &pid.to_string()]).status();
         }
         let _ = tokio::time::timeout(Duration::from_secs(20), self.child.wait()).await;
+    }
+
+    /// Stops the server (SIGTERM) and returns everything it logged; only for servers started
+    /// with [`Server::start_capturing_logs`].
+    pub async fn stop_and_collect_logs(mut self) -> String {
+        self.stop().await;
+        let _ = self.child.kill().await;
+        let logs = self.logs.take().expect("started with start_capturing_logs");
+        // The pipe closes when the process has exited, so this ends.
+        tokio::time::timeout(Duration::from_secs(20), logs.reader).await.expect("log reader ends").expect("log reader");
+        logs.text.lock().expect("log buffer").clone()
     }
 }
