@@ -63,6 +63,11 @@ export NATS_URL="${NATS_URL:-nats://127.0.0.1:4222}"
 echo "DATABASE_URL=$(sed -E 's#(://[^:/@]*):[^@]*@#\1:***@#' <<<"$DATABASE_URL")"
 echo "NATS_URL=$NATS_URL"
 
+step "bash -n on every script (a broken start script fails here, not on a user's machine)"
+for script in scripts/*.sh .ci/run; do
+    bash -n "$script" || die "$script does not parse"
+done
+
 step "cargo fmt --all -- --check"
 cargo fmt --all -- --check
 

@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Runs the whole backend on this machine in one process (`chat up`: migrations, HTTP API and
 # command bus on :8080, WebSocket gateway on :8081, projections, NATS relay) after making sure
-# PostgreSQL and NATS are running (scripts/ensure-services.sh
-# A laptop without a configured signing secret runs in development mode (built-in secret,
-# logged as a warning); set CHAT_JWT_SECRET (32+ random bytes) for anything else.
-if [[ -z "${CHAT_JWT_SECRET:-}" && -z "${CHAT_JWT_KEYS:-}" ]]; then
-    export CHAT_DEV_MODE="${CHAT_DEV_MODE:-1}"
-fi).
+# PostgreSQL and NATS are running (scripts/ensure-services.sh).
 # Extra arguments go to `chat up`, e.g. scripts/up.sh --http-addr 0.0.0.0:8080.
 # Configuration is read from the environment (DATABASE_URL, CHAT_HTTP_ADDR, CHAT_JWT_SECRET, …).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+# A laptop without a configured signing secret runs in development mode (built-in secret,
+# logged as a warning); set CHAT_JWT_SECRET (32+ random bytes) for anything else.
+if [[ -z "${CHAT_JWT_SECRET:-}" && -z "${CHAT_JWT_KEYS:-}" ]]; then
+    export CHAT_DEV_MODE="${CHAT_DEV_MODE:-1}"
+fi
 
 if ! command -v cargo >/dev/null && [[ -f "${CARGO_HOME:-$HOME/.cargo}/env" ]]; then
     # shellcheck disable=SC1091
