@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 
 use super::extract::{ApiJson, ApiPath, ApiQuery, Caller, RoomReader};
-use super::rooms::page_limit;
+use super::rooms::PageLimit;
 use super::{ApiError, AppState, CommandReply};
 use crate::limits::Limits;
 use crate::parse::room_command;
@@ -68,7 +68,7 @@ struct PageParams {
     /// Only messages with a smaller sequence (the previous page's `next_before`).
     before: Option<i64>,
     /// Page size; default 50, capped at 200.
-    limit: Option<i64>,
+    limit: Option<PageLimit>,
 }
 
 /// Input is checked before access (extractors run in order), so bad input is a 400 whatever
@@ -78,7 +78,7 @@ async fn page(
     ApiQuery(params): ApiQuery<PageParams>,
     reader: RoomReader,
 ) -> Result<Json<HistoryPage>, ApiError> {
-    let limit = page_limit(params.limit, 50, 200)?;
+    let limit = PageLimit::or(params.limit, 50, 200);
     Ok(Json(history::page(&pool, reader.room, params.before, limit).await?))
 }
 

@@ -71,7 +71,7 @@ struct ListParams {
     /// The previous page's `next_before`.
     before: Option<String>,
     /// Page size; default 50, capped at 200.
-    limit: Option<i64>,
+    limit: Option<PageLimit>,
 }
 
 /// The caller's rooms, most recently active first, with unread counts and last message.
@@ -80,7 +80,7 @@ async fn list(
     caller: Caller,
     ApiQuery(params): ApiQuery<ListParams>,
 ) -> Result<Json<RoomPage>, ApiError> {
-    let limit = page_limit(params.limit, 50, 200)?;
+    let limit = PageLimit::or(params.limit, 50, 200);
     let before = match params.before.as_deref().map(str::parse::<RoomCursor>) {
         None => None,
         Some(Ok(cursor)) => Some(cursor),
@@ -180,10 +180,23 @@ async fn existing_user(pool: &PgPool, user: UserId) -> Result<(), ApiError> {
 }
 
 /// A page size: `default` when absent, at most `max`, and at least 1.
-pub(super) fn page_limit(requested: Option<i64>, default: i64, max: i64) -> Result<i64, ApiError> {
-    match requested {
-        None => Ok(default),
-        Some(n) if n < 1 => Err(ApiError::InvalidQuery("limit must be at least 1".to_owned())),
-        Some(n) => Ok(n.min(max)),
+/// A requested page size, at least 1: checked while the query string is parsed, so that a bad
+/// one is a 400 before any access check.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct PageLimit(i64);
+
+impl<'de> Deserialize<'de> for PageLimit {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match i64::deserialize(deserializer)? {
+            n if n < 1 => Err(serde::de::Error::custom("limit must be at least 1")),
+            n => Ok(Self(n)),
+        }
+    }
+}
+
+impl PageLimit {
+    /// The page size to use: `default` if none was asked for, never more than `max`.
+    pub(super) fn or(requested: Option<Self>, default: i64, max: i64) -> i64 {
+        requested.map_or(default, |Self(n)| n.min(max))
     }
 }

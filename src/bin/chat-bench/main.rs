@@ -1,17 +1,29 @@
-//! `chat-bench`: a load generator against a running deployment (see BENCHMARKS.md).
+//! `chat-bench`: a load generator against a running deployment, and the baselines it is
+//! compared with in the same run (see BENCHMARKS.md and scripts/bench.sh).
 //!
-//! Scenarios:
-//! - `posts`: N posts into one room over REST, first one at a time, then from C concurrent
-//!   senders; reports msg/s and request latency.
-//! - `fill`: many messages into many rooms as fast as acks allow (to size the event store).
-//! - `latency`: a steady post rate over a WebSocket on one gateway, received by members on
-//!   another; reports send→deliver latency percentiles and deliveries/s.
+//! Scenarios (each prints a summary, or one JSON object with `--json`):
+//! - `many-rooms`: many small rooms, every member posting over WebSockets across gateways.
+//! - `hot-room`: one room, many REST senders as fast as answers come back.
+//! - `fan-out`: one room with many connected members, a steady post rate.
+//! - `connections`: many idle connections on one gateway; memory per connection.
+//! - `resume-storm`: kill a gateway under its clients; all resume on another.
+//! - `fill`: many posts into many rooms (to size the event store, e.g. before a rebuild).
+//! - `pgbench`: the database's insert ceiling (baseline for the write path).
+//! - `baseline-forwarder`: a minimal NATS→WebSocket forwarder (baseline for delivery), which
+//!   runs `forwarder` as a child process.
 
 mod client;
+mod connections;
+mod fan_out;
 mod fill;
-mod latency;
-mod posts;
+mod forwarder;
+mod hot_room;
+mod many_rooms;
+mod pgbench;
+mod resume_storm;
 mod stats;
+mod traffic;
+mod ws;
 
 use clap::{Parser, Subcommand};
 
@@ -32,21 +44,34 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Scenario {
-    Posts(posts::Args),
+    ManyRooms(many_rooms::Args),
+    HotRoom(hot_room::Args),
+    FanOut(fan_out::Args),
+    Connections(connections::Args),
+    ResumeStorm(resume_storm::Args),
     Fill(fill::Args),
-    Latency(latency::Args),
+    Pgbench(pgbench::Args),
+    BaselineForwarder(forwarder::LoadArgs),
+    /// The forwarder itself (started by `baseline-forwarder`).
+    Forwarder(forwarder::ServeArgs),
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let report = match cli.scenario {
-        Scenario::Posts(args) => posts::run(&cli.api, args).await?,
+        Scenario::ManyRooms(args) => many_rooms::run(&cli.api, args).await?,
+        Scenario::HotRoom(args) => hot_room::run(&cli.api, args).await?,
+        Scenario::FanOut(args) => fan_out::run(&cli.api, args).await?,
+        Scenario::Connections(args) => connections::run(&cli.api, args).await?,
+        Scenario::ResumeStorm(args) => resume_storm::run(&cli.api, args).await?,
         Scenario::Fill(args) => fill::run(&cli.api, args).await?,
-        Scenario::Latency(args) => latency::run(&cli.api, args).await?,
+        Scenario::Pgbench(args) => pgbench::run(args).await?,
+        Scenario::BaselineForwarder(args) => forwarder::load(args).await?,
+        Scenario::Forwarder(args) => return forwarder::serve(args).await,
     };
     if cli.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        println!("{}", serde_json::to_string(&report)?);
     } else {
         for (key, value) in report.as_object().into_iter().flatten() {
             println!("{key:>28}: {value}");

@@ -47,6 +47,11 @@ impl Api {
         Self { base: base.to_owned(), http: reqwest::Client::new() }
     }
 
+    /// `http://127.0.0.1:<port>`.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
     /// Sends `body` as JSON (if any) with an optional bearer token.
     pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Reply {
         let mut request = self.http.request(method, format!("{}{path}", self.base));

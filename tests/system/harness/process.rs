@@ -178,6 +178,11 @@ impl Server {
     }
 
     /// SIGKILL: the process gets no chance to clean up.
+    /// The server's process id (for tools that measure or kill it themselves).
+    pub fn pid(&self) -> u32 {
+        self.child.id().expect("the server is running")
+    }
+
     pub async fn kill(mut self) {
         self.child.kill().await.expect("kill the server");
     }

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Reruns every benchmark of BENCHMARKS.md: builds release binaries, starts the roles as separate
+# processes (commands, projections, relay, two gateways) against a fresh database, runs the
+# baselines and each chat-bench scenario, and writes one JSON line per run to
+# $BENCH_OUT/results.ndjson (default target/bench) while printing them.
+#
+#   scripts/bench.sh            the full sizes of BENCHMARKS.md (about 10 minutes)
+#   scripts/bench.sh --smoke    tiny sizes, seconds per scenario (checks that the tools work)
+#
+# Environment: DATABASE_URL (the server; a database chat_bench_<time> is created on it),
+# NATS_URL, BENCH_OUT, BENCH_PORT_BASE (default 18180: API on it, gateways on +1, +2, +3).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+smoke=0
+[[ "${1:-}" == --smoke ]] && smoke=1
+
+scripts/ensure-services.sh >/dev/null
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+if ((smoke)); then profile=debug; cargo build --bins; else profile=release; cargo build --release --bins; fi
+bin="${CARGO_TARGET_DIR:-target}/$profile"
+out="${BENCH_OUT:-target/bench}"
+mkdir -p "$out"
+results="$out/results.ndjson"
+: >"$results"
+
+server="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+stamp="$(date +%s)"
+export DATABASE_URL="${server%/*}/chat_bench_$stamp"
+export NATS_URL="${NATS_URL:-nats://127.0.0.1:4222}"
+export CHAT_NATS_PREFIX="bench$stamp"
+export CHAT_JWT_SECRET="bench-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+# The load generator is one client address and a few users posting far above any human rate.
+export CHAT_POST_RATE=1000000 CHAT_POST_BURST=1000000 CHAT_WS_COMMAND_RATE=1000000
+export CHAT_AUTH_RATE_PER_MINUTE=1000000 CHAT_AUTH_BURST=1000000
+export RUST_LOG="${RUST_LOG:-warn}"
+
+port="${BENCH_PORT_BASE:-18180}"
+api="http://127.0.0.1:$port"
+gw1="ws://127.0.0.1:$((port + 1))/v1/ws"
+gw2="ws://127.0.0.1:$((port + 2))/v1/ws"
+gw3="ws://127.0.0.1:$((port + 3))/v1/ws"
+
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+}
+trap cleanup EXIT
+
+# Starts a role in the background, remembers its pid in $started, and waits for its readiness line.
+start() {
+    local log="$out/$1.log"
+    shift
+    "$bin/chat" "$@" >"$log" 2>&1 &
+    started=$!
+    pids+=("$started")
+    for _ in $(seq 300); do
+        grep -q '^listening\|^running' "$log" && return
+        kill -0 "$started" 2>/dev/null || { cat "$log" >&2; exit 1; }
+        sleep 0.1
+    done
+    echo "bench.sh: $* did not become ready" >&2
+    exit 1
+}
+gateway() { CHAT_GATEWAY_ADDR="127.0.0.1:$2" CHAT_GATEWAY_ID="$1" start "$1" gateway; }
+
+"$bin/chat" migrate >/dev/null
+CHAT_HTTP_ADDR="127.0.0.1:$port" start commands commands
+start projections projections
+start relay relay
+gateway gw1 $((port + 1)); gw1_pid=$started
+gateway gw2 $((port + 2))
+
+run() {
+    echo "==> chat-bench $*" >&2
+    "$bin/chat-bench" --api "$api" --json "$@" | tee -a "$results"
+}
+
+if ((smoke)); then
+    run pgbench --clients 1,2 --duration 1
+    run baseline-forwarder --connections 20 --rate 50 --duration 1
+    run many-rooms --ws "$gw1,$gw2" --rooms 20 --members 4 --users 10 --rate 100 --duration 1
+    run hot-room --senders 4 --duration 1
+    run fan-out --ws "$gw1,$gw2" --members 20 --rate 20 --duration 1
+    gateway gw3 $((port + 3))
+    run connections --ws "$gw3" --gateway-pid "$started" --connections 50 --users 5 --hold 1
+    run resume-storm --from-ws "$gw1" --gateway-pid "$gw1_pid" --to-ws "$gw2" --clients 40 --users 10 --rooms 5 \
+        --rate 20 --before 1 --after 1
+    run fill --messages 500 --rooms 5 --senders 4
+    "$bin/chat" projections rebuild all | tee "$out/rebuild.txt"
+    exit 0
+fi
+
+run pgbench --clients 1,8 --duration 10
+for rate in 50 100 200; do
+    run baseline-forwarder --connections 1000 --rate "$rate" --duration 10
+done
+run many-rooms --ws "$gw1,$gw2" --rooms 1000 --members 4 --users 250 --rate 1000 --duration 10
+run many-rooms --ws "$gw1,$gw2" --rooms 1000 --members 4 --users 250 --rate 5000 --duration 10
+run hot-room --senders 64 --duration 10
+for rate in 50 100 200; do
+    run fan-out --ws "$gw1,$gw2" --members 1000 --senders 4 --rate "$rate" --duration 10
+done
+gateway gw3 $((port + 3))
+run connections --ws "$gw3" --gateway-pid "$started" --connections 20000 --users 200
+kill "$started"
+run resume-storm --from-ws "$gw1" --gateway-pid "$gw1_pid" --to-ws "$gw2" --clients 5000 --users 250 --rooms 50
+run fill --messages 100000 --rooms 100 --senders 32
+"$bin/chat" projections rebuild all | tee "$out/rebuild.txt"

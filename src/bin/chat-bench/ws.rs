@@ -1,0 +1,209 @@
+//! WebSocket clients for the scenarios: a connection identifies with resume positions, a reader
+//! task tallies everything that arrives, and the write half stays with the scenario.
+//!
+//! The tally checks the protocol's delivery promise as it goes: within a room, every event's
+//! seq must be exactly one more than the last one seen (a lower one is a duplicate, a jump is a
+//! loss). A tally outlives its connection, so a client that reconnects elsewhere with resume
+//! keeps checking across the switch.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use anyhow::Context;
+use futures::SinkExt;
+use futures::stream::{SplitSink, StreamExt};
+use serde_json::{Value, json};
+use tokio::task::JoinHandle;
+use tokio_tungstenite::tungstenite::Message;
+use uuid::Uuid;
+
+pub type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Microseconds since the epoch: post bodies carry their send time in this form.
+pub fn now_micros() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_micros() as u64
+}
+
+/// What one client has received.
+#[derive(Default)]
+pub struct Tally {
+    /// Last seq seen per room (starting at the resume position).
+    pub last: HashMap<Uuid, u64>,
+    /// Whether `ready` has arrived (on the latest connection).
+    pub ready: bool,
+    /// `resumed` frames received (one per room in `resume`, per connection).
+    pub resumed: usize,
+    /// `MessagePosted` events received, and their send→deliver latencies.
+    pub posts: usize,
+    pub latencies: Vec<Duration>,
+    pub duplicates: u64,
+    /// Seqs skipped over inside a room.
+    pub gaps: u64,
+    /// Acknowledged commands, by room: the highest seq the room is known to have reached.
+    pub acked: usize,
+    pub acked_through: HashMap<Uuid, u64>,
+    pub errors: BTreeMap<String, usize>,
+    /// The close code of the last connection, once it has ended (0: no close frame).
+    pub closed: Option<u16>,
+}
+
+impl Tally {
+    pub fn new(resume: &HashMap<Uuid, u64>) -> Arc<Mutex<Self>> {
+        Arc::new(Mutex::new(Self { last: resume.clone(), ..Self::default() }))
+    }
+
+    /// How far behind `through` (room → seq) this client still is, in events.
+    pub fn behind(&self, through: &HashMap<Uuid, u64>) -> u64 {
+        self.last.iter().map(|(room, &last)| through.get(room).map_or(0, |&end| end.saturating_sub(last))).sum()
+    }
+
+    /// Commands answered, with an ack or an error.
+    pub fn answered(&self) -> usize {
+        self.acked + self.errors.values().sum::<usize>()
+    }
+
+    fn event(&mut self, frame: &Value) {
+        let (Some(room), Some(seq)) = (frame["room_id"].as_str().and_then(|r| r.parse().ok()), frame["seq"].as_u64())
+        else {
+            return;
+        };
+        let last = self.last.entry(room).or_insert(seq - 1);
+        if seq <= *last {
+            self.duplicates += 1;
+            return;
+        }
+        self.gaps += seq - *last - 1;
+        *last = seq;
+        if frame["event"]["type"] == "MessagePosted" {
+            self.posts += 1;
+            if let Some(sent) = frame["event"]["body"].as_str().and_then(|b| b.parse::<u64>().ok()) {
+                self.latencies.push(Duration::from_micros(now_micros().saturating_sub(sent)));
+            }
+        }
+    }
+
+    fn answer(&mut self, frame: &Value) {
+        if frame["type"] == "error" {
+            *self.errors.entry(frame["code"].as_str().unwrap_or("?").to_owned()).or_default() += 1;
+            return;
+        }
+        self.acked += 1;
+        // Posts carry "<room id>/<n>" as their id.
+        let room = frame["id"].as_str().and_then(|id| id.split_once('/')).and_then(|(room, _)| room.parse().ok());
+        if let (Some(room), Some(seq)) = (room, frame["seq"].as_u64()) {
+            let through = self.acked_through.entry(room).or_default();
+            *through = (*through).max(seq);
+        }
+    }
+}
+
+pub fn lock(tally: &Mutex<Tally>) -> MutexGuard<'_, Tally> {
+    tally.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// One open connection: its write half, and the task reading into its tally.
+pub struct Conn {
+    pub sink: SplitSink<Socket, Message>,
+    pub reader: JoinHandle<()>,
+}
+
+/// Connects to `url` and identifies with the tally's current positions as `resume`.
+pub async fn open(url: &str, token: &str, tally: &Arc<Mutex<Tally>>) -> anyhow::Result<Conn> {
+    let (socket, _) = tokio_tungstenite::connect_async(url).await.with_context(|| format!("connect {url}"))?;
+    let resume: HashMap<String, u64> = lock(tally).last.iter().map(|(room, seq)| (room.to_string(), *seq)).collect();
+    let (mut sink, mut stream) = socket.split();
+    lock(tally).ready = false;
+    let identify = json!({"type": "identify", "token": token, "resume": resume});
+    sink.send(Message::Text(identify.to_string().into())).await?;
+    let tally = tally.clone();
+    let reader = tokio::spawn(async move {
+        let code = loop {
+            let text = match stream.next().await {
+                Some(Ok(Message::Text(text))) => text,
+                Some(Ok(Message::Close(frame))) => break frame.map_or(0, |f| u16::from(f.code)),
+                Some(Ok(_)) => continue,
+                Some(Err(_)) | None => break 0,
+            };
+            let Ok(frame) = serde_json::from_str::<Value>(&text) else { continue };
+            let mut tally = lock(&tally);
+            match frame["type"].as_str() {
+                Some("event") => tally.event(&frame),
+                Some("ack" | "error") => tally.answer(&frame),
+                Some("resumed") => tally.resumed += 1,
+                Some("ready") => tally.ready = true,
+                _ => {}
+            }
+        };
+        let mut tally = lock(&tally);
+        (tally.closed, tally.ready) = (Some(code), false);
+    });
+    Ok(Conn { sink, reader })
+}
+
+/// A post frame whose body is its send time.
+pub fn post(room: Uuid, n: u64, client: usize) -> Message {
+    let frame = json!({
+        "type": "post", "id": format!("{room}/{n}"), "room_id": room,
+        "body": now_micros().to_string(), "client_msg_id": format!("c{client}-{n}"),
+    });
+    Message::Text(frame.to_string().into())
+}
+
+/// Waits until `done` holds for every tally, or `within` has passed; returns whether it held.
+pub async fn wait_all(tallies: &[Arc<Mutex<Tally>>], within: Duration, done: impl Fn(&Tally) -> bool) -> bool {
+    wait_until(within, || tallies.iter().all(|tally| done(&lock(tally)))).await
+}
+
+/// Waits until `done()` holds, or `within` has passed; returns whether it held.
+pub async fn wait_until(within: Duration, mut done: impl FnMut() -> bool) -> bool {
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        if done() {
+            return true;
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// The highest acknowledged seq of each room over all tallies.
+pub fn acked_through(tallies: &[Arc<Mutex<Tally>>]) -> HashMap<Uuid, u64> {
+    let mut through = HashMap::new();
+    for tally in tallies {
+        for (&room, &seq) in &lock(tally).acked_through {
+            let end: &mut u64 = through.entry(room).or_default();
+            *end = (*end).max(seq);
+        }
+    }
+    through
+}
+
+/// Sums over all tallies: what a scenario reports about delivery.
+pub struct Totals {
+    pub posts: usize,
+    pub acked: usize,
+    pub duplicates: u64,
+    pub gaps: u64,
+    pub errors: BTreeMap<String, usize>,
+    pub latencies: Vec<Duration>,
+}
+
+pub fn totals(tallies: &[Arc<Mutex<Tally>>]) -> Totals {
+    let mut totals =
+        Totals { posts: 0, acked: 0, duplicates: 0, gaps: 0, errors: BTreeMap::new(), latencies: Vec::new() };
+    for tally in tallies {
+        let mut tally = lock(tally);
+        totals.posts += tally.posts;
+        totals.acked += tally.acked;
+        totals.duplicates += tally.duplicates;
+        totals.gaps += tally.gaps;
+        for (code, n) in &tally.errors {
+            *totals.errors.entry(code.clone()).or_default() += n;
+        }
+        totals.latencies.append(&mut tally.latencies);
+    }
+    totals
+}
