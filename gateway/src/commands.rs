@@ -32,7 +32,8 @@ pub struct Queued {
     pub command: WireCommand,
 }
 
-pub async fn run(hub: Arc<Hub>, conn: ConnHandle, mut queued: mpsc::Receiver<Queued>) {
+/// Queued commands travel boxed: an idle connection's channel then holds pointers, not frames.
+pub async fn run(hub: Arc<Hub>, conn: ConnHandle, mut queued: mpsc::Receiver<Box<Queued>>) {
     let via = format!("gateway:{}", hub.config.gateway_id);
     let mut waiting: VecDeque<Queued> = VecDeque::new();
     let mut busy: HashSet<RoomId> = HashSet::new();
@@ -54,7 +55,7 @@ pub async fn run(hub: Arc<Hub>, conn: ConnHandle, mut queued: mpsc::Receiver<Que
         }
         tokio::select! {
             next = queued.recv(), if open && waiting.len() < MAX_WAITING => match next {
-                Some(command) => waiting.push_back(command),
+                Some(command) => waiting.push_back(*command),
                 None => open = false,
             },
             Some((room, frame)) = in_flight.next(), if !in_flight.is_empty() => {

@@ -28,16 +28,21 @@ pub struct Dispatch {
     pub left: Option<UserId>,
 }
 
-/// Work for a connection's writer, in order.
+/// A typing frame of `user` in `room` (not sent back to `user` themselves).
+#[derive(Debug)]
+pub struct Typing {
+    pub room: RoomId,
+    pub user: UserId,
+    pub frame: Utf8Bytes,
+}
+
+/// Work for a connection's writer, in order. Kept small (large parts behind pointers): every
+/// connection's queue allocates room for 32 of these up front.
 #[derive(Debug)]
 pub enum Outbound {
     Event(Arc<Dispatch>),
-    /// A typing frame of `user` in `room` (not sent back to `user` themselves).
-    Typing {
-        room: RoomId,
-        user: UserId,
-        frame: Utf8Bytes,
-    },
+    /// A typing frame, shared by every connection it fans out to.
+    Typing(Arc<Typing>),
     /// A direct answer (ack, error, pong).
     Frame(Utf8Bytes),
     /// Start delivering `room` from `after` (catching up from the store first); `report`

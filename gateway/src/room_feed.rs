@@ -20,7 +20,7 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use crate::backfill;
-use crate::connection::{ConnHandle, ConnId, Dispatch, Outbound};
+use crate::connection::{ConnHandle, ConnId, Dispatch, Outbound, Typing};
 use crate::hub::Hub;
 use crate::protocol::ServerFrame;
 
@@ -228,7 +228,8 @@ impl RoomFeed {
 
     fn send_typing(&self, user: UserId, typing: bool) {
         let frame = ServerFrame::Typing { room_id: self.room, user_id: user, typing }.encode();
-        self.fan_out(|| Outbound::Typing { room: self.room, user, frame: frame.clone() });
+        let typing = Arc::new(Typing { room: self.room, user, frame });
+        self.fan_out(|| Outbound::Typing(typing.clone()));
     }
 }
 

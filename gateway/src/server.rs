@@ -97,6 +97,12 @@ impl Gateway {
     }
 }
 
+/// Socket buffer sizes: small, because most connections are idle most of the time and these
+/// buffers are most of what an idle connection costs (tungstenite's defaults are 128 KiB each).
+/// A larger frame is read in several steps; a burst of outgoing frames is written in several.
+const READ_BUFFER: usize = 2 * 1024;
+const WRITE_BUFFER: usize = 8 * 1024;
+
 /// Presence changes of this gateway's users waiting to be reported (a full queue only delays
 /// the news to the next heartbeat).
 const PRESENCE_QUEUE: usize = 4096;
@@ -108,6 +114,8 @@ async fn upgrade(State(state): State<AppState>, upgrade: WebSocketUpgrade) -> Re
     upgrade
         .max_message_size(max)
         .max_frame_size(max)
+        .read_buffer_size(READ_BUFFER)
+        .write_buffer_size(WRITE_BUFFER)
         .on_upgrade(move |socket| sessions.track_future(session::run(socket, hub)))
         .into_response()
 }

@@ -30,6 +30,36 @@ use crate::protocol::{ClientFrame, CloseReason, PROTOCOL_VERSION, ServerFrame};
 const COMMAND_QUEUE: usize = 32;
 
 pub async fn run(socket: WebSocket, hub: Arc<Hub>) {
+    // The start-up (identify, reading the user's rooms) awaits large database futures; boxed,
+    // they are freed once it is done instead of sizing this task for the connection's lifetime.
+    let Some(Started { conn, outbox, sink, mut stream, initial }) = Box::pin(start(socket, &hub)).await else {
+        return;
+    };
+    let writer =
+        Writer { hub: hub.clone(), conn: conn.clone(), sink, positions: HashMap::new(), last_ping: Instant::now() };
+    let writer = tokio::spawn(writer.run(outbox, initial));
+    let (commands, queued) = mpsc::channel(COMMAND_QUEUE);
+    let runner = tokio::spawn(commands::run(hub.clone(), conn.clone(), queued));
+    read(&hub, &conn, &mut stream, commands).await;
+    conn.closer.close(CloseReason::ClientGone);
+    // Queued commands of a closed connection are not sent (their answers could not arrive).
+    runner.abort();
+    let _ = writer.await;
+    hub.unregister(&conn);
+}
+
+/// An identified connection, registered with the hub, its `ready` sent.
+struct Started {
+    conn: ConnHandle,
+    outbox: mpsc::Receiver<Outbound>,
+    sink: SplitSink<WebSocket, Message>,
+    stream: SplitStream<WebSocket>,
+    /// What the writer does first: attach the user's rooms (catching up), report resumes.
+    initial: Vec<Outbound>,
+}
+
+/// From `hello` to `ready`; `None` once the connection has been closed instead.
+async fn start(socket: WebSocket, hub: &Hub) -> Option<Started> {
     let (mut sink, mut stream) = socket.split();
     let hello = ServerFrame::Hello {
         protocol: PROTOCOL_VERSION,
@@ -38,15 +68,18 @@ pub async fn run(socket: WebSocket, hub: Arc<Hub>) {
         typing_renew_ms: hub.config.typing_throttle.as_millis() as u64,
     };
     if sink.send(Message::Text(hello.encode())).await.is_err() {
-        return;
+        return None;
     }
     let identified = tokio::select! {
-        identified = identify(&hub, &mut stream) => identified,
+        identified = identify(hub, &mut stream) => identified,
         _ = hub.draining() => Err(CloseReason::Draining),
     };
     let (user, resume) = match identified {
         Ok(identified) => identified,
-        Err(reason) => return close(&mut sink, reason).await,
+        Err(reason) => {
+            close(&mut sink, reason).await;
+            return None;
+        }
     };
     let (conn, outbox) = ConnHandle::new(user, hub.config.send_queue);
     // Registered first: membership notices from here on reach this connection, and the
@@ -54,7 +87,8 @@ pub async fn run(socket: WebSocket, hub: Arc<Hub>) {
     hub.register(&conn);
     if hub.is_draining() {
         hub.unregister(&conn);
-        return close(&mut sink, CloseReason::Draining).await;
+        close(&mut sink, CloseReason::Draining).await;
+        return None;
     }
     let (memberships, summaries) = match tokio::try_join!(
         backfill::memberships(&hub.pool, user, MAX_ROOMS_PER_USER),
@@ -64,13 +98,14 @@ pub async fn run(socket: WebSocket, hub: Arc<Hub>) {
         Err(error) => {
             tracing::error!(%error, "cannot read the rooms of a connecting user");
             hub.unregister(&conn);
-            return close(&mut sink, CloseReason::Unavailable).await;
+            close(&mut sink, CloseReason::Unavailable).await;
+            return None;
         }
     };
     let ready = ServerFrame::Ready { session_id: Uuid::now_v7(), user_id: user, rooms: &summaries };
     if sink.send(Message::Text(ready.encode())).await.is_err() {
         hub.unregister(&conn);
-        return;
+        return None;
     }
 
     let known: HashMap<RoomId, u64> =
@@ -99,17 +134,7 @@ pub async fn run(socket: WebSocket, hub: Arc<Hub>) {
         initial.push(Outbound::Frame(frame.encode()));
     }
 
-    let writer =
-        Writer { hub: hub.clone(), conn: conn.clone(), sink, positions: HashMap::new(), last_ping: Instant::now() };
-    let writer = tokio::spawn(writer.run(outbox, initial));
-    let (commands, queued) = mpsc::channel(COMMAND_QUEUE);
-    let runner = tokio::spawn(commands::run(hub.clone(), conn.clone(), queued));
-    read(&hub, &conn, &mut stream, commands).await;
-    conn.closer.close(CloseReason::ClientGone);
-    // Queued commands of a closed connection are not sent (their answers could not arrive).
-    runner.abort();
-    let _ = writer.await;
-    hub.unregister(&conn);
+    Some(Started { conn, outbox, sink, stream, initial })
 }
 
 /// Waits for the `identify` frame and checks its token.
@@ -170,7 +195,7 @@ fn error_frame(id: Option<&str>, code: &str, message: &str) -> Outbound {
 }
 
 /// The reader: until the client goes, the heartbeat times out, or the connection is closed.
-async fn read(hub: &Hub, conn: &ConnHandle, stream: &mut SplitStream<WebSocket>, commands: mpsc::Sender<Queued>) {
+async fn read(hub: &Hub, conn: &ConnHandle, stream: &mut SplitStream<WebSocket>, commands: mpsc::Sender<Box<Queued>>) {
     let mut typing_sent: HashMap<RoomId, Instant> = HashMap::new();
     let limits = ConnectionLimits::new(&hub.config);
     loop {
@@ -235,7 +260,7 @@ async fn read(hub: &Hub, conn: &ConnHandle, stream: &mut SplitStream<WebSocket>,
                     typing_sent.remove(&room_id);
                 }
                 // Waiting here when the queue is full slows the client down instead of buffering.
-                if commands.send(Queued { id, room: room_id, command }).await.is_err() {
+                if commands.send(Box::new(Queued { id, room: room_id, command })).await.is_err() {
                     return;
                 }
             }
@@ -334,9 +359,9 @@ impl Writer {
                     self.detach(dispatch.room);
                 }
             }
-            Outbound::Typing { room, user, frame } => {
-                if user != self.conn.user && self.positions.contains_key(&room) {
-                    self.send(Message::Text(frame)).await?;
+            Outbound::Typing(typing) => {
+                if typing.user != self.conn.user && self.positions.contains_key(&typing.room) {
+                    self.send(Message::Text(typing.frame.clone())).await?;
                 }
             }
             Outbound::Frame(frame) => self.send(Message::Text(frame)).await?,
@@ -373,7 +398,7 @@ impl Writer {
         let mut last = self.send_from_store(room, after, None).await?;
         let mut recovered = true;
         if last == after && after > 0 {
-            let stored = backfill::last_seq(&self.hub.pool, room).await.map_err(|_| self.unavailable())?;
+            let stored = Box::pin(backfill::last_seq(&self.hub.pool, room)).await.map_err(|_| self.unavailable())?;
             if stored < after {
                 // The client claims more than the room holds: say so before sending anything,
                 // so that it resets its position to `to_seq` and keeps what follows.
@@ -430,7 +455,8 @@ impl Writer {
     /// last sequence sent (or `after`).
     async fn send_from_store(&mut self, room: RoomId, mut after: u64, until: Option<u64>) -> Result<u64, Stop> {
         loop {
-            let page = backfill::page(&self.hub.pool, room, after).await.map_err(|error| {
+            // Boxed: a database future would otherwise size the writer task for its lifetime.
+            let page = Box::pin(backfill::page(&self.hub.pool, room, after)).await.map_err(|error| {
                 tracing::warn!(%error, room_id = %room, "cannot read the event store for a client");
                 self.unavailable()
             })?;
