@@ -6,7 +6,7 @@ use tokio_util::task::TaskTracker;
 
 use crate::config::{ApiArgs, AuthArgs, DatabaseConfig, GatewayArgs, NatsConfig, PresenceArgs};
 use crate::roles::{self, RoleContext};
-use crate::{database, projections, users};
+use crate::{database, events, projections, users};
 
 #[derive(Parser, Debug)]
 #[command(name = "chat", version, about = "Event-sourced CQRS chat backend")]
@@ -74,6 +74,11 @@ pub enum Command {
         #[command(subcommand)]
         action: UsersAction,
     },
+    /// The event history for analysts.
+    Events {
+        #[command(subcommand)]
+        action: EventsAction,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -91,6 +96,21 @@ pub enum UsersAction {
     GrantAdmin { username: String },
     /// Take a user's administrator role away.
     RevokeAdmin { username: String },
+    /// Erase a user's personal data: their message bodies and names are redacted in the events
+    /// and read models, their account and sessions deleted (see SECURITY.md).
+    Erase { user_id: chat_domain::UserId },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum EventsAction {
+    /// Stream events in the durable feed's order (NDJSON, CSV or Parquet) to stdout or a file;
+    /// prints a cursor to resume from at the end.
+    Export(events::export::ExportArgs),
+    /// A room as it was at a sequence or a moment (members and roles, counts), as JSON.
+    At(events::time_travel::AtArgs),
+    /// Feed the history (or part of it) through a projector into a schema of its own, for
+    /// what-if analysis; the live read models and checkpoints are left alone.
+    Replay(events::replay::ReplayArgs),
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -100,6 +120,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let cx = RoleContext { pool: pool.clone(), tasks: &tasks, shutdown: shutdown.clone() };
     match &cli.command {
         Command::Users { action } => return users::run(&pool, action).await,
+        Command::Events { action } => return events::run(&pool, action).await,
         Command::Migrate => {
             println!("migrations applied");
             return Ok(());

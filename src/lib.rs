@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod config;
 pub mod database;
+pub mod events;
 pub mod projections;
 pub mod roles;
 pub mod telemetry;

@@ -5,6 +5,8 @@
 //! If the second write fails the first is undone; if the process dies in between, the next
 //! login completes the registration (`Register` with the same username is a no-op when done).
 
+use std::collections::HashSet;
+
 use chat_domain::UserId;
 use chat_domain::text::{DisplayName, Username};
 use chat_domain::user::{User, UserCommand, UserError};
@@ -217,4 +219,19 @@ impl Accounts {
     fn access_token(&self, user_id: UserId, admin: bool) -> Result<Issued, AccountError> {
         self.tokens.issue(user_id, admin, Utc::now()).map_err(|e| AccountError::Internal(e.to_string()))
     }
+}
+
+/// Those of `users` who have no account (any more): erased users, whose access tokens may
+/// still be valid for a few minutes.
+pub async fn without_account(pool: &PgPool, users: &[UserId]) -> Result<HashSet<UserId>, sqlx::Error> {
+    let mut missing: HashSet<UserId> = users.iter().copied().collect();
+    let ids: Vec<Uuid> = missing.iter().map(UserId::as_uuid).collect();
+    let present: Vec<Uuid> = sqlx::query_scalar("SELECT user_id FROM user_credentials WHERE user_id = ANY($1)")
+        .bind(&ids)
+        .fetch_all(pool)
+        .await?;
+    for id in present {
+        missing.remove(&UserId::from_uuid(id));
+    }
+    Ok(missing)
 }

@@ -9,6 +9,8 @@
 //! - [`bus`]: room commands from gateways over NATS request/reply (queue group).
 //! - [`presence`]: the presence tracker (gateway reports → recorded transitions).
 //! - [`accounts`]: registration, login and profiles (`User` aggregate plus credentials).
+//! - [`erasure`]: erasing a user's personal data (events redacted in place, read models,
+//!   credentials), in one transaction.
 //! - [`limits`]: rate limits (posts per user, logins per address).
 //! - [`auth`]: access tokens and password hashing.
 //! - [`http`]: the REST router — commands and read-model queries behind one auth and error
@@ -20,6 +22,7 @@ pub mod accounts;
 pub mod api;
 pub mod auth;
 pub mod bus;
+pub mod erasure;
 pub mod http;
 pub mod limits;
 pub mod parse;

@@ -12,13 +12,14 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chat_domain::room::{Room, RoomCommand, RoomError};
-use chat_domain::{MessageId, RoomId};
+use chat_domain::{MessageId, RoomId, UserId};
 use cqrs_es::Aggregate;
 use rand::Rng;
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use crate::accounts;
 use crate::store::{CommandMeta, EventStore, NewEvent, StoreError};
 
 /// What a command did, as its caller needs to know it.
@@ -44,6 +45,9 @@ pub enum CommandError {
     /// The event store failed; the cause is logged where it happened.
     #[error("the event store is unavailable")]
     Storage,
+    /// The acting user's account was erased (their access token may not have expired yet).
+    #[error("your account was erased")]
+    AccountErased,
 }
 
 #[derive(Clone, Debug)]
@@ -85,6 +89,8 @@ type Senders = Arc<Mutex<HashMap<RoomId, mpsc::Sender<Job>>>>;
 #[derive(Clone)]
 pub struct RoomWriters {
     store: EventStore,
+    /// For the account check (see [`Writer::process`]).
+    pool: sqlx::PgPool,
     senders: Senders,
     config: WriterConfig,
     tracker: TaskTracker,
@@ -92,8 +98,15 @@ pub struct RoomWriters {
 }
 
 impl RoomWriters {
-    pub fn new(store: EventStore, config: WriterConfig) -> Self {
-        Self { store, senders: Arc::default(), config, tracker: TaskTracker::new(), shutdown: CancellationToken::new() }
+    pub fn new(store: EventStore, pool: sqlx::PgPool, config: WriterConfig) -> Self {
+        Self {
+            store,
+            pool,
+            senders: Arc::default(),
+            config,
+            tracker: TaskTracker::new(),
+            shutdown: CancellationToken::new(),
+        }
     }
 
     /// Runs `command` on `room` and returns once it is committed (or refused).
@@ -146,6 +159,7 @@ impl RoomWriters {
         let writer = Writer {
             room,
             store: self.store.clone(),
+            pool: self.pool.clone(),
             receiver,
             state: None,
             config: self.config.clone(),
@@ -167,6 +181,7 @@ fn forget_closed(senders: &Senders, room: RoomId) {
 struct Writer {
     room: RoomId,
     store: EventStore,
+    pool: sqlx::PgPool,
     receiver: mpsc::Receiver<Job>,
     /// The room as of its last committed event; `None` until loaded or after a failure.
     state: Option<Room>,
@@ -200,8 +215,24 @@ impl Writer {
         forget_closed(&self.senders, self.room);
     }
 
+    /// Commits what `jobs` decide, in one append. Users whose account was erased are refused
+    /// first: one look-up per batch, so that an erased user's access token, which lives on
+    /// for a few minutes, cannot post.
     #[tracing::instrument(skip_all, fields(room_id = %self.room, batch = jobs.len()))]
     async fn process(&mut self, jobs: Vec<Job>) {
+        let actors: Vec<UserId> = jobs.iter().map(|job| job.command.actor()).collect();
+        let erased = match accounts::without_account(&self.pool, &actors).await {
+            Ok(erased) => erased,
+            Err(error) => return fail_all(jobs, error),
+        };
+        let (jobs, refused): (Vec<Job>, Vec<Job>) =
+            jobs.into_iter().partition(|job| !erased.contains(&job.command.actor()));
+        for job in refused {
+            let _ = job.reply.send(Err(CommandError::AccountErased));
+        }
+        if jobs.is_empty() {
+            return;
+        }
         let id = self.room.to_string();
         for attempt in 1..=self.config.max_attempts {
             let mut room = match self.state.take() {
@@ -259,7 +290,7 @@ fn receipt(room: &Room, command: &RoomCommand, changed: bool) -> Receipt {
     Receipt { seq: room.version(), message_id: None, changed }
 }
 
-fn fail_all(jobs: Vec<Job>, error: StoreError) {
+fn fail_all(jobs: Vec<Job>, error: impl std::fmt::Display) {
     tracing::error!(%error, "room command batch failed");
     for job in jobs {
         let _ = job.reply.send(Err(CommandError::Storage));

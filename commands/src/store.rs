@@ -76,7 +76,9 @@ impl EventStore {
     pub async fn load<A: Aggregate>(&self, id: &str) -> Result<Loaded<A>, StoreError> {
         let mut loaded = Loaded { aggregate: A::default(), version: 0 };
         for serialized in self.repo.get_events::<A>(id).await? {
-            let envelope = EventEnvelope::<A>::try_from(serialized)?;
+            // Older versions are brought to the current shape first (postgres-es's repository
+            // does not upcast; cqrs-es's event store would, with the same upcasters).
+            let envelope = EventEnvelope::<A>::try_from(chat_domain::upcast::upcast_serialized(serialized))?;
             loaded.version = envelope.sequence as u64;
             loaded.aggregate.apply(envelope.payload);
         }

@@ -7,15 +7,22 @@
 //!   read markers. Its aggregate sequence is the room's total, gap-free event order.
 //! - [`user`]: the `User` aggregate — registration and profile.
 //! - [`presence`]: the `Presence` aggregate — a user's recorded online/away/offline transitions.
+//! - [`upcast`]: upcasters that bring stored events of older versions to the current shape.
+//! - [`catalog`]: every event type, version and field, described for analysts (`docs/events.md`).
+//! - [`redaction`]: personal data in stored events ([`redaction::Redactable`] fields) and where
+//!   an erasure finds it.
 //!
 //! Everything here is deterministic: identifiers and time come from the caller, so every rule
 //! is covered by given/when/then tests without a database.
 #![forbid(unsafe_code)]
 
+pub mod catalog;
 pub mod ids;
 pub mod presence;
+pub mod redaction;
 pub mod room;
 pub mod text;
+pub mod upcast;
 pub mod user;
 
 pub use ids::{MessageId, RoomId, UserId};

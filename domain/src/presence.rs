@@ -8,6 +8,8 @@ use cqrs_es::event_sink::EventSink;
 use cqrs_es::{Aggregate, DomainEvent};
 use serde::{Deserialize, Serialize};
 
+use crate::catalog::{EventDoc, FieldDoc, FieldType};
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PresenceStatus {
@@ -57,6 +59,22 @@ pub enum PresenceEvent {
 impl PresenceEvent {
     pub const VERSION: &'static str = "1.0";
 }
+
+/// `presence` events for the catalog (`crate::catalog`).
+pub(crate) const CATALOG: &[EventDoc] = &[EventDoc {
+    aggregate: "presence",
+    name: "PresenceChanged",
+    version: PresenceEvent::VERSION,
+    summary: "A user's presence changed (the aggregate id is the user id). Only transitions are recorded, never \
+              heartbeats, so sessions can be computed from the history.",
+    history: "",
+    fields: &[FieldDoc {
+        name: "status",
+        ty: FieldType::Enum(&["online", "away", "offline"]),
+        meaning: "`online`: at least one live, active connection; `away`: connected but idle; `offline`: no \
+                  connection (after a short grace period).",
+    }],
+}];
 
 impl DomainEvent for PresenceEvent {
     fn event_type(&self) -> String {

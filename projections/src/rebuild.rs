@@ -5,13 +5,17 @@
 //! feed's SQL names `public`). Once caught up, one transaction locks the live tables, applies
 //! the last events, swaps the tables in and sets the live feed's checkpoint. Readers wait for
 //! that moment only; the live runner notices the moved checkpoint and continues from it.
+//!
+//! The same shadow, filled with part of the history ([`Until`]) and never swapped in, is an
+//! analyst's what-if replay (`crate::history::replay`).
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
+use chrono::{DateTime, Utc};
 use sqlx::{Connection, PgConnection, PgPool};
 
-use crate::feed::{Checkpoint, FeedSink, read_batch};
+use crate::feed::{Checkpoint, FeedSink, StoredEvent, read_batch};
 use crate::lease;
 
 /// Events per transaction while rebuilding.
@@ -25,11 +29,55 @@ pub enum RebuildError {
     Projector(Box<dyn std::error::Error + Send + Sync>),
 }
 
+/// Which events of the feed a shadow takes in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Until {
+    /// Every settled event (a rebuild).
+    #[default]
+    End,
+    /// The feed up to and including this position (an export's cursor): exactly what a
+    /// projector whose checkpoint is there has seen.
+    Checkpoint(Checkpoint),
+    /// The events whose `global_position` is at most this. Within each aggregate that is a
+    /// prefix of its sequence (an aggregate's later events get later positions).
+    Position(i64),
+    /// The events recorded at or before this time (likewise a prefix of each aggregate).
+    Time(DateTime<Utc>),
+}
+
+impl Until {
+    fn admits(&self, event: &StoredEvent) -> bool {
+        match self {
+            Until::End => true,
+            Until::Checkpoint(checkpoint) => event.checkpoint() <= *checkpoint,
+            Until::Position(position) => event.global_position <= *position,
+            Until::Time(time) => event.recorded_at <= *time,
+        }
+    }
+
+    /// Whether no event at or after `event` in feed order can be admitted any more.
+    fn ends_before(&self, event: &StoredEvent) -> bool {
+        matches!(self, Until::Checkpoint(checkpoint) if event.checkpoint() > *checkpoint)
+    }
+}
+
+/// An event a shadow applied: where it is in the feed and when it was recorded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EventPoint {
+    pub checkpoint: Checkpoint,
+    pub recorded_at: DateTime<Utc>,
+}
+
 /// A projector's fresh tables, caught up to `checkpoint`, in schema `schema`.
 pub struct Shadow {
     pub schema: String,
+    /// Everything in the feed up to here has been read (and applied, unless left out by
+    /// [`Until`]).
     pub checkpoint: Checkpoint,
+    /// Events applied.
     pub events: u64,
+    /// The last event applied.
+    pub last: Option<EventPoint>,
     conn: PgConnection,
 }
 
@@ -62,55 +110,99 @@ pub async fn build_shadow<S: FeedSink>(
     progress: impl Fn(u64),
 ) -> Result<Shadow, RebuildError> {
     let schema = format!("rebuild_{}", name.replace(|c: char| !c.is_ascii_alphanumeric(), "_"));
-    let mut conn = PgConnection::connect_with(&pool.connect_options()).await?;
-    sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).execute(&mut conn).await?;
-    sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&mut conn).await?;
-    for table in tables {
-        sqlx::query(&format!("CREATE TABLE {schema}.{table} (LIKE public.{table} INCLUDING ALL)"))
-            .execute(&mut conn)
-            .await?;
-    }
-    sqlx::query(&format!("SET search_path TO {schema}")).execute(&mut conn).await?;
-    let mut shadow = Shadow { schema, checkpoint: Checkpoint::default(), events: 0, conn };
-    loop {
-        let mut tx = shadow.conn.begin().await?;
-        // Fresh tables nobody reads yet: a crash just means rebuilding again.
-        sqlx::query("SET LOCAL synchronous_commit = off").execute(&mut *tx).await?;
-        let applied = apply_next(&mut tx, sink, &mut shadow.checkpoint).await?;
-        tx.commit().await?;
-        match applied {
-            Some(count) => {
-                shadow.events += count;
-                progress(shadow.events);
-            }
-            None => return Ok(shadow),
-        }
-    }
+    let mut shadow = Shadow::create(pool, schema, tables).await?;
+    shadow.fill(sink, Until::End, progress).await?;
+    Ok(shadow)
 }
 
 impl Shadow {
+    /// Empty copies of the live `tables` in a fresh schema `schema` (replacing one of that
+    /// name), on a connection of its own whose `search_path` is that schema. `schema` must be
+    /// a plain identifier: it is written into SQL as it is.
+    pub(crate) async fn create(pool: &PgPool, schema: String, tables: &[&str]) -> Result<Self, RebuildError> {
+        let mut conn = PgConnection::connect_with(&pool.connect_options()).await?;
+        sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).execute(&mut conn).await?;
+        sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&mut conn).await?;
+        for table in tables {
+            sqlx::query(&format!("CREATE TABLE {schema}.{table} (LIKE public.{table} INCLUDING ALL)"))
+                .execute(&mut conn)
+                .await?;
+        }
+        sqlx::query(&format!("SET search_path TO {schema}")).execute(&mut conn).await?;
+        Ok(Shadow { schema, checkpoint: Checkpoint::default(), events: 0, last: None, conn })
+    }
+
+    /// Applies the feed from the shadow's checkpoint on, batch by batch, until nothing settled
+    /// that `until` admits is left.
+    pub(crate) async fn fill<S: FeedSink>(
+        &mut self,
+        sink: &mut S,
+        until: Until,
+        progress: impl Fn(u64),
+    ) -> Result<(), RebuildError> {
+        loop {
+            let mut tx = self.conn.begin().await?;
+            // Fresh tables nobody reads yet: a crash just means rebuilding again.
+            sqlx::query("SET LOCAL synchronous_commit = off").execute(&mut *tx).await?;
+            let read = apply_next(&mut tx, sink, &mut self.checkpoint, until).await?;
+            tx.commit().await?;
+            match read {
+                Some(applied) => {
+                    self.events += applied.events;
+                    self.last = applied.last.or(self.last);
+                    progress(self.events);
+                }
+                None => return Ok(()),
+            }
+        }
+    }
+
     /// Drops the fresh tables without swapping them in (for comparisons).
     pub async fn discard(mut self) -> Result<(), sqlx::Error> {
         sqlx::query(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.schema)).execute(&mut self.conn).await?;
         Ok(())
     }
+
+    /// The shadow's own connection (its `search_path` is the shadow's schema).
+    pub(crate) fn conn(&mut self) -> &mut PgConnection {
+        &mut self.conn
+    }
 }
 
-/// Applies the next batch after `checkpoint`; `None` once nothing settled is left. Events held
-/// back by transactions still in flight are not waited for: under steady traffic there may
-/// always be some; the swap leaves them to the live runner.
+/// What one batch applied.
+struct Applied {
+    events: u64,
+    last: Option<EventPoint>,
+}
+
+/// Applies the next batch after `checkpoint` (the events of it that `until` admits); `None`
+/// once nothing settled is left, or nothing `until` could admit. Events held back by
+/// transactions still in flight are not waited for: under steady traffic there may always be
+/// some; the swap leaves them to the live runner.
 async fn apply_next<S: FeedSink>(
     conn: &mut PgConnection,
     sink: &mut S,
     checkpoint: &mut Checkpoint,
-) -> Result<Option<u64>, RebuildError> {
-    let batch = read_batch(conn, *checkpoint, BATCH).await?;
+    until: Until,
+) -> Result<Option<Applied>, RebuildError> {
+    let mut batch = read_batch(conn, *checkpoint, BATCH).await?;
+    if let Some(end) = batch.events.iter().position(|event| until.ends_before(event)) {
+        batch.events.truncate(end);
+        if end == 0 {
+            return Ok(None);
+        }
+    }
     let Some(last) = batch.events.last() else {
         return Ok(None);
     };
     *checkpoint = last.checkpoint();
-    sink.handle(conn, &batch.events).await.map_err(|e| RebuildError::Projector(Box::new(e)))?;
-    Ok(Some(batch.events.len() as u64))
+    batch.events.retain(|event| until.admits(event));
+    let last =
+        batch.events.last().map(|event| EventPoint { checkpoint: event.checkpoint(), recorded_at: event.recorded_at });
+    if !batch.events.is_empty() {
+        sink.handle(conn, &batch.events).await.map_err(|e| RebuildError::Projector(Box::new(e)))?;
+    }
+    Ok(Some(Applied { events: batch.events.len() as u64, last }))
 }
 
 /// Attempts at the swap. All but the last take the live tables' locks only if they are free at
@@ -125,13 +217,13 @@ async fn swap<S: FeedSink>(mut shadow: Shadow, name: &str, tables: &[&str], sink
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let (checkpoint, events) = (shadow.checkpoint, shadow.events);
+        let (checkpoint, events, last) = (shadow.checkpoint, shadow.events, shadow.last);
         match try_swap(&mut shadow, name, tables, sink, attempt == SWAP_ATTEMPTS).await {
             Err(RebuildError::Database(sqlx::Error::Database(error)))
                 if attempt < SWAP_ATTEMPTS && matches!(error.code().as_deref(), Some("40P01" | "55P03")) =>
             {
                 tracing::debug!(attempt, %error, "rebuild swap could not lock the live tables yet; retrying");
-                (shadow.checkpoint, shadow.events) = (checkpoint, events);
+                (shadow.checkpoint, shadow.events, shadow.last) = (checkpoint, events, last);
                 tokio::time::sleep(Duration::from_millis(25)).await;
             }
             Err(error) => return Err(error),
@@ -161,8 +253,9 @@ async fn try_swap<S: FeedSink>(
         .execute(&mut *tx)
         .await?;
     Checkpoint::read(&mut tx, name, "FOR UPDATE").await?;
-    while let Some(count) = apply_next(&mut tx, sink, &mut shadow.checkpoint).await? {
-        shadow.events += count;
+    while let Some(applied) = apply_next(&mut tx, sink, &mut shadow.checkpoint, Until::End).await? {
+        shadow.events += applied.events;
+        shadow.last = applied.last.or(shadow.last);
     }
     let names = index_names(&mut tx, tables).await?;
     for table in tables {

@@ -43,7 +43,7 @@ fn posted(author: UserId, n: u32) -> RoomEvent {
     RoomEvent::MessagePosted {
         message_id: MessageId::from_uuid(Uuid::now_v7()),
         author,
-        body: MessageBody::parse(format!("message {n}")).unwrap(),
+        body: MessageBody::parse(format!("message {n}")).unwrap().into(),
         client_msg_id: ClientMsgId::parse(format!("c{n}")).unwrap(),
         reply_to: None,
         mentions: vec![],

@@ -332,14 +332,14 @@ impl Expected {
                     id: *message_id,
                     seq,
                     author: *author,
-                    body: body.as_str().to_owned(),
+                    body: body.present().expect("the model never erases anyone").as_str().to_owned(),
                     reply_to: *reply_to,
                     mentions: mentions.clone(),
                     deleted: false,
                 });
             }
             RoomEvent::MessageEdited { message_id, body, .. } => {
-                self.message_mut(*message_id).body = body.as_str().to_owned();
+                self.message_mut(*message_id).body = body.present().expect("never erased").as_str().to_owned();
             }
             RoomEvent::MessageDeleted { message_id, .. } => {
                 self.message_mut(*message_id).deleted = true;
@@ -692,7 +692,7 @@ impl Script {
         self.push(RoomEvent::MessagePosted {
             message_id,
             author,
-            body: MessageBody::parse(body).unwrap(),
+            body: MessageBody::parse(body).unwrap().into(),
             client_msg_id: ClientMsgId::parse(format!("c{}", self.posts)).unwrap(),
             reply_to: None,
             mentions: mentions.to_vec(),
@@ -701,7 +701,7 @@ impl Script {
     }
 
     fn edit(&mut self, message_id: MessageId, edited_by: UserId, body: &str) -> u64 {
-        self.push(RoomEvent::MessageEdited { message_id, body: MessageBody::parse(body).unwrap(), edited_by })
+        self.push(RoomEvent::MessageEdited { message_id, body: MessageBody::parse(body).unwrap().into(), edited_by })
     }
 
     fn delete(&mut self, message_id: MessageId, deleted_by: UserId) -> u64 {

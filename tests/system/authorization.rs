@@ -124,7 +124,7 @@ impl fmt::Display for Route {
     }
 }
 
-/// Every REST route and what each caller gets, as documented in docs/api.md (§2–§4, §7);
+/// Every REST route and what each caller gets, as documented in docs/api.md (§2–§4, §7–§10);
 /// `/v1/admin/feeds` and `/v1/auth/logout-all` as the code defines them.
 fn rest_table() -> Vec<(Route, [Expect; 4])> {
     use Method as M;
@@ -178,6 +178,20 @@ fn rest_table() -> Vec<(Route, [Expect; 4])> {
         (route(M::GET, "/v1/admin/feeds").for_operators(), [ANON, ADMIN_ONLY, ADMIN_ONLY, ok(200)]),
         // A room's admin is no global administrator.
         (route(M::GET, "/v1/admin/feeds"), [ANON, ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY]),
+        // The event export (§8), filtered to nothing so that the body is empty rather than NDJSON.
+        (
+            route(M::GET, "/v1/admin/events?since=2100-01-01T00:00:00Z").for_operators(),
+            [ANON, ADMIN_ONLY, ADMIN_ONLY, ok(200)],
+        ),
+        (route(M::GET, "/v1/admin/events"), [ANON, ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY]),
+        // Time travel (§9) and erasure (§10); the erasure names a user who does not exist, so
+        // that the row erases nobody.
+        (route(M::GET, "/v1/admin/rooms/{room}/at?seq=2").for_operators(), [ANON, ADMIN_ONLY, ADMIN_ONLY, ok(200)]),
+        (route(M::GET, "/v1/admin/rooms/{room}/at?seq=2"), [ANON, ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY]),
+        (
+            route(M::POST, "/v1/admin/users/00000000-0000-7000-8000-000000000000/erase").for_operators(),
+            [ANON, ADMIN_ONLY, ADMIN_ONLY, no(404, "user_not_found")],
+        ),
         (route(M::POST, "/v1/auth/logout-all"), [ANON, ok(204), ok(204), ok(204)]),
     ]
 }

@@ -3,8 +3,11 @@
 //! NATS (`NATS_URL`; each test uses its own subject prefix).
 
 mod abuse;
+mod analytics_export;
+mod analytics_history;
 mod authorization;
 mod bad_input;
+mod bench_smoke;
 mod concurrency;
 mod delivery;
 mod durability;

@@ -13,6 +13,7 @@ use serde_json::json;
 
 use crate::accounts::AccountError;
 use crate::auth::{RefreshError, TokenError};
+use crate::erasure::ErasureError;
 use crate::limits::RateLimited;
 use crate::parse::InvalidField;
 use crate::room_writer::CommandError;
@@ -57,6 +58,8 @@ pub enum ApiError {
     RefreshTokenReused,
     #[error("administrators only")]
     AdminOnly,
+    #[error("your account was erased")]
+    AccountErased,
     #[error(transparent)]
     RateLimited(#[from] RateLimited),
     #[error("the service is busy; retry shortly")]
@@ -93,6 +96,7 @@ impl ApiError {
             },
             ApiError::User(UserError::UserNotFound) | ApiError::UserNotFound => (S::NOT_FOUND, "user_not_found"),
             ApiError::User(UserError::AlreadyRegistered) => (S::CONFLICT, "already_registered"),
+            ApiError::User(UserError::Erased) | ApiError::AccountErased => (S::UNAUTHORIZED, "account_erased"),
             ApiError::InvalidField(_) => (S::UNPROCESSABLE_ENTITY, "invalid_input"),
             ApiError::MalformedJson(_) => (S::BAD_REQUEST, "malformed_json"),
             ApiError::InvalidJson(_) => (S::UNPROCESSABLE_ENTITY, "invalid_request"),
@@ -212,6 +216,7 @@ impl From<CommandError> for ApiError {
             CommandError::Rejected(error) => ApiError::Room(error),
             CommandError::Busy | CommandError::ShuttingDown => ApiError::Busy,
             CommandError::Storage => ApiError::Internal(error.to_string()),
+            CommandError::AccountErased => ApiError::AccountErased,
         }
     }
 }
@@ -227,6 +232,17 @@ impl From<AccountError> for ApiError {
             AccountError::Rejected(error) => ApiError::User(error),
             AccountError::Busy => ApiError::Busy,
             AccountError::Internal(cause) => ApiError::Internal(cause),
+        }
+    }
+}
+
+impl From<ErasureError> for ApiError {
+    fn from(error: ErasureError) -> Self {
+        match error {
+            ErasureError::Rejected(error) => ApiError::User(error),
+            ErasureError::Busy => ApiError::Busy,
+            ErasureError::Database(error) => ApiError::Internal(error.to_string()),
+            ErasureError::Decode(error) => ApiError::Internal(error.to_string()),
         }
     }
 }

@@ -101,7 +101,7 @@ where
 }
 
 /// A caller who is a global administrator (403 `admin_only` for anyone else).
-pub struct Admin;
+pub struct Admin(pub Caller);
 
 impl<S> FromRequestParts<S> for Admin
 where
@@ -112,7 +112,7 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         let caller = Caller::from_request_parts(parts, state).await?;
-        if caller.admin { Ok(Admin) } else { Err(ApiError::AdminOnly) }
+        if caller.admin { Ok(Admin(caller)) } else { Err(ApiError::AdminOnly) }
     }
 }
 

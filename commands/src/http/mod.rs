@@ -3,12 +3,15 @@
 
 mod accounts;
 mod admin;
+mod erasure;
 mod error;
+mod events;
 mod extract;
 mod health;
 mod messages;
 mod rooms;
 mod security;
+mod time_travel;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -58,8 +61,11 @@ pub fn router(state: AppState, cors_origins: &[String]) -> Router {
         .merge(health::routes())
         .merge(accounts::routes())
         .merge(admin::routes())
+        .merge(events::routes())
         .merge(rooms::routes())
         .merge(messages::routes())
+        .merge(time_travel::routes())
+        .merge(erasure::routes())
         .fallback(|| async { ApiError::RouteNotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .with_state(state)

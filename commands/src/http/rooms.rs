@@ -8,13 +8,13 @@ use chat_domain::room::{Role, RoomCommand, Visibility};
 use chat_domain::text::RoomName;
 use chat_domain::{RoomId, UserId};
 use chat_projections::queries::rooms::{self, Receipt, RoomCursor, RoomDetail, RoomPage};
-use chat_projections::queries::users;
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::extract::{ApiJson, ApiPath, ApiQuery, Caller, RoomReader};
 use super::{ApiError, AppState, CommandReply};
+use crate::accounts;
 use crate::parse::field;
 use crate::room_writer::RoomWriters;
 
@@ -175,11 +175,13 @@ async fn mark_read(
     Ok(Json(writers.execute(room, command, caller.meta()).await?.into()))
 }
 
+/// Checked against the accounts, which registration writes before it answers: a user who
+/// registered a moment ago exists even if the users read model has not caught up yet.
 async fn existing_user(pool: &PgPool, user: UserId) -> Result<(), ApiError> {
-    users::get(pool, user).await?.map(drop).ok_or(ApiError::UserNotFound)
+    let missing = accounts::without_account(pool, &[user]).await?;
+    if missing.is_empty() { Ok(()) } else { Err(ApiError::UserNotFound) }
 }
 
-/// A page size: `default` when absent, at most `max`, and at least 1.
 /// A requested page size, at least 1: checked while the query string is parsed, so that a bad
 /// one is a 400 before any access check.
 #[derive(Clone, Copy, Debug)]

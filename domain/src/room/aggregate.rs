@@ -25,19 +25,19 @@ pub const RECENT_POSTS_PER_MEMBER: usize = 256;
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Room {
     /// Number of events applied, i.e. the sequence of the last event.
-    version: u64,
-    kind: Option<RoomKind>,
-    members: HashMap<UserId, Role>,
-    messages: HashMap<MessageId, MessageState>,
+    pub(super) version: u64,
+    pub(super) kind: Option<RoomKind>,
+    pub(super) members: HashMap<UserId, Role>,
+    pub(super) messages: HashMap<MessageId, MessageState>,
     recent_posts: HashMap<UserId, VecDeque<PostRef>>,
-    read_markers: HashMap<UserId, u64>,
+    pub(super) read_markers: HashMap<UserId, u64>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
-struct MessageState {
+pub(super) struct MessageState {
     author: UserId,
-    deleted: bool,
-    reactions: BTreeSet<(UserId, Reaction)>,
+    pub(super) deleted: bool,
+    pub(super) reactions: BTreeSet<(UserId, Reaction)>,
 }
 
 /// A message as its author's client knows it: its id, its sequence, and the client's key.
@@ -166,14 +166,21 @@ impl Room {
                 let mentions: BTreeSet<UserId> =
                     mentions.into_iter().filter(|user| *user != by && self.members.contains_key(user)).collect();
                 let mentions = mentions.into_iter().collect();
-                Ok(vec![RoomEvent::MessagePosted { message_id, author: by, body, client_msg_id, reply_to, mentions }])
+                Ok(vec![RoomEvent::MessagePosted {
+                    message_id,
+                    author: by,
+                    body: body.into(),
+                    client_msg_id,
+                    reply_to,
+                    mentions,
+                }])
             }
             C::EditMessage { by, message_id, body } => {
                 self.member_role(by)?;
                 if self.live_message(message_id)?.author != by {
                     return Err(RoomError::NotTheAuthor);
                 }
-                Ok(vec![RoomEvent::MessageEdited { message_id, body, edited_by: by }])
+                Ok(vec![RoomEvent::MessageEdited { message_id, body: body.into(), edited_by: by }])
             }
             C::DeleteMessage { by, message_id } => {
                 let role = self.member_role(by)?;

@@ -5,7 +5,9 @@ use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 
 use super::kind::{Role, RoomKind};
+use crate::catalog::{EventDoc, FieldDoc, FieldType};
 use crate::ids::{MessageId, UserId};
+use crate::redaction::Redactable;
 use crate::text::{ClientMsgId, MessageBody, Reaction};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -33,19 +35,21 @@ pub enum RoomEvent {
         role: Role,
         changed_by: UserId,
     },
-    /// Version 1.1 added `mentions` (absent in 1.0 events, read as empty).
+    /// Version 1.1 added `mentions`; 1.0 events get an empty list from their upcaster
+    /// (`crate::upcast`), which every reader applies before decoding. `body` is redacted
+    /// (`null`) once the author is erased.
     MessagePosted {
         message_id: MessageId,
         author: UserId,
-        body: MessageBody,
+        body: Redactable<MessageBody>,
         client_msg_id: ClientMsgId,
         reply_to: Option<MessageId>,
-        #[serde(default)]
         mentions: Vec<UserId>,
     },
+    /// `body` is redacted (`null`) once the author is erased.
     MessageEdited {
         message_id: MessageId,
-        body: MessageBody,
+        body: Redactable<MessageBody>,
         edited_by: UserId,
     },
     /// The body is gone from read models; the event history keeps the original post.
@@ -104,3 +108,176 @@ impl DomainEvent for RoomEvent {
         self.version().to_owned()
     }
 }
+
+/// `room` events for the catalog (`crate::catalog`, rendered into `docs/events.md`); the
+/// catalog tests fail when this and the enum above disagree.
+pub(crate) const CATALOG: &[EventDoc] = &[
+    EventDoc {
+        aggregate: "room",
+        name: "RoomCreated",
+        version: "1.0",
+        summary: "The room came into existence (always sequence 1). The creator's `MemberJoined` (as owner), or \
+                  both members' for a direct room, follow in the same commit.",
+        history: "",
+        fields: &[
+            FieldDoc { name: "kind", ty: FieldType::Tagged(ROOM_KINDS), meaning: "What sort of room." },
+            FieldDoc { name: "created_by", ty: FieldType::Uuid, meaning: "The user who created the room." },
+        ],
+    },
+    EventDoc {
+        aggregate: "room",
+        name: "MemberJoined",
+        version: "1.0",
+        summary: "A user became a member: by joining a public room, by being added, or at creation.",
+        history: "",
+        fields: &[
+            FieldDoc { name: "user_id", ty: FieldType::Uuid, meaning: "The new member." },
+            FieldDoc { name: "role", ty: ROLE, meaning: "The role they joined with." },
+            FieldDoc {
+                name: "added_by",
+                ty: FieldType::Nullable(&FieldType::Uuid),
+                meaning: "Who added them; null when they joined by themselves or at creation.",
+            },
+        ],
+    },
+    EventDoc {
+        aggregate: "room",
+        name: "MemberLeft",
+        version: "1.0",
+        summary: "A member left or was removed.",
+        history: "",
+        fields: &[
+            FieldDoc { name: "user_id", ty: FieldType::Uuid, meaning: "The former member." },
+            FieldDoc {
+                name: "removed_by",
+                ty: FieldType::Nullable(&FieldType::Uuid),
+                meaning: "The admin or owner who removed them; null when they left by themselves.",
+            },
+        ],
+    },
+    EventDoc {
+        aggregate: "room",
+        name: "MemberRoleChanged",
+        version: "1.0",
+        summary: "A member's role changed.",
+        history: "",
+        fields: &[
+            FieldDoc { name: "user_id", ty: FieldType::Uuid, meaning: "The member." },
+            FieldDoc { name: "role", ty: ROLE, meaning: "Their new role." },
+            FieldDoc { name: "changed_by", ty: FieldType::Uuid, meaning: "Who changed it (the owner)." },
+        ],
+    },
+    EventDoc {
+        aggregate: "room",
+        name: "MessagePosted",
+        version: "1.1",
+        summary: "A member posted a message.",
+        history: "1.0 had no `mentions`; 1.0 events are upcast with an empty list.",
+        fields: &[
+            FieldDoc { name: "message_id", ty: FieldType::Uuid, meaning: "The message (UUIDv7: time-ordered)." },
+            FieldDoc { name: "author", ty: FieldType::Uuid, meaning: "The member who posted it." },
+            FieldDoc { name: "body", ty: FieldType::Text, meaning: "The text as sent (1–4000 characters)." },
+            FieldDoc {
+                name: "client_msg_id",
+                ty: FieldType::Text,
+                meaning: "The client's idempotency key; a retry with the same key posts nothing new.",
+            },
+            FieldDoc {
+                name: "reply_to",
+                ty: FieldType::Nullable(&FieldType::Uuid),
+                meaning: "The message this one replies to, if any.",
+            },
+            FieldDoc {
+                name: "mentions",
+                ty: FieldType::List(&FieldType::Uuid),
+                meaning: "Users the message mentions (since 1.1).",
+            },
+        ],
+    },
+    EventDoc {
+        aggregate: "room",
+        name: "MessageEdited",
+        version: "1.0",
+        summary: "The author replaced a message's text.",
+        history: "",
+        fields: &[
+            FieldDoc { name: "message_id", ty: FieldType::Uuid, meaning: "The message." },
+            FieldDoc { name: "body", ty: FieldType::Text, meaning: "The new text." },
+            FieldDoc { name: "edited_by", ty: FieldType::Uuid, meaning: "Who edited it (the author)." },
+        ],
+    },
+    EventDoc {
+        aggregate: "room",
+        name: "MessageDeleted",
+        version: "1.0",
+        summary: "A message was deleted: its body is gone from the read models; the history keeps the original post.",
+        history: "",
+        fields: &[
+            FieldDoc { name: "message_id", ty: FieldType::Uuid, meaning: "The message." },
+            FieldDoc { name: "deleted_by", ty: FieldType::Uuid, meaning: "The author, or an admin or owner." },
+        ],
+    },
+    EventDoc {
+        aggregate: "room",
+        name: "ReactionAdded",
+        version: "1.0",
+        summary: "A member reacted to a message.",
+        history: "",
+        fields: &[
+            FieldDoc { name: "message_id", ty: FieldType::Uuid, meaning: "The message." },
+            FieldDoc { name: "user_id", ty: FieldType::Uuid, meaning: "Who reacted." },
+            FieldDoc { name: "reaction", ty: FieldType::Text, meaning: "An emoji or a short code such as `:tada:`." },
+        ],
+    },
+    EventDoc {
+        aggregate: "room",
+        name: "ReactionRemoved",
+        version: "1.0",
+        summary: "A member took a reaction back.",
+        history: "",
+        fields: &[
+            FieldDoc { name: "message_id", ty: FieldType::Uuid, meaning: "The message." },
+            FieldDoc { name: "user_id", ty: FieldType::Uuid, meaning: "Who had reacted." },
+            FieldDoc { name: "reaction", ty: FieldType::Text, meaning: "The reaction removed." },
+        ],
+    },
+    EventDoc {
+        aggregate: "room",
+        name: "ReadMarkerMoved",
+        version: "1.0",
+        summary: "A member has read everything up to a room sequence.",
+        history: "",
+        fields: &[
+            FieldDoc { name: "user_id", ty: FieldType::Uuid, meaning: "The member." },
+            FieldDoc {
+                name: "up_to_seq",
+                ty: FieldType::Count,
+                meaning: "The room sequence read up to, inclusive (markers only move forward).",
+            },
+        ],
+    },
+];
+
+const ROLE: FieldType = FieldType::Enum(&["member", "admin", "owner"]);
+
+const ROOM_KINDS: &[(&str, &[FieldDoc])] = &[
+    (
+        "group",
+        &[
+            FieldDoc { name: "name", ty: FieldType::Text, meaning: "The room's name (1–100 characters)." },
+            FieldDoc {
+                name: "visibility",
+                ty: FieldType::Enum(&["public", "private"]),
+                meaning: "Whether anyone may join, or only those an admin adds.",
+            },
+        ],
+    ),
+    (
+        "direct",
+        &[FieldDoc {
+            name: "members",
+            ty: FieldType::List(&FieldType::Uuid),
+            meaning: "The two users of a direct conversation (its id is derived from them).",
+        }],
+    ),
+];

@@ -8,12 +8,15 @@ mod commands;
 mod error;
 mod events;
 mod kind;
+mod view;
 
 pub use aggregate::{PostRef, RECENT_POSTS_PER_MEMBER, Room};
 pub use commands::RoomCommand;
 pub use error::RoomError;
+pub(crate) use events::CATALOG;
 pub use events::RoomEvent;
 pub use kind::{Role, RoomKind, Visibility};
+pub use view::{MemberView, RoomView};
 
 #[cfg(test)]
 mod tests;

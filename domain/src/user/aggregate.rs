@@ -7,40 +7,59 @@ use serde::{Deserialize, Serialize};
 use super::commands::UserCommand;
 use super::error::UserError;
 use super::events::UserEvent;
+use crate::redaction::Redactable;
 use crate::text::{DisplayName, Username};
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct User {
     registered: Option<Registration>,
+    /// Set by `UserErased`: the user can do nothing any more.
+    #[serde(default)]
+    erased: bool,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Registration {
-    username: Username,
-    display_name: DisplayName,
+    username: Redactable<Username>,
+    display_name: Redactable<DisplayName>,
 }
 
 impl User {
+    pub fn exists(&self) -> bool {
+        self.registered.is_some()
+    }
+
+    pub fn is_erased(&self) -> bool {
+        self.erased
+    }
+
     pub fn decide(&self, command: UserCommand) -> Result<Vec<UserEvent>, UserError> {
+        if self.erased {
+            return match command {
+                UserCommand::Erase => Ok(vec![]),
+                UserCommand::Register { .. } | UserCommand::UpdateProfile { .. } => Err(UserError::Erased),
+            };
+        }
         match (command, &self.registered) {
             (UserCommand::Register { username, display_name }, None) => {
-                Ok(vec![UserEvent::UserRegistered { username, display_name }])
+                Ok(vec![UserEvent::UserRegistered { username: username.into(), display_name: display_name.into() }])
             }
             (UserCommand::Register { username, .. }, Some(existing)) => {
-                if existing.username == username {
+                if existing.username.present() == Some(&username) {
                     Ok(vec![])
                 } else {
                     Err(UserError::AlreadyRegistered)
                 }
             }
-            (UserCommand::UpdateProfile { .. }, None) => Err(UserError::UserNotFound),
+            (UserCommand::UpdateProfile { .. } | UserCommand::Erase, None) => Err(UserError::UserNotFound),
             (UserCommand::UpdateProfile { display_name }, Some(existing)) => {
-                if existing.display_name == display_name {
+                if existing.display_name.present() == Some(&display_name) {
                     Ok(vec![])
                 } else {
-                    Ok(vec![UserEvent::ProfileUpdated { display_name }])
+                    Ok(vec![UserEvent::ProfileUpdated { display_name: display_name.into() }])
                 }
             }
+            (UserCommand::Erase, Some(_)) => Ok(vec![UserEvent::UserErased {}]),
         }
     }
 }
@@ -69,6 +88,13 @@ impl Aggregate for User {
                     registration.display_name = display_name;
                 }
             }
+            UserEvent::UserErased {} => {
+                self.erased = true;
+                if let Some(registration) = &mut self.registered {
+                    registration.username = Redactable::Redacted;
+                    registration.display_name = Redactable::Redacted;
+                }
+            }
         }
     }
 }
@@ -88,7 +114,12 @@ mod tests {
     }
 
     fn registered() -> UserEvent {
-        UserEvent::UserRegistered { username: name("ada"), display_name: display("Ada") }
+        UserEvent::UserRegistered { username: name("ada").into(), display_name: display("Ada").into() }
+    }
+
+    /// `registered()` as an erasure leaves it in the store.
+    fn registered_and_redacted() -> UserEvent {
+        UserEvent::UserRegistered { username: Redactable::Redacted, display_name: Redactable::Redacted }
     }
 
     #[test]
@@ -120,7 +151,7 @@ mod tests {
         TestFramework::<User>::with(())
             .given(vec![registered()])
             .when(UserCommand::UpdateProfile { display_name: display("Ada L.") })
-            .then_expect_events(vec![UserEvent::ProfileUpdated { display_name: display("Ada L.") }]);
+            .then_expect_events(vec![UserEvent::ProfileUpdated { display_name: display("Ada L.").into() }]);
     }
 
     #[test]
@@ -137,5 +168,85 @@ mod tests {
             .given_no_previous_events()
             .when(UserCommand::UpdateProfile { display_name: display("Ada") })
             .then_expect_error(UserError::UserNotFound);
+    }
+
+    #[test]
+    fn a_registered_user_is_erased() {
+        TestFramework::<User>::with(())
+            .given(vec![registered()])
+            .when(UserCommand::Erase)
+            .then_expect_events(vec![UserEvent::UserErased {}]);
+    }
+
+    #[test]
+    fn erasing_again_writes_nothing() {
+        TestFramework::<User>::with(())
+            .given(vec![registered_and_redacted(), UserEvent::UserErased {}])
+            .when(UserCommand::Erase)
+            .then_expect_events(vec![]);
+    }
+
+    #[test]
+    fn an_unknown_user_cannot_be_erased() {
+        TestFramework::<User>::with(())
+            .given_no_previous_events()
+            .when(UserCommand::Erase)
+            .then_expect_error(UserError::UserNotFound);
+    }
+
+    /// Logging in completes a registration with `Register`: an erased user cannot log in again,
+    /// not even under their old name.
+    #[test]
+    fn an_erased_user_cannot_register_again() {
+        TestFramework::<User>::with(())
+            .given(vec![registered_and_redacted(), UserEvent::UserErased {}])
+            .when(UserCommand::Register { username: name("ada"), display_name: display("Ada") })
+            .then_expect_error(UserError::Erased);
+    }
+
+    #[test]
+    fn an_erased_user_cannot_change_their_profile() {
+        TestFramework::<User>::with(())
+            .given(vec![registered_and_redacted(), UserEvent::UserErased {}])
+            .when(UserCommand::UpdateProfile { display_name: display("Ada") })
+            .then_expect_error(UserError::Erased);
+    }
+
+    /// The erasure is recorded before the clean-up redacts earlier events, so both shapes of
+    /// history occur.
+    #[test]
+    fn erasure_is_final_whether_or_not_the_history_was_redacted_yet() {
+        for history in
+            [vec![registered(), UserEvent::UserErased {}], vec![registered_and_redacted(), UserEvent::UserErased {}]]
+        {
+            let mut user = User::default();
+            for event in history {
+                user.apply(event);
+            }
+            assert!(user.exists() && user.is_erased());
+            assert_eq!(
+                user.decide(UserCommand::UpdateProfile { display_name: display("Ada") }),
+                Err(UserError::Erased)
+            );
+        }
+    }
+
+    #[test]
+    fn user_events_are_stored_with_their_name_as_type_and_read_back_equal() {
+        use cqrs_es::DomainEvent;
+        for event in [
+            registered(),
+            registered_and_redacted(),
+            UserEvent::ProfileUpdated { display_name: display("A").into() },
+            UserEvent::UserErased {},
+        ] {
+            let json = serde_json::to_value(&event).unwrap();
+            assert_eq!(json["type"], event.name(), "{json}");
+            assert_eq!(
+                (event.event_type(), event.event_version()),
+                (event.name().to_owned(), event.version().to_owned())
+            );
+            assert_eq!(serde_json::from_value::<UserEvent>(json).unwrap(), event);
+        }
     }
 }

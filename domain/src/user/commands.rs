@@ -13,4 +13,7 @@ pub enum UserCommand {
     UpdateProfile {
         display_name: DisplayName,
     },
+    /// Erase the user's personal data (the right to erasure). Erasing again is a no-op, so that
+    /// an erasure whose clean-up must be repeated can simply be run again.
+    Erase,
 }

@@ -6,4 +6,6 @@ pub enum UserError {
     UserNotFound,
     #[error("the user is already registered under another name")]
     AlreadyRegistered,
+    #[error("the user's account was erased")]
+    Erased,
 }

@@ -11,4 +11,5 @@ mod events;
 pub use aggregate::User;
 pub use commands::UserCommand;
 pub use error::UserError;
+pub(crate) use events::CATALOG;
 pub use events::UserEvent;

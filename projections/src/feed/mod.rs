@@ -9,7 +9,7 @@
 mod checkpoint;
 mod event;
 mod lag;
-mod reader;
+pub(crate) mod reader;
 mod runner;
 mod wakeup;
 

@@ -14,7 +14,8 @@ pub struct Batch {
     pub held_back: bool,
 }
 
-type Row = (i64, String, String, String, i64, String, String, Value, Value, DateTime<Utc>, bool);
+/// The columns every feed read selects, in this order (plus a `settled` flag).
+pub(crate) type Row = (i64, String, String, String, i64, String, String, Value, Value, DateTime<Utc>, bool);
 
 /// Reads up to `limit` events after `after`. Rows of transactions that are not yet older than
 /// every in-flight transaction come last in `(tx_id, position)` order; they are cut off and
@@ -72,7 +73,9 @@ pub async fn stream_after(
     rows.into_iter().map(stored_event).collect()
 }
 
-fn stored_event(row: Row) -> Result<StoredEvent, sqlx::Error> {
+/// A row as the current code reads it: older event versions are upcast here, so every reader
+/// of the feed (projectors, relay, backfill, export) sees current shapes only.
+pub(crate) fn stored_event(row: Row) -> Result<StoredEvent, sqlx::Error> {
     let (
         global_position,
         tx_id,
@@ -80,12 +83,13 @@ fn stored_event(row: Row) -> Result<StoredEvent, sqlx::Error> {
         aggregate_id,
         sequence,
         event_type,
-        event_version,
-        payload,
+        mut event_version,
+        mut payload,
         metadata,
         recorded_at,
         _,
     ) = row;
+    chat_domain::upcast::upcast(&aggregate_type, &event_type, &mut event_version, &mut payload);
     Ok(StoredEvent {
         global_position,
         tx_id: tx_id.parse().map_err(|e| sqlx::Error::Decode(Box::new(e)))?,

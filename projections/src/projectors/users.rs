@@ -35,6 +35,10 @@ async fn user_event(conn: &mut PgConnection, event: &StoredEvent) -> Result<(), 
     let user_id: UserId = event.id()?;
     match event.decode::<UserEvent>()? {
         UserEvent::UserRegistered { username, display_name } => {
+            // Redacted only once the user is erased; their `UserErased` follows in the feed.
+            let (Some(username), Some(display_name)) = (username.into_present(), display_name.into_present()) else {
+                return Ok(());
+            };
             sqlx::query("INSERT INTO users (user_id, username, display_name, registered_at) VALUES ($1, $2, $3, $4)")
                 .bind(user_id.as_uuid())
                 .bind(username.as_str())
@@ -44,21 +48,36 @@ async fn user_event(conn: &mut PgConnection, event: &StoredEvent) -> Result<(), 
                 .await?;
         }
         UserEvent::ProfileUpdated { display_name } => {
+            let Some(display_name) = display_name.into_present() else {
+                return Ok(());
+            };
             sqlx::query("UPDATE users SET display_name = $2 WHERE user_id = $1")
                 .bind(user_id.as_uuid())
                 .bind(display_name.as_str())
                 .execute(conn)
                 .await?;
         }
+        // The profile and the last-seen time go; the erasure itself already removed them from
+        // the live tables, this keeps a rebuild equal.
+        UserEvent::UserErased {} => {
+            for table in ["users", "presence"] {
+                sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1"))
+                    .bind(user_id.as_uuid())
+                    .execute(&mut *conn)
+                    .await?;
+            }
+        }
     }
     Ok(())
 }
 
-/// The current status and since when; for `offline`, "since" is the last time seen.
+/// The current status and since when; for `offline`, "since" is the last time seen. Only for
+/// users with a profile: an erased user's presence is not recorded again (a gateway may still
+/// report their last connection closing).
 async fn presence_event(conn: &mut PgConnection, event: &StoredEvent) -> Result<(), ProjectionError> {
     let PresenceEvent::PresenceChanged { status } = event.decode()?;
     sqlx::query(
-        "INSERT INTO presence (user_id, status, since) VALUES ($1, $2, $3)
+        "INSERT INTO presence (user_id, status, since) SELECT $1, $2, $3 WHERE EXISTS (SELECT FROM users WHERE user_id = $1)
          ON CONFLICT (user_id) DO UPDATE SET status = $2, since = $3",
     )
     .bind(event.id::<UserId>()?.as_uuid())

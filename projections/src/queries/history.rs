@@ -13,7 +13,8 @@ pub struct MessageView {
     pub seq: i64,
     pub author_id: Uuid,
     pub client_msg_id: String,
-    /// `None` once the message is deleted.
+    /// `None` once the message is deleted, or once its author was erased (then `deleted_at` is
+    /// `None`).
     pub body: Option<String>,
     pub reply_to: Option<Uuid>,
     pub created_at: DateTime<Utc>,

@@ -73,7 +73,7 @@ pub struct LastMessage {
     pub message_id: Uuid,
     pub seq: i64,
     pub author_id: Uuid,
-    /// The first 200 characters of the body.
+    /// The first 200 characters of the body; empty once its author was erased.
     pub preview: String,
     pub created_at: DateTime<Utc>,
 }

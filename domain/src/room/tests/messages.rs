@@ -19,7 +19,7 @@ fn the_author_edits_their_message() {
         .when(RoomCommand::EditMessage { by: member(), message_id: message(1), body: body("edited") })
         .then_expect_events(vec![RoomEvent::MessageEdited {
             message_id: message(1),
-            body: body("edited"),
+            body: body("edited").into(),
             edited_by: member(),
         }]);
 }

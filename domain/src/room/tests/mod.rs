@@ -124,7 +124,7 @@ fn posted(author: UserId, message_id: MessageId, client_msg_id: &str) -> RoomEve
     RoomEvent::MessagePosted {
         message_id,
         author,
-        body: body("hello"),
+        body: body("hello").into(),
         client_msg_id: key(client_msg_id),
         reply_to: None,
         mentions: vec![],
@@ -154,3 +154,4 @@ mod messages;
 mod posting;
 mod read_markers;
 mod serialisation;
+mod view;

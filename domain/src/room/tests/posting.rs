@@ -43,7 +43,7 @@ fn a_reply_to_a_message_in_the_room_is_posted() {
         .then_expect_events(vec![RoomEvent::MessagePosted {
             message_id: message(2),
             author: member(),
-            body: body("hello"),
+            body: body("hello").into(),
             client_msg_id: key("k-2"),
             reply_to: Some(message(1)),
             mentions: vec![],
@@ -81,7 +81,7 @@ fn a_reply_to_a_deleted_message_is_still_posted() {
         .then_expect_events(vec![RoomEvent::MessagePosted {
             message_id: message(2),
             author: member(),
-            body: body("hello"),
+            body: body("hello").into(),
             client_msg_id: key("k-2"),
             reply_to: Some(message(1)),
             mentions: vec![],
@@ -196,7 +196,7 @@ fn mentions_keep_only_current_members_other_than_the_author_once_each() {
         .then_expect_events(vec![RoomEvent::MessagePosted {
             message_id: message(1),
             author: member(),
-            body: body("@all of you"),
+            body: body("@all of you").into(),
             client_msg_id: key("k-1"),
             reply_to: None,
             mentions: vec![owner(), admin()],
@@ -204,8 +204,8 @@ fn mentions_keep_only_current_members_other_than_the_author_once_each() {
 }
 
 #[test]
-fn a_message_posted_before_mentions_existed_reads_with_none() {
-    let v1_0 = serde_json::json!({
+fn a_message_posted_before_mentions_existed_reads_with_none_once_upcast() {
+    let mut v1_0 = serde_json::json!({
         "type": "MessagePosted",
         "message_id": message(1),
         "author": member(),
@@ -213,6 +213,9 @@ fn a_message_posted_before_mentions_existed_reads_with_none() {
         "client_msg_id": "k-1",
         "reply_to": null,
     });
+    let mut version = "1.0".to_owned();
+    crate::upcast::upcast("room", "MessagePosted", &mut version, &mut v1_0);
     let event: RoomEvent = serde_json::from_value(v1_0).unwrap();
     assert_eq!(event, posted(member(), message(1), "k-1"));
+    assert_eq!(version, event.version());
 }

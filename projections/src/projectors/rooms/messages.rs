@@ -1,5 +1,6 @@
 //! Messages, reactions, unread counts and the room's last-message preview.
 
+use chat_domain::redaction::Redactable;
 use chat_domain::text::{ClientMsgId, MessageBody, Reaction};
 use chat_domain::{MessageId, UserId};
 use sqlx::PgConnection;
@@ -13,7 +14,9 @@ const PREVIEW_CHARS: i32 = 200;
 pub(super) struct Posted {
     pub message_id: MessageId,
     pub author: UserId,
-    pub body: MessageBody,
+    /// Redacted when the author was erased: the message stays (counts, order, unread figures)
+    /// without its text, as if the preview and history had never seen it.
+    pub body: Redactable<MessageBody>,
     pub client_msg_id: ClientMsgId,
     pub reply_to: Option<MessageId>,
     pub mentions: Vec<UserId>,
@@ -27,7 +30,7 @@ pub(super) struct PostRun {
     ids: Vec<Uuid>,
     authors: Vec<Uuid>,
     client_msg_ids: Vec<String>,
-    bodies: Vec<String>,
+    bodies: Vec<Option<String>>,
     reply_tos: Vec<Option<Uuid>>,
     created_at: Vec<chrono::DateTime<chrono::Utc>>,
     /// Each post's mentions as comma-separated ids (Postgres arrays cannot be ragged).
@@ -41,7 +44,7 @@ impl PostRun {
         self.ids.push(posted.message_id.as_uuid());
         self.authors.push(posted.author.as_uuid());
         self.client_msg_ids.push(posted.client_msg_id.into_string());
-        self.bodies.push(posted.body.into_string());
+        self.bodies.push(posted.body.into_present().map(MessageBody::into_string));
         self.reply_tos.push(posted.reply_to.map(|id| id.as_uuid()));
         self.created_at.push(at.event.recorded_at);
         self.mentions.push(posted.mentions.iter().map(ToString::to_string).collect::<Vec<_>>().join(","));
@@ -111,11 +114,12 @@ pub(super) async fn edited(
     conn: &mut PgConnection,
     at: &Applied<'_>,
     message: MessageId,
-    body: MessageBody,
+    body: Redactable<MessageBody>,
 ) -> Result<(), sqlx::Error> {
+    let body = body.present().map(MessageBody::as_str);
     sqlx::query("UPDATE messages SET body = $2, edited_at = $3, updated_seq = $4 WHERE message_id = $1")
         .bind(message.as_uuid())
-        .bind(body.as_str())
+        .bind(body)
         .bind(at.event.recorded_at)
         .bind(at.event.sequence)
         .execute(&mut *conn)
@@ -123,7 +127,7 @@ pub(super) async fn edited(
     sqlx::query("UPDATE rooms SET last_message_preview = left($3, $4) WHERE room_id = $1 AND last_message_id = $2")
         .bind(at.room)
         .bind(message.as_uuid())
-        .bind(body.as_str())
+        .bind(body)
         .bind(PREVIEW_CHARS)
         .execute(conn)
         .await?;

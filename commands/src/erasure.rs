@@ -1,0 +1,162 @@
+//! Erasing a user's personal data (the right to erasure): `chat users erase <user id>` and
+//! `POST /v1/admin/users/{user_id}/erase`.
+//!
+//! Personal data is redacted in place (see `chat_domain::redaction` for why not
+//! crypto-shredding): every event keeps its place, sequence and ids, only the fields listed in
+//! `PERSONAL_DATA` become `null`, so room histories stay gap-free and every count and replay
+//! stays consistent. All of it happens in one transaction:
+//! 1. the `User` aggregate decides (`Erase`): an unknown user is refused; a first erasure
+//!    appends `UserErased`; a repeated one appends nothing and just runs the clean-up again;
+//! 2. the personal fields of the user's events are set to `null` and the payloads marked
+//!    `"redacted": true` (one scan of the events table);
+//! 3. the `users` and `rooms` feeds are fenced (no batch in flight, none until commit), and
+//!    the read models redacted in every copy (`chat_projections::erasure`), so nothing the
+//!    projectors wrote from the old payloads survives and nothing they write later has it;
+//! 4. the credentials and every refresh token are deleted: the user can no longer log in,
+//!    refresh a session or act (the room writers refuse commands of users without an account,
+//!    and access tokens already issued expire within their short lifetime).
+//!
+//! Not reached: copies outside Postgres — the JetStream stream keeps the original payloads for
+//! its retention window (subjects are per room, so one user's messages cannot be purged from
+//! it alone), and clients keep what they received. SECURITY.md says so.
+
+use chat_domain::UserId;
+use chat_domain::redaction::{Owner, PERSONAL_DATA, REDACTED_MARKER};
+use chat_domain::user::{User, UserCommand, UserError, UserEvent};
+use chat_projections::erasure::{RedactedRows, redact_read_models};
+use chat_projections::lease;
+use chat_projections::projectors::{RoomsProjector, UsersProjector};
+use cqrs_es::{Aggregate, DomainEvent};
+use serde::Serialize;
+use serde_json::{Value, json};
+use sqlx::{PgConnection, PgPool};
+
+use crate::store::CommandMeta;
+
+/// Attempts when another write to the same user stream races the erasure.
+const ATTEMPTS: u32 = 3;
+
+/// What an erasure did.
+#[derive(Debug, Serialize)]
+pub struct Erasure {
+    pub user_id: UserId,
+    /// `false` when the user had been erased before (the clean-up ran again).
+    pub newly_erased: bool,
+    /// Events whose personal fields were redacted now.
+    pub events_redacted: u64,
+    /// What was taken out of the read models.
+    pub read_models: RedactedRows,
+    /// Refresh tokens deleted.
+    pub sessions_ended: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ErasureError {
+    #[error(transparent)]
+    Rejected(#[from] UserError),
+    #[error("another change to the user raced the erasure; retry")]
+    Busy,
+    #[error("erasure failed: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("a stored user event does not decode: {0}")]
+    Decode(#[from] serde_json::Error),
+}
+
+/// Erases `user`'s personal data, recording the erasure under `meta`.
+#[tracing::instrument(skip_all, fields(user_id = %user), err)]
+pub async fn erase(pool: &PgPool, user: UserId, meta: &CommandMeta) -> Result<Erasure, ErasureError> {
+    for _ in 0..ATTEMPTS {
+        let mut tx = pool.begin().await?;
+        let newly_erased = match record(&mut tx, user, meta).await {
+            Err(ErasureError::Database(sqlx::Error::Database(error))) if error.is_unique_violation() => continue,
+            other => other?,
+        };
+        let events_redacted = redact_events(&mut tx, user).await?;
+        for feed in [UsersProjector::NAME, RoomsProjector::NAME] {
+            lease::exclude_batches(&mut tx, feed).await?;
+        }
+        let read_models = redact_read_models(&mut tx, user).await?;
+        let sessions_ended = sqlx::query("DELETE FROM refresh_tokens WHERE user_id = $1")
+            .bind(user.as_uuid())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        sqlx::query("DELETE FROM user_credentials WHERE user_id = $1").bind(user.as_uuid()).execute(&mut *tx).await?;
+        tx.commit().await?;
+        tracing::info!(newly_erased, events_redacted, "user erased");
+        return Ok(Erasure { user_id: user, newly_erased, events_redacted, read_models, sessions_ended });
+    }
+    Err(ErasureError::Busy)
+}
+
+/// Folds the user's stream, lets the aggregate decide, and appends what it decided; whether
+/// the user is newly erased.
+async fn record(conn: &mut PgConnection, user: UserId, meta: &CommandMeta) -> Result<bool, ErasureError> {
+    let id = user.to_string();
+    let stored: Vec<(i64, String, String, Value)> = sqlx::query_as(
+        "SELECT sequence, event_type, event_version, payload FROM events
+         WHERE aggregate_type = $1 AND aggregate_id = $2 ORDER BY sequence",
+    )
+    .bind(User::TYPE)
+    .bind(&id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let (mut aggregate, mut version) = (User::default(), 0);
+    for (sequence, event_type, mut event_version, mut payload) in stored {
+        chat_domain::upcast::upcast(User::TYPE, &event_type, &mut event_version, &mut payload);
+        aggregate.apply(serde_json::from_value::<UserEvent>(payload)?);
+        version = sequence;
+    }
+    let decided = aggregate.decide(UserCommand::Erase)?;
+    let metadata = json!({"actor": meta.actor.to_string(), "request_id": meta.request_id, "via": meta.via});
+    for (event, sequence) in decided.iter().zip(version + 1..) {
+        // The clock at the insert, not the transaction's start: a user's events stay in time
+        // order even if another of theirs committed while this transaction was open.
+        sqlx::query(
+            "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata,
+                                 recorded_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, clock_timestamp())",
+        )
+        .bind(User::TYPE)
+        .bind(&id)
+        .bind(sequence)
+        .bind(event.event_type())
+        .bind(event.event_version())
+        .bind(serde_json::to_value(event)?)
+        .bind(&metadata)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(!decided.is_empty())
+}
+
+/// Sets the personal fields of `user`'s events to `null` and marks them redacted; how many
+/// events were not redacted before.
+async fn redact_events(conn: &mut PgConnection, user: UserId) -> Result<u64, sqlx::Error> {
+    let mut redacted = 0;
+    for personal in PERSONAL_DATA {
+        let mut nulls = serde_json::Map::new();
+        for field in personal.fields {
+            nulls.insert((*field).to_owned(), Value::Null);
+        }
+        nulls.insert(REDACTED_MARKER.to_owned(), Value::Bool(true));
+        let (owner, owner_field) = match personal.owner {
+            Owner::Aggregate => ("aggregate_id = $3", ""),
+            Owner::Field(field) => ("payload ->> $4 = $3", field),
+        };
+        let statement = format!(
+            "UPDATE events SET payload = payload || $5
+             WHERE aggregate_type = $1 AND event_type = $2 AND {owner} AND NOT payload @> $5"
+        );
+        redacted += sqlx::query(&statement)
+            .bind(personal.aggregate_type)
+            .bind(personal.event_type)
+            .bind(user.to_string())
+            .bind(owner_field)
+            .bind(Value::Object(nulls))
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+    }
+    Ok(redacted)
+}

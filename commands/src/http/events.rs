@@ -1,0 +1,78 @@
+//! `GET /v1/admin/events`: the analysts' export over HTTP, for administrators. The same
+//! filters, cursor and record format as `chat events export`, streamed as a chunked body a
+//! page at a time.
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use chat_projections::feed::StoredEvent;
+use chat_projections::history::{Encoder, Export, ExportRequest};
+use sqlx::PgPool;
+use tokio::sync::mpsc;
+
+use super::extract::{Admin, ApiQuery};
+use super::{ApiError, AppState};
+
+/// The response header with the cursor to resume from once the whole body has been read.
+pub const CURSOR_HEADER: &str = "x-export-cursor";
+
+/// Pages read ahead of the client.
+const READ_AHEAD: usize = 2;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/v1/admin/events", get(export))
+}
+
+/// Parameters as for the CLI (`since`, `until`, `room`, `aggregate_type`, `event_type`…,
+/// `after`, `format`); a bad one is `400 invalid_query` naming it.
+async fn export(
+    State(pool): State<PgPool>,
+    _: Admin,
+    ApiQuery(pairs): ApiQuery<Vec<(String, String)>>,
+) -> Result<Response, ApiError> {
+    let request = ExportRequest::from_pairs(pairs).map_err(|e| ApiError::InvalidQuery(e.to_string()))?;
+    let encoder = Encoder::new(request.format).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let export = Export::begin(pool, request.filter, request.after).await?;
+    let cursor =
+        HeaderValue::try_from(export.end_cursor().to_string()).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let body = Body::from_stream(chunks(export.spawn(READ_AHEAD), encoder));
+    let content_type = HeaderValue::from_static(request.format.content_type());
+    Ok(([(header::CONTENT_TYPE, content_type), (header::HeaderName::from_static(CURSOR_HEADER), cursor)], body)
+        .into_response())
+}
+
+type Pages = mpsc::Receiver<Result<Vec<StoredEvent>, sqlx::Error>>;
+
+/// The encoded pages, then the encoder's tail. A failure ends the body early (the client sees
+/// a truncated chunked response and resumes from its last complete record).
+fn chunks(pages: Pages, encoder: Encoder) -> impl futures::Stream<Item = std::io::Result<Bytes>> + Send {
+    futures::stream::unfold(Some((pages, encoder)), |state| async move {
+        let (mut pages, mut encoder) = state?;
+        loop {
+            let chunk = match pages.recv().await {
+                Some(Ok(page)) => encoder.encode(&page).map_err(std::io::Error::other),
+                Some(Err(error)) => Err(std::io::Error::other(error)),
+                None => {
+                    return match encoder.finish() {
+                        Ok(tail) if tail.is_empty() => None,
+                        Ok(tail) => Some((Ok(Bytes::from(tail)), None)),
+                        Err(error) => Some((Err(failed(std::io::Error::other(error))), None)),
+                    };
+                }
+            };
+            match chunk {
+                Ok(bytes) if bytes.is_empty() => continue,
+                Ok(bytes) => return Some((Ok(Bytes::from(bytes)), Some((pages, encoder)))),
+                Err(error) => return Some((Err(failed(error)), None)),
+            }
+        }
+    })
+}
+
+fn failed(error: std::io::Error) -> std::io::Error {
+    tracing::error!(%error, "event export failed mid-stream");
+    error
+}

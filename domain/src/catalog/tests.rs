@@ -1,0 +1,155 @@
+//! The catalog against the code: every variant described, as serde writes it; and the rendered
+//! `docs/events.md` up to date.
+
+use std::collections::BTreeSet;
+
+use cqrs_es::DomainEvent;
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::*;
+use crate::presence::{PresenceEvent, PresenceStatus};
+use crate::redaction::Redactable;
+use crate::room::{Role, RoomEvent, RoomKind, Visibility};
+use crate::text::{ClientMsgId, DisplayName, MessageBody, Reaction, RoomName, Username};
+use crate::user::UserEvent;
+use crate::{MessageId, UserId};
+
+fn user(n: u128) -> UserId {
+    UserId::from_uuid(Uuid::from_u128(n))
+}
+
+fn message(n: u128) -> MessageId {
+    MessageId::from_uuid(Uuid::from_u128(n))
+}
+
+fn body(s: &str) -> Redactable<MessageBody> {
+    MessageBody::parse(s).unwrap().into()
+}
+
+/// One event of each variant of each aggregate, as `(aggregate, event_type, version, payload)`.
+/// The matches stop compiling when a variant is added: add an example here, then describe
+/// the event in its aggregate's `CATALOG`.
+fn one_of_each() -> Vec<(&'static str, String, String, Value)> {
+    let group = RoomKind::Group { name: RoomName::parse("general").unwrap(), visibility: Visibility::Public };
+    let reaction = || Reaction::parse(":tada:").unwrap();
+    let rooms = vec![
+        RoomEvent::RoomCreated { kind: group, created_by: user(1) },
+        RoomEvent::RoomCreated { kind: RoomKind::Direct { members: [user(1), user(2)] }, created_by: user(1) },
+        RoomEvent::MemberJoined { user_id: user(2), role: Role::Member, added_by: Some(user(1)) },
+        RoomEvent::MemberJoined { user_id: user(1), role: Role::Owner, added_by: None },
+        RoomEvent::MemberLeft { user_id: user(2), removed_by: None },
+        RoomEvent::MemberRoleChanged { user_id: user(2), role: Role::Admin, changed_by: user(1) },
+        RoomEvent::MessagePosted {
+            message_id: message(3),
+            author: user(2),
+            body: body("hi"),
+            client_msg_id: ClientMsgId::parse("k-1").unwrap(),
+            reply_to: Some(message(2)),
+            mentions: vec![user(1)],
+        },
+        RoomEvent::MessageEdited { message_id: message(3), body: body("edited"), edited_by: user(2) },
+        RoomEvent::MessageDeleted { message_id: message(3), deleted_by: user(1) },
+        RoomEvent::ReactionAdded { message_id: message(3), user_id: user(1), reaction: reaction() },
+        RoomEvent::ReactionRemoved { message_id: message(3), user_id: user(1), reaction: reaction() },
+        RoomEvent::ReadMarkerMoved { user_id: user(2), up_to_seq: 7 },
+    ];
+    for event in &rooms {
+        match event {
+            RoomEvent::RoomCreated { .. }
+            | RoomEvent::MemberJoined { .. }
+            | RoomEvent::MemberLeft { .. }
+            | RoomEvent::MemberRoleChanged { .. }
+            | RoomEvent::MessagePosted { .. }
+            | RoomEvent::MessageEdited { .. }
+            | RoomEvent::MessageDeleted { .. }
+            | RoomEvent::ReactionAdded { .. }
+            | RoomEvent::ReactionRemoved { .. }
+            | RoomEvent::ReadMarkerMoved { .. } => {}
+        }
+    }
+    let users = vec![
+        UserEvent::UserRegistered {
+            username: Username::parse("ada").unwrap().into(),
+            display_name: DisplayName::parse("Ada").unwrap().into(),
+        },
+        UserEvent::ProfileUpdated { display_name: DisplayName::parse("Ada L.").unwrap().into() },
+        UserEvent::UserErased {},
+    ];
+    for event in &users {
+        match event {
+            UserEvent::UserRegistered { .. } | UserEvent::ProfileUpdated { .. } | UserEvent::UserErased {} => {}
+        }
+    }
+    let presence = vec![PresenceEvent::PresenceChanged { status: PresenceStatus::Away }];
+    for event in &presence {
+        match event {
+            PresenceEvent::PresenceChanged { .. } => {}
+        }
+    }
+    let mut all = Vec::new();
+    all.extend(rooms.iter().map(|e| ("room", e.event_type(), e.event_version(), serde_json::to_value(e).unwrap())));
+    all.extend(users.iter().map(|e| ("user", e.event_type(), e.event_version(), serde_json::to_value(e).unwrap())));
+    all.extend(
+        presence.iter().map(|e| ("presence", e.event_type(), e.event_version(), serde_json::to_value(e).unwrap())),
+    );
+    all
+}
+
+#[test]
+fn catalog_describes_every_event_as_serde_writes_it() {
+    let mut seen = BTreeSet::new();
+    for (aggregate, name, version, payload) in one_of_each() {
+        let doc = find(aggregate, &name).unwrap_or_else(|| panic!("{aggregate} {name} is not in the catalog"));
+        assert_eq!(doc.version, version, "{aggregate} {name}: catalog version");
+        assert!(doc.admits(&payload), "{aggregate} {name}: the catalog does not describe {payload}");
+        seen.insert((aggregate, name));
+    }
+    let described: BTreeSet<(&str, String)> = events().map(|doc| (doc.aggregate, doc.name.to_owned())).collect();
+    assert_eq!(described, seen, "the catalog describes events the code does not have");
+}
+
+#[test]
+fn event_type_names_are_unique_across_aggregates() {
+    // cqrs-es's upcasters match on the event type alone.
+    let names: Vec<&str> = events().map(|doc| doc.name).collect();
+    let unique: BTreeSet<&str> = names.iter().copied().collect();
+    assert_eq!(names.len(), unique.len());
+}
+
+#[test]
+fn redacted_payloads_and_only_well_formed_ones_are_admitted() {
+    let posted = find("room", "MessagePosted").unwrap();
+    let (_, _, _, mut payload) = one_of_each().into_iter().find(|(_, name, _, _)| name == "MessagePosted").unwrap();
+    assert!(posted.admits(&payload));
+    payload["body"] = Value::Null;
+    payload[REDACTED_MARKER] = Value::Bool(true);
+    assert!(posted.admits(&payload), "an erased author's post");
+    payload["author"] = Value::Null;
+    assert!(!posted.admits(&payload), "ids are never redacted");
+    payload["author"] = Value::String(Uuid::from_u128(1).to_string());
+    payload["extra"] = Value::Bool(true);
+    assert!(!posted.admits(&payload), "unknown fields");
+    let schema = posted.payload_schema();
+    assert_eq!(schema["properties"]["body"]["anyOf"][1]["type"], "null");
+    assert_eq!(schema["properties"][REDACTED_MARKER]["const"], true);
+    assert!(find("room", "ReadMarkerMoved").unwrap().payload_schema()["properties"].get(REDACTED_MARKER).is_none());
+}
+
+/// Compares `rendered` with the file at `path` (relative to the workspace root), or rewrites
+/// the file when `UPDATE_DOCS` is set.
+pub fn check_generated(path: &str, rendered: &str, command: &str) {
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(path);
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, rendered).unwrap();
+        return;
+    }
+    let current = std::fs::read_to_string(&file).unwrap_or_default();
+    assert!(current == rendered, "{path} is out of date with the code; regenerate it with `UPDATE_DOCS=1 {command}`");
+}
+
+#[test]
+fn catalog_docs_are_up_to_date() {
+    check_generated("docs/events.md", &render_markdown(), "cargo test -p chat-domain catalog");
+}

@@ -1,0 +1,235 @@
+//! Personal data in stored events, and how an erasure takes it out.
+//!
+//! # Why redaction in place
+//! The event store is the source of truth and analysts export it, so a user's right to erasure
+//! has to reach it. Two ways were weighed:
+//! - **Crypto-shredding**: encrypt each user's personal fields with a per-user key and delete the
+//!   key on erasure. It leaves the store append-only, but every reader (writers loading rooms,
+//!   projectors, the relay, backfill, exports) would need the key service, a plaintext export
+//!   could no longer be a plain `SELECT`, and a key lost by accident erases everyone's messages.
+//! - **In-place redaction** (chosen): on erasure, the personal fields of the user's events are
+//!   set to JSON `null` and the payload is marked `"redacted": true`. Every event stays where
+//!   it was with its sequence, type, version, ids and timestamps, so room sequences stay
+//!   gap-free, counts and unread figures do not change, and replaying the history still
+//!   rebuilds the read models (with the redacted text missing). The cost is that the events
+//!   table is not strictly append-only any more: erasure is the one sanctioned rewrite, it
+//!   only ever replaces values listed in [`PERSONAL_DATA`] by `null`, and it records itself as
+//!   a `UserErased` event.
+//!
+//! In the typed events those fields are [`Redactable`]: present, or redacted (`null`). Readers
+//! must cope with either; the domain's rules never depend on them.
+//!
+//! Copies outside Postgres (the JetStream stream's retention window, clients' caches, backups)
+//! are out of reach of the rewrite; see SECURITY.md.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A personal value in an event: present, or taken out by an erasure (stored as `null`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Redactable<T> {
+    Present(T),
+    Redacted,
+}
+
+impl<T> Redactable<T> {
+    /// The value, unless it was redacted.
+    pub fn present(&self) -> Option<&T> {
+        match self {
+            Redactable::Present(value) => Some(value),
+            Redactable::Redacted => None,
+        }
+    }
+
+    pub fn into_present(self) -> Option<T> {
+        match self {
+            Redactable::Present(value) => Some(value),
+            Redactable::Redacted => None,
+        }
+    }
+
+    pub fn is_redacted(&self) -> bool {
+        matches!(self, Redactable::Redacted)
+    }
+}
+
+impl<T> From<T> for Redactable<T> {
+    fn from(value: T) -> Self {
+        Redactable::Present(value)
+    }
+}
+
+impl<T: Serialize> Serialize for Redactable<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Redactable::Present(value) => value.serialize(serializer),
+            Redactable::Redacted => serializer.serialize_none(),
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Redactable<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(Option::<T>::deserialize(deserializer)?.map_or(Redactable::Redacted, Redactable::Present))
+    }
+}
+
+/// The payload field an erasure adds to each event it redacted.
+pub const REDACTED_MARKER: &str = "redacted";
+
+/// Whose personal data an event holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Owner {
+    /// The user whose aggregate it is (`User` events).
+    Aggregate,
+    /// The user named by this payload field (e.g. a post's `author`).
+    Field(&'static str),
+}
+
+/// Where one event type keeps personal data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PersonalData {
+    pub aggregate_type: &'static str,
+    pub event_type: &'static str,
+    pub owner: Owner,
+    /// The [`Redactable`] payload fields an erasure sets to `null`.
+    pub fields: &'static [&'static str],
+}
+
+/// Every event type with personal data, and where it is. Nothing else is personal: ids are
+/// pseudonyms that stay (so memberships, counts and sequences stay consistent), room names
+/// belong to rooms, reactions are emoji codes.
+pub const PERSONAL_DATA: &[PersonalData] = &[
+    PersonalData {
+        aggregate_type: "room",
+        event_type: "MessagePosted",
+        owner: Owner::Field("author"),
+        fields: &["body"],
+    },
+    PersonalData {
+        aggregate_type: "room",
+        event_type: "MessageEdited",
+        owner: Owner::Field("edited_by"),
+        fields: &["body"],
+    },
+    PersonalData {
+        aggregate_type: "user",
+        event_type: "UserRegistered",
+        owner: Owner::Aggregate,
+        fields: &["username", "display_name"],
+    },
+    PersonalData {
+        aggregate_type: "user",
+        event_type: "ProfileUpdated",
+        owner: Owner::Aggregate,
+        fields: &["display_name"],
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use cqrs_es::Aggregate;
+    use serde_json::{Value, json};
+    use uuid::Uuid;
+
+    use super::*;
+    use crate::room::{Room, RoomEvent};
+    use crate::text::{ClientMsgId, DisplayName, MessageBody, Username};
+    use crate::user::{User, UserEvent};
+    use crate::{MessageId, UserId};
+
+    fn id(n: u128) -> Uuid {
+        Uuid::from_u128(n)
+    }
+
+    /// One event of each type in [`PERSONAL_DATA`], with every personal field present.
+    fn personal_events() -> Vec<(&'static str, Value)> {
+        let body = || Redactable::from(MessageBody::parse("secret").unwrap());
+        let posted = RoomEvent::MessagePosted {
+            message_id: MessageId::from_uuid(id(1)),
+            author: UserId::from_uuid(id(2)),
+            body: body(),
+            client_msg_id: ClientMsgId::parse("k-1").unwrap(),
+            reply_to: None,
+            mentions: vec![],
+        };
+        let edited = RoomEvent::MessageEdited {
+            message_id: MessageId::from_uuid(id(1)),
+            body: body(),
+            edited_by: UserId::from_uuid(id(2)),
+        };
+        let registered = UserEvent::UserRegistered {
+            username: Username::parse("ada").unwrap().into(),
+            display_name: DisplayName::parse("Ada").unwrap().into(),
+        };
+        let updated = UserEvent::ProfileUpdated { display_name: DisplayName::parse("Ada L.").unwrap().into() };
+        vec![
+            ("room", serde_json::to_value(posted).unwrap()),
+            ("room", serde_json::to_value(edited).unwrap()),
+            ("user", serde_json::to_value(registered).unwrap()),
+            ("user", serde_json::to_value(updated).unwrap()),
+        ]
+    }
+
+    /// What the erasure's SQL does to a payload (`payload || {field: null, …, "redacted": true}`).
+    fn redact(mut payload: Value, fields: &[&str]) -> Value {
+        for field in fields {
+            payload[*field] = Value::Null;
+        }
+        payload[REDACTED_MARKER] = json!(true);
+        payload
+    }
+
+    #[test]
+    fn every_listed_field_is_a_string_of_its_event_and_each_event_type_is_listed_once() {
+        let events = personal_events();
+        assert_eq!(events.len(), PERSONAL_DATA.len());
+        for ((aggregate_type, payload), personal) in events.iter().zip(PERSONAL_DATA) {
+            assert_eq!(
+                (*aggregate_type, payload["type"].as_str()),
+                (personal.aggregate_type, Some(personal.event_type))
+            );
+            for field in personal.fields {
+                assert!(payload[*field].is_string(), "{field} of {payload}");
+            }
+            if let Owner::Field(owner) = personal.owner {
+                assert!(payload[owner].is_string(), "{owner} of {payload}");
+            }
+        }
+    }
+
+    #[test]
+    fn redacted_events_still_decode_and_still_fold() {
+        let mut room = Room::default();
+        let mut user = User::default();
+        for ((aggregate_type, payload), personal) in personal_events().into_iter().zip(PERSONAL_DATA) {
+            let redacted = redact(payload, personal.fields);
+            match aggregate_type {
+                "room" => {
+                    let event: RoomEvent = serde_json::from_value(redacted.clone()).unwrap();
+                    match &event {
+                        RoomEvent::MessagePosted { body, .. } | RoomEvent::MessageEdited { body, .. } => {
+                            assert!(body.is_redacted())
+                        }
+                        other => panic!("unexpected {other:?}"),
+                    }
+                    assert_eq!(serde_json::to_value(&event).unwrap()["body"], Value::Null);
+                    room.apply(event);
+                }
+                _ => {
+                    let event: UserEvent = serde_json::from_value(redacted).unwrap();
+                    user.apply(event);
+                }
+            }
+        }
+        assert_eq!(room.version(), 2);
+    }
+
+    #[test]
+    fn a_present_value_reads_and_writes_as_the_value_itself() {
+        let name: Redactable<DisplayName> = serde_json::from_value(json!("Ada")).unwrap();
+        assert_eq!(name.present().map(DisplayName::as_str), Some("Ada"));
+        assert_eq!(serde_json::to_value(&name).unwrap(), json!("Ada"));
+        let gone: Redactable<DisplayName> = serde_json::from_value(Value::Null).unwrap();
+        assert_eq!((gone.is_redacted(), gone.into_present()), (true, None));
+    }
+}

@@ -1,0 +1,89 @@
+//! An erased user's personal data out of the read models, in the erasure's transaction.
+//!
+//! The projectors would get there by themselves once they read the redacted events (a post
+//! with a `null` body stores a `null` body; `UserErased` deletes the profile), but only for
+//! events they have not applied yet. This does the same to what they already wrote, so that
+//! the tables equal a replay of the redacted history the moment the erasure commits:
+//! - `users`, `presence`: the user's rows deleted;
+//! - `messages`: the bodies of the user's messages set to `NULL`;
+//! - `rooms`: a last-message preview of theirs set to `NULL`.
+//!
+//! Every copy of those tables is reached: the live ones in `public`, a rebuild's shadow in
+//! `rebuild_*` (so a rebuild in progress cannot swap the text back in) and analysts' replay
+//! schemas (marked `chat replay…`, see `crate::history::replay`).
+//!
+//! The caller must keep the `users` and `rooms` feeds out while this runs
+//! (`lease::exclude_batches`), or a batch in flight could write a body back after it.
+
+use chat_domain::UserId;
+use sqlx::PgConnection;
+
+/// What was taken out of the read models.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct RedactedRows {
+    /// Schemas that held a copy of a read model (`public` first); the counts are `public`'s.
+    pub schemas: Vec<String>,
+    /// Profile and presence rows deleted.
+    pub profiles: u64,
+    /// Message bodies set to `NULL`.
+    pub messages: u64,
+    /// Last-message previews set to `NULL`.
+    pub previews: u64,
+}
+
+/// Each statement, the table it needs, and which count it adds to.
+const STATEMENTS: &[(&str, &str, Count)] = &[
+    ("users", "DELETE FROM {schema}.users WHERE user_id = $1", Count::Profiles),
+    ("presence", "DELETE FROM {schema}.presence WHERE user_id = $1", Count::Profiles),
+    ("messages", "UPDATE {schema}.messages SET body = NULL WHERE author_id = $1 AND body IS NOT NULL", Count::Messages),
+    (
+        "rooms",
+        "UPDATE {schema}.rooms SET last_message_preview = NULL
+         WHERE last_message_author = $1 AND last_message_preview IS NOT NULL",
+        Count::Previews,
+    ),
+];
+
+#[derive(Clone, Copy)]
+enum Count {
+    Profiles,
+    Messages,
+    Previews,
+}
+
+/// Redacts `user`'s personal data in every copy of the read models.
+pub async fn redact_read_models(conn: &mut PgConnection, user: UserId) -> Result<RedactedRows, sqlx::Error> {
+    let tables: Vec<&str> = STATEMENTS.iter().map(|(table, _, _)| *table).collect();
+    let copies: Vec<(String, String)> = sqlx::query_as(
+        "SELECT n.nspname::text, c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE c.relkind IN ('r', 'p') AND c.relname = ANY($1)
+           AND (n.nspname = 'public' OR n.nspname LIKE 'rebuild\\_%'
+                OR obj_description(n.oid, 'pg_namespace') LIKE 'chat replay%')
+         ORDER BY n.nspname <> 'public', n.nspname",
+    )
+    .bind(&tables)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut redacted = RedactedRows::default();
+    for (schema, _) in &copies {
+        if !redacted.schemas.contains(schema) {
+            redacted.schemas.push(schema.clone());
+        }
+    }
+    for (table, statement, count) in STATEMENTS {
+        for (schema, _) in copies.iter().filter(|(_, name)| name == table) {
+            // Schema names come from the catalog and were checked when created; quote anyway.
+            let sql = statement.replace("{schema}", &format!("\"{}\"", schema.replace('"', "\"\"")));
+            let rows = sqlx::query(&sql).bind(user.as_uuid()).execute(&mut *conn).await?.rows_affected();
+            let counter = match count {
+                Count::Profiles => &mut redacted.profiles,
+                Count::Messages => &mut redacted.messages,
+                Count::Previews => &mut redacted.previews,
+            };
+            if schema == "public" {
+                *counter += rows;
+            }
+        }
+    }
+    Ok(redacted)
+}
