@@ -30,6 +30,10 @@ pub async fn connect(config: &DatabaseConfig) -> anyhow::Result<PgPool> {
     let pool = PgPoolOptions::new()
         .max_connections(config.db_max_connections)
         .acquire_timeout(Duration::from_secs(5))
+        // sqlx pings every connection it hands out by default: one more round trip per
+        // transaction on the write path. A connection that died is discarded when its query
+        // fails instead, which the callers already handle (and retry where it is safe).
+        .test_before_acquire(false)
         .connect(url)
         .await
         .with_context(|| format!("cannot connect to DATABASE_URL={}", redact(url)))?;

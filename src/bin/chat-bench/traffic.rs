@@ -58,6 +58,9 @@ pub async fn run(members: Vec<Member>, senders: usize, traffic: &Traffic) -> any
     let sending = conns.drain(..senders).zip(&members).enumerate().map(|(s, (mut conn, member))| {
         let rooms: Vec<_> = member.rooms.iter().map(|room| room.id).collect();
         async move {
+            // Senders start spread over one interval: together they post at a steady rate
+            // instead of in bursts of one post each.
+            tokio::time::sleep(interval.mul_f64(s as f64 / senders as f64)).await;
             let mut ticker = tokio::time::interval(interval);
             for n in 0..per_sender {
                 ticker.tick().await;
