@@ -108,7 +108,8 @@ pub async fn run(api: &str, args: Args) -> anyhow::Result<Value> {
     tokio::time::sleep(Duration::from_secs(args.before)).await;
     let killed = Instant::now();
     std::process::Command::new("kill").args(["-KILL", &args.gateway_pid.to_string()]).status()?;
-    let reconnected = ws::wait_all(&tallies, GIVE_UP, |tally| tally.ready).await.then(|| killed.elapsed());
+    let reconnected =
+        ws::wait_all(&tallies, GIVE_UP, |tally| tally.connects >= 2 && tally.ready).await.then(|| killed.elapsed());
     let (through, post_errors) = posting.await??;
     let caught_up =
         ws::wait_all(&tallies, GIVE_UP, |tally| tally.behind(&through) == 0).await.then(|| killed.elapsed());

@@ -30,7 +30,8 @@ pub fn now_micros() -> u64 {
 pub struct Tally {
     /// Last seq seen per room (starting at the resume position).
     pub last: HashMap<Uuid, u64>,
-    /// Whether `ready` has arrived (on the latest connection).
+    /// Connections opened with this tally, and whether `ready` has arrived on the latest.
+    pub connects: usize,
     pub ready: bool,
     /// `resumed` frames received (one per room in `resume`, per connection).
     pub resumed: usize,
@@ -113,7 +114,11 @@ pub async fn open(url: &str, token: &str, tally: &Arc<Mutex<Tally>>) -> anyhow::
     let (socket, _) = tokio_tungstenite::connect_async(url).await.with_context(|| format!("connect {url}"))?;
     let resume: HashMap<String, u64> = lock(tally).last.iter().map(|(room, seq)| (room.to_string(), *seq)).collect();
     let (mut sink, mut stream) = socket.split();
-    lock(tally).ready = false;
+    {
+        let mut tally = lock(tally);
+        tally.connects += 1;
+        tally.ready = false;
+    }
     let identify = json!({"type": "identify", "token": token, "resume": resume});
     sink.send(Message::Text(identify.to_string().into())).await?;
     let tally = tally.clone();
