@@ -80,7 +80,7 @@ pub struct Accounts {
 
 impl Accounts {
     pub fn new(pool: PgPool, store: EventStore, tokens: std::sync::Arc<Tokens>, refresh: RefreshTokens) -> Self {
-        Self { pool, store, tokens, refresh, hasher: PasswordHasher }
+        Self { pool, store, tokens, refresh, hasher: PasswordHasher::default() }
     }
 
     pub async fn register(
