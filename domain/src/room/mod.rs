@@ -19,4 +19,4 @@ pub use kind::{Role, RoomKind, Visibility};
 pub use view::{MemberView, RoomView};
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -153,5 +153,5 @@ mod membership;
 mod messages;
 mod posting;
 mod read_markers;
-mod serialisation;
+pub(crate) mod serialisation;
 mod view;

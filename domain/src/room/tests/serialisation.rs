@@ -6,7 +6,7 @@ use super::*;
 
 /// One of each event (and both room kinds). The match below stops compiling when a variant
 /// is added: list an example of it here, then add it to the match.
-fn one_of_each_event() -> Vec<RoomEvent> {
+pub(crate) fn one_of_each_event() -> Vec<RoomEvent> {
     let events = vec![
         group_created(Visibility::Private).remove(0),
         direct_room().remove(0),
