@@ -1,10 +1,11 @@
 //! The write side and the HTTP API.
 //!
 //! # Layout
-//! - [`store`]: load and append aggregate events through postgres-es, with per-command
-//!   metadata and conflicts as a typed error.
+//! - [`store`]: load aggregate events through postgres-es and append them in one statement,
+//!   with per-command metadata and conflicts as a typed error.
 //! - [`room_writer`]: one writer task per active room that batches commands into one commit
 //!   and returns each command's assigned sequence.
+//! - [`group_commit`]: one committer per process that appends many rooms' batches together.
 //! - [`parse`]: client input to domain commands, shared by REST and the command bus.
 //! - [`bus`]: room commands from gateways over NATS request/reply (queue group).
 //! - [`presence`]: the presence tracker (gateway reports → recorded transitions).
@@ -23,6 +24,7 @@ pub mod api;
 pub mod auth;
 pub mod bus;
 pub mod erasure;
+pub mod group_commit;
 pub mod http;
 pub mod limits;
 pub mod parse;

@@ -174,7 +174,7 @@ impl PresenceTracker {
             }
         }
         if !streams.is_empty() {
-            self.store.append_many::<Presence>(streams).await?;
+            self.store.append_many::<Presence>(&streams).await?;
         }
         Ok(())
     }

@@ -5,22 +5,23 @@
 //! cqrs-es never retries). One writer per room per process removes conflicts within a process;
 //! between processes the loser of a race reloads and retries with jitter, which stays correct
 //! (the event table's primary key is the arbiter). A writer that is idle exits and frees its
-//! memory; the next command loads the room again.
+//! memory; the next command loads the room again. Writers commit through the process's
+//! [`GroupCommit`], so that many quiet rooms share commits as one busy room does.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chat_domain::room::{Room, RoomCommand, RoomError};
-use chat_domain::{MessageId, RoomId, UserId};
+use chat_domain::{MessageId, RoomId};
 use cqrs_es::Aggregate;
 use rand::Rng;
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-use crate::accounts;
-use crate::store::{CommandMeta, EventStore, NewEvent, StoreError};
+use crate::group_commit::{GroupCommit, Outcome};
+use crate::store::{CommandMeta, EventStore, NewEvent};
 
 /// What a command did, as its caller needs to know it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,11 +61,19 @@ pub struct WriterConfig {
     pub idle_timeout: Duration,
     /// Attempts per batch when another process appends to the same room concurrently.
     pub max_attempts: u32,
+    /// Group commits in flight at once (each takes a database connection while it runs).
+    pub commits_in_flight: usize,
 }
 
 impl Default for WriterConfig {
     fn default() -> Self {
-        Self { queue_capacity: 1024, max_batch: 256, idle_timeout: Duration::from_secs(60), max_attempts: 8 }
+        Self {
+            queue_capacity: 1024,
+            max_batch: 256,
+            idle_timeout: Duration::from_secs(60),
+            max_attempts: 8,
+            commits_in_flight: 2,
+        }
     }
 }
 
@@ -89,8 +98,7 @@ type Senders = Arc<Mutex<HashMap<RoomId, mpsc::Sender<Job>>>>;
 #[derive(Clone)]
 pub struct RoomWriters {
     store: EventStore,
-    /// For the account check (see [`Writer::process`]).
-    pool: sqlx::PgPool,
+    committer: GroupCommit<Room>,
     senders: Senders,
     config: WriterConfig,
     tracker: TaskTracker,
@@ -98,10 +106,11 @@ pub struct RoomWriters {
 }
 
 impl RoomWriters {
+    /// Starts the process's room committer; needs a Tokio runtime.
     pub fn new(store: EventStore, pool: sqlx::PgPool, config: WriterConfig) -> Self {
         Self {
+            committer: GroupCommit::start(store.clone(), pool, config.commits_in_flight),
             store,
-            pool,
             senders: Arc::default(),
             config,
             tracker: TaskTracker::new(),
@@ -159,7 +168,7 @@ impl RoomWriters {
         let writer = Writer {
             room,
             store: self.store.clone(),
-            pool: self.pool.clone(),
+            committer: self.committer.clone(),
             receiver,
             state: None,
             config: self.config.clone(),
@@ -181,7 +190,7 @@ fn forget_closed(senders: &Senders, room: RoomId) {
 struct Writer {
     room: RoomId,
     store: EventStore,
-    pool: sqlx::PgPool,
+    committer: GroupCommit<Room>,
     receiver: mpsc::Receiver<Job>,
     /// The room as of its last committed event; `None` until loaded or after a failure.
     state: Option<Room>,
@@ -215,26 +224,14 @@ impl Writer {
         forget_closed(&self.senders, self.room);
     }
 
-    /// Commits what `jobs` decide, in one append. Users whose account was erased are refused
-    /// first: one look-up per batch, so that an erased user's access token, which lives on
-    /// for a few minutes, cannot post.
+    /// Commits what `jobs` decide, in one append. Commands of users whose account was erased
+    /// are refused (the committer checks every batch's actors, so that an erased user's access
+    /// token, which lives on for a few minutes, cannot act), and the rest decided again.
     #[tracing::instrument(skip_all, fields(room_id = %self.room, batch = jobs.len()))]
-    async fn process(&mut self, jobs: Vec<Job>) {
-        let actors: Vec<UserId> = jobs.iter().map(|job| job.command.actor()).collect();
-        let erased = match accounts::without_account(&self.pool, &actors).await {
-            Ok(erased) => erased,
-            Err(error) => return fail_all(jobs, error),
-        };
-        let (jobs, refused): (Vec<Job>, Vec<Job>) =
-            jobs.into_iter().partition(|job| !erased.contains(&job.command.actor()));
-        for job in refused {
-            let _ = job.reply.send(Err(CommandError::AccountErased));
-        }
-        if jobs.is_empty() {
-            return;
-        }
+    async fn process(&mut self, mut jobs: Vec<Job>) {
         let id = self.room.to_string();
-        for attempt in 1..=self.config.max_attempts {
+        let mut attempt = 0;
+        while attempt < self.config.max_attempts {
             let mut room = match self.state.take() {
                 Some(room) => room,
                 None => match self.store.load::<Room>(&id).await {
@@ -256,23 +253,35 @@ impl Writer {
                     Ok(receipt(&room, &job.command, changed))
                 })
                 .collect();
-            if !events.is_empty() {
-                match self.store.append::<Room>(&id, base, events).await {
-                    Ok(_) => {}
-                    Err(StoreError::Conflict) => {
-                        tracing::debug!(attempt, "another process appended to the room first; reloading");
-                        let backoff = rand::thread_rng().gen_range(1..=5 * u64::from(attempt));
-                        tokio::time::sleep(Duration::from_millis(backoff)).await;
-                        continue;
+            let actors = jobs.iter().map(|job| job.command.actor()).collect();
+            match self.committer.commit(actors, (id.clone(), base, events)).await {
+                Outcome::Committed => {
+                    self.state = Some(room);
+                    for (job, result) in jobs.into_iter().zip(results) {
+                        let _ = job.reply.send(result.map_err(CommandError::from));
                     }
-                    Err(error) => return fail_all(jobs, error),
+                    return;
                 }
+                // What was decided is dropped: the room is loaded again and decided without them.
+                Outcome::Erased(erased) => {
+                    let (refused, kept): (Vec<Job>, Vec<Job>) =
+                        jobs.into_iter().partition(|job| erased.contains(&job.command.actor()));
+                    for job in refused {
+                        let _ = job.reply.send(Err(CommandError::AccountErased));
+                    }
+                    jobs = kept;
+                    if jobs.is_empty() {
+                        return;
+                    }
+                }
+                Outcome::Conflict => {
+                    attempt += 1;
+                    tracing::debug!(attempt, "another process appended to the room first; reloading");
+                    let backoff = rand::thread_rng().gen_range(1..=5 * u64::from(attempt));
+                    tokio::time::sleep(Duration::from_millis(backoff)).await;
+                }
+                Outcome::Failed => return fail_all(jobs, "the batch could not be committed"),
             }
-            self.state = Some(room);
-            for (job, result) in jobs.into_iter().zip(results) {
-                let _ = job.reply.send(result.map_err(CommandError::from));
-            }
-            return;
         }
         tracing::warn!("room stayed contended after every attempt");
         for job in jobs {

@@ -1,16 +1,21 @@
-//! Loading and appending aggregate events through postgres-es's repository.
+//! Loading and appending aggregate events in postgres-es's `events` table.
 //!
-//! We use postgres-es for the SQL but not cqrs-es's `CqrsFramework`: we need the assigned
-//! sequences back, per-command metadata within one batched commit, and our own retry policy.
-//! Conflicts (another writer appended first) surface as [`StoreError::Conflict`].
+//! We load through postgres-es's repository but not cqrs-es's `CqrsFramework`: we need the
+//! assigned sequences back, per-command metadata within one batched commit, and our own retry
+//! policy. Appends are our own single `INSERT … SELECT FROM UNNEST`: postgres-es inserts one
+//! row per statement inside a transaction (BEGIN, n INSERTs, COMMIT: n + 2 round trips), while
+//! one statement is atomic on its own and costs one round trip however many rooms and events
+//! it carries (see [`crate::group_commit`]). Conflicts (another writer appended first) surface
+//! as [`StoreError::Conflict`], exactly as postgres-es reports them: any unique violation.
 
 use std::collections::HashMap;
 
 use chat_domain::UserId;
-use cqrs_es::persist::{PersistedEventRepository, PersistenceError, SerializedEvent};
-use cqrs_es::{Aggregate, EventEnvelope};
+use cqrs_es::persist::{PersistedEventRepository, PersistenceError};
+use cqrs_es::{Aggregate, DomainEvent, EventEnvelope};
 use postgres_es::PostgresEventRepository;
 use sqlx::PgPool;
+use sqlx::error::ErrorKind;
 
 /// Who asked for a command and through which door; stored as each event's metadata.
 #[derive(Clone, Debug)]
@@ -37,6 +42,19 @@ pub enum StoreError {
     Conflict,
     #[error("event store failure: {0}")]
     Persistence(#[source] PersistenceError),
+    #[error("event store failure: {0}")]
+    Database(#[source] sqlx::Error),
+    #[error("cannot encode an event: {0}")]
+    Encode(#[source] serde_json::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        match &error {
+            sqlx::Error::Database(database) if database.kind() == ErrorKind::UniqueViolation => StoreError::Conflict,
+            _ => StoreError::Database(error),
+        }
+    }
 }
 
 impl From<PersistenceError> for StoreError {
@@ -63,14 +81,24 @@ pub struct NewEvent<E> {
     pub meta: CommandMeta,
 }
 
+/// Appends rows in the order given; one statement, so all or nothing. `global_position` is
+/// drawn in that order, which keeps each aggregate's sequence in feed order.
+const APPEND: &str = "
+INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
+SELECT $1, e.aggregate_id, e.sequence, e.event_type, e.event_version, e.payload, e.metadata
+FROM UNNEST($2::text[], $3::bigint[], $4::text[], $5::text[], $6::jsonb[], $7::jsonb[])
+     WITH ORDINALITY AS e(aggregate_id, sequence, event_type, event_version, payload, metadata, position)
+ORDER BY e.position";
+
 #[derive(Clone)]
 pub struct EventStore {
     repo: std::sync::Arc<PostgresEventRepository>,
+    pool: PgPool,
 }
 
 impl EventStore {
     pub fn new(pool: PgPool) -> Self {
-        Self { repo: std::sync::Arc::new(PostgresEventRepository::new(pool)) }
+        Self { repo: std::sync::Arc::new(PostgresEventRepository::new(pool.clone())), pool }
     }
 
     pub async fn load<A: Aggregate>(&self, id: &str) -> Result<Loaded<A>, StoreError> {
@@ -85,35 +113,46 @@ impl EventStore {
         Ok(loaded)
     }
 
-    /// Appends `events` after `version` in one transaction and returns them with their
-    /// sequences; fails with `Conflict` if the aggregate has moved past `version`.
+    /// Appends `events` after `version`; fails with `Conflict` if the aggregate has moved past
+    /// `version`.
     pub async fn append<A: Aggregate>(
         &self,
         id: &str,
         version: u64,
         events: Vec<NewEvent<A::Event>>,
-    ) -> Result<Vec<EventEnvelope<A>>, StoreError> {
-        self.append_many::<A>(vec![(id.to_owned(), version, events)]).await
+    ) -> Result<(), StoreError> {
+        self.append_many::<A>(&[(id.to_owned(), version, events)]).await
     }
 
-    /// Appends to several aggregates of one type in one transaction: all or nothing.
-    pub async fn append_many<A: Aggregate>(
-        &self,
-        streams: Vec<Append<A::Event>>,
-    ) -> Result<Vec<EventEnvelope<A>>, StoreError> {
-        let envelopes: Vec<EventEnvelope<A>> = streams
-            .into_iter()
-            .flat_map(|(id, version, events)| {
-                events.into_iter().zip(version as usize + 1..).map(move |(new, sequence)| EventEnvelope {
-                    aggregate_id: id.clone(),
-                    sequence,
-                    metadata: new.meta.to_map(),
-                    payload: new.event,
-                })
-            })
-            .collect();
-        let serialized = envelopes.iter().map(SerializedEvent::try_from).collect::<Result<Vec<_>, _>>()?;
-        self.repo.persist::<A>(&serialized, None).await?;
-        Ok(envelopes)
+    /// Appends to several aggregates of one type in one statement: all or nothing.
+    pub async fn append_many<A: Aggregate>(&self, streams: &[Append<A::Event>]) -> Result<(), StoreError> {
+        let rows = streams.iter().map(|(_, _, events)| events.len()).sum();
+        let mut ids = Vec::with_capacity(rows);
+        let mut sequences = Vec::with_capacity(rows);
+        let mut types = Vec::with_capacity(rows);
+        let mut versions = Vec::with_capacity(rows);
+        let mut payloads = Vec::with_capacity(rows);
+        let mut metadata = Vec::with_capacity(rows);
+        for (id, version, events) in streams {
+            for (new, sequence) in events.iter().zip(*version as i64 + 1..) {
+                ids.push(id.as_str());
+                sequences.push(sequence);
+                types.push(new.event.event_type());
+                versions.push(new.event.event_version());
+                payloads.push(serde_json::to_value(&new.event).map_err(StoreError::Encode)?);
+                metadata.push(serde_json::to_value(new.meta.to_map()).map_err(StoreError::Encode)?);
+            }
+        }
+        sqlx::query(APPEND)
+            .bind(A::TYPE)
+            .bind(ids)
+            .bind(sequences)
+            .bind(types)
+            .bind(versions)
+            .bind(payloads)
+            .bind(metadata)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 }

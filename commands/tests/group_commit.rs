@@ -1,0 +1,148 @@
+//! Room writers committing through the group committer, against a real Postgres (a fresh
+//! migrated database per test): rooms that share a commit stay independent when one of them
+//! loses a race to another process, and an erased actor is refused without holding up anyone
+//! else's command.
+
+use std::collections::BTreeMap;
+
+use chat_commands::room_writer::{CommandError, RoomWriters, WriterConfig};
+use chat_commands::store::{CommandMeta, EventStore};
+use chat_domain::room::{RoomCommand, Visibility};
+use chat_domain::text::{ClientMsgId, MessageBody, RoomName};
+use chat_domain::{MessageId, RoomId, UserId};
+use futures::future::join_all;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+fn meta(actor: UserId) -> CommandMeta {
+    CommandMeta { actor, request_id: Uuid::now_v7().to_string(), via: "test".to_owned() }
+}
+
+fn post(by: UserId, text: &str) -> RoomCommand {
+    RoomCommand::PostMessage {
+        by,
+        message_id: MessageId::from_uuid(Uuid::now_v7()),
+        client_msg_id: ClientMsgId::parse(text).unwrap(),
+        body: MessageBody::parse(text).unwrap(),
+        reply_to: None,
+        mentions: Vec::new(),
+    }
+}
+
+async fn account(pool: &PgPool, name: &str) -> UserId {
+    let user = UserId::from_uuid(Uuid::now_v7());
+    sqlx::query("INSERT INTO user_credentials (user_id, username, password_hash) VALUES ($1, $2, 'x')")
+        .bind(user.as_uuid())
+        .bind(name)
+        .execute(pool)
+        .await
+        .unwrap();
+    user
+}
+
+/// Rooms owned by `owner`, created through `writers`.
+async fn rooms(writers: &RoomWriters, owner: UserId, count: usize) -> Vec<RoomId> {
+    let rooms: Vec<RoomId> = (0..count).map(|_| RoomId::from_uuid(Uuid::now_v7())).collect();
+    for (n, room) in rooms.iter().enumerate() {
+        let create = RoomCommand::CreateGroup {
+            by: owner,
+            name: RoomName::parse(format!("room {n}")).unwrap(),
+            visibility: Visibility::Public,
+        };
+        writers.execute(*room, create, meta(owner)).await.unwrap();
+    }
+    rooms
+}
+
+/// Each room's stored sequences and the client message ids of its posts, in sequence order.
+async fn stored(pool: &PgPool, room: RoomId) -> (Vec<i64>, Vec<String>) {
+    let rows: Vec<(i64, Option<String>)> = sqlx::query_as(
+        "SELECT sequence, payload ->> 'client_msg_id' FROM events WHERE aggregate_id = $1 ORDER BY sequence",
+    )
+    .bind(room.to_string())
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    (rows.iter().map(|(seq, _)| *seq).collect(), rows.into_iter().filter_map(|(_, id)| id).collect())
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn two_processes_racing_on_shared_rooms_lose_and_duplicate_nothing(pool: PgPool) {
+    const ROOMS: usize = 16;
+    const POSTS_EACH: usize = 25;
+    let config = WriterConfig { max_attempts: 50, ..WriterConfig::default() };
+    // Two sets of writers over one database behave as two command processes: their groups
+    // mix rooms that collide with the other process and rooms that do not.
+    let one = RoomWriters::new(EventStore::new(pool.clone()), pool.clone(), config.clone());
+    let two = RoomWriters::new(EventStore::new(pool.clone()), pool.clone(), config);
+    let owner = account(&pool, "owner").await;
+    let rooms = rooms(&one, owner, ROOMS).await;
+
+    let sends = [(&one, "a"), (&two, "b")].into_iter().flat_map(|(writers, process)| {
+        rooms.iter().map(move |room| async move {
+            let mut seqs = Vec::new();
+            for n in 0..POSTS_EACH {
+                let receipt = writers.execute(*room, post(owner, &format!("{process}{n}")), meta(owner)).await;
+                seqs.push(receipt.unwrap_or_else(|error| panic!("{process}{n} in {room}: {error}")).seq);
+            }
+            (*room, seqs)
+        })
+    });
+    let mut acked: BTreeMap<RoomId, Vec<u64>> = BTreeMap::new();
+    for (room, seqs) in join_all(sends).await {
+        assert!(seqs.is_sorted(), "one sender's posts keep their order");
+        acked.entry(room).or_default().extend(seqs);
+    }
+
+    for room in rooms {
+        let (sequences, posts) = stored(&pool, room).await;
+        let total = 2 + 2 * POSTS_EACH as i64;
+        assert_eq!(sequences, (1..=total).collect::<Vec<_>>(), "room {room}: gap-free");
+        let mut expected: Vec<String> =
+            ["a", "b"].iter().flat_map(|p| (0..POSTS_EACH).map(move |n| format!("{p}{n}"))).collect();
+        let mut posts_sorted = posts.clone();
+        posts_sorted.sort();
+        expected.sort();
+        assert_eq!(posts_sorted, expected, "room {room}: every post once");
+        let mut seqs = acked.remove(&room).unwrap();
+        seqs.sort_unstable();
+        assert_eq!(seqs, (3..=total as u64).collect::<Vec<_>>(), "room {room}: every ack names its own seq");
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_erased_actor_is_refused_and_the_commands_queued_with_theirs_still_commit(pool: PgPool) {
+    let writers = RoomWriters::new(EventStore::new(pool.clone()), pool.clone(), WriterConfig::default());
+    let owner = account(&pool, "owner").await;
+    let erased = account(&pool, "erased").await;
+    let rooms = rooms(&writers, owner, 4).await;
+    for room in &rooms {
+        writers.execute(*room, RoomCommand::Join { user: erased }, meta(erased)).await.unwrap();
+    }
+    sqlx::query("DELETE FROM user_credentials WHERE user_id = $1").bind(erased.as_uuid()).execute(&pool).await.unwrap();
+
+    // Queued without waiting, so that the erased user's posts share batches (and groups) with
+    // the owner's.
+    let mut pending = Vec::new();
+    for n in 0..10 {
+        for room in &rooms {
+            for (actor, name) in [(owner, "owner"), (erased, "erased")] {
+                let queued = writers.submit(*room, post(actor, &format!("{name}{n}")), meta(actor)).await.unwrap();
+                pending.push((actor, queued));
+            }
+        }
+    }
+    for (actor, queued) in pending {
+        let result = queued.receipt().await;
+        if actor == erased {
+            assert!(matches!(result, Err(CommandError::AccountErased)), "{result:?}");
+        } else {
+            assert!(result.is_ok(), "{result:?}");
+        }
+    }
+    for room in rooms {
+        let (sequences, posts) = stored(&pool, room).await;
+        assert_eq!(sequences, (1..=13).collect::<Vec<_>>(), "created, joined twice, ten posts");
+        assert_eq!(posts, (0..10).map(|n| format!("owner{n}")).collect::<Vec<_>>(), "only the owner's, in order");
+    }
+}
