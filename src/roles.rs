@@ -117,10 +117,14 @@ pub fn start_presence_tracker(cx: &RoleContext<'_>, args: &PresenceArgs, nats: a
     cx.tasks.spawn(tracker.run(cx.shutdown.clone()));
 }
 
+/// How long projectors let events accumulate after a wake-up: read models may trail the
+/// relay by this much, and in exchange a busy feed costs a transaction per page, not per event.
+const PROJECTOR_GATHER: Duration = Duration::from_millis(10);
+
 /// One feed runner per projector, woken by one shared `LISTEN` connection.
 pub fn start_projections(cx: &RoleContext<'_>) {
     let wakeup = Wakeup::listen(cx.pool.clone(), cx.shutdown.clone());
-    let config = RunnerConfig::default();
+    let config = RunnerConfig { gather: PROJECTOR_GATHER, ..RunnerConfig::default() };
     let pool = &cx.pool;
     let users = FeedRunner::new(UsersProjector::NAME, pool.clone(), UsersProjector, wakeup.clone(), config.clone());
     let rooms = FeedRunner::new(RoomsProjector::NAME, pool.clone(), RoomsProjector, wakeup, config);

@@ -38,6 +38,10 @@ pub struct RunnerConfig {
     pub poll_interval: Duration,
     /// The longest wait between retries while events are held back by an older transaction.
     pub max_held_back_wait: Duration,
+    /// After a wake-up, how long to let more events arrive before reading: zero for a feed
+    /// whose latency clients see (the relay); a few milliseconds for projectors, so that a
+    /// busy feed is applied in pages rather than a transaction per event.
+    pub gather: Duration,
     /// How long to wait before retrying after an error, and between standby lease attempts.
     pub retry_interval: Duration,
 }
@@ -48,6 +52,7 @@ impl Default for RunnerConfig {
             batch_size: 500,
             poll_interval: Duration::from_millis(500),
             max_held_back_wait: Duration::from_millis(50),
+            gather: Duration::ZERO,
             retry_interval: Duration::from_secs(1),
         }
     }
@@ -100,16 +105,17 @@ impl<S: FeedSink> FeedRunner<S> {
         let Some(mut conn) = lease::acquire(&self.pool, &self.name, self.config.retry_interval, shutdown).await? else {
             return Ok(());
         };
+        // A batch lost to a crash is lost with its checkpoint and simply applied again, so
+        // waiting for the flush to disk buys nothing here. (The connection is this runner's.)
+        sqlx::query("SET synchronous_commit = off").execute(&mut conn).await?;
         let mut checkpoint = Checkpoint::load(&mut conn, &self.name).await?;
         let mut held_back_wait = Duration::from_millis(1);
         loop {
             self.wakeup.mark_seen();
             let mut tx = conn.begin().await?;
-            // A batch lost to a crash is lost with its checkpoint and simply applied again, so
-            // waiting for the flush to disk buys nothing here.
-            sqlx::query("SET LOCAL synchronous_commit = off").execute(&mut *tx).await?;
             lease::enter_batch(&mut tx, &self.name).await?;
             let batch = read_batch(&mut tx, checkpoint, self.config.batch_size).await?;
+            let full = batch.events.len() as i64 >= self.config.batch_size;
             if let Some(last) = batch.events.last() {
                 let next = last.checkpoint();
                 self.sink.handle(&mut tx, &batch.events).await.map_err(StepError::Sink)?;
@@ -117,9 +123,14 @@ impl<S: FeedSink> FeedRunner<S> {
                 tx.commit().await?;
                 checkpoint = next;
                 held_back_wait = Duration::from_millis(1);
+            } else {
+                tx.rollback().await?;
+            }
+            // A full page: more is waiting. A partial one: everything committed before the
+            // read was in it (or held back), so the next read waits for a wake-up.
+            if full {
                 continue;
             }
-            tx.rollback().await?;
             if batch.held_back {
                 tokio::select! {
                     _ = tokio::time::sleep(held_back_wait) => {}
@@ -132,6 +143,12 @@ impl<S: FeedSink> FeedRunner<S> {
                 _ = self.wakeup.changed() => {}
                 _ = tokio::time::sleep(self.config.poll_interval) => {}
                 _ = shutdown.cancelled() => return Ok(()),
+            }
+            if !self.config.gather.is_zero() {
+                tokio::select! {
+                    _ = tokio::time::sleep(self.config.gather) => {}
+                    _ = shutdown.cancelled() => return Ok(()),
+                }
             }
         }
     }
