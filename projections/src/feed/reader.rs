@@ -17,14 +17,35 @@ pub struct Batch {
 /// The columns every feed read selects, in this order (plus a `settled` flag).
 pub(crate) type Row = (i64, String, String, String, i64, String, String, Value, Value, DateTime<Utc>, bool);
 
+/// What feed runners call their connections in `pg_stat_activity`. Their transactions write
+/// read models and checkpoints, never events, so the horizon below does not wait for them.
+pub const RUNNER_APPLICATION_NAME: &str = "chat feed runner";
+
 /// Reads up to `limit` events after `after`. Rows of transactions that are not yet older than
-/// every in-flight transaction come last in `(tx_id, position)` order; they are cut off and
-/// reported as `held_back`, all in one statement and hence one snapshot.
+/// every in-flight transaction that could still append events come last in `(tx_id, position)`
+/// order; they are cut off and reported as `held_back`, all in one statement and hence one
+/// snapshot.
+///
+/// The horizon is the oldest transaction in flight in the statement's snapshot, except those
+/// that are certainly not appending: still running when `pg_stat_activity` is read (after the
+/// snapshot) and either another database's or a feed runner's. Without the exception, every
+/// projector batch held back every feed, the relay's too, for as long as it wrote, and so did
+/// any long transaction anywhere on the server. A transaction that ended in between, or whose
+/// session we may not see, counts as a possible appender, exactly as before.
 pub async fn read_batch(conn: &mut PgConnection, after: Checkpoint, limit: i64) -> Result<Batch, sqlx::Error> {
     let rows: Vec<Row> = sqlx::query_as(
-        "SELECT global_position, tx_id::text AS tx_text, aggregate_type, aggregate_id, sequence,
+        "WITH not_appending AS MATERIALIZED (
+             SELECT backend_xid FROM pg_stat_activity
+             WHERE backend_xid IS NOT NULL
+               AND (datname IS DISTINCT FROM current_database() OR application_name = $4)
+         ), horizon AS MATERIALIZED (
+             SELECT coalesce(min(x), pg_snapshot_xmax(pg_current_snapshot())) AS xid
+             FROM pg_snapshot_xip(pg_current_snapshot()) AS x
+             WHERE (x::text::bigint % 4294967296)::text::xid NOT IN (SELECT backend_xid FROM not_appending)
+         )
+         SELECT global_position, tx_id::text AS tx_text, aggregate_type, aggregate_id, sequence,
                 event_type, event_version, payload, metadata, recorded_at,
-                tx_id < pg_snapshot_xmin(pg_current_snapshot()) AS settled
+                tx_id < (SELECT xid FROM horizon) AS settled
          FROM public.events
          WHERE (tx_id, global_position) > ($1::text::xid8, $2)
          ORDER BY tx_id, global_position
@@ -33,6 +54,7 @@ pub async fn read_batch(conn: &mut PgConnection, after: Checkpoint, limit: i64) 
     .bind(after.tx_id.to_string())
     .bind(after.position)
     .bind(limit)
+    .bind(RUNNER_APPLICATION_NAME)
     .fetch_all(conn)
     .await?;
 

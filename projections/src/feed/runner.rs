@@ -15,7 +15,7 @@ use crate::lease;
 use tokio_util::sync::CancellationToken;
 
 use super::checkpoint::SaveError;
-use super::{Checkpoint, StoredEvent, Wakeup, read_batch};
+use super::{Checkpoint, RUNNER_APPLICATION_NAME, StoredEvent, Wakeup, read_batch};
 
 /// Does something with each batch of the feed, inside the transaction that also stores the
 /// checkpoint. Writes made through `conn` are exactly-once; effects outside the database
@@ -106,8 +106,12 @@ impl<S: FeedSink> FeedRunner<S> {
             return Ok(());
         };
         // A batch lost to a crash is lost with its checkpoint and simply applied again, so
-        // waiting for the flush to disk buys nothing here. (The connection is this runner's.)
-        sqlx::query("SET synchronous_commit = off").execute(&mut conn).await?;
+        // waiting for the flush to disk buys nothing here. The name tells other feeds that
+        // this connection's transactions never append events (see `read_batch`).
+        sqlx::query("SELECT set_config('synchronous_commit', 'off', false), set_config('application_name', $1, false)")
+            .bind(RUNNER_APPLICATION_NAME)
+            .execute(&mut conn)
+            .await?;
         let mut checkpoint = Checkpoint::load(&mut conn, &self.name).await?;
         let mut held_back_wait = Duration::from_millis(1);
         loop {
