@@ -7,6 +7,10 @@
 //!   (members, roles, read markers, unread counts and mentions, message count, preview, history,
 //!   reactions).
 //! - **Unread rules**: every rule documented on the projector, one hand-written scenario each.
+//! - **Set-wise pages**: the projector applies a page of events a few statements at a time;
+//!   a whole history as one page gives the same rows as its events one at a time, for random
+//!   histories and for a hand-written page that mixes every kind of event (including redacted
+//!   ones) in one room.
 //! - **Rebuild swap**: a rebuild swapped in while events keep arriving neither loses nor
 //!   doubles an update; it waits for a live batch instead of deadlocking with it, finishes under
 //!   steady traffic on a busy cluster, and keeps the migrations' index names.
@@ -18,10 +22,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
+use chat_domain::redaction::Redactable;
 use chat_domain::room::{Role, Room, RoomCommand, RoomEvent, RoomKind, Visibility};
 use chat_domain::text::{ClientMsgId, MessageBody, Reaction, RoomName};
 use chat_domain::{MessageId, RoomId, UserId};
-use chat_projections::feed::{Checkpoint, FeedRunner, FeedSink, RunnerConfig, Wakeup, lag, read_batch};
+use chat_projections::feed::{Checkpoint, FeedRunner, FeedSink, RunnerConfig, StoredEvent, Wakeup, lag, read_batch};
 use chat_projections::projectors::RoomsProjector;
 use chat_projections::queries;
 use chat_projections::queries::rooms::Access;
@@ -175,9 +180,17 @@ async fn assert_replay_equals_live(pool: &PgPool, context: &str) {
         build_shadow(pool, RoomsProjector::NAME, RoomsProjector::TABLES, &mut RoomsProjector, |_| {}).await.unwrap();
     let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM events").fetch_one(pool).await.unwrap();
     assert_eq!(shadow.events, stored.unsigned_abs(), "{context}: the replay did not see every stored event");
+    let differences = differences(pool, "public", &shadow.schema).await;
+    shadow.discard().await.unwrap();
+    assert!(differences.is_empty(), "{context}: live and replayed read models differ:\n{}", differences.join("\n"));
+}
+
+/// How the rooms tables of schemas `left` and `right` differ, row for row and with
+/// multiplicity, both ways (empty if they are equal).
+async fn differences(pool: &PgPool, left: &str, right: &str) -> Vec<String> {
     let mut differences = Vec::new();
     for table in RoomsProjector::TABLES {
-        for (from, to) in [("public", shadow.schema.as_str()), (shadow.schema.as_str(), "public")] {
+        for (from, to) in [(left, right), (right, left)] {
             let only = format!("TABLE {from}.{table} EXCEPT ALL TABLE {to}.{table}");
             let count: i64 =
                 sqlx::query_scalar(&format!("SELECT count(*) FROM ({only}) d")).fetch_one(pool).await.unwrap();
@@ -191,8 +204,7 @@ async fn assert_replay_equals_live(pool: &PgPool, context: &str) {
             }
         }
     }
-    shadow.discard().await.unwrap();
-    assert!(differences.is_empty(), "{context}: live and replayed read models differ:\n{}", differences.join("\n"));
+    differences
 }
 
 /// Asserts that the read models of every room of `history`, as the API's queries show them,
@@ -1073,4 +1085,162 @@ async fn a_rebuild_finishes_under_steady_traffic_on_a_busy_cluster(pool: PgPool)
     // While events keep arriving and some write transaction is always open in the cluster, some
     // commit is always held back: the rebuild must not wait for an instant without any.
     assert!(rebuilt.is_ok(), "the rebuild did not finish within 15 s of steady traffic on a busy cluster");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. Set-wise pages
+// ---------------------------------------------------------------------------------------------
+
+/// Random histories applied as one page, and commands tried in each.
+const PAGE_SEEDS: u64 = 8;
+
+/// Every stored event, once none is held back by a transaction in flight.
+async fn settled_events(pool: &PgPool) -> Vec<StoredEvent> {
+    let mut conn = pool.acquire().await.unwrap();
+    let deadline = Instant::now() + DEADLINE;
+    loop {
+        let batch = read_batch(&mut conn, Checkpoint::default(), i64::MAX).await.unwrap();
+        if !batch.held_back {
+            return batch.events;
+        }
+        assert!(Instant::now() < deadline, "events stayed held back");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+/// Applies `events` to the rooms tables of `schema` (fresh copies, unless it is `public`),
+/// handing the projector `page` events at a time; checkpoints are left alone.
+async fn apply_in_pages(pool: &PgPool, schema: &str, events: &[StoredEvent], page: usize) {
+    let mut conn = pool.acquire().await.unwrap();
+    if schema != "public" {
+        sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&mut *conn).await.unwrap();
+        for table in RoomsProjector::TABLES {
+            sqlx::query(&format!("CREATE TABLE {schema}.{table} (LIKE public.{table} INCLUDING ALL)"))
+                .execute(&mut *conn)
+                .await
+                .unwrap();
+        }
+    }
+    let mut tx = conn.begin().await.unwrap();
+    sqlx::query(&format!("SET LOCAL search_path TO {schema}")).execute(&mut *tx).await.unwrap();
+    for page in events.chunks(page) {
+        RoomsProjector.handle(&mut tx, page).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+}
+
+/// Applies every stored event as one page to `public`, and one at a time to a schema of its
+/// own, and asserts that both give the same rows.
+async fn assert_one_page_equals_one_at_a_time(pool: &PgPool, context: &str) {
+    let events = settled_events(pool).await;
+    apply_in_pages(pool, "public", &events, events.len()).await;
+    apply_in_pages(pool, "one_at_a_time", &events, 1).await;
+    let differences = differences(pool, "public", "one_at_a_time").await;
+    sqlx::query("DROP SCHEMA one_at_a_time CASCADE").execute(pool).await.unwrap();
+    assert!(
+        differences.is_empty(),
+        "{context}: one page of {} events and the events one at a time differ:\n{}",
+        events.len(),
+        differences.join("\n")
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_random_history_applied_as_one_page_equals_its_events_applied_one_at_a_time(pool: PgPool) {
+    for seed in 0..PAGE_SEEDS {
+        reset(&pool).await;
+        let mut history = History::new(10_000 + seed);
+        write_commands(&pool, &mut history, COMMANDS_PER_SEED).await;
+
+        let context = format!("seed {}", 10_000 + seed);
+        assert_one_page_equals_one_at_a_time(&pool, &context).await;
+        assert_read_models_follow_the_domain(&pool, &history, &context).await;
+    }
+}
+
+impl Script {
+    fn react(&mut self, message_id: MessageId, user_id: UserId, reaction: &str) -> u64 {
+        self.push(RoomEvent::ReactionAdded { message_id, user_id, reaction: Reaction::parse(reaction).unwrap() })
+    }
+
+    fn unreact(&mut self, message_id: MessageId, user_id: UserId, reaction: &str) -> u64 {
+        self.push(RoomEvent::ReactionRemoved { message_id, user_id, reaction: Reaction::parse(reaction).unwrap() })
+    }
+
+    fn promote(&mut self, user_id: UserId, role: Role) -> u64 {
+        self.push(RoomEvent::MemberRoleChanged { user_id, role, changed_by: self.owner })
+    }
+
+    /// A post whose author was erased since, as the event store then holds it.
+    fn redacted_post(&mut self, author: UserId) -> MessageId {
+        self.posts += 1;
+        let message_id = MessageId::from_uuid(Uuid::from_u128(0x1000 + self.posts));
+        self.push(RoomEvent::MessagePosted {
+            message_id,
+            author,
+            body: Redactable::Redacted,
+            client_msg_id: ClientMsgId::parse(format!("c{}", self.posts)).unwrap(),
+            reply_to: None,
+            mentions: Vec::new(),
+        });
+        message_id
+    }
+}
+
+/// Every kind of event in one room and one page, each touching what an earlier one of the page
+/// wrote: edits, reactions and deletes of messages posted in the page, a member leaving and
+/// coming back, two markers and two role changes of one member, redacted posts and edits.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_page_mixing_every_kind_of_event_in_one_room_equals_its_events_one_at_a_time(pool: PgPool) {
+    let (owner, alice, bob) = (user(1), user(2), user(3));
+    let mut room = Script::group(owner); // 1, 2
+    room.join(alice); // 3
+    room.join(bob); // 4
+    let hello = room.post(owner, "hello @alice", &[alice]); // 5
+    room.react(hello, alice, "🎉"); // 6
+    room.edit(hello, owner, "hello again"); // 7
+    room.edit(hello, owner, "hello again @alice"); // 8
+    room.react(hello, bob, ":+1:"); // 9
+    room.unreact(hello, bob, ":+1:"); // 10
+    room.react(hello, bob, ":+1:"); // 11
+    room.read(alice, 7); // 12
+    room.read(bob, 11); // 13
+    room.read(alice, 9); // 14
+    room.read(bob, 8); // 15: behind his marker
+    let bobs = room.post(bob, "mine @alice @owner", &[alice, owner]); // 16
+    room.leave(alice); // 17
+    room.post(owner, "while alice is away", &[]); // 18
+    room.join(alice); // 19
+    room.promote(bob, Role::Admin); // 20
+    room.promote(bob, Role::Member); // 21
+    room.delete(bobs, owner); // 22
+    let erased = room.redacted_post(bob); // 23
+    room.push(RoomEvent::MessageEdited { message_id: erased, body: Redactable::Redacted, edited_by: bob }); // 24
+    room.unreact(hello, alice, "🎉"); // 25
+    room.read(owner, 23); // 26
+    let back = room.post(alice, "back", &[]); // 27
+    room.edit(back, alice, "back again"); // 28
+    room.delete(back, owner); // 29
+    room.store(&pool).await;
+
+    assert_one_page_equals_one_at_a_time(&pool, "one mixed page").await;
+    assert_eq!(room.unread(&pool, alice).await, Some((1, 0, 19)), "the erased post after her rejoin");
+    assert_eq!(room.unread(&pool, bob).await, Some((1, 0, 11)), "the owner's post after his marker");
+    assert_eq!(room.unread(&pool, owner).await, Some((0, 0, 23)), "read up to 23; 27 is deleted");
+    assert_eq!(room.last_message(&pool).await, Some((erased, 23, String::new())), "falls back to the erased post");
+    let members: Vec<(Uuid, String)> =
+        sqlx::query_as("SELECT user_id, role FROM room_members ORDER BY user_id").fetch_all(&pool).await.unwrap();
+    let members: Vec<(UserId, &str)> =
+        members.iter().map(|(user, role)| (UserId::from_uuid(*user), role.as_str())).collect();
+    assert_eq!(members, vec![(owner, "owner"), (alice, "member"), (bob, "member")], "members and roles");
+    let reactions: Vec<(String, Uuid, i64)> =
+        sqlx::query_as("SELECT reaction, user_id, seq FROM message_reactions").fetch_all(&pool).await.unwrap();
+    assert_eq!(reactions, vec![(":+1:".to_owned(), bob.as_uuid(), 11)], "bob's second reaction is the one left");
+    let hello_row: (Option<String>, i64) =
+        sqlx::query_as("SELECT body, updated_seq FROM messages WHERE message_id = $1")
+            .bind(hello.as_uuid())
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(hello_row, (Some("hello again @alice".to_owned()), 25), "edited twice, then last changed by a reaction");
 }

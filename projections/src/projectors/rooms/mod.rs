@@ -7,16 +7,27 @@
 //! A member who joins starts with everything before their join read (marker = join sequence).
 //! The count is kept as counters that a post changes for its author only (see the
 //! `room_members` migration): `posted_total - read_ordinal - own_since_read - deleted_since_read`.
+//!
+//! # Layout
+//! A page of the feed is applied set-wise, a few statements per page rather than one or two
+//! per event (a round trip each): [`plan`] orders the page's events into layers of groups of
+//! one kind each, and each kind's module applies a group in one statement — [`membership`]
+//! (rooms, members, roles), [`posts`], [`messages`] (edits and deletes), [`reactions`] and
+//! [`markers`] (read markers).
 
+mod markers;
 mod membership;
 mod messages;
-
-use std::collections::HashMap;
+mod plan;
+mod posts;
+mod reactions;
 
 use chat_domain::RoomId;
 use chat_domain::room::{Room, RoomEvent};
+use chrono::{DateTime, Utc};
 use cqrs_es::Aggregate;
 use sqlx::PgConnection;
+use uuid::Uuid;
 
 use super::ProjectionError;
 use crate::feed::{FeedSink, StoredEvent};
@@ -28,66 +39,24 @@ impl RoomsProjector {
     pub const TABLES: &'static [&'static str] = &["rooms", "room_members", "messages", "message_reactions"];
 }
 
-/// One event, with what every handler needs to know about it.
-struct Applied<'a> {
-    room: uuid::Uuid,
-    event: &'a StoredEvent,
+/// Where and when an event happened: what every group needs besides the event's own fields.
+#[derive(Clone, Copy)]
+struct At {
+    room: Uuid,
+    seq: i64,
+    recorded_at: DateTime<Utc>,
 }
 
 impl FeedSink for RoomsProjector {
     type Error = ProjectionError;
 
     async fn handle(&mut self, conn: &mut PgConnection, events: &[StoredEvent]) -> Result<(), ProjectionError> {
-        let mut last_seqs: HashMap<uuid::Uuid, i64> = HashMap::new();
-        // Consecutive posts (the bulk of any busy feed) are applied together.
-        let mut posts = messages::PostRun::default();
+        let mut plan = plan::Plan::default();
         for event in events.iter().filter(|e| e.aggregate_type == Room::TYPE) {
-            let at = Applied { room: event.id::<RoomId>()?.as_uuid(), event };
-            last_seqs.insert(at.room, event.sequence);
-            let decoded = event.decode::<RoomEvent>()?;
-            if !matches!(decoded, RoomEvent::MessagePosted { .. }) && !posts.is_empty() {
-                messages::posted(conn, std::mem::take(&mut posts)).await?;
-            }
-            match decoded {
-                RoomEvent::MessagePosted { message_id, author, body, client_msg_id, reply_to, mentions } => {
-                    posts.push(&at, messages::Posted { message_id, author, body, client_msg_id, reply_to, mentions })
-                }
-                RoomEvent::RoomCreated { kind, created_by } => membership::created(conn, &at, kind, created_by).await?,
-                RoomEvent::MemberJoined { user_id, role, .. } => membership::joined(conn, &at, user_id, role).await?,
-                RoomEvent::MemberLeft { user_id, .. } => membership::left(conn, &at, user_id).await?,
-                RoomEvent::MemberRoleChanged { user_id, role, .. } => {
-                    membership::role_changed(conn, &at, user_id, role).await?
-                }
-                RoomEvent::ReadMarkerMoved { user_id, up_to_seq } => {
-                    membership::marker_moved(conn, &at, user_id, up_to_seq).await?
-                }
-                RoomEvent::MessageEdited { message_id, body, .. } => {
-                    messages::edited(conn, &at, message_id, body).await?
-                }
-                RoomEvent::MessageDeleted { message_id, deleted_by } => {
-                    messages::deleted(conn, &at, message_id, deleted_by).await?
-                }
-                RoomEvent::ReactionAdded { message_id, user_id, reaction } => {
-                    messages::reacted(conn, &at, message_id, user_id, reaction).await?
-                }
-                RoomEvent::ReactionRemoved { message_id, user_id, reaction } => {
-                    messages::unreacted(conn, &at, message_id, user_id, reaction).await?
-                }
-            }
+            let at = At { room: event.id::<RoomId>()?.as_uuid(), seq: event.sequence, recorded_at: event.recorded_at };
+            plan.push(at, event.decode::<RoomEvent>()?);
         }
-        if !posts.is_empty() {
-            messages::posted(conn, posts).await?;
-        }
-        // Each room's latest sequence, once per batch.
-        let (rooms, seqs): (Vec<uuid::Uuid>, Vec<i64>) = last_seqs.into_iter().unzip();
-        sqlx::query(
-            "UPDATE rooms SET last_seq = latest.seq FROM unnest($1::uuid[], $2::bigint[]) AS latest(room_id, seq)
-             WHERE rooms.room_id = latest.room_id",
-        )
-        .bind(&rooms)
-        .bind(&seqs)
-        .execute(conn)
-        .await?;
+        plan.apply(conn).await?;
         Ok(())
     }
 }
