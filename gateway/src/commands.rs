@@ -4,26 +4,30 @@
 //! in that order whichever command instance takes each; commands for different rooms run
 //! concurrently. Every command gets exactly one `ack` or `error` (acks of different rooms may
 //! overtake each other).
+//!
+//! The connection's reader drives them (no task of their own): it pushes each command frame
+//! here and polls [`Commands::answer`] alongside the socket, and stops reading while
+//! [`Commands::accepts`] is false. Their state is created on the first command, since most
+//! connections never send one and an idle connection should cost as little as possible.
 
 use std::collections::{HashSet, VecDeque};
-use std::sync::Arc;
 
 use axum::extract::ws::Utf8Bytes;
 use chat_domain::{RoomId, UserId};
 use chat_nats::wire::{CommandRequest, CommandResponse, WireCommand, decode, encode};
 use futures::StreamExt;
+use futures::future::BoxFuture;
 use futures::stream::FuturesUnordered;
-use tokio::sync::mpsc;
 use uuid::Uuid;
 
-use crate::connection::{ConnHandle, Outbound};
 use crate::hub::Hub;
 use crate::protocol::ServerFrame;
 
 /// Commands of one connection in flight at once (each for a different room).
 const MAX_IN_FLIGHT: usize = 16;
-/// Commands held back behind a busy room before the connection stops taking more.
-const MAX_WAITING: usize = 64;
+/// Commands held back (behind a busy room or the in-flight limit) before the reader stops
+/// reading, which slows the client down instead of buffering.
+const MAX_WAITING: usize = 96;
 
 /// A command frame as the reader queues it.
 pub struct Queued {
@@ -32,45 +36,81 @@ pub struct Queued {
     pub command: WireCommand,
 }
 
-/// Queued commands travel boxed: an idle connection's channel then holds pointers, not frames.
-pub async fn run(hub: Arc<Hub>, conn: ConnHandle, mut queued: mpsc::Receiver<Box<Queued>>) {
-    let via = format!("gateway:{}", hub.config.gateway_id);
-    let mut waiting: VecDeque<Queued> = VecDeque::new();
-    let mut busy: HashSet<RoomId> = HashSet::new();
-    let mut in_flight = FuturesUnordered::new();
-    let mut open = true;
-    loop {
-        // Start every waiting command whose room is free, oldest first; a later command of a
-        // busy room stays behind the earlier one.
+/// One connection's commands: waiting, and in flight to the command service.
+pub struct Commands<'a> {
+    hub: &'a Hub,
+    actor: UserId,
+    /// Created on the first command.
+    state: Option<Box<State<'a>>>,
+}
+
+#[derive(Default)]
+struct State<'a> {
+    waiting: VecDeque<Queued>,
+    /// Rooms with a command in flight.
+    busy: HashSet<RoomId>,
+    /// Boxed: the set's own bookkeeping is then sized for a pointer, not for a NATS request.
+    in_flight: FuturesUnordered<BoxFuture<'a, (RoomId, Utf8Bytes)>>,
+}
+
+impl<'a> Commands<'a> {
+    pub fn new(hub: &'a Hub, actor: UserId) -> Self {
+        Self { hub, actor, state: None }
+    }
+
+    /// Whether the reader may take another command.
+    pub fn accepts(&self) -> bool {
+        self.state.as_ref().is_none_or(|state| state.waiting.len() < MAX_WAITING)
+    }
+
+    /// Queues `command` behind the earlier ones of its room, starting it if the room is free.
+    pub fn push(&mut self, command: Queued) {
+        let state = self.state.get_or_insert_with(Box::default);
+        state.waiting.push_back(command);
+        state.start(self.hub, self.actor);
+    }
+
+    /// The answer to the next command that completes (an `ack` or `error` frame); pending while
+    /// none is in flight. Cancel-safe: an answer is only taken when it is returned.
+    pub async fn answer(&mut self) -> Utf8Bytes {
+        if let Some(state) = self.state.as_mut()
+            && let Some((room, frame)) = state.in_flight.next().await
+        {
+            state.busy.remove(&room);
+            state.start(self.hub, self.actor);
+            return frame;
+        }
+        std::future::pending().await
+    }
+}
+
+impl<'a> State<'a> {
+    /// Starts every waiting command whose room is free, oldest first; a later command of a
+    /// busy room stays behind the earlier one.
+    fn start(&mut self, hub: &'a Hub, actor: UserId) {
         let mut index = 0;
-        while index < waiting.len() && in_flight.len() < MAX_IN_FLIGHT {
-            if busy.contains(&waiting[index].room) {
+        while index < self.waiting.len() && self.in_flight.len() < MAX_IN_FLIGHT {
+            if self.busy.contains(&self.waiting[index].room) {
                 index += 1;
                 continue;
             }
-            if let Some(command) = waiting.remove(index) {
-                busy.insert(command.room);
-                in_flight.push(send(&hub, &via, conn.user, command));
+            if let Some(command) = self.waiting.remove(index) {
+                self.busy.insert(command.room);
+                self.in_flight.push(Box::pin(send(hub, actor, command)));
             }
-        }
-        tokio::select! {
-            next = queued.recv(), if open && waiting.len() < MAX_WAITING => match next {
-                Some(command) => waiting.push_back(*command),
-                None => open = false,
-            },
-            Some((room, frame)) = in_flight.next(), if !in_flight.is_empty() => {
-                busy.remove(&room);
-                conn.deliver(Outbound::Frame(frame));
-            }
-            else => break,
         }
     }
 }
 
-async fn send(hub: &Hub, via: &str, actor: UserId, queued: Queued) -> (RoomId, Utf8Bytes) {
+async fn send(hub: &Hub, actor: UserId, queued: Queued) -> (RoomId, Utf8Bytes) {
     let Queued { id, room, command } = queued;
-    let request =
-        CommandRequest { actor, request_id: Uuid::now_v7().to_string(), via: via.to_owned(), room_id: room, command };
+    let request = CommandRequest {
+        actor,
+        request_id: Uuid::now_v7().to_string(),
+        via: format!("gateway:{}", hub.config.gateway_id),
+        room_id: room,
+        command,
+    };
     let reply = hub.nats.request(hub.subjects.room_commands(), encode(&request)).await;
     let frame = match reply.map(|reply| decode::<CommandResponse>(&reply.payload)) {
         Ok(Ok(CommandResponse::Ok { seq, message_id, changed })) => {

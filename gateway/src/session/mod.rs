@@ -1,9 +1,9 @@
 //! One client connection, from `hello` to close.
 //!
-//! Three tasks per connection: the [`reader`] (parses frames, answers pings, publishes typing,
-//! queues commands), the command runner ([`crate::commands`]) and the [`writer`] (owns the
-//! socket's send half and the per-room delivery positions; de-duplicates by sequence, fills gaps
-//! from the store, heartbeats, and closes with the recorded reason). This module starts them.
+//! Two tasks per connection: the [`reader`] (parses frames, answers pings, publishes typing,
+//! runs commands) and the [`writer`] (owns the socket's send half and the per-room delivery
+//! positions; de-duplicates by sequence, fills gaps from the store, heartbeats, and closes with
+//! the recorded reason). This module starts them.
 
 mod reader;
 mod writer;
@@ -20,15 +20,12 @@ use futures::{SinkExt, StreamExt};
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
+use self::reader::Reader;
 use self::writer::Writer;
 use crate::backfill;
-use crate::commands;
 use crate::connection::{ConnHandle, Outbound};
 use crate::hub::{Hub, MAX_ROOMS_PER_USER};
 use crate::protocol::{ClientFrame, CloseReason, PROTOCOL_VERSION, ServerFrame};
-
-/// Commands a connection may have queued before the reader stops reading.
-const COMMAND_QUEUE: usize = 32;
 
 pub async fn run(socket: WebSocket, hub: Arc<Hub>) {
     // The start-up (identify, reading the user's rooms) awaits large database futures; boxed,
@@ -37,12 +34,8 @@ pub async fn run(socket: WebSocket, hub: Arc<Hub>) {
         return;
     };
     let writer = tokio::spawn(Writer::new(hub.clone(), conn.clone(), sink).run(outbox, initial));
-    let (commands, queued) = mpsc::channel(COMMAND_QUEUE);
-    let runner = tokio::spawn(commands::run(hub.clone(), conn.clone(), queued));
-    reader::read(&hub, &conn, &mut stream, commands).await;
+    Reader::new(&hub, &conn, &mut stream).run().await;
     conn.closer.close(CloseReason::ClientGone);
-    // Queued commands of a closed connection are not sent (their answers could not arrive).
-    runner.abort();
     let _ = writer.await;
     hub.unregister(&conn);
 }
