@@ -63,7 +63,9 @@ impl<'a> Reader<'a> {
                         Some(Err(error)) => return self.conn.closer.close(read_error(error)),
                         Some(Ok(message)) => message,
                     };
-                    if self.handle(message).await.is_break() {
+                    // Boxed: handling a frame is brief and the reader mostly waits, so the
+                    // task is sized for waiting (a typing publish alone is larger).
+                    if Box::pin(self.handle(message)).await.is_break() {
                         return;
                     }
                     deadline = Instant::now() + timeout;

@@ -13,7 +13,7 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use super::close;
-use crate::backfill;
+use crate::backfill::{self, Membership};
 use crate::connection::{ConnHandle, Outbound};
 use crate::hub::Hub;
 use crate::protocol::{CloseReason, ServerFrame};
@@ -100,7 +100,8 @@ impl Writer {
                     return Ok(());
                 }
                 if dispatch.seq > last + 1 {
-                    let filled = self.send_from_store(dispatch.room, last, Some(dispatch.seq - 1)).await?;
+                    let gap = self.send_from_store(dispatch.room, last, Some(dispatch.seq - 1));
+                    let filled = Box::pin(gap).await?;
                     if filled + 1 != dispatch.seq {
                         tracing::warn!(room_id = %dispatch.room, filled, seq = dispatch.seq, "unfillable gap");
                         self.conn.closer.close(CloseReason::Unavailable);
@@ -119,20 +120,26 @@ impl Writer {
                 }
             }
             Outbound::Frame(frame) => self.send(Message::Text(frame)).await?,
-            Outbound::Attach { room, after, report } => self.attach(room, after, report).await?,
-            Outbound::Detach { room, through } => self.leave(room, through).await?,
-            Outbound::Sync(memberships) => {
-                let current: HashSet<RoomId> = memberships.iter().filter(|m| m.joined).map(|m| m.room).collect();
-                let attached: Vec<RoomId> = self.positions.keys().copied().collect();
-                for room in attached.into_iter().filter(|room| !current.contains(room)) {
-                    // Deliver through the user's own MemberLeft before stopping.
-                    let left = memberships.iter().find(|m| m.room == room).map(|m| m.seq);
-                    self.leave(room, left).await?;
-                }
-                for membership in memberships.iter().filter(|m| m.joined) {
-                    self.attach(membership.room, membership.seq.saturating_sub(1), false).await?;
-                }
-            }
+            // Rarer, and deeper (store reads, subscribing): boxed, like filling a gap above, so
+            // that the writer's task is sized for delivering rather than for catching up.
+            Outbound::Attach { room, after, report } => Box::pin(self.attach(room, after, report)).await?,
+            Outbound::Detach { room, through } => Box::pin(self.leave(room, through)).await?,
+            Outbound::Sync(memberships) => Box::pin(self.sync(memberships)).await?,
+        }
+        Ok(())
+    }
+
+    /// Re-aligns the attached rooms with `memberships`.
+    async fn sync(&mut self, memberships: Vec<Membership>) -> Result<(), Stop> {
+        let current: HashSet<RoomId> = memberships.iter().filter(|m| m.joined).map(|m| m.room).collect();
+        let attached: Vec<RoomId> = self.positions.keys().copied().collect();
+        for room in attached.into_iter().filter(|room| !current.contains(room)) {
+            // Deliver through the user's own MemberLeft before stopping.
+            let left = memberships.iter().find(|m| m.room == room).map(|m| m.seq);
+            self.leave(room, left).await?;
+        }
+        for membership in memberships.iter().filter(|m| m.joined) {
+            self.attach(membership.room, membership.seq.saturating_sub(1), false).await?;
         }
         Ok(())
     }
