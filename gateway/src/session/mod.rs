@@ -17,23 +17,22 @@ use chat_domain::{RoomId, UserId};
 use chat_projections::queries::rooms;
 use futures::stream::{SplitSink, SplitStream};
 use futures::{SinkExt, StreamExt};
-use tokio::sync::mpsc;
 use uuid::Uuid;
 
 use self::reader::Reader;
 use self::writer::Writer;
 use crate::backfill;
-use crate::connection::{ConnHandle, Outbound};
+use crate::connection::{ConnHandle, Connection, Outbound};
 use crate::hub::{Hub, MAX_ROOMS_PER_USER};
 use crate::protocol::{ClientFrame, CloseReason, PROTOCOL_VERSION, ServerFrame};
 
 pub async fn run(socket: WebSocket, hub: Arc<Hub>) {
     // The start-up (identify, reading the user's rooms) awaits large database futures; boxed,
     // they are freed once it is done instead of sizing this task for the connection's lifetime.
-    let Some(Started { conn, outbox, sink, mut stream, initial }) = Box::pin(start(socket, &hub)).await else {
+    let Some(Started { conn, sink, mut stream, initial }) = Box::pin(start(socket, &hub)).await else {
         return;
     };
-    let writer = tokio::spawn(Writer::new(hub.clone(), conn.clone(), sink).run(outbox, initial));
+    let writer = tokio::spawn(Writer::new(hub.clone(), conn.clone(), sink).run(initial));
     Reader::new(&hub, &conn, &mut stream).run().await;
     conn.closer.close(CloseReason::ClientGone);
     let _ = writer.await;
@@ -43,7 +42,6 @@ pub async fn run(socket: WebSocket, hub: Arc<Hub>) {
 /// An identified connection, registered with the hub, its `ready` sent.
 struct Started {
     conn: ConnHandle,
-    outbox: mpsc::Receiver<Outbound>,
     sink: SplitSink<WebSocket, Message>,
     stream: SplitStream<WebSocket>,
     /// What the writer does first: attach the user's rooms (catching up), report resumes.
@@ -73,7 +71,7 @@ async fn start(socket: WebSocket, hub: &Hub) -> Option<Started> {
             return None;
         }
     };
-    let (conn, outbox) = ConnHandle::new(user, hub.config.send_queue);
+    let conn = Connection::new(user, hub.config.send_queue);
     // Registered first: membership notices from here on reach this connection, and the
     // memberships read next already include every change notified before.
     hub.register(&conn);
@@ -126,7 +124,7 @@ async fn start(socket: WebSocket, hub: &Hub) -> Option<Started> {
         initial.push(Outbound::Frame(frame.encode()));
     }
 
-    Some(Started { conn, outbox, sink, stream, initial })
+    Some(Started { conn, sink, stream, initial })
 }
 
 /// Waits for the `identify` frame and checks its token.

@@ -9,7 +9,6 @@ use axum::extract::ws::{Message, WebSocket};
 use chat_domain::RoomId;
 use futures::SinkExt;
 use futures::stream::SplitSink;
-use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use super::close;
@@ -36,8 +35,8 @@ impl Writer {
         Self { hub, conn, sink, positions: HashMap::new(), last_ping: Instant::now() }
     }
 
-    pub(super) async fn run(mut self, mut outbox: mpsc::Receiver<Outbound>, initial: Vec<Outbound>) {
-        let _ = self.serve(&mut outbox, initial).await;
+    pub(super) async fn run(mut self, initial: Vec<Outbound>) {
+        let _ = self.serve(initial).await;
         for room in self.positions.keys() {
             self.hub.unsubscribe(*room, self.conn.id);
         }
@@ -49,7 +48,7 @@ impl Writer {
         close(&mut self.sink, reason).await;
     }
 
-    async fn serve(&mut self, outbox: &mut mpsc::Receiver<Outbound>, initial: Vec<Outbound>) -> Result<(), Stop> {
+    async fn serve(&mut self, initial: Vec<Outbound>) -> Result<(), Stop> {
         for item in initial {
             self.process(item).await?;
         }
@@ -58,10 +57,7 @@ impl Writer {
             tokio::select! {
                 biased;
                 _ = self.conn.closer.closed() => return Err(Stop),
-                item = outbox.recv() => match item {
-                    Some(item) => self.process(item).await?,
-                    None => return Ok(()),
-                },
+                item = self.conn.next_outbound() => self.process(item).await?,
                 _ = tokio::time::sleep_until(ping_due) => self.ping().await?,
             }
         }
@@ -155,7 +151,7 @@ impl Writer {
             return Ok(());
         }
         // A member may type while their room catches up.
-        self.conn.rooms.lock().unwrap_or_else(|p| p.into_inner()).insert(room);
+        self.conn.set_attached(room, true);
         let mut last = self.send_from_store(room, after, None).await?;
         let mut recovered = true;
         if last == after && after > 0 {
@@ -208,7 +204,7 @@ impl Writer {
 
     fn detach(&mut self, room: RoomId) {
         self.positions.remove(&room);
-        self.conn.rooms.lock().unwrap_or_else(|p| p.into_inner()).remove(&room);
+        self.conn.set_attached(room, false);
         self.hub.unsubscribe(room, self.conn.id);
     }
 
