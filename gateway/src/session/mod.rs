@@ -26,17 +26,22 @@ use crate::connection::{ConnHandle, Connection, Outbound};
 use crate::hub::{Hub, MAX_ROOMS_PER_USER};
 use crate::protocol::{ClientFrame, CloseReason, PROTOCOL_VERSION, ServerFrame};
 
-pub async fn run(socket: WebSocket, hub: Arc<Hub>) {
+/// Serves one connection. Not an `async fn`, whose future would keep its arguments for the
+/// connection's lifetime (the socket alone is 368 bytes) although the start-up takes them.
+pub fn run(socket: WebSocket, hub: Arc<Hub>) -> impl Future<Output = ()> {
     // The start-up (identify, reading the user's rooms) awaits large database futures; boxed,
     // they are freed once it is done instead of sizing this task for the connection's lifetime.
-    let Some(Started { conn, sink, mut stream, initial }) = Box::pin(start(socket, &hub)).await else {
-        return;
-    };
-    let writer = tokio::spawn(Writer::new(hub.clone(), conn.clone(), sink).run(initial));
-    Reader::new(&hub, &conn, &mut stream).run().await;
-    conn.closer.close(CloseReason::ClientGone);
-    let _ = writer.await;
-    hub.unregister(&conn);
+    let start = Box::pin(start(socket, hub.clone()));
+    async move {
+        let Some(Started { conn, sink, mut stream, initial }) = start.await else {
+            return;
+        };
+        let writer = tokio::spawn(Writer::new(hub.clone(), conn.clone(), sink).run(initial));
+        Reader::new(&hub, &conn, &mut stream).run().await;
+        conn.closer.close(CloseReason::ClientGone);
+        let _ = writer.await;
+        hub.unregister(&conn);
+    }
 }
 
 /// An identified connection, registered with the hub, its `ready` sent.
@@ -49,7 +54,7 @@ struct Started {
 }
 
 /// From `hello` to `ready`; `None` once the connection has been closed instead.
-async fn start(socket: WebSocket, hub: &Hub) -> Option<Started> {
+async fn start(socket: WebSocket, hub: Arc<Hub>) -> Option<Started> {
     let (mut sink, mut stream) = socket.split();
     let hello = ServerFrame::Hello {
         protocol: PROTOCOL_VERSION,
@@ -61,7 +66,7 @@ async fn start(socket: WebSocket, hub: &Hub) -> Option<Started> {
         return None;
     }
     let identified = tokio::select! {
-        identified = identify(hub, &mut stream) => identified,
+        identified = identify(&hub, &mut stream) => identified,
         _ = hub.draining() => Err(CloseReason::Draining),
     };
     let (user, resume) = match identified {
