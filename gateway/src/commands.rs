@@ -25,9 +25,12 @@ use crate::protocol::ServerFrame;
 
 /// Commands of one connection in flight at once (each for a different room).
 const MAX_IN_FLIGHT: usize = 16;
-/// Commands held back (behind a busy room or the in-flight limit) before the reader stops
-/// reading, which slows the client down instead of buffering.
-const MAX_WAITING: usize = 96;
+/// Commands waiting (behind an earlier command of their room, or for a free slot); only these
+/// may start.
+const MAX_WAITING: usize = 64;
+/// Commands queued behind the waiting ones before the reader stops reading, which slows the
+/// client down instead of buffering (the limits of `docs/protocol.md`).
+const MAX_QUEUED: usize = 32;
 
 /// A command frame as the reader queues it.
 pub struct Queued {
@@ -46,6 +49,7 @@ pub struct Commands<'a> {
 
 #[derive(Default)]
 struct State<'a> {
+    /// Oldest first: the first `MAX_WAITING` wait, the rest are queued behind them.
     waiting: VecDeque<Queued>,
     /// Rooms with a command in flight.
     busy: HashSet<RoomId>,
@@ -60,7 +64,7 @@ impl<'a> Commands<'a> {
 
     /// Whether the reader may take another command.
     pub fn accepts(&self) -> bool {
-        self.state.as_ref().is_none_or(|state| state.waiting.len() < MAX_WAITING)
+        self.state.as_ref().is_none_or(|state| state.waiting.len() < MAX_WAITING + MAX_QUEUED)
     }
 
     /// Queues `command` behind the earlier ones of its room, starting it if the room is free.
@@ -89,7 +93,7 @@ impl<'a> State<'a> {
     /// busy room stays behind the earlier one.
     fn start(&mut self, hub: &'a Hub, actor: UserId) {
         let mut index = 0;
-        while index < self.waiting.len() && self.in_flight.len() < MAX_IN_FLIGHT {
+        while index < self.waiting.len().min(MAX_WAITING) && self.in_flight.len() < MAX_IN_FLIGHT {
             if self.busy.contains(&self.waiting[index].room) {
                 index += 1;
                 continue;
