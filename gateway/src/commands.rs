@@ -69,19 +69,21 @@ impl<'a> Commands<'a> {
 
     /// Queues `command` behind the earlier ones of its room, starting it if the room is free.
     pub fn push(&mut self, command: Queued) {
+        let send = sender(self.hub, self.actor);
         let state = self.state.get_or_insert_with(Box::default);
         state.waiting.push_back(command);
-        state.start(self.hub, self.actor);
+        state.start(send);
     }
 
     /// The answer to the next command that completes (an `ack` or `error` frame); pending while
     /// none is in flight. Cancel-safe: an answer is only taken when it is returned.
     pub async fn answer(&mut self) -> Utf8Bytes {
+        let send = sender(self.hub, self.actor);
         if let Some(state) = self.state.as_mut()
             && let Some((room, frame)) = state.in_flight.next().await
         {
             state.busy.remove(&room);
-            state.start(self.hub, self.actor);
+            state.start(send);
             return frame;
         }
         std::future::pending().await
@@ -91,7 +93,7 @@ impl<'a> Commands<'a> {
 impl<'a> State<'a> {
     /// Starts every waiting command whose room is free, oldest first; a later command of a
     /// busy room stays behind the earlier one.
-    fn start(&mut self, hub: &'a Hub, actor: UserId) {
+    fn start(&mut self, send: impl Fn(Queued) -> BoxFuture<'a, (RoomId, Utf8Bytes)>) {
         let mut index = 0;
         while index < self.waiting.len().min(MAX_WAITING) && self.in_flight.len() < MAX_IN_FLIGHT {
             if self.busy.contains(&self.waiting[index].room) {
@@ -100,10 +102,14 @@ impl<'a> State<'a> {
             }
             if let Some(command) = self.waiting.remove(index) {
                 self.busy.insert(command.room);
-                self.in_flight.push(Box::pin(send(hub, actor, command)));
+                self.in_flight.push(send(command));
             }
         }
     }
+}
+
+fn sender<'a>(hub: &'a Hub, actor: UserId) -> impl Fn(Queued) -> BoxFuture<'a, (RoomId, Utf8Bytes)> {
+    move |command| Box::pin(send(hub, actor, command))
 }
 
 async fn send(hub: &Hub, actor: UserId, queued: Queued) -> (RoomId, Utf8Bytes) {
@@ -145,4 +151,78 @@ async fn send(hub: &Hub, actor: UserId, queued: Queued) -> (RoomId, Utf8Bytes) {
         }
     };
     (room, frame)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use futures::FutureExt;
+    use uuid::Uuid;
+
+    use super::*;
+
+    fn command(id: usize, room: RoomId) -> Queued {
+        Queued { id: id.to_string(), room, command: WireCommand::MarkRead { up_to_seq: 1 } }
+    }
+
+    fn room(n: u128) -> RoomId {
+        RoomId::from_uuid(Uuid::from_u128(n))
+    }
+
+    /// Starts what `state` may start, each command answering at once with its id; returns the
+    /// ids started, in order.
+    fn start(state: &mut State<'static>) -> Vec<String> {
+        let started = Mutex::new(Vec::new());
+        state.start(|queued| {
+            started.lock().unwrap().push(queued.id.clone());
+            Box::pin(async move { (queued.room, Utf8Bytes::from(queued.id)) })
+        });
+        started.into_inner().unwrap()
+    }
+
+    /// Completes one command in flight, freeing its room.
+    fn complete(state: &mut State<'static>) -> String {
+        let (room, frame) = state.in_flight.next().now_or_never().flatten().expect("a command in flight");
+        state.busy.remove(&room);
+        frame.to_string()
+    }
+
+    #[test]
+    fn a_room_runs_one_command_at_a_time_in_order_while_other_rooms_go_ahead() {
+        let mut state = State::default();
+        state.waiting.extend([command(1, room(1)), command(2, room(1)), command(3, room(2))]);
+        assert_eq!(start(&mut state), ["1", "3"]);
+        assert_eq!(state.waiting.len(), 1);
+        // Whichever finishes first, room 1's second command starts only after its first.
+        while complete(&mut state) != "1" {}
+        assert_eq!(start(&mut state), ["2"]);
+    }
+
+    #[test]
+    fn only_the_waiting_commands_start_and_the_queued_ones_stay_behind_them() {
+        let mut state = State::default();
+        let busy = room(1);
+        state.waiting.extend((0..MAX_WAITING + MAX_QUEUED).map(|id| command(id, busy)));
+        let other = MAX_WAITING + MAX_QUEUED;
+        state.waiting.push_back(command(other, room(2)));
+        assert_eq!(start(&mut state), ["0"]);
+        // The other room's command is queued beyond the waiting places: it cannot start yet.
+        for id in 1..MAX_QUEUED {
+            assert_eq!(complete(&mut state), (id - 1).to_string());
+            assert_eq!(start(&mut state), [id.to_string()]);
+        }
+        // Once enough have gone, it is among the waiting ones and starts.
+        complete(&mut state);
+        assert_eq!(start(&mut state), [MAX_QUEUED.to_string(), other.to_string()]);
+    }
+
+    #[test]
+    fn no_more_commands_than_the_in_flight_limit_run_at_once() {
+        let mut state = State::default();
+        state.waiting.extend((0..MAX_IN_FLIGHT + 1).map(|id| command(id, room(id as u128))));
+        assert_eq!(start(&mut state).len(), MAX_IN_FLIGHT);
+        complete(&mut state);
+        assert_eq!(start(&mut state), [MAX_IN_FLIGHT.to_string()]);
+    }
 }
