@@ -4,26 +4,33 @@
 //! in that order whichever command instance takes each; commands for different rooms run
 //! concurrently. Every command gets exactly one `ack` or `error` (acks of different rooms may
 //! overtake each other).
+//!
+//! The connection's reader drives them (no task of their own): it pushes each command frame
+//! here and polls [`Commands::answer`] alongside the socket, and stops reading while
+//! [`Commands::accepts`] is false. Their state is created on the first command, since most
+//! connections never send one and an idle connection should cost as little as possible.
 
 use std::collections::{HashSet, VecDeque};
-use std::sync::Arc;
 
 use axum::extract::ws::Utf8Bytes;
 use chat_domain::{RoomId, UserId};
 use chat_nats::wire::{CommandRequest, CommandResponse, WireCommand, decode, encode};
 use futures::StreamExt;
+use futures::future::BoxFuture;
 use futures::stream::FuturesUnordered;
-use tokio::sync::mpsc;
 use uuid::Uuid;
 
-use crate::connection::{ConnHandle, Outbound};
 use crate::hub::Hub;
 use crate::protocol::ServerFrame;
 
 /// Commands of one connection in flight at once (each for a different room).
 const MAX_IN_FLIGHT: usize = 16;
-/// Commands held back behind a busy room before the connection stops taking more.
+/// Commands waiting (behind an earlier command of their room, or for a free slot); only these
+/// may start.
 const MAX_WAITING: usize = 64;
+/// Commands queued behind the waiting ones before the reader stops reading, which slows the
+/// client down instead of buffering (the limits of `docs/protocol.md`).
+const MAX_QUEUED: usize = 32;
 
 /// A command frame as the reader queues it.
 pub struct Queued {
@@ -32,45 +39,88 @@ pub struct Queued {
     pub command: WireCommand,
 }
 
-/// Queued commands travel boxed: an idle connection's channel then holds pointers, not frames.
-pub async fn run(hub: Arc<Hub>, conn: ConnHandle, mut queued: mpsc::Receiver<Box<Queued>>) {
-    let via = format!("gateway:{}", hub.config.gateway_id);
-    let mut waiting: VecDeque<Queued> = VecDeque::new();
-    let mut busy: HashSet<RoomId> = HashSet::new();
-    let mut in_flight = FuturesUnordered::new();
-    let mut open = true;
-    loop {
-        // Start every waiting command whose room is free, oldest first; a later command of a
-        // busy room stays behind the earlier one.
+/// One connection's commands: waiting, and in flight to the command service.
+pub struct Commands<'a> {
+    hub: &'a Hub,
+    actor: UserId,
+    /// Created on the first command.
+    state: Option<Box<State<'a>>>,
+}
+
+#[derive(Default)]
+struct State<'a> {
+    /// Oldest first: the first `MAX_WAITING` wait, the rest are queued behind them.
+    waiting: VecDeque<Queued>,
+    /// Rooms with a command in flight.
+    busy: HashSet<RoomId>,
+    /// Boxed: the set's own bookkeeping is then sized for a pointer, not for a NATS request.
+    in_flight: FuturesUnordered<BoxFuture<'a, (RoomId, Utf8Bytes)>>,
+}
+
+impl<'a> Commands<'a> {
+    pub fn new(hub: &'a Hub, actor: UserId) -> Self {
+        Self { hub, actor, state: None }
+    }
+
+    /// Whether the reader may take another command.
+    pub fn accepts(&self) -> bool {
+        self.state.as_ref().is_none_or(|state| state.waiting.len() < MAX_WAITING + MAX_QUEUED)
+    }
+
+    /// Queues `command` behind the earlier ones of its room, starting it if the room is free.
+    pub fn push(&mut self, command: Queued) {
+        let send = sender(self.hub, self.actor);
+        let state = self.state.get_or_insert_with(Box::default);
+        state.waiting.push_back(command);
+        state.start(send);
+    }
+
+    /// The answer to the next command that completes (an `ack` or `error` frame); pending while
+    /// none is in flight. Cancel-safe: an answer is only taken when it is returned.
+    pub async fn answer(&mut self) -> Utf8Bytes {
+        let send = sender(self.hub, self.actor);
+        if let Some(state) = self.state.as_mut()
+            && let Some((room, frame)) = state.in_flight.next().await
+        {
+            state.busy.remove(&room);
+            state.start(send);
+            return frame;
+        }
+        std::future::pending().await
+    }
+}
+
+impl<'a> State<'a> {
+    /// Starts every waiting command whose room is free, oldest first; a later command of a
+    /// busy room stays behind the earlier one.
+    fn start(&mut self, send: impl Fn(Queued) -> BoxFuture<'a, (RoomId, Utf8Bytes)>) {
         let mut index = 0;
-        while index < waiting.len() && in_flight.len() < MAX_IN_FLIGHT {
-            if busy.contains(&waiting[index].room) {
+        while index < self.waiting.len().min(MAX_WAITING) && self.in_flight.len() < MAX_IN_FLIGHT {
+            if self.busy.contains(&self.waiting[index].room) {
                 index += 1;
                 continue;
             }
-            if let Some(command) = waiting.remove(index) {
-                busy.insert(command.room);
-                in_flight.push(send(&hub, &via, conn.user, command));
+            if let Some(command) = self.waiting.remove(index) {
+                self.busy.insert(command.room);
+                self.in_flight.push(send(command));
             }
-        }
-        tokio::select! {
-            next = queued.recv(), if open && waiting.len() < MAX_WAITING => match next {
-                Some(command) => waiting.push_back(*command),
-                None => open = false,
-            },
-            Some((room, frame)) = in_flight.next(), if !in_flight.is_empty() => {
-                busy.remove(&room);
-                conn.deliver(Outbound::Frame(frame));
-            }
-            else => break,
         }
     }
 }
 
-async fn send(hub: &Hub, via: &str, actor: UserId, queued: Queued) -> (RoomId, Utf8Bytes) {
+fn sender<'a>(hub: &'a Hub, actor: UserId) -> impl Fn(Queued) -> BoxFuture<'a, (RoomId, Utf8Bytes)> {
+    move |command| Box::pin(send(hub, actor, command))
+}
+
+async fn send(hub: &Hub, actor: UserId, queued: Queued) -> (RoomId, Utf8Bytes) {
     let Queued { id, room, command } = queued;
-    let request =
-        CommandRequest { actor, request_id: Uuid::now_v7().to_string(), via: via.to_owned(), room_id: room, command };
+    let request = CommandRequest {
+        actor,
+        request_id: Uuid::now_v7().to_string(),
+        via: format!("gateway:{}", hub.config.gateway_id),
+        room_id: room,
+        command,
+    };
     let reply = hub.nats.request(hub.subjects.room_commands(), encode(&request)).await;
     let frame = match reply.map(|reply| decode::<CommandResponse>(&reply.payload)) {
         Ok(Ok(CommandResponse::Ok { seq, message_id, changed })) => {
@@ -101,4 +151,78 @@ async fn send(hub: &Hub, via: &str, actor: UserId, queued: Queued) -> (RoomId, U
         }
     };
     (room, frame)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use futures::FutureExt;
+    use uuid::Uuid;
+
+    use super::*;
+
+    fn command(id: usize, room: RoomId) -> Queued {
+        Queued { id: id.to_string(), room, command: WireCommand::MarkRead { up_to_seq: 1 } }
+    }
+
+    fn room(n: u128) -> RoomId {
+        RoomId::from_uuid(Uuid::from_u128(n))
+    }
+
+    /// Starts what `state` may start, each command answering at once with its id; returns the
+    /// ids started, in order.
+    fn start(state: &mut State<'static>) -> Vec<String> {
+        let started = Mutex::new(Vec::new());
+        state.start(|queued| {
+            started.lock().unwrap().push(queued.id.clone());
+            Box::pin(async move { (queued.room, Utf8Bytes::from(queued.id)) })
+        });
+        started.into_inner().unwrap()
+    }
+
+    /// Completes one command in flight, freeing its room.
+    fn complete(state: &mut State<'static>) -> String {
+        let (room, frame) = state.in_flight.next().now_or_never().flatten().expect("a command in flight");
+        state.busy.remove(&room);
+        frame.to_string()
+    }
+
+    #[test]
+    fn a_room_runs_one_command_at_a_time_in_order_while_other_rooms_go_ahead() {
+        let mut state = State::default();
+        state.waiting.extend([command(1, room(1)), command(2, room(1)), command(3, room(2))]);
+        assert_eq!(start(&mut state), ["1", "3"]);
+        assert_eq!(state.waiting.len(), 1);
+        // Whichever finishes first, room 1's second command starts only after its first.
+        while complete(&mut state) != "1" {}
+        assert_eq!(start(&mut state), ["2"]);
+    }
+
+    #[test]
+    fn only_the_waiting_commands_start_and_the_queued_ones_stay_behind_them() {
+        let mut state = State::default();
+        let busy = room(1);
+        state.waiting.extend((0..MAX_WAITING + MAX_QUEUED).map(|id| command(id, busy)));
+        let other = MAX_WAITING + MAX_QUEUED;
+        state.waiting.push_back(command(other, room(2)));
+        assert_eq!(start(&mut state), ["0"]);
+        // The other room's command is queued beyond the waiting places: it cannot start yet.
+        for id in 1..MAX_QUEUED {
+            assert_eq!(complete(&mut state), (id - 1).to_string());
+            assert_eq!(start(&mut state), [id.to_string()]);
+        }
+        // Once enough have gone, it is among the waiting ones and starts.
+        complete(&mut state);
+        assert_eq!(start(&mut state), [MAX_QUEUED.to_string(), other.to_string()]);
+    }
+
+    #[test]
+    fn no_more_commands_than_the_in_flight_limit_run_at_once() {
+        let mut state = State::default();
+        state.waiting.extend((0..MAX_IN_FLIGHT + 1).map(|id| command(id, room(id as u128))));
+        assert_eq!(start(&mut state).len(), MAX_IN_FLIGHT);
+        complete(&mut state);
+        assert_eq!(start(&mut state), [MAX_IN_FLIGHT.to_string()]);
+    }
 }

@@ -50,7 +50,7 @@ impl UserConnections {
     fn status(&self) -> PresenceStatus {
         if self.conns.is_empty() {
             PresenceStatus::Offline
-        } else if self.conns.values().all(ConnHandle::is_away) {
+        } else if self.conns.values().all(|conn| conn.is_away()) {
             PresenceStatus::Away
         } else {
             PresenceStatus::Online
