@@ -154,14 +154,14 @@ async fn only_transactions_that_could_append_events_hold_the_feed_back(pool: PgP
     // hold back an event committed after they began.
     let runner_tx = writing(&mut runner).await;
     let elsewhere_tx = writing(&mut elsewhere).await;
-    append(&mut *pool.acquire().await.unwrap(), a, 1, &created(user(1))[0]).await;
+    append(&mut pool.acquire().await.unwrap(), a, 1, &created(user(1))[0]).await;
     let batch = read_settled(&mut reader, Checkpoint::default()).await;
     let ids: Vec<&str> = batch.events.iter().map(|e| e.aggregate_id.as_str()).collect();
     assert_eq!(ids, [a.to_string()]);
 
     // Any other session of this database that writes could still append: it does.
     let other_tx = writing(&mut other).await;
-    append(&mut *pool.acquire().await.unwrap(), b, 1, &created(user(2))[0]).await;
+    append(&mut pool.acquire().await.unwrap(), b, 1, &created(user(2))[0]).await;
     let after_a = batch.events[0].checkpoint();
     let held = read_batch(&mut reader, after_a, 100).await.unwrap();
     assert!(held.events.is_empty() && held.held_back, "{held:?}");
