@@ -18,8 +18,11 @@ use sqlx::{Connection, PgConnection, PgPool};
 use crate::feed::{Checkpoint, FeedSink, StoredEvent, read_batch};
 use crate::lease;
 
-/// Events per transaction while rebuilding.
-const BATCH: i64 = 2_000;
+/// Events per transaction while rebuilding. Projectors apply a batch set-wise, so the larger it
+/// is, the more of its updates fall on the same rows (a member's counters, a room's summary)
+/// and are made once: 10,000 took a fifth less of Postgres's time than 2,000 on a store of
+/// 100-room fills, for about 25 MB more memory.
+const BATCH: i64 = 10_000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RebuildError {

@@ -31,7 +31,8 @@ pub const RUNNER_APPLICATION_NAME: &str = "chat feed runner";
 /// snapshot) and either another database's or a feed runner's. Without the exception, every
 /// projector batch held back every feed, the relay's too, for as long as it wrote, and so did
 /// any long transaction anywhere on the server. A transaction that ended in between, or whose
-/// session we may not see, counts as a possible appender, exactly as before.
+/// session we may not see, counts as a possible appender, exactly as before. The horizon is
+/// computed once per statement, not once per row (that was a tenth of a page read).
 pub async fn read_batch(conn: &mut PgConnection, after: Checkpoint, limit: i64) -> Result<Batch, sqlx::Error> {
     let rows: Vec<Row> = sqlx::query_as(
         "WITH not_appending AS MATERIALIZED (
