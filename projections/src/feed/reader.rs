@@ -21,6 +21,24 @@ pub(crate) type Row = (i64, String, String, String, i64, String, String, Value, 
 /// read models and checkpoints, never events, so the horizon below does not wait for them.
 pub const RUNNER_APPLICATION_NAME: &str = "chat feed runner";
 
+/// The feed's horizon (see [`read_batch`]) as one scalar subquery, evaluated once per statement;
+/// the argument names the parameter bound to [`RUNNER_APPLICATION_NAME`].
+macro_rules! horizon {
+    ($runner_name:literal) => {
+        concat!(
+            "(SELECT coalesce(min(x), pg_snapshot_xmax(pg_current_snapshot()))
+              FROM pg_snapshot_xip(pg_current_snapshot()) AS x
+              WHERE (x::text::bigint % 4294967296)::text::xid NOT IN (
+                  SELECT backend_xid FROM pg_stat_activity
+                  WHERE backend_xid IS NOT NULL
+                    AND (datname IS DISTINCT FROM current_database() OR application_name = ",
+            $runner_name,
+            ")))"
+        )
+    };
+}
+pub(crate) use horizon;
+
 /// Reads up to `limit` events after `after`. Rows of transactions that are not yet older than
 /// every in-flight transaction that could still append events come last in `(tx_id, position)`
 /// order; they are cut off and reported as `held_back`, all in one statement and hence one
@@ -34,24 +52,17 @@ pub const RUNNER_APPLICATION_NAME: &str = "chat feed runner";
 /// session we may not see, counts as a possible appender, exactly as before. The horizon is
 /// computed once per statement, not once per row (that was a tenth of a page read).
 pub async fn read_batch(conn: &mut PgConnection, after: Checkpoint, limit: i64) -> Result<Batch, sqlx::Error> {
-    let rows: Vec<Row> = sqlx::query_as(
-        "WITH not_appending AS MATERIALIZED (
-             SELECT backend_xid FROM pg_stat_activity
-             WHERE backend_xid IS NOT NULL
-               AND (datname IS DISTINCT FROM current_database() OR application_name = $4)
-         ), horizon AS MATERIALIZED (
-             SELECT coalesce(min(x), pg_snapshot_xmax(pg_current_snapshot())) AS xid
-             FROM pg_snapshot_xip(pg_current_snapshot()) AS x
-             WHERE (x::text::bigint % 4294967296)::text::xid NOT IN (SELECT backend_xid FROM not_appending)
-         )
-         SELECT global_position, tx_id::text AS tx_text, aggregate_type, aggregate_id, sequence,
+    let rows: Vec<Row> = sqlx::query_as(concat!(
+        "SELECT global_position, tx_id::text AS tx_text, aggregate_type, aggregate_id, sequence,
                 event_type, event_version, payload, metadata, recorded_at,
-                tx_id < (SELECT xid FROM horizon) AS settled
+                tx_id < ",
+        horizon!("$4"),
+        " AS settled
          FROM public.events
          WHERE (tx_id, global_position) > ($1::text::xid8, $2)
          ORDER BY tx_id, global_position
-         LIMIT $3",
-    )
+         LIMIT $3"
+    ))
     .bind(after.tx_id.to_string())
     .bind(after.position)
     .bind(limit)

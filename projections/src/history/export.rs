@@ -1,8 +1,8 @@
 //! Reading the event store for an export: the durable feed's order and horizon, in pages.
 //!
 //! The export covers every event after the start cursor whose transaction is older than the
-//! oldest transaction in flight when the export began (`pg_snapshot_xmin`): those
-//! transactions are all finished, so no event can ever join that range later, while an
+//! feed's horizon when the export began (the oldest transaction in flight that could append
+//! events, see [`crate::feed::read_batch`]): no event can ever join that range later, while an
 //! event of a younger transaction could still be preceded by a late commit with a smaller
 //! position. The end cursor — "everything before that horizon" — is therefore known at the
 //! start, and a run from it continues with no gap and no duplicate. Rows are read in
@@ -13,8 +13,8 @@ use sqlx::PgPool;
 use tokio::sync::mpsc;
 
 use super::{Cursor, Filter};
-use crate::feed::StoredEvent;
-use crate::feed::reader::{Row, stored_event};
+use crate::feed::reader::{Row, horizon, stored_event};
+use crate::feed::{RUNNER_APPLICATION_NAME, StoredEvent};
 
 /// Events per page (one query each).
 pub const PAGE_SIZE: i64 = 2_000;
@@ -33,8 +33,10 @@ pub struct Export {
 impl Export {
     /// Fixes the horizon now; the export covers events after `after` and before it.
     pub async fn begin(pool: PgPool, filter: Filter, after: Cursor) -> Result<Self, sqlx::Error> {
-        let horizon: String =
-            sqlx::query_scalar("SELECT pg_snapshot_xmin(pg_current_snapshot())::text").fetch_one(&pool).await?;
+        let horizon: String = sqlx::query_scalar(concat!("SELECT ", horizon!("$1"), "::text"))
+            .bind(RUNNER_APPLICATION_NAME)
+            .fetch_one(&pool)
+            .await?;
         let horizon: u64 = horizon.parse().map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
         let end = after.max(Cursor::before_transaction(horizon));
         Ok(Self { pool, filter, position: after, horizon, end, page_size: PAGE_SIZE, done: false })

@@ -3,8 +3,8 @@
 //! `chat events export` and `GET /v1/admin/events`.
 //!
 //! # Layout
-//! - [`export`]: reading pages up to a horizon fixed at the start (the feed's
-//!   `pg_snapshot_xmin` rule), so that the end cursor resumes with no gap and no duplicate.
+//! - [`export`]: reading pages up to a horizon fixed at the start (the feed's horizon), so
+//!   that the end cursor resumes with no gap and no duplicate.
 //! - [`cursor`]: `<tx_id>:<global_position>`, the feed's own checkpoint as text.
 //! - [`filter`]: time range, aggregate, event types; parameter parsing shared by CLI and HTTP.
 //! - [`format`]: the record and the NDJSON and CSV encoders; [`columnar`]: Parquet.
