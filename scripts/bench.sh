@@ -110,7 +110,7 @@ if want baseline-forwarder; then
     done
 fi
 if want many-rooms; then
-    for rate in 1000 5000; do
+    for rate in 1000 5000 7000; do
         run many-rooms --ws "$gw1,$gw2" --rooms 1000 --members 4 --users 250 --rate "$rate" --duration 10
     done
 fi

@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::serve::ListenerExt;
 use chat_nats::Subjects;
 use sqlx::PgPool;
 use tokio::net::TcpListener;
@@ -78,7 +79,12 @@ impl Api {
         let bus = self.bus.map(|bus| tokio::spawn(bus.serve(writers.clone(), limits.clone(), shutdown.clone())));
         let forgetting = tokio::spawn(forget_idle_limits(limits, shutdown.clone()));
         let app = router(self.state, &self.cors_origins).into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, app).with_graceful_shutdown(shutdown.cancelled_owned()).await?;
+        // Responses are small: without TCP_NODELAY one written while an earlier one is
+        // unacknowledged waits for the client's delayed ACK (40 ms on Linux).
+        let listener = self.listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+        axum::serve(listener, app).with_graceful_shutdown(shutdown.cancelled_owned()).await?;
         forgetting.abort();
         if let Some(bus) = bus
             && let Err(error) = bus.await

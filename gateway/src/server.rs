@@ -7,6 +7,7 @@ use axum::extract::{State, WebSocketUpgrade};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::serve::ListenerExt;
 use axum::{Json, Router};
 use chat_commands::auth::Tokens;
 use chat_domain::UserId;
@@ -77,7 +78,12 @@ impl Gateway {
             .route("/healthz", get(|| async { Json(json!({"status": "ok"})) }))
             .route("/readyz", get(ready))
             .with_state(state);
-        axum::serve(self.listener, router).with_graceful_shutdown(shutdown.cancelled_owned()).await?;
+        // Frames are small and latency-bound: without TCP_NODELAY an ack or event written while
+        // an earlier one is unacknowledged waits for the client's delayed ACK (40 ms on Linux).
+        let listener = self.listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+        axum::serve(listener, router).with_graceful_shutdown(shutdown.cancelled_owned()).await?;
 
         tracing::info!("gateway draining");
         self.hub.drain();

@@ -135,8 +135,11 @@ impl<S: FeedSink> FeedRunner<S> {
             if full {
                 continue;
             }
+            // Held back: the older transaction's own commit usually wakes us (it appended
+            // events); the growing timer covers one that appended none and so never notifies.
             if batch.held_back {
                 tokio::select! {
+                    _ = self.wakeup.changed() => {}
                     _ = tokio::time::sleep(held_back_wait) => {}
                     _ = shutdown.cancelled() => return Ok(()),
                 }

@@ -46,6 +46,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         while let Ok((stream, _)) = listener.accept().await {
             let mut receiver = accepting.subscribe();
             tokio::spawn(async move {
+                let _ = stream.set_nodelay(true);
                 let Ok(socket) = tokio_tungstenite::accept_async(stream).await else { return };
                 let (mut sink, mut incoming) = socket.split();
                 tokio::spawn(async move { while let Some(Ok(_)) = incoming.next().await {} });

@@ -102,6 +102,7 @@ pub async fn run(members: Vec<Member>, senders: usize, traffic: &Traffic) -> any
         "lost": totals.gaps + behind,
         "duplicated": totals.duplicates,
         "closed_by_server": closed,
+        "send_to_ack": summary(totals.ack_latencies),
         "send_to_deliver": summary(totals.latencies),
     }))
 }

@@ -44,6 +44,8 @@ pub struct Tally {
     /// Acknowledged commands, by room: the highest seq the room is known to have reached.
     pub acked: usize,
     pub acked_through: HashMap<Uuid, u64>,
+    /// Posts' send→ack latencies: the write path alone, without delivery.
+    pub ack_latencies: Vec<Duration>,
     pub errors: BTreeMap<String, usize>,
     /// The close code of the last connection, once it has ended (0: no close frame).
     pub closed: Option<u16>,
@@ -90,11 +92,15 @@ impl Tally {
             return;
         }
         self.acked += 1;
-        // Posts carry "<room id>/<n>" as their id.
-        let room = frame["id"].as_str().and_then(|id| id.split_once('/')).and_then(|(room, _)| room.parse().ok());
+        // Posts carry "<room id>/<n>/<send time>" as their id.
+        let mut id = frame["id"].as_str().unwrap_or_default().split('/');
+        let room = id.next().and_then(|room| room.parse().ok());
         if let (Some(room), Some(seq)) = (room, frame["seq"].as_u64()) {
             let through = self.acked_through.entry(room).or_default();
             *through = (*through).max(seq);
+        }
+        if let Some(sent) = id.nth(1).and_then(|sent| sent.parse::<u64>().ok()) {
+            self.ack_latencies.push(Duration::from_micros(now_micros().saturating_sub(sent)));
         }
     }
 }
@@ -111,7 +117,10 @@ pub struct Conn {
 
 /// Connects to `url` and identifies with the tally's current positions as `resume`.
 pub async fn open(url: &str, token: &str, tally: &Arc<Mutex<Tally>>) -> anyhow::Result<Conn> {
-    let (socket, _) = tokio_tungstenite::connect_async(url).await.with_context(|| format!("connect {url}"))?;
+    // Without Nagle, as browsers connect.
+    let (socket, _) = tokio_tungstenite::connect_async_with_config(url, None, true)
+        .await
+        .with_context(|| format!("connect {url}"))?;
     let resume: HashMap<String, u64> = lock(tally).last.iter().map(|(room, seq)| (room.to_string(), *seq)).collect();
     let (mut sink, mut stream) = socket.split();
     {
@@ -146,11 +155,12 @@ pub async fn open(url: &str, token: &str, tally: &Arc<Mutex<Tally>>) -> anyhow::
     Ok(Conn { sink, reader })
 }
 
-/// A post frame whose body is its send time.
+/// A post frame whose body, and the end of its id, are its send time.
 pub fn post(room: Uuid, n: u64, client: usize) -> Message {
+    let sent = now_micros();
     let frame = json!({
-        "type": "post", "id": format!("{room}/{n}"), "room_id": room,
-        "body": now_micros().to_string(), "client_msg_id": format!("c{client}-{n}"),
+        "type": "post", "id": format!("{room}/{n}/{sent}"), "room_id": room,
+        "body": sent.to_string(), "client_msg_id": format!("c{client}-{n}"),
     });
     Message::Text(frame.to_string().into())
 }
@@ -187,6 +197,7 @@ pub fn acked_through(tallies: &[Arc<Mutex<Tally>>]) -> HashMap<Uuid, u64> {
 }
 
 /// Sums over all tallies: what a scenario reports about delivery.
+#[derive(Default)]
 pub struct Totals {
     pub posts: usize,
     pub acked: usize,
@@ -194,11 +205,11 @@ pub struct Totals {
     pub gaps: u64,
     pub errors: BTreeMap<String, usize>,
     pub latencies: Vec<Duration>,
+    pub ack_latencies: Vec<Duration>,
 }
 
 pub fn totals(tallies: &[Arc<Mutex<Tally>>]) -> Totals {
-    let mut totals =
-        Totals { posts: 0, acked: 0, duplicates: 0, gaps: 0, errors: BTreeMap::new(), latencies: Vec::new() };
+    let mut totals = Totals::default();
     for tally in tallies {
         let mut tally = lock(tally);
         totals.posts += tally.posts;
@@ -209,6 +220,7 @@ pub fn totals(tallies: &[Arc<Mutex<Tally>>]) -> Totals {
             *totals.errors.entry(code.clone()).or_default() += n;
         }
         totals.latencies.append(&mut tally.latencies);
+        totals.ack_latencies.append(&mut tally.ack_latencies);
     }
     totals
 }
