@@ -166,6 +166,11 @@ impl Connection {
         }
     }
 
+    /// Whether items are waiting for the writer (which then holds back its flush).
+    pub fn has_outbound(&self) -> bool {
+        !locked(&self.outbox).is_empty()
+    }
+
     fn take(&self) -> Option<Outbound> {
         let mut outbox = locked(&self.outbox);
         let item = outbox.pop_front();

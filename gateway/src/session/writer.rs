@@ -48,11 +48,17 @@ impl Writer {
         close(&mut self.sink, reason).await;
     }
 
+    /// Frames are written as they come but flushed only once nothing more is queued: with
+    /// TCP_NODELAY, a burst (a busy room, a catch-up) goes out in a few segments instead of one
+    /// per frame, and a lone frame goes out at once.
     async fn serve(&mut self, initial: Vec<Outbound>) -> Result<(), Stop> {
         for item in initial {
             self.process(item).await?;
         }
         loop {
+            if !self.conn.has_outbound() {
+                self.flush().await?;
+            }
             let ping_due = self.last_ping + self.hub.config.heartbeat_interval;
             tokio::select! {
                 biased;
@@ -78,14 +84,24 @@ impl Writer {
         self.send_now(Message::Ping(Default::default())).await
     }
 
+    /// Writes without flushing (see `serve`); the socket takes the bytes once its buffer fills.
     async fn send_now(&mut self, message: Message) -> Result<(), Stop> {
         tokio::select! {
-            sent = self.sink.send(message) => sent.map_err(|_| {
-                self.conn.closer.close(CloseReason::ClientGone);
-                Stop
-            }),
+            sent = self.sink.feed(message) => sent.map_err(|_| self.client_gone()),
             _ = self.conn.closer.closed() => Err(Stop),
         }
+    }
+
+    async fn flush(&mut self) -> Result<(), Stop> {
+        tokio::select! {
+            flushed = self.sink.flush() => flushed.map_err(|_| self.client_gone()),
+            _ = self.conn.closer.closed() => Err(Stop),
+        }
+    }
+
+    fn client_gone(&self) -> Stop {
+        self.conn.closer.close(CloseReason::ClientGone);
+        Stop
     }
 
     async fn process(&mut self, item: Outbound) -> Result<(), Stop> {
