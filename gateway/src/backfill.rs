@@ -13,7 +13,7 @@ pub async fn page(pool: &PgPool, room: RoomId, after: u64) -> Result<Vec<EventMe
     // A client may claim any position: one beyond what a sequence can hold is past every room's end.
     let after = i64::try_from(after).unwrap_or(i64::MAX);
     let events = feed::stream_after(pool, "room", &room.to_string(), after, PAGE).await?;
-    Ok(events.iter().map(EventMessage::from).collect())
+    events.iter().map(|event| EventMessage::try_from(event).map_err(|e| sqlx::Error::Decode(Box::new(e)))).collect()
 }
 
 /// The room's latest sequence in the store (0 if it has no events).

@@ -62,7 +62,8 @@ impl FeedSink for Relay {
         for event in events {
             let subject = self.subjects.aggregate_event(&event.aggregate_type, &event.aggregate_id);
             let message_id = format!("{}:{}:{}", event.aggregate_type, event.aggregate_id, event.sequence);
-            let publish = PublishMessage::build().payload(encode(&EventMessage::from(event))).message_id(message_id);
+            let publish =
+                PublishMessage::build().payload(encode(&EventMessage::try_from(event)?)).message_id(message_id);
             acks.push(self.js.send_publish(subject, publish).await?);
             if let Some(notice) = Self::membership(event)? {
                 self.client.publish(self.subjects.membership(notice.user_id), encode(&notice)).await?;

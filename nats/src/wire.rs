@@ -4,7 +4,7 @@
 use bytes::Bytes;
 use chat_domain::presence::PresenceStatus;
 use chat_domain::{MessageId, RoomId, UserId};
-use chat_projections::feed::StoredEvent;
+use chat_projections::feed::{DecodeError, StoredEvent};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -25,18 +25,26 @@ pub struct EventMessage {
     pub recorded_at: DateTime<Utc>,
 }
 
-impl From<&StoredEvent> for EventMessage {
-    fn from(event: &StoredEvent) -> Self {
-        Self {
+/// The part of an event's metadata the bus carries.
+#[derive(Deserialize)]
+struct Cause {
+    actor: Option<String>,
+}
+
+impl TryFrom<&StoredEvent> for EventMessage {
+    type Error = DecodeError;
+
+    fn try_from(event: &StoredEvent) -> Result<Self, DecodeError> {
+        Ok(Self {
             aggregate_type: event.aggregate_type.clone(),
             aggregate_id: event.aggregate_id.clone(),
             seq: event.sequence.max(0) as u64,
             event_type: event.event_type.clone(),
             event_version: event.event_version.clone(),
-            payload: event.payload.clone(),
-            actor: event.metadata.get("actor").and_then(Value::as_str).and_then(|s| s.parse().ok()),
+            payload: event.decode()?,
+            actor: event.decode_metadata::<Cause>().ok().and_then(|cause| cause.actor?.parse().ok()),
             recorded_at: event.recorded_at,
-        }
+        })
     }
 }
 

@@ -2,9 +2,10 @@
 //!
 //! The projector runs over the whole feed on its own connection with `search_path` set to a
 //! fresh schema holding empty copies of its tables (its SQL names tables without a schema, the
-//! feed's SQL names `public`). Once caught up, one transaction locks the live tables, applies
-//! the last events, swaps the tables in and sets the live feed's checkpoint. Readers wait for
-//! that moment only; the live runner notices the moved checkpoint and continues from it.
+//! feed's SQL names `public`), while another connection reads the next page of the feed. Once
+//! caught up, one transaction locks the live tables, applies the last events, swaps the tables
+//! in and sets the live feed's checkpoint. Readers wait for that moment only; the live runner
+//! notices the moved checkpoint and continues from it.
 //!
 //! The same shadow, filled with part of the history ([`Until`]) and never swapped in, is an
 //! analyst's what-if replay (`crate::history::replay`).
@@ -13,9 +14,10 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
-use sqlx::{Connection, PgConnection, PgPool};
+use sqlx::pool::PoolConnection;
+use sqlx::{Connection, PgConnection, PgPool, Postgres};
 
-use crate::feed::{Checkpoint, FeedSink, StoredEvent, read_batch};
+use crate::feed::{Checkpoint, FeedSink, Pages, RUNNER_APPLICATION_NAME, StoredEvent, read_ahead, read_batch};
 use crate::lease;
 
 /// Events per transaction while rebuilding. Projectors apply a batch set-wise, so the larger it
@@ -71,9 +73,9 @@ pub struct EventPoint {
     pub recorded_at: DateTime<Utc>,
 }
 
-/// A projector's fresh tables, caught up to `checkpoint`, in schema `schema`.
-pub struct Shadow {
-    pub schema: String,
+/// How far a shadow has got.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Progress {
     /// Everything in the feed up to here has been read (and applied, unless left out by
     /// [`Until`]).
     pub checkpoint: Checkpoint,
@@ -81,7 +83,25 @@ pub struct Shadow {
     pub events: u64,
     /// The last event applied.
     pub last: Option<EventPoint>,
+}
+
+impl Progress {
+    /// Counts a page as applied.
+    fn took(&mut self, page: Page) {
+        self.checkpoint = page.checkpoint;
+        self.events += page.events.len() as u64;
+        if let Some(event) = page.events.last() {
+            self.last = Some(EventPoint { checkpoint: event.checkpoint(), recorded_at: event.recorded_at });
+        }
+    }
+}
+
+/// A projector's fresh tables, caught up as `progress` says, in schema `schema`.
+pub struct Shadow {
+    pub schema: String,
+    pub progress: Progress,
     conn: PgConnection,
+    pool: PgPool,
 }
 
 #[derive(Debug)]
@@ -122,8 +142,12 @@ impl Shadow {
     /// Empty copies of the live `tables` in a fresh schema `schema` (replacing one of that
     /// name), on a connection of its own whose `search_path` is that schema. `schema` must be
     /// a plain identifier: it is written into SQL as it is.
+    ///
+    /// The connection goes by the feed runners' name: like theirs, its transactions write read
+    /// models, never events, so live feeds need not wait for them (each holds a page's writes).
     pub(crate) async fn create(pool: &PgPool, schema: String, tables: &[&str]) -> Result<Self, RebuildError> {
-        let mut conn = PgConnection::connect_with(&pool.connect_options()).await?;
+        let options = pool.connect_options().as_ref().clone().application_name(RUNNER_APPLICATION_NAME);
+        let mut conn = PgConnection::connect_with(&options).await?;
         sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).execute(&mut conn).await?;
         sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&mut conn).await?;
         for table in tables {
@@ -132,32 +156,30 @@ impl Shadow {
                 .await?;
         }
         sqlx::query(&format!("SET search_path TO {schema}")).execute(&mut conn).await?;
-        Ok(Shadow { schema, checkpoint: Checkpoint::default(), events: 0, last: None, conn })
+        Ok(Shadow { schema, progress: Progress::default(), conn, pool: pool.clone() })
     }
 
-    /// Applies the feed from the shadow's checkpoint on, batch by batch, until nothing settled
-    /// that `until` admits is left.
+    /// Applies the feed from the shadow's checkpoint on, page by page, until nothing settled
+    /// that `until` admits is left. The pages are read one ahead, on a pooled connection.
     pub(crate) async fn fill<S: FeedSink>(
         &mut self,
         sink: &mut S,
         until: Until,
         progress: impl Fn(u64),
     ) -> Result<(), RebuildError> {
-        loop {
+        let feed = FeedPages { conn: self.pool.acquire().await?, after: self.progress.checkpoint, until };
+        let mut pages = read_ahead(feed, 1);
+        while let Some(page) = pages.recv().await {
+            let page = page?;
             let mut tx = self.conn.begin().await?;
             // Fresh tables nobody reads yet: a crash just means rebuilding again.
             sqlx::query("SET LOCAL synchronous_commit = off").execute(&mut *tx).await?;
-            let read = apply_next(&mut tx, sink, &mut self.checkpoint, until).await?;
+            apply(&mut tx, sink, &page.events).await?;
             tx.commit().await?;
-            match read {
-                Some(applied) => {
-                    self.events += applied.events;
-                    self.last = applied.last.or(self.last);
-                    progress(self.events);
-                }
-                None => return Ok(()),
-            }
+            self.progress.took(page);
+            progress(self.progress.events);
         }
+        Ok(())
     }
 
     /// Drops the fresh tables without swapping them in (for comparisons).
@@ -172,40 +194,56 @@ impl Shadow {
     }
 }
 
-/// What one batch applied.
-struct Applied {
-    events: u64,
-    last: Option<EventPoint>,
+/// A page of the feed as a shadow takes it in.
+struct Page {
+    /// Everything in the feed up to here has been read.
+    checkpoint: Checkpoint,
+    /// The page's events that `until` admits.
+    events: Vec<StoredEvent>,
 }
 
-/// Applies the next batch after `checkpoint` (the events of it that `until` admits); `None`
-/// once nothing settled is left, or nothing `until` could admit. Events held back by
-/// transactions still in flight are not waited for: under steady traffic there may always be
-/// some; the swap leaves them to the live runner.
-async fn apply_next<S: FeedSink>(
-    conn: &mut PgConnection,
-    sink: &mut S,
-    checkpoint: &mut Checkpoint,
-    until: Until,
-) -> Result<Option<Applied>, RebuildError> {
-    let mut batch = read_batch(conn, *checkpoint, BATCH).await?;
+/// The page after `after` (the events of it that `until` admits); `None` once nothing settled
+/// is left, or nothing `until` could admit. Events held back by transactions still in flight
+/// are not waited for: under steady traffic there may always be some; the swap leaves them to
+/// the live runner.
+async fn read_page(conn: &mut PgConnection, after: Checkpoint, until: Until) -> Result<Option<Page>, sqlx::Error> {
+    let mut batch = read_batch(conn, after, BATCH).await?;
     if let Some(end) = batch.events.iter().position(|event| until.ends_before(event)) {
         batch.events.truncate(end);
-        if end == 0 {
-            return Ok(None);
-        }
     }
     let Some(last) = batch.events.last() else {
         return Ok(None);
     };
-    *checkpoint = last.checkpoint();
+    let checkpoint = last.checkpoint();
     batch.events.retain(|event| until.admits(event));
-    let last =
-        batch.events.last().map(|event| EventPoint { checkpoint: event.checkpoint(), recorded_at: event.recorded_at });
-    if !batch.events.is_empty() {
-        sink.handle(conn, &batch.events).await.map_err(|e| RebuildError::Projector(Box::new(e)))?;
+    Ok(Some(Page { checkpoint, events: batch.events }))
+}
+
+/// The feed's pages for a shadow's [`Shadow::fill`], read on a connection of their own.
+struct FeedPages {
+    conn: PoolConnection<Postgres>,
+    after: Checkpoint,
+    until: Until,
+}
+
+impl Pages for FeedPages {
+    type Page = Page;
+
+    async fn next_page(&mut self) -> Result<Option<Page>, sqlx::Error> {
+        let page = read_page(&mut self.conn, self.after, self.until).await?;
+        if let Some(page) = &page {
+            self.after = page.checkpoint;
+        }
+        Ok(page)
     }
-    Ok(Some(Applied { events: batch.events.len() as u64, last }))
+}
+
+/// Applies a page's events through the projector.
+async fn apply<S: FeedSink>(conn: &mut PgConnection, sink: &mut S, events: &[StoredEvent]) -> Result<(), RebuildError> {
+    if !events.is_empty() {
+        sink.handle(conn, events).await.map_err(|e| RebuildError::Projector(Box::new(e)))?;
+    }
+    Ok(())
 }
 
 /// Attempts at the swap. All but the last take the live tables' locks only if they are free at
@@ -220,17 +258,17 @@ async fn swap<S: FeedSink>(mut shadow: Shadow, name: &str, tables: &[&str], sink
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let (checkpoint, events, last) = (shadow.checkpoint, shadow.events, shadow.last);
+        let before = shadow.progress;
         match try_swap(&mut shadow, name, tables, sink, attempt == SWAP_ATTEMPTS).await {
             Err(RebuildError::Database(sqlx::Error::Database(error)))
                 if attempt < SWAP_ATTEMPTS && matches!(error.code().as_deref(), Some("40P01" | "55P03")) =>
             {
                 tracing::debug!(attempt, %error, "rebuild swap could not lock the live tables yet; retrying");
-                (shadow.checkpoint, shadow.events, shadow.last) = (checkpoint, events, last);
+                shadow.progress = before;
                 tokio::time::sleep(Duration::from_millis(25)).await;
             }
             Err(error) => return Err(error),
-            Ok(()) => return Ok(shadow.events),
+            Ok(()) => return Ok(shadow.progress.events),
         }
     }
 }
@@ -256,9 +294,9 @@ async fn try_swap<S: FeedSink>(
         .execute(&mut *tx)
         .await?;
     Checkpoint::read(&mut tx, name, "FOR UPDATE").await?;
-    while let Some(applied) = apply_next(&mut tx, sink, &mut shadow.checkpoint, Until::End).await? {
-        shadow.events += applied.events;
-        shadow.last = applied.last.or(shadow.last);
+    while let Some(page) = read_page(&mut tx, shadow.progress.checkpoint, Until::End).await? {
+        apply(&mut tx, sink, &page.events).await?;
+        shadow.progress.took(page);
     }
     let names = index_names(&mut tx, tables).await?;
     for table in tables {
@@ -272,7 +310,7 @@ async fn try_swap<S: FeedSink>(
             sqlx::query(&format!("ALTER INDEX public.{index} RENAME TO {original}")).execute(&mut *tx).await?;
         }
     }
-    shadow.checkpoint.store(&mut tx, name).await?;
+    shadow.progress.checkpoint.store(&mut tx, name).await?;
     sqlx::query(&format!("DROP SCHEMA {}", shadow.schema)).execute(&mut *tx).await?;
     tx.commit().await?;
     Ok(())
@@ -289,4 +327,41 @@ async fn index_names(conn: &mut PgConnection, tables: &[&str]) -> Result<HashMap
     .fetch_all(conn)
     .await?;
     Ok(rows.into_iter().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A shadow's transaction stays open as long as a page takes to apply. Like a feed
+    /// runner's, it never appends events, so live feeds (the relay's among them) must not
+    /// wait for it.
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_page_being_applied_to_a_shadow_holds_no_live_feed_back(pool: PgPool) {
+        let mut shadow = Shadow::create(&pool, "rebuild_test".to_owned(), &["users"]).await.unwrap();
+        let mut page = shadow.conn().begin().await.unwrap();
+        sqlx::query("INSERT INTO users VALUES (gen_random_uuid(), 'ada', 'Ada', now())")
+            .execute(&mut *page)
+            .await
+            .unwrap();
+        sqlx::query(
+            "INSERT INTO public.events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
+             VALUES ('presence', 'u', 1, 'PresenceChanged', '1.0', '{}', '{}')",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        let mut reader = pool.acquire().await.unwrap();
+        // Another session of the cluster (an autovacuum's analyze, say) may hold the feed for a
+        // moment; the shadow's open page would hold it for good.
+        for _ in 0..1000 {
+            let batch = read_batch(&mut reader, Checkpoint::default(), 10).await.unwrap();
+            if !batch.held_back {
+                assert_eq!(batch.events.len(), 1);
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        panic!("the live feed waited for the shadow's page");
+    }
 }

@@ -179,7 +179,7 @@ async fn assert_replay_equals_live(pool: &PgPool, context: &str) {
     let shadow =
         build_shadow(pool, RoomsProjector::NAME, RoomsProjector::TABLES, &mut RoomsProjector, |_| {}).await.unwrap();
     let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM events").fetch_one(pool).await.unwrap();
-    assert_eq!(shadow.events, stored.unsigned_abs(), "{context}: the replay did not see every stored event");
+    assert_eq!(shadow.progress.events, stored.unsigned_abs(), "{context}: the replay did not see every stored event");
     let differences = differences(pool, "public", &shadow.schema).await;
     shadow.discard().await.unwrap();
     assert!(differences.is_empty(), "{context}: live and replayed read models differ:\n{}", differences.join("\n"));

@@ -11,6 +11,7 @@
 mod checkpoint;
 mod event;
 mod lag;
+mod read_ahead;
 pub(crate) mod reader;
 mod runner;
 mod wakeup;
@@ -18,6 +19,7 @@ mod wakeup;
 pub use checkpoint::{Checkpoint, CheckpointMoved};
 pub use event::{DecodeError, StoredEvent};
 pub use lag::{FeedLag, lag};
+pub use read_ahead::{Pages, read_ahead};
 pub use reader::{Batch, RUNNER_APPLICATION_NAME, read_batch, stream_after};
 pub use runner::{FeedRunner, FeedSink, RunnerConfig};
 pub use wakeup::Wakeup;

@@ -1,8 +1,9 @@
 //! One page of the feed after a checkpoint, in commit-safe order.
 
-use chrono::{DateTime, Utc};
 use serde_json::Value;
-use sqlx::PgConnection;
+use serde_json::value::{RawValue, to_raw_value};
+use sqlx::postgres::PgRow;
+use sqlx::{PgConnection, Row};
 
 use super::{Checkpoint, StoredEvent};
 
@@ -13,9 +14,6 @@ pub struct Batch {
     pub events: Vec<StoredEvent>,
     pub held_back: bool,
 }
-
-/// The columns every feed read selects, in this order (plus a `settled` flag).
-pub(crate) type Row = (i64, String, String, String, i64, String, String, Value, Value, DateTime<Utc>, bool);
 
 /// What feed runners call their connections in `pg_stat_activity`. Their transactions write
 /// read models and checkpoints, never events, so the horizon below does not wait for them.
@@ -52,7 +50,7 @@ pub(crate) use horizon;
 /// session we may not see, counts as a possible appender, exactly as before. The horizon is
 /// computed once per statement, not once per row (that was a tenth of a page read).
 pub async fn read_batch(conn: &mut PgConnection, after: Checkpoint, limit: i64) -> Result<Batch, sqlx::Error> {
-    let rows: Vec<Row> = sqlx::query_as(concat!(
+    let rows = sqlx::query(concat!(
         "SELECT global_position, tx_id::text AS tx_text, aggregate_type, aggregate_id, sequence,
                 event_type, event_version, payload, metadata, recorded_at,
                 tx_id < ",
@@ -71,8 +69,8 @@ pub async fn read_batch(conn: &mut PgConnection, after: Checkpoint, limit: i64) 
     .await?;
 
     let mut batch = Batch::default();
-    for row in rows {
-        if !row.10 {
+    for row in &rows {
+        if !row.try_get::<bool, _>(SETTLED)? {
             batch.held_back = true;
             break;
         }
@@ -90,9 +88,9 @@ pub async fn stream_after(
     after: i64,
     limit: i64,
 ) -> Result<Vec<StoredEvent>, sqlx::Error> {
-    let rows: Vec<Row> = sqlx::query_as(
+    let rows = sqlx::query(
         "SELECT global_position, tx_id::text AS tx_text, aggregate_type, aggregate_id, sequence,
-                event_type, event_version, payload, metadata, recorded_at, true
+                event_type, event_version, payload, metadata, recorded_at
          FROM public.events
          WHERE aggregate_type = $1 AND aggregate_id = $2 AND sequence > $3
          ORDER BY sequence
@@ -104,36 +102,39 @@ pub async fn stream_after(
     .bind(limit)
     .fetch_all(pool)
     .await?;
-    rows.into_iter().map(stored_event).collect()
+    rows.iter().map(stored_event).collect()
 }
 
-/// A row as the current code reads it: older event versions are upcast here, so every reader
-/// of the feed (projectors, relay, backfill, export) sees current shapes only.
-pub(crate) fn stored_event(row: Row) -> Result<StoredEvent, sqlx::Error> {
-    let (
-        global_position,
-        tx_id,
-        aggregate_type,
-        aggregate_id,
-        sequence,
-        event_type,
-        mut event_version,
-        mut payload,
-        metadata,
-        recorded_at,
-        _,
-    ) = row;
-    chat_domain::upcast::upcast(&aggregate_type, &event_type, &mut event_version, &mut payload);
+/// Where a feed read puts its `settled` flag: after the columns [`stored_event`] reads.
+const SETTLED: usize = 10;
+
+/// A row of a feed read as the current code reads it. The row's first columns are, in this
+/// order: `global_position`, `tx_id` as text, `aggregate_type`, `aggregate_id`, `sequence`,
+/// `event_type`, `event_version`, `payload`, `metadata`, `recorded_at`. Older event versions
+/// are upcast here, so every reader of the feed (projectors, relay, backfill, export) sees
+/// current shapes only; a current event's JSON is taken as it is, unparsed.
+pub(crate) fn stored_event(row: &PgRow) -> Result<StoredEvent, sqlx::Error> {
+    let decode = |e: serde_json::Error| sqlx::Error::Decode(Box::new(e));
+    let aggregate_type: String = row.try_get(2)?;
+    let event_type: String = row.try_get(5)?;
+    let mut event_version: String = row.try_get(6)?;
+    let mut payload = row.try_get::<&RawValue, _>(7)?.to_owned();
+    if chat_domain::upcast::is_outdated(&aggregate_type, &event_type, &event_version) {
+        let mut value: Value = serde_json::from_str(payload.get()).map_err(decode)?;
+        chat_domain::upcast::upcast(&aggregate_type, &event_type, &mut event_version, &mut value);
+        payload = to_raw_value(&value).map_err(decode)?;
+    }
+    let tx_id: &str = row.try_get(1)?;
     Ok(StoredEvent {
-        global_position,
+        global_position: row.try_get(0)?,
         tx_id: tx_id.parse().map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
         aggregate_type,
-        aggregate_id,
-        sequence,
+        aggregate_id: row.try_get(3)?,
+        sequence: row.try_get(4)?,
         event_type,
         event_version,
         payload,
-        metadata,
-        recorded_at,
+        metadata: row.try_get::<&RawValue, _>(8)?.to_owned(),
+        recorded_at: row.try_get(9)?,
     })
 }

@@ -10,7 +10,7 @@ use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
 
-use super::format::{COLUMNS, EncodeError};
+use super::format::{COLUMNS, EncodeError, payload_and_metadata};
 use crate::feed::StoredEvent;
 
 /// Rows per row group: small enough to bound the writer's memory, large enough for good
@@ -85,6 +85,7 @@ impl ParquetEncoder {
         let mut payload = StringBuilder::with_capacity(n, n * 256);
         let mut metadata = StringBuilder::with_capacity(n, n * 128);
         for event in events {
+            let (event_payload, event_metadata) = payload_and_metadata(event)?;
             global_position.append_value(event.global_position);
             tx_id.append_value(event.tx_id);
             recorded_at.append_value(event.recorded_at.timestamp_micros());
@@ -93,8 +94,8 @@ impl ParquetEncoder {
             sequence.append_value(event.sequence);
             event_type.append_value(&event.event_type);
             event_version.append_value(&event.event_version);
-            payload.append_value(event.payload.to_string());
-            metadata.append_value(event.metadata.to_string());
+            payload.append_value(event_payload.to_string());
+            metadata.append_value(event_metadata.to_string());
         }
         let columns: Vec<ArrayRef> = vec![
             Arc::new(global_position.finish()),

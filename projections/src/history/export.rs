@@ -13,8 +13,8 @@ use sqlx::PgPool;
 use tokio::sync::mpsc;
 
 use super::{Cursor, Filter};
-use crate::feed::reader::{Row, horizon, stored_event};
-use crate::feed::{RUNNER_APPLICATION_NAME, StoredEvent};
+use crate::feed::reader::{horizon, stored_event};
+use crate::feed::{Pages, RUNNER_APPLICATION_NAME, StoredEvent, read_ahead};
 
 /// Events per page (one query each).
 pub const PAGE_SIZE: i64 = 2_000;
@@ -53,17 +53,28 @@ impl Export {
         self.end
     }
 
+    /// Reads ahead on a task of its own, `depth` pages at most, so that the database and the
+    /// encoder work at the same time (see [`read_ahead`]; e.g. an HTTP client that went away
+    /// drops the receiver).
+    pub fn spawn(self, depth: usize) -> mpsc::Receiver<Result<Vec<StoredEvent>, sqlx::Error>> {
+        read_ahead(self, depth)
+    }
+}
+
+impl Pages for Export {
+    type Page = Vec<StoredEvent>;
+
     /// The next page of matching events (upcast), or `None` at the end.
-    pub async fn next_page(&mut self) -> Result<Option<Vec<StoredEvent>>, sqlx::Error> {
+    async fn next_page(&mut self) -> Result<Option<Vec<StoredEvent>>, sqlx::Error> {
         if self.done {
             return Ok(None);
         }
         let filter = &self.filter;
-        let rows: Vec<Row> = sqlx::query_as(
+        let rows = sqlx::query(
             // `tx_text`, not `tx_id`: an output column named `tx_id` would make the ORDER BY
             // below sort by the text (`'99' > '100'`) and miss the index.
             "SELECT global_position, tx_id::text AS tx_text, aggregate_type, aggregate_id, sequence,
-                    event_type, event_version, payload, metadata, recorded_at, true
+                    event_type, event_version, payload, metadata, recorded_at
              FROM public.events
              WHERE (tx_id, global_position) > ($1::text::xid8, $2)
                AND tx_id < $3::text::xid8
@@ -89,7 +100,7 @@ impl Export {
         if (rows.len() as i64) < self.page_size {
             self.done = true;
         }
-        let events = rows.into_iter().map(stored_event).collect::<Result<Vec<_>, _>>()?;
+        let events = rows.iter().map(stored_event).collect::<Result<Vec<_>, _>>()?;
         match events.last() {
             Some(last) => {
                 self.position = Cursor(last.checkpoint());
@@ -97,23 +108,5 @@ impl Export {
             }
             None => Ok(None),
         }
-    }
-
-    /// Reads ahead on a task of its own, `depth` pages at most, so that the database and the
-    /// encoder work at the same time. The task stops at the end, at the first error (sent
-    /// last), or when the receiver is dropped (e.g. an HTTP client went away).
-    pub fn spawn(mut self, depth: usize) -> mpsc::Receiver<Result<Vec<StoredEvent>, sqlx::Error>> {
-        let (sender, receiver) = mpsc::channel(depth.max(1));
-        tokio::spawn(async move {
-            loop {
-                let page = self.next_page().await.transpose();
-                let Some(page) = page else { return };
-                let failed = page.is_err();
-                if sender.send(page).await.is_err() || failed {
-                    return;
-                }
-            }
-        });
-        receiver
     }
 }

@@ -90,14 +90,17 @@ pub struct Record<'a> {
     pub event_type: &'a str,
     pub event_version: &'a str,
     /// The payload in the current version's shape (upcast).
-    pub payload: &'a Value,
+    pub payload: Value,
     /// Who caused it and through which door (`actor`, `request_id`, `via`).
-    pub metadata: &'a Value,
+    pub metadata: Value,
 }
 
-impl<'a> From<&'a StoredEvent> for Record<'a> {
-    fn from(event: &'a StoredEvent) -> Self {
-        Record {
+impl<'a> TryFrom<&'a StoredEvent> for Record<'a> {
+    type Error = EncodeError;
+
+    fn try_from(event: &'a StoredEvent) -> Result<Self, EncodeError> {
+        let (payload, metadata) = payload_and_metadata(event)?;
+        Ok(Record {
             global_position: event.global_position,
             tx_id: event.tx_id,
             recorded_at: recorded_at(event),
@@ -106,10 +109,16 @@ impl<'a> From<&'a StoredEvent> for Record<'a> {
             sequence: event.sequence,
             event_type: &event.event_type,
             event_version: &event.event_version,
-            payload: &event.payload,
-            metadata: &event.metadata,
-        }
+            payload,
+            metadata,
+        })
     }
+}
+
+/// An event's payload and metadata as every format writes them: as compact JSON with keys in
+/// alphabetical order, whatever the spacing and key order of the stored text.
+pub(super) fn payload_and_metadata(event: &StoredEvent) -> Result<(Value, Value), EncodeError> {
+    Ok((event.decode().map_err(EncodeError::from)?, event.decode_metadata().map_err(EncodeError::from)?))
 }
 
 /// `recorded_at` as text: RFC 3339, UTC, always six fractional digits.
@@ -152,7 +161,7 @@ impl Encoder {
             Encoder::Ndjson => {
                 let mut out = Vec::with_capacity(events.len() * 512);
                 for event in events {
-                    serde_json::to_writer(&mut out, &Record::from(event)).map_err(EncodeError::from)?;
+                    serde_json::to_writer(&mut out, &Record::try_from(event)?).map_err(EncodeError::from)?;
                     out.push(b'\n');
                 }
                 Ok(out)
@@ -163,6 +172,7 @@ impl Encoder {
                     writer.write_record(COLUMNS).map_err(EncodeError::from)?;
                 }
                 for event in events {
+                    let (payload, metadata) = payload_and_metadata(event)?;
                     writer.write_field(event.global_position.to_string()).map_err(EncodeError::from)?;
                     writer.write_field(event.tx_id.to_string()).map_err(EncodeError::from)?;
                     writer.write_field(recorded_at(event)).map_err(EncodeError::from)?;
@@ -171,8 +181,8 @@ impl Encoder {
                     writer.write_field(event.sequence.to_string()).map_err(EncodeError::from)?;
                     writer.write_field(&event.event_type).map_err(EncodeError::from)?;
                     writer.write_field(&event.event_version).map_err(EncodeError::from)?;
-                    writer.write_field(event.payload.to_string()).map_err(EncodeError::from)?;
-                    writer.write_field(event.metadata.to_string()).map_err(EncodeError::from)?;
+                    writer.write_field(payload.to_string()).map_err(EncodeError::from)?;
+                    writer.write_field(metadata.to_string()).map_err(EncodeError::from)?;
                     writer.write_record(None::<&[u8]>).map_err(EncodeError::from)?;
                 }
                 writer.into_inner().map_err(EncodeError::from)

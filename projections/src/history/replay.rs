@@ -11,7 +11,7 @@
 use sqlx::PgPool;
 
 use crate::feed::{Checkpoint, FeedSink};
-use crate::rebuild::{EventPoint, RebuildError, Shadow, Until};
+use crate::rebuild::{EventPoint, Progress, RebuildError, Shadow, Until};
 
 /// What every replay schema's comment starts with.
 const MARKER: &str = "chat replay";
@@ -86,7 +86,8 @@ pub async fn replay<S: FeedSink>(
     let comment = format!("{MARKER} of projector {name} ({until:?})").replace('\'', "");
     sqlx::query(&format!("COMMENT ON SCHEMA {schema} IS '{comment}'")).execute(shadow.conn()).await?;
     shadow.fill(sink, until, progress).await?;
-    Ok(Replayed { schema: shadow.schema, events: shadow.events, last: shadow.last, checkpoint: shadow.checkpoint })
+    let Progress { checkpoint, events, last } = shadow.progress;
+    Ok(Replayed { schema: shadow.schema, events, last, checkpoint })
 }
 
 #[cfg(test)]

@@ -84,6 +84,7 @@ pub fn render() -> String {
 mod tests {
     use chrono::Utc;
     use serde_json::json;
+    use serde_json::value::to_raw_value;
 
     use super::*;
     use crate::feed::StoredEvent;
@@ -99,11 +100,14 @@ mod tests {
             sequence: 1,
             event_type: "PresenceChanged".to_owned(),
             event_version: "1.0".to_owned(),
-            payload: json!({"type": "PresenceChanged", "status": "online"}),
-            metadata: json!({"actor": "0193a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5b", "request_id": "r", "via": "presence"}),
+            payload: to_raw_value(&json!({"type": "PresenceChanged", "status": "online"})).unwrap(),
+            metadata: to_raw_value(
+                &json!({"actor": "0193a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5b", "request_id": "r", "via": "presence"}),
+            )
+            .unwrap(),
             recorded_at: Utc::now(),
         };
-        let record = serde_json::to_value(Record::from(&event)).unwrap();
+        let record = serde_json::to_value(Record::try_from(&event).unwrap()).unwrap();
         let keys: Vec<&str> = record.as_object().unwrap().keys().map(String::as_str).collect();
         let mut expected = COLUMNS.to_vec();
         expected.sort_unstable();
