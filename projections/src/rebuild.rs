@@ -151,7 +151,15 @@ impl Shadow {
         sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).execute(&mut conn).await?;
         sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&mut conn).await?;
         for table in tables {
-            sqlx::query(&format!("CREATE TABLE {schema}.{table} (LIKE public.{table} INCLUDING ALL)"))
+            // `LIKE` copies columns, defaults, constraints and indexes, not storage parameters:
+            // the fill factors that leave room for in-place updates count most while rebuilding.
+            let parameters: Option<Vec<String>> =
+                sqlx::query_scalar("SELECT reloptions FROM pg_class WHERE oid = $1::regclass")
+                    .bind(format!("public.{table}"))
+                    .fetch_one(&mut conn)
+                    .await?;
+            let with = parameters.map(|parameters| format!(" WITH ({})", parameters.join(", "))).unwrap_or_default();
+            sqlx::query(&format!("CREATE TABLE {schema}.{table} (LIKE public.{table} INCLUDING ALL){with}"))
                 .execute(&mut conn)
                 .await?;
         }

@@ -1033,14 +1033,32 @@ async fn index_names(pool: &PgPool) -> Vec<String> {
     .unwrap()
 }
 
+/// Each table's storage parameters (such as `fillfactor`), by table name.
+async fn storage_parameters(pool: &PgPool) -> Vec<(String, Option<Vec<String>>)> {
+    sqlx::query_as(
+        "SELECT relname::text, reloptions FROM pg_class
+         WHERE relnamespace = 'public'::regnamespace AND relname = ANY($1) ORDER BY 1",
+    )
+    .bind(RoomsProjector::TABLES)
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
 #[sqlx::test(migrations = "../migrations")]
-async fn a_rebuild_keeps_the_index_names_the_migrations_gave(pool: PgPool) {
-    let before = index_names(&pool).await;
+async fn a_rebuild_keeps_the_index_names_and_storage_parameters_the_migrations_gave(pool: PgPool) {
+    let (indexes, parameters) = (index_names(&pool).await, storage_parameters(&pool).await);
+    assert!(
+        parameters.iter().any(|(table, parameters)| table == "room_members" && parameters.is_some()),
+        "{parameters:?}"
+    );
     rebuild(&pool, RoomsProjector::NAME, RoomsProjector::TABLES, &mut RoomsProjector, |_| {}).await.unwrap();
 
     // `CREATE TABLE .. (LIKE .. INCLUDING ALL)` names copied indexes by Postgres's defaults; a
     // later migration that names an index must still find it on a database that was rebuilt.
-    assert_eq!(index_names(&pool).await, before, "index names after a rebuild");
+    assert_eq!(index_names(&pool).await, indexes, "index names after a rebuild");
+    // Nor does it copy storage parameters: a rebuilt table must keep its fill factor.
+    assert_eq!(storage_parameters(&pool).await, parameters, "storage parameters after a rebuild");
 }
 
 /// Keeps a write transaction open in the cluster at every instant until `stop`, as a busy
