@@ -1,7 +1,6 @@
 //! Reading pages of the feed ahead of whoever consumes them, on a task of its own: while the
-//! consumer applies or encodes one page, the database is already reading the next and this
-//! process decoding it (a rebuild spent a third of its time waiting for its reads, an export
-//! for its encoder).
+//! consumer works on one page (a rebuild's projector applying it, an export's encoder writing
+//! it), the database is already reading the next and this process decoding it.
 
 use std::future::Future;
 
