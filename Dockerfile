@@ -6,7 +6,7 @@
 FROM rust:1-bookworm AS builder
 WORKDIR /src
 # The whole workspace (.dockerignore leaves out target/ and .git): the root package `chat`, its
-# member crates, and migrations/, which `sqlx::migrate!()` embeds in the binary at compile time.
+# member crates, and migrations/ (a crate whose `sqlx::migrate!` embeds the SQL in the binary).
 COPY . .
 # The cache mounts keep downloaded crates and compiled dependencies between builds; the binary is
 # copied out of the target cache in the same step, since cache mounts are not part of the image.

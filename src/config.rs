@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use std::num::NonZeroU32;
 
-use chat_commands::auth::SigningKey;
+use chat_auth::{Secret, SigningKey};
 use chat_commands::limits::LimitsConfig;
 use clap::Args;
 
@@ -123,12 +123,12 @@ pub struct GatewayArgs {
 pub struct AuthArgs {
     /// Secret for signing access tokens (HS256), at least 32 bytes; its key id is `default`.
     #[arg(long, env = "CHAT_JWT_SECRET", hide_env_values = true)]
-    pub jwt_secret: Option<String>,
+    pub jwt_secret: Option<Secret>,
 
     /// Signing keys for rotation, as `kid:secret` pairs separated by spaces; the first signs,
     /// all verify. Overrides CHAT_JWT_SECRET.
     #[arg(long, env = "CHAT_JWT_KEYS", hide_env_values = true)]
-    pub jwt_keys: Option<String>,
+    pub jwt_keys: Option<Secret>,
 
     /// Development mode: without a configured secret, use a built-in one (anyone can forge
     /// tokens) and allow short secrets. Never in production.
@@ -146,10 +146,11 @@ impl AuthArgs {
     /// The signing keys, checked: refuses to run with no secret, a short one, or the built-in
     /// one, unless in development mode.
     pub fn keys(&self) -> anyhow::Result<Vec<SigningKey>> {
-        let configured = self.jwt_keys.as_deref().filter(|keys| !keys.trim().is_empty());
+        let configured = self.jwt_keys.as_ref().map(|keys| String::from_utf8_lossy(keys.expose()));
+        let configured = configured.as_deref().filter(|keys| !keys.trim().is_empty());
         // Which variable the keys came from, for error messages.
         let source = if configured.is_some() { "CHAT_JWT_KEYS" } else { "CHAT_JWT_SECRET" };
-        let keys: Vec<SigningKey> = match (configured, self.jwt_secret.as_deref().filter(|s| !s.is_empty())) {
+        let keys: Vec<SigningKey> = match (configured, self.jwt_secret.as_ref().filter(|s| !s.is_empty())) {
             (Some(pairs), _) => pairs
                 .split_whitespace()
                 .map(|pair| {
@@ -157,13 +158,13 @@ impl AuthArgs {
                         pair.split_once(':').filter(|(kid, secret)| !kid.is_empty() && !secret.is_empty()).ok_or_else(
                             || anyhow::anyhow!("CHAT_JWT_KEYS: expected `kid:secret` pairs separated by spaces"),
                         )?;
-                    Ok(SigningKey { kid: kid.to_owned(), secret: secret.as_bytes().to_vec() })
+                    Ok(SigningKey { kid: kid.to_owned(), secret: Secret::new(secret) })
                 })
                 .collect::<anyhow::Result<_>>()?,
-            (None, Some(secret)) => vec![SigningKey { kid: "default".to_owned(), secret: secret.as_bytes().to_vec() }],
+            (None, Some(secret)) => vec![SigningKey { kid: "default".to_owned(), secret: secret.clone() }],
             (None, None) if self.dev_mode => {
                 tracing::warn!("development mode: access tokens are signed with a built-in secret anyone can use");
-                vec![SigningKey { kid: "dev".to_owned(), secret: DEV_JWT_SECRET.as_bytes().to_vec() }]
+                vec![SigningKey { kid: "dev".to_owned(), secret: Secret::new(DEV_JWT_SECRET) }]
             }
             (None, None) => anyhow::bail!(
                 "no token signing secret: set CHAT_JWT_SECRET (at least {MIN_SECRET_BYTES} random bytes) or \
@@ -175,7 +176,7 @@ impl AuthArgs {
             anyhow::ensure!(kids.insert(key.kid.as_str()), "CHAT_JWT_KEYS: key id {:?} appears twice", key.kid);
             if !self.dev_mode {
                 anyhow::ensure!(
-                    key.secret.len() >= MIN_SECRET_BYTES && key.secret != DEV_JWT_SECRET.as_bytes(),
+                    key.secret.len() >= MIN_SECRET_BYTES && key.secret.expose() != DEV_JWT_SECRET.as_bytes(),
                     "{source}: the secret of key {:?} is too weak: use at least {MIN_SECRET_BYTES} random bytes \
                      (or CHAT_DEV_MODE=1 on a development machine)",
                     key.kid

@@ -9,10 +9,6 @@ use sqlx::{PgPool, Postgres};
 
 use crate::config::DatabaseConfig;
 
-/// The embedded migrations (`migrations/`), applied by every role at start-up; concurrent
-/// start-ups are serialised by sqlx's migration lock.
-pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
-
 pub async fn connect(config: &DatabaseConfig) -> anyhow::Result<PgPool> {
     let url = &config.database_url;
     let exists = Postgres::database_exists(url)
@@ -37,7 +33,7 @@ pub async fn connect(config: &DatabaseConfig) -> anyhow::Result<PgPool> {
         .connect(url)
         .await
         .with_context(|| format!("cannot connect to DATABASE_URL={}", redact(url)))?;
-    MIGRATOR.run(&pool).await.context("cannot apply database migrations")?;
+    chat_migrations::MIGRATOR.run(&pool).await.context("cannot apply database migrations")?;
     Ok(pool)
 }
 

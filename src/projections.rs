@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use anyhow::bail;
-use chat_projections::feed::lag;
+use chat_feed::lag;
 use chat_projections::projectors::{self, NAMES};
 use sqlx::PgPool;
 

@@ -14,7 +14,9 @@ use chrono::Utc;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::auth::{Issued, IssuedRefresh, Password, PasswordHasher, RefreshError, RefreshTokens, Tokens};
+use chat_auth::{Issued, Tokens};
+
+use crate::credentials::{IssuedRefresh, Password, PasswordHasher, RefreshError, RefreshTokens};
 use crate::store::{CommandMeta, EventStore, NewEvent, StoreError};
 
 /// A logged-in user: a short-lived access token and a refresh token to get the next one.
@@ -50,13 +52,13 @@ pub enum AccountError {
     Rejected(#[from] UserError),
     #[error("another request changed the user at the same time; retry")]
     Busy,
-    #[error("account storage failed: {0}")]
-    Internal(String),
+    #[error("account storage failed")]
+    Internal(#[from] anyhow::Error),
 }
 
 impl From<sqlx::Error> for AccountError {
     fn from(error: sqlx::Error) -> Self {
-        AccountError::Internal(error.to_string())
+        AccountError::Internal(error.into())
     }
 }
 
@@ -64,7 +66,7 @@ impl From<StoreError> for AccountError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::Conflict => AccountError::Busy,
-            other => AccountError::Internal(other.to_string()),
+            other => AccountError::Internal(other.into()),
         }
     }
 }
@@ -90,7 +92,7 @@ impl Accounts {
         display_name: DisplayName,
         request_id: String,
     ) -> Result<Session, AccountError> {
-        let hash = self.hasher.hash(password).await.map_err(|e| AccountError::Internal(e.to_string()))?;
+        let hash = self.hasher.hash(password).await.map_err(|e| AccountError::Internal(e.into()))?;
         let user_id = UserId::from_uuid(Uuid::now_v7());
         let inserted =
             sqlx::query("INSERT INTO user_credentials (user_id, username, password_hash) VALUES ($1, $2, $3)")
@@ -132,7 +134,7 @@ impl Accounts {
             Some((id, hash, admin)) => (Some(UserId::from_uuid(id)), Some(hash), admin),
             None => (None, None, false),
         };
-        let matches = self.hasher.verify(password, hash).await.map_err(|e| AccountError::Internal(e.to_string()))?;
+        let matches = self.hasher.verify(password, hash).await.map_err(|e| AccountError::Internal(e.into()))?;
         let (Some(user_id), Some(username), true) = (user_id, username, matches) else {
             return Err(AccountError::InvalidCredentials);
         };
@@ -186,7 +188,7 @@ impl Accounts {
         if projected.is_some() {
             return Ok(());
         }
-        let display_name = DisplayName::parse(username.as_str()).map_err(|e| AccountError::Internal(e.to_string()))?;
+        let display_name = DisplayName::parse(username.as_str()).map_err(|e| AccountError::Internal(e.into()))?;
         let meta = CommandMeta { actor: user_id, request_id, via: "rest".to_owned() };
         self.execute(user_id, UserCommand::Register { username: username.clone(), display_name }, meta).await
     }
@@ -217,7 +219,7 @@ impl Accounts {
     }
 
     fn access_token(&self, user_id: UserId, admin: bool) -> Result<Issued, AccountError> {
-        self.tokens.issue(user_id, admin, Utc::now()).map_err(|e| AccountError::Internal(e.to_string()))
+        self.tokens.issue(user_id, admin, Utc::now()).map_err(|e| AccountError::Internal(e.into()))
     }
 }
 

@@ -11,8 +11,10 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use crate::accounts::Accounts;
-use crate::auth::{RefreshTokens, SigningKey, Tokens};
+use chat_auth::{SigningKey, Tokens};
+
 use crate::bus::Bus;
+use crate::credentials::RefreshTokens;
 use crate::http::TrustForwardedFor;
 use crate::http::{AppState, router};
 use crate::limits::{Limits, LimitsConfig};

@@ -10,6 +10,7 @@
 use std::sync::Arc;
 
 use async_nats::Client;
+use chat_domain::ErrorCode;
 use chat_nats::Subjects;
 use chat_nats::wire::{CommandRequest, CommandResponse, decode, encode};
 use futures::StreamExt;
@@ -17,10 +18,9 @@ use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-use crate::http::ApiError;
-use crate::limits::Limits;
-use crate::parse::room_command;
-use crate::room_writer::{Pending, Receipt, RoomWriters};
+use crate::limits::{Limits, RateLimited};
+use crate::parse::{InvalidField, room_command};
+use crate::room_writer::{CommandError, Pending, Receipt, RoomWriters};
 use crate::store::CommandMeta;
 
 /// Requests handled at once per instance; more wait in NATS's buffer.
@@ -63,7 +63,7 @@ impl Bus {
             let client = client.clone();
             tasks.spawn(async move {
                 let response = match outcome {
-                    Ok(pending) => respond(pending.receipt().await.map_err(ApiError::from)),
+                    Ok(pending) => respond(pending.receipt().await.map_err(Refusal::from)),
                     Err(response) => response,
                 };
                 if let Err(error) = client.publish(reply_to, encode(&response)).await {
@@ -78,31 +78,60 @@ impl Bus {
     }
 }
 
+/// Why the bus refused a command: everything a command from a gateway can fail with.
+#[derive(Debug, thiserror::Error)]
+enum Refusal {
+    #[error("malformed command request: {0}")]
+    Malformed(#[from] serde_json::Error),
+    #[error(transparent)]
+    Limited(#[from] RateLimited),
+    #[error(transparent)]
+    Invalid(#[from] InvalidField),
+    #[error(transparent)]
+    Command(#[from] CommandError),
+}
+
+impl Refusal {
+    fn code(&self) -> ErrorCode {
+        match self {
+            Refusal::Malformed(_) => ErrorCode::InvalidRequest,
+            Refusal::Limited(_) => ErrorCode::RateLimited,
+            Refusal::Invalid(_) => ErrorCode::InvalidInput,
+            Refusal::Command(error) => error.code(),
+        }
+    }
+}
+
 /// Decodes, validates, rate-limits and queues one request; an early refusal is already the
 /// response.
 async fn submit(writers: &RoomWriters, limits: &Limits, payload: &[u8]) -> Result<Pending, CommandResponse> {
-    let request = decode::<CommandRequest>(payload).map_err(|error| CommandResponse::Error {
-        code: "invalid_request".to_owned(),
-        message: format!("malformed command request: {error}"),
-        field: None,
-        retry_after_ms: None,
-    })?;
+    let request = decode::<CommandRequest>(payload).map_err(|error| respond(Err(error.into())))?;
     limits.admit(request.actor, &request.command).map_err(|limited| respond(Err(limited.into())))?;
     let meta = CommandMeta { actor: request.actor, request_id: request.request_id, via: request.via };
     let command = room_command(request.actor, request.command).map_err(|invalid| respond(Err(invalid.into())))?;
     writers.submit(request.room_id, command, meta).await.map_err(|error| respond(Err(error.into())))
 }
 
-fn respond(result: Result<Receipt, ApiError>) -> CommandResponse {
+fn respond(result: Result<Receipt, Refusal>) -> CommandResponse {
     match result {
         Ok(receipt) => {
             CommandResponse::Ok { seq: receipt.seq, message_id: receipt.message_id, changed: receipt.changed }
         }
-        Err(error) => CommandResponse::Error {
-            code: error.status_and_code().1.to_owned(),
-            message: error.public_message(),
-            field: error.field().map(str::to_owned),
-            retry_after_ms: error.retry_after().map(|wait| wait.as_millis() as u64),
-        },
+        Err(refusal) => {
+            let code = refusal.code();
+            CommandResponse::Error {
+                code: code.as_str().to_owned(),
+                // Internal failures were logged with their cause where they happened.
+                message: if code == ErrorCode::Internal { "internal error".to_owned() } else { refusal.to_string() },
+                field: match &refusal {
+                    Refusal::Invalid(invalid) => Some(invalid.field.to_owned()),
+                    _ => None,
+                },
+                retry_after_ms: match &refusal {
+                    Refusal::Limited(limited) => Some(limited.retry_after_ms()),
+                    _ => None,
+                },
+            }
+        }
     }
 }

@@ -23,8 +23,8 @@
 use chat_domain::UserId;
 use chat_domain::redaction::{Owner, PERSONAL_DATA, REDACTED_MARKER};
 use chat_domain::user::{User, UserCommand, UserError, UserEvent};
+use chat_feed::lease;
 use chat_projections::erasure::{RedactedRows, redact_read_models};
-use chat_projections::lease;
 use chat_projections::projectors::{RoomsProjector, UsersProjector};
 use cqrs_es::{Aggregate, DomainEvent};
 use serde::Serialize;

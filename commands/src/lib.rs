@@ -13,7 +13,7 @@
 //! - [`erasure`]: erasing a user's personal data (events redacted in place, read models,
 //!   credentials), in one transaction.
 //! - [`limits`]: rate limits (posts per user, logins per address).
-//! - [`auth`]: access tokens and password hashing.
+//! - [`credentials`]: password hashing and refresh tokens (access tokens are `chat_auth`'s).
 //! - [`http`]: the REST router — commands and read-model queries behind one auth and error
 //!   model.
 //! - [`api`]: the buildable HTTP service (`Api::build` → `run_until_stopped`).
@@ -21,8 +21,8 @@
 
 pub mod accounts;
 pub mod api;
-pub mod auth;
 pub mod bus;
+pub mod credentials;
 pub mod erasure;
 pub mod group_commit;
 pub mod http;

@@ -33,6 +33,14 @@ pub struct RateLimited {
     pub retry_after: Duration,
 }
 
+impl RateLimited {
+    /// The wait in whole milliseconds, rounded up: never 0, and a client that waits that long
+    /// is admitted.
+    pub fn retry_after_ms(&self) -> u64 {
+        self.retry_after.as_nanos().div_ceil(1_000_000).max(1) as u64
+    }
+}
+
 pub struct Limits {
     posts: DefaultKeyedRateLimiter<UserId>,
     auth: DefaultKeyedRateLimiter<IpAddr>,
@@ -63,7 +71,11 @@ impl Limits {
     pub fn admit(&self, actor: UserId, command: &WireCommand) -> Result<(), RateLimited> {
         match command {
             WireCommand::Post { .. } => self.post(actor),
-            _ => Ok(()),
+            WireCommand::Edit { .. }
+            | WireCommand::Delete { .. }
+            | WireCommand::React { .. }
+            | WireCommand::Unreact { .. }
+            | WireCommand::MarkRead { .. } => Ok(()),
         }
     }
 

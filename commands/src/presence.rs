@@ -14,9 +14,9 @@ use std::time::Duration;
 
 use chat_domain::UserId;
 use chat_domain::presence::{Presence, PresenceCommand, PresenceEvent, PresenceStatus};
+use chat_feed::lease;
 use chat_nats::Subjects;
 use chat_nats::wire::{PresenceReport, decode};
-use chat_projections::lease;
 use cqrs_es::Aggregate;
 use futures::StreamExt;
 use sqlx::PgPool;

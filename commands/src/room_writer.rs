@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chat_domain::room::{Room, RoomCommand, RoomError};
-use chat_domain::{MessageId, RoomId};
+use chat_domain::{ErrorCode, MessageId, RoomId};
 use cqrs_es::Aggregate;
 use rand::Rng;
 use tokio::sync::{mpsc, oneshot};
@@ -49,6 +49,17 @@ pub enum CommandError {
     /// The acting user's account was erased (their access token may not have expired yet).
     #[error("your account was erased")]
     AccountErased,
+}
+
+impl CommandError {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            CommandError::Rejected(error) => error.code(),
+            CommandError::Busy | CommandError::ShuttingDown => ErrorCode::Busy,
+            CommandError::Storage => ErrorCode::Internal,
+            CommandError::AccountErased => ErrorCode::AccountErased,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]

@@ -66,7 +66,7 @@ async fn stored(pool: &PgPool, room: RoomId) -> (Vec<i64>, Vec<String>) {
     (rows.iter().map(|(seq, _)| *seq).collect(), rows.into_iter().filter_map(|(_, id)| id).collect())
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrator = "chat_migrations::MIGRATOR")]
 async fn two_processes_racing_on_shared_rooms_lose_and_duplicate_nothing(pool: PgPool) {
     const ROOMS: usize = 16;
     const POSTS_EACH: usize = 25;
@@ -110,7 +110,7 @@ async fn two_processes_racing_on_shared_rooms_lose_and_duplicate_nothing(pool: P
     }
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrator = "chat_migrations::MIGRATOR")]
 async fn an_erased_actor_is_refused_and_the_commands_queued_with_theirs_still_commit(pool: PgPool) {
     let writers = RoomWriters::new(EventStore::new(pool.clone()), pool.clone(), WriterConfig::default());
     let owner = account(&pool, "owner").await;

@@ -1,6 +1,7 @@
 //! The chat domain, free of I/O.
 //!
 //! # Layout
+//! - [`error_code`]: the stable error codes clients see, whatever the transport.
 //! - [`ids`]: newtype identifiers (`UserId`, `RoomId`, `MessageId`).
 //! - [`text`]: validated text values parsed at the edge (`MessageBody`, `RoomName`, …).
 //! - [`room`]: the `Room` aggregate — membership, roles, the message timeline, reactions and
@@ -17,6 +18,7 @@
 #![forbid(unsafe_code)]
 
 pub mod catalog;
+pub mod error_code;
 pub mod ids;
 pub mod presence;
 pub mod redaction;
@@ -25,4 +27,5 @@ pub mod text;
 pub mod upcast;
 pub mod user;
 
+pub use error_code::ErrorCode;
 pub use ids::{MessageId, RoomId, UserId};

@@ -1,61 +1,83 @@
-//! Reading a room's events from the event store, the source of truth for resume and gaps.
+//! Reading a room's events from the event store, the source of truth for resume and gaps, a
+//! page at a time and as the bus carries them ([`EventMessage`]), so that stored and live
+//! events are dispatched alike.
 
-use chat_domain::{RoomId, UserId};
+use std::future::Future;
+
+use chat_domain::RoomId;
+use chat_feed::rooms;
 use chat_nats::wire::EventMessage;
-use chat_projections::feed;
 use sqlx::PgPool;
 
+pub use chat_feed::rooms::{Membership, memberships};
+
 /// Events read per query while catching up.
-pub const PAGE: i64 = 500;
+pub const PAGE: usize = 500;
 
-/// Up to [`PAGE`] events of `room` after `after`, in sequence order.
-pub async fn page(pool: &PgPool, room: RoomId, after: u64) -> Result<Vec<EventMessage>, sqlx::Error> {
-    // A client may claim any position: one beyond what a sequence can hold is past every room's end.
-    let after = i64::try_from(after).unwrap_or(i64::MAX);
-    let events = feed::stream_after(pool, "room", &room.to_string(), after, PAGE).await?;
-    events.iter().map(|event| EventMessage::try_from(event).map_err(|e| sqlx::Error::Decode(Box::new(e)))).collect()
+/// Where stored room events come from: the event store (or, in unit tests, a list).
+pub trait RoomStore: Send + Sync {
+    /// Up to [`PAGE`] events of `room` after `after`, in sequence order.
+    fn events_after(
+        &self,
+        room: RoomId,
+        after: u64,
+    ) -> impl Future<Output = Result<Vec<EventMessage>, sqlx::Error>> + Send;
+
+    /// The room's latest sequence (0 if it has no events).
+    fn last_seq(&self, room: RoomId) -> impl Future<Output = Result<u64, sqlx::Error>> + Send;
 }
 
-/// The room's latest sequence in the store (0 if it has no events).
-pub async fn last_seq(pool: &PgPool, room: RoomId) -> Result<u64, sqlx::Error> {
-    let last: Option<i64> =
-        sqlx::query_scalar("SELECT max(sequence) FROM events WHERE aggregate_type = 'room' AND aggregate_id = $1")
-            .bind(room.to_string())
-            .fetch_one(pool)
-            .await?;
-    Ok(last.unwrap_or(0).max(0) as u64)
+impl RoomStore for PgPool {
+    async fn events_after(&self, room: RoomId, after: u64) -> Result<Vec<EventMessage>, sqlx::Error> {
+        let stored = rooms::events_after(self, room, after, PAGE as i64).await?;
+        stored.iter().map(|event| EventMessage::try_from(event).map_err(|e| sqlx::Error::Decode(Box::new(e)))).collect()
+    }
+
+    async fn last_seq(&self, room: RoomId) -> Result<u64, sqlx::Error> {
+        rooms::last_seq(self, room).await
+    }
 }
 
-/// A user's latest membership change in one room.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Membership {
-    pub room: RoomId,
-    /// The sequence of the `MemberJoined` or `MemberLeft` event.
-    pub seq: u64,
-    pub joined: bool,
+/// A room's stored events after a position and up to an optional end, a page at a time: the
+/// one paging loop of room feeds (filling gaps) and connections (catching up).
+pub struct Backfill {
+    room: RoomId,
+    /// The last sequence returned (or the start).
+    after: u64,
+    until: Option<u64>,
+    done: bool,
 }
 
-/// The latest membership change of `user` in each room they ever joined (current memberships
-/// first, most recent first, at most `limit`), read from the event store itself: authoritative, and never behind
-/// a membership notice.
-pub async fn memberships(pool: &PgPool, user: UserId, limit: i64) -> Result<Vec<Membership>, sqlx::Error> {
-    let rows: Vec<(String, i64, bool)> = sqlx::query_as(
-        "SELECT aggregate_id, sequence, event_type = 'MemberJoined' AS joined FROM (
-             SELECT DISTINCT ON (aggregate_id) aggregate_id, event_type, sequence, global_position
-             FROM events
-             WHERE aggregate_type = 'room' AND event_type IN ('MemberJoined', 'MemberLeft')
-               AND payload ->> 'user_id' = $1
-             ORDER BY aggregate_id, sequence DESC
-         ) latest
-         ORDER BY joined DESC, global_position DESC
-         LIMIT $2",
-    )
-    .bind(user.to_string())
-    .bind(limit)
-    .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(room, seq, joined)| Some(Membership { room: room.parse().ok()?, seq: seq.max(0) as u64, joined }))
-        .collect())
+impl Backfill {
+    /// The events of `room` after `after`, through `until` if given.
+    pub fn new(room: RoomId, after: u64, until: Option<u64>) -> Self {
+        Self { room, after, until, done: false }
+    }
+
+    /// The next page, or `None` once the end (or `until`) is reached.
+    pub async fn next_page(&mut self, store: &impl RoomStore) -> Result<Option<Vec<EventMessage>>, sqlx::Error> {
+        if self.done {
+            return Ok(None);
+        }
+        let mut page = store.events_after(self.room, self.after).await?;
+        self.done = page.len() < PAGE;
+        if let Some(until) = self.until
+            && let Some(past) = page.iter().position(|event| event.seq > until)
+        {
+            page.truncate(past);
+            self.done = true;
+        }
+        match page.last() {
+            Some(last) => {
+                self.after = last.seq;
+                Ok(Some(page))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// The last sequence returned so far (the start, before any).
+    pub fn position(&self) -> u64 {
+        self.after
+    }
 }

@@ -13,7 +13,7 @@
 use std::collections::{HashSet, VecDeque};
 
 use axum::extract::ws::Utf8Bytes;
-use chat_domain::{RoomId, UserId};
+use chat_domain::{ErrorCode, RoomId, UserId};
 use chat_nats::wire::{CommandRequest, CommandResponse, WireCommand, decode, encode};
 use futures::StreamExt;
 use futures::future::BoxFuture;
@@ -136,17 +136,25 @@ async fn send(hub: &Hub, actor: UserId, queued: Queued) -> (RoomId, Utf8Bytes) {
         .encode(),
         Ok(Err(error)) => {
             tracing::error!(%error, "undecodable command reply");
-            let message = "internal error";
-            ServerFrame::Error { id: Some(&id), code: "internal", message, field: None, retry_after_ms: None }.encode()
+            let (code, message) = (ErrorCode::Internal.as_str(), "internal error");
+            ServerFrame::Error { id: Some(&id), code, message, field: None, retry_after_ms: None }.encode()
         }
         Err(error) => {
             let (code, message) = match error.kind() {
                 async_nats::RequestErrorKind::TimedOut => (
-                    "timeout",
+                    ErrorCode::Timeout,
                     "the command service did not answer in time; retry (posts are idempotent by client_msg_id)",
                 ),
-                _ => ("unavailable", "the command service is unavailable; retry shortly"),
+                async_nats::RequestErrorKind::NoResponders | async_nats::RequestErrorKind::Other => {
+                    (ErrorCode::Unavailable, "the command service is unavailable; retry shortly")
+                }
+                // Our own mistake (a bad subject, a request over NATS's payload limit).
+                async_nats::RequestErrorKind::InvalidSubject | async_nats::RequestErrorKind::MaxPayloadExceeded => {
+                    tracing::error!(%error, "cannot send a command to the command service");
+                    (ErrorCode::Internal, "internal error")
+                }
             };
+            let code = code.as_str();
             ServerFrame::Error { id: Some(&id), code, message, field: None, retry_after_ms: None }.encode()
         }
     };

@@ -9,13 +9,14 @@
 
 use std::collections::{HashSet, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use axum::extract::ws::Utf8Bytes;
 use chat_domain::{RoomId, UserId};
 use tokio::sync::Notify;
 
 use crate::backfill::Membership;
+use crate::lock::locked;
 use crate::protocol::CloseReason;
 
 pub type ConnId = u64;
@@ -118,10 +119,6 @@ pub struct Connection {
 
 /// An outbox that grew past this many items in a burst gives its memory back once drained.
 const OUTBOX_KEPT: usize = 16;
-
-fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
 
 impl Connection {
     pub fn new(user: UserId, capacity: usize) -> ConnHandle {

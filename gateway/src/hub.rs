@@ -2,9 +2,9 @@
 //! connections in it) and the live connections of each user (for membership changes).
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
-use chat_commands::auth::Tokens;
+use chat_auth::Tokens;
 use chat_domain::presence::PresenceStatus;
 use chat_domain::{RoomId, UserId};
 use chat_nats::Subjects;
@@ -18,8 +18,10 @@ use tokio_util::task::TaskTracker;
 use crate::backfill;
 use crate::config::GatewayConfig;
 use crate::connection::{ConnHandle, ConnId, Outbound};
+use crate::lock::locked;
 use crate::protocol::CloseReason;
 use crate::room_feed::RoomFeed;
+use crate::room_source::BusRooms;
 
 /// At most this many rooms of a user are listed in `ready` and delivered to a connection.
 pub const MAX_ROOMS_PER_USER: i64 = 10_000;
@@ -31,6 +33,8 @@ pub struct Hub {
     pub tokens: Arc<Tokens>,
     pub config: GatewayConfig,
     reconnects: watch::Receiver<u64>,
+    /// What room feeds follow and read.
+    rooms: Arc<BusRooms>,
     feeds: Mutex<HashMap<RoomId, Arc<RoomFeed>>>,
     users: Mutex<HashMap<UserId, UserConnections>>,
     /// This gateway's presence changes, for the presence reporter.
@@ -58,10 +62,6 @@ impl UserConnections {
     }
 }
 
-fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
 impl Hub {
     pub fn new(
         nats: async_nats::Client,
@@ -72,8 +72,15 @@ impl Hub {
         config: GatewayConfig,
         presence: mpsc::Sender<(UserId, PresenceStatus)>,
     ) -> Self {
+        let rooms = Arc::new(BusRooms {
+            nats: nats.clone(),
+            subjects: subjects.clone(),
+            pool: pool.clone(),
+            reconnects: reconnects.clone(),
+        });
         Self {
             presence,
+            rooms,
             nats,
             subjects,
             pool,
@@ -96,11 +103,11 @@ impl Hub {
 
     /// Adds `conn` to `room`'s feed, subscribing the gateway to the room if it is the first.
     /// Await the returned feed's `ready` before reading the store for what came meanwhile.
-    pub fn subscribe(self: &Arc<Self>, room: RoomId, conn: &ConnHandle) -> Arc<RoomFeed> {
+    pub fn subscribe(&self, room: RoomId, conn: &ConnHandle) -> Arc<RoomFeed> {
         let mut feeds = locked(&self.feeds);
         let feed = feeds.entry(room).or_insert_with(|| {
-            let feed = Arc::new(RoomFeed::new(room));
-            self.tasks.spawn(feed.clone().run(self.clone()));
+            let feed = Arc::new(RoomFeed::new(room, self.config.typing_ttl));
+            self.tasks.spawn(feed.clone().run(self.rooms.clone()));
             feed
         });
         feed.add(conn);

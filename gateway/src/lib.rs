@@ -8,9 +8,12 @@
 //! - [`hub`]: room feeds ref-counted by connections, users' connections, membership changes.
 //! - [`limits`]: per-connection rate limits.
 //! - [`presence`]: reporting this gateway's users; batched delivery of presence changes.
-//! - [`room_feed`]: one NATS subscription per room per gateway; ordered, gap-free dispatch
-//!   and typing state.
-//! - [`backfill`]: reading a room's events from the event store (resume and gaps).
+//! - [`room_feed`]: one subscription per room per gateway; ordered, gap-free dispatch and
+//!   typing state, over a [`room_feed::RoomSource`] (unit-tested without NATS or Postgres).
+//! - [`room_source`]: that source in a running gateway (NATS and Postgres).
+//! - [`backfill`]: reading a room's events from the event store a page at a time (resume and
+//!   gaps).
+//! - [`lock`]: locking the shared maps.
 //! - [`server`]: the buildable service (`Gateway::build` → `run_until_stopped`).
 #![forbid(unsafe_code)]
 
@@ -20,9 +23,11 @@ pub mod config;
 pub mod connection;
 pub mod hub;
 pub mod limits;
+mod lock;
 pub mod presence;
 pub mod protocol;
 pub mod room_feed;
+pub mod room_source;
 pub mod server;
 pub mod session;
 

@@ -5,6 +5,7 @@
 use std::num::NonZeroU32;
 use std::time::Duration;
 
+use chat_domain::ErrorCode;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 
@@ -24,8 +25,10 @@ pub struct Refused(Duration);
 impl Refused {
     pub fn frame(&self, id: Option<&str>) -> Outbound {
         let message = "too many frames on this connection; slow down";
-        let retry_after_ms = Some(self.0.as_millis() as u64);
-        Outbound::Frame(ServerFrame::Error { id, code: "rate_limited", message, field: None, retry_after_ms }.encode())
+        // Rounded up: never 0, and a client that waits that long is admitted.
+        let retry_after_ms = Some(self.0.as_nanos().div_ceil(1_000_000).max(1) as u64);
+        let code = ErrorCode::RateLimited.as_str();
+        Outbound::Frame(ServerFrame::Error { id, code, message, field: None, retry_after_ms }.encode())
     }
 }
 

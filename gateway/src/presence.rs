@@ -9,10 +9,11 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use chat_domain::UserId;
-use chat_domain::presence::PresenceStatus;
+use chat_domain::presence::{PresenceEvent, PresenceStatus};
 use chat_nats::wire::{EventMessage, PresenceReport, decode, encode};
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
+use serde::Deserialize;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
@@ -73,7 +74,7 @@ pub async fn deliver(hub: Arc<Hub>, mut events: async_nats::Subscriber, stop: Ca
 
 fn changed(event: &EventMessage) -> Option<(UserId, PresenceStatus, DateTime<Utc>)> {
     let user = event.aggregate_id.parse().ok()?;
-    let status = event.payload.get("status")?.as_str()?.parse().ok()?;
+    let PresenceEvent::PresenceChanged { status } = PresenceEvent::deserialize(&event.payload).ok()?;
     Some((user, status, event.recorded_at))
 }
 

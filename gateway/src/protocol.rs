@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use axum::extract::ws::Utf8Bytes;
 use chat_domain::presence::PresenceStatus;
-use chat_domain::{MessageId, RoomId, UserId};
+use chat_domain::{ErrorCode, MessageId, RoomId, UserId};
 use chat_nats::wire::{EventMessage, WireCommand};
 use chat_projections::queries::rooms::RoomSummary;
 use serde::{Deserialize, Serialize};
@@ -101,7 +101,7 @@ pub enum ClientFrame {
 #[derive(Debug, PartialEq, Eq)]
 pub struct FrameError {
     pub id: Option<String>,
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
 }
 
@@ -145,9 +145,9 @@ impl ClientFrame {
     pub fn parse(text: &str) -> Result<Self, FrameError> {
         let refuse = |id: Option<String>, code, message: String| FrameError { id, code, message };
         let mut value: Value =
-            serde_json::from_str(text).map_err(|e| refuse(None, "malformed_json", format!("not JSON: {e}")))?;
+            serde_json::from_str(text).map_err(|e| refuse(None, ErrorCode::MalformedJson, format!("not JSON: {e}")))?;
         let Some(object) = value.as_object_mut() else {
-            return Err(refuse(None, "invalid_frame", "a frame is a JSON object".to_owned()));
+            return Err(refuse(None, ErrorCode::InvalidFrame, "a frame is a JSON object".to_owned()));
         };
         let id = match object.get("id") {
             None | Some(Value::Null) => None,
@@ -155,37 +155,44 @@ impl ClientFrame {
             Some(_) => {
                 return Err(refuse(
                     None,
-                    "invalid_frame",
+                    ErrorCode::InvalidFrame,
                     format!("`id` must be a string of at most {MAX_ID_CHARS} characters"),
                 ));
             }
         };
         let Some(kind) = object.get("type").and_then(Value::as_str).map(str::to_owned) else {
-            return Err(refuse(id, "invalid_frame", "a frame needs a string `type`".to_owned()));
+            return Err(refuse(id, ErrorCode::InvalidFrame, "a frame needs a string `type`".to_owned()));
         };
         if COMMAND_TYPES.contains(&kind.as_str()) {
             let Some(request_id) = id.clone() else {
-                return Err(refuse(None, "invalid_frame", format!("a `{kind}` frame needs an `id`")));
+                return Err(refuse(None, ErrorCode::InvalidFrame, format!("a `{kind}` frame needs an `id`")));
             };
             object.remove("id");
-            let room_id = object
-                .remove("room_id")
-                .and_then(|room| serde_json::from_value::<RoomId>(room).ok())
-                .ok_or_else(|| refuse(id.clone(), "invalid_frame", "`room_id` must be a room UUID".to_owned()))?;
-            let command = serde_json::from_value(value).map_err(|e| refuse(id, "invalid_frame", e.to_string()))?;
+            let room_id =
+                object.remove("room_id").and_then(|room| serde_json::from_value::<RoomId>(room).ok()).ok_or_else(
+                    || refuse(id.clone(), ErrorCode::InvalidFrame, "`room_id` must be a room UUID".to_owned()),
+                )?;
+            let command =
+                serde_json::from_value(value).map_err(|e| refuse(id, ErrorCode::InvalidFrame, e.to_string()))?;
             return Ok(ClientFrame::Command { id: request_id, room_id, command });
         }
         match kind.as_str() {
             "identify" | "ping" | "typing" | "presence" => {}
-            other => return Err(refuse(id, "unknown_type", format!("unknown frame type `{other}`"))),
+            other => return Err(refuse(id, ErrorCode::UnknownType, format!("unknown frame type `{other}`"))),
         }
         object.remove("id");
-        Ok(match serde_json::from_value(value).map_err(|e| refuse(id.clone(), "invalid_frame", e.to_string()))? {
-            Control::Identify { token, resume } => ClientFrame::Identify { id, token, resume },
-            Control::Ping {} => ClientFrame::Ping { id },
-            Control::Typing { room_id, typing } => ClientFrame::Typing { id, room_id, typing },
-            Control::Presence { status } => ClientFrame::Presence { id, away: matches!(status, ClientStatus::Away) },
-        })
+        Ok(
+            match serde_json::from_value(value)
+                .map_err(|e| refuse(id.clone(), ErrorCode::InvalidFrame, e.to_string()))?
+            {
+                Control::Identify { token, resume } => ClientFrame::Identify { id, token, resume },
+                Control::Ping {} => ClientFrame::Ping { id },
+                Control::Typing { room_id, typing } => ClientFrame::Typing { id, room_id, typing },
+                Control::Presence { status } => {
+                    ClientFrame::Presence { id, away: matches!(status, ClientStatus::Away) }
+                }
+            },
+        )
     }
 }
 
@@ -317,20 +324,20 @@ mod tests {
 
     #[test]
     fn bad_frames_get_codes_and_keep_the_request_id_when_there_is_one() {
-        assert_eq!(ClientFrame::parse("{nope").unwrap_err().code, "malformed_json");
-        assert_eq!(ClientFrame::parse("[1]").unwrap_err().code, "invalid_frame");
+        assert_eq!(ClientFrame::parse("{nope").unwrap_err().code, ErrorCode::MalformedJson);
+        assert_eq!(ClientFrame::parse("[1]").unwrap_err().code, ErrorCode::InvalidFrame);
         let unknown = ClientFrame::parse(r#"{"type":"dance","id":"r9"}"#).unwrap_err();
-        assert_eq!((unknown.code, unknown.id.as_deref()), ("unknown_type", Some("r9")));
+        assert_eq!((unknown.code, unknown.id.as_deref()), (ErrorCode::UnknownType, Some("r9")));
         let no_id = ClientFrame::parse(&format!(r#"{{"type":"delete","room_id":"{}"}}"#, room())).unwrap_err();
-        assert_eq!(no_id.code, "invalid_frame");
+        assert_eq!(no_id.code, ErrorCode::InvalidFrame);
         let extra = ClientFrame::parse(&format!(
             r#"{{"type":"mark_read","id":"r2","room_id":"{}","up_to_seq":3,"x":1}}"#,
             room()
         ))
         .unwrap_err();
-        assert_eq!((extra.code, extra.id.as_deref()), ("invalid_frame", Some("r2")));
+        assert_eq!((extra.code, extra.id.as_deref()), (ErrorCode::InvalidFrame, Some("r2")));
         let bad_room = ClientFrame::parse(r#"{"type":"mark_read","id":"r3","room_id":"x","up_to_seq":3}"#).unwrap_err();
-        assert_eq!(bad_room.code, "invalid_frame");
+        assert_eq!(bad_room.code, ErrorCode::InvalidFrame);
     }
 
     #[test]

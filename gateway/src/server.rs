@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::serve::ListenerExt;
 use axum::{Json, Router};
-use chat_commands::auth::Tokens;
+use chat_auth::Tokens;
 use chat_domain::UserId;
 use chat_domain::presence::PresenceStatus;
 use chat_nats::Subjects;

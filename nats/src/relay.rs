@@ -6,7 +6,7 @@
 
 use async_nats::jetstream::{self, message::PublishMessage};
 use chat_domain::room::{Room, RoomEvent};
-use chat_projections::feed::{FeedSink, StoredEvent};
+use chat_feed::{FeedSink, StoredEvent};
 use cqrs_es::Aggregate;
 use sqlx::PgConnection;
 
@@ -28,7 +28,7 @@ pub enum RelayError {
     #[error("flush failed: {0}")]
     Flush(#[from] async_nats::client::FlushError),
     #[error(transparent)]
-    Decode(#[from] chat_projections::feed::DecodeError),
+    Decode(#[from] chat_feed::DecodeError),
 }
 
 impl Relay {
@@ -38,18 +38,20 @@ impl Relay {
         Self { js: jetstream::new(client.clone()), client, subjects }
     }
 
-    /// The notice gateways need when a room event changes someone's membership.
+    /// The notice gateways need when a room event changes someone's membership (decided by
+    /// the domain, so that a new kind of membership change cannot be missed here).
     fn membership(event: &StoredEvent) -> Result<Option<MembershipNotice>, RelayError> {
-        if event.aggregate_type != Room::TYPE || !matches!(event.event_type.as_str(), "MemberJoined" | "MemberLeft") {
+        if event.aggregate_type != Room::TYPE {
             return Ok(None);
         }
         let room_id = event.id()?;
         let seq = event.sequence.max(0) as u64;
-        Ok(match event.decode::<RoomEvent>()? {
-            RoomEvent::MemberJoined { user_id, .. } => Some(MembershipNotice { user_id, room_id, seq, joined: true }),
-            RoomEvent::MemberLeft { user_id, .. } => Some(MembershipNotice { user_id, room_id, seq, joined: false }),
-            _ => None,
-        })
+        Ok(event.decode::<RoomEvent>()?.membership_change().map(|change| MembershipNotice {
+            user_id: change.user_id,
+            room_id,
+            seq,
+            joined: change.joined,
+        }))
     }
 }
 

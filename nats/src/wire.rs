@@ -4,7 +4,7 @@
 use bytes::Bytes;
 use chat_domain::presence::PresenceStatus;
 use chat_domain::{MessageId, RoomId, UserId};
-use chat_projections::feed::{DecodeError, StoredEvent};
+use chat_feed::{DecodeError, StoredEvent};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

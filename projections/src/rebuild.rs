@@ -17,8 +17,8 @@ use chrono::{DateTime, Utc};
 use sqlx::pool::PoolConnection;
 use sqlx::{Connection, PgConnection, PgPool, Postgres};
 
-use crate::feed::{Checkpoint, FeedSink, Pages, RUNNER_APPLICATION_NAME, StoredEvent, read_ahead, read_batch};
-use crate::lease;
+use chat_feed::lease;
+use chat_feed::{Checkpoint, FeedSink, Pages, RUNNER_APPLICATION_NAME, StoredEvent, read_ahead, read_batch};
 
 /// Events per transaction while rebuilding. Projectors apply a batch set-wise, so the larger it
 /// is, the more of its updates fall on the same rows (a member's counters, a room's summary)
@@ -145,7 +145,7 @@ impl Shadow {
     ///
     /// The connection goes by the feed runners' name: like theirs, its transactions write read
     /// models, never events, so live feeds need not wait for them (each holds a page's writes).
-    pub(crate) async fn create(pool: &PgPool, schema: String, tables: &[&str]) -> Result<Self, RebuildError> {
+    pub async fn create(pool: &PgPool, schema: String, tables: &[&str]) -> Result<Self, RebuildError> {
         let options = pool.connect_options().as_ref().clone().application_name(RUNNER_APPLICATION_NAME);
         let mut conn = PgConnection::connect_with(&options).await?;
         sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).execute(&mut conn).await?;
@@ -169,7 +169,7 @@ impl Shadow {
 
     /// Applies the feed from the shadow's checkpoint on, page by page, until nothing settled
     /// that `until` admits is left. The pages are read one ahead, on a pooled connection.
-    pub(crate) async fn fill<S: FeedSink>(
+    pub async fn fill<S: FeedSink>(
         &mut self,
         sink: &mut S,
         until: Until,
@@ -197,7 +197,7 @@ impl Shadow {
     }
 
     /// The shadow's own connection (its `search_path` is the shadow's schema).
-    pub(crate) fn conn(&mut self) -> &mut PgConnection {
+    pub fn conn(&mut self) -> &mut PgConnection {
         &mut self.conn
     }
 }
@@ -344,7 +344,7 @@ mod tests {
     /// A shadow's transaction stays open as long as a page takes to apply. Like a feed
     /// runner's, it never appends events, so live feeds (the relay's among them) must not
     /// wait for it.
-    #[sqlx::test(migrations = "../migrations")]
+    #[sqlx::test(migrator = "chat_migrations::MIGRATOR")]
     async fn a_page_being_applied_to_a_shadow_holds_no_live_feed_back(pool: PgPool) {
         let mut shadow = Shadow::create(&pool, "rebuild_test".to_owned(), &["users"]).await.unwrap();
         let mut page = shadow.conn().begin().await.unwrap();

@@ -26,7 +26,7 @@ use chat_domain::redaction::Redactable;
 use chat_domain::room::{Role, Room, RoomCommand, RoomEvent, RoomKind, Visibility};
 use chat_domain::text::{ClientMsgId, MessageBody, Reaction, RoomName};
 use chat_domain::{MessageId, RoomId, UserId};
-use chat_projections::feed::{Checkpoint, FeedRunner, FeedSink, RunnerConfig, StoredEvent, Wakeup, lag, read_batch};
+use chat_feed::{Checkpoint, FeedRunner, FeedSink, RunnerConfig, StoredEvent, Wakeup, lag, read_batch};
 use chat_projections::projectors::RoomsProjector;
 use chat_projections::queries;
 use chat_projections::queries::rooms::Access;
@@ -633,7 +633,7 @@ async fn wait_for_more(stored: &mut watch::Receiver<usize>, more: usize) {
 // 1. Replay equality
 // ---------------------------------------------------------------------------------------------
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrator = "chat_migrations::MIGRATOR")]
 async fn the_live_projection_of_random_histories_equals_a_replay_of_the_event_store(pool: PgPool) {
     let mut total = 0;
     for seed in 0..SEEDS {
@@ -749,7 +749,7 @@ impl Script {
     }
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrator = "chat_migrations::MIGRATOR")]
 async fn own_messages_and_messages_posted_before_joining_are_not_unread(pool: PgPool) {
     let (owner, alice, bob) = (user(1), user(2), user(3));
     let mut room = Script::group(owner);
@@ -767,7 +767,7 @@ async fn own_messages_and_messages_posted_before_joining_are_not_unread(pool: Pg
     assert_eq!(room.unread(&pool, bob).await, Some((1, 0, 8)), "alice's after his join");
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrator = "chat_migrations::MIGRATOR")]
 async fn mentions_count_only_for_the_members_they_mention(pool: PgPool) {
     let (owner, alice, bob) = (user(1), user(2), user(3));
     let mut room = Script::group(owner);
@@ -783,7 +783,7 @@ async fn mentions_count_only_for_the_members_they_mention(pool: PgPool) {
     assert_eq!(room.unread(&pool, bob).await, Some((2, 2, 4)));
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrator = "chat_migrations::MIGRATOR")]
 async fn deleting_an_unread_message_uncounts_it_and_its_mention_but_deleting_a_read_one_changes_nothing(pool: PgPool) {
     let (owner, alice, bob) = (user(1), user(2), user(3));
     let mut room = Script::group(owner);
@@ -822,7 +822,7 @@ async fn deleting_an_unread_message_uncounts_it_and_its_mention_but_deleting_a_r
     assert_eq!(room.unread(&pool, alice).await, Some((0, 0, 5)), "her own deleted message was never unread to her");
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrator = "chat_migrations::MIGRATOR")]
 async fn a_stale_read_marker_changes_nothing_and_a_newer_one_recounts_exactly(pool: PgPool) {
     let (owner, alice) = (user(1), user(2));
     let mut room = Script::group(owner);
@@ -855,7 +855,7 @@ async fn a_stale_read_marker_changes_nothing_and_a_newer_one_recounts_exactly(po
     assert_eq!(room.unread(&pool, alice).await, Some((0, 0, i64::try_from(end).unwrap())));
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrator = "chat_migrations::MIGRATOR")]
 async fn leaving_and_rejoining_starts_counting_from_the_rejoin(pool: PgPool) {
     let (owner, alice) = (user(1), user(2));
     let mut room = Script::group(owner);
@@ -886,7 +886,7 @@ async fn leaving_and_rejoining_starts_counting_from_the_rejoin(pool: PgPool) {
     assert_eq!(room.unread(&pool, alice).await, Some((1, 1, 9)), "posted while away: never counted");
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrator = "chat_migrations::MIGRATOR")]
 async fn the_last_message_preview_follows_posts_edits_and_deletes(pool: PgPool) {
     let (owner, alice) = (user(1), user(2));
     let mut room = Script::group(owner);
@@ -929,7 +929,7 @@ async fn the_last_message_preview_follows_posts_edits_and_deletes(pool: PgPool) 
 // 3. Rebuild swap under traffic
 // ---------------------------------------------------------------------------------------------
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrator = "chat_migrations::MIGRATOR")]
 async fn a_rebuild_swapped_in_under_traffic_neither_loses_nor_doubles_an_update(pool: PgPool) {
     let live = LiveProjector::start(&pool);
     let stop = CancellationToken::new();
@@ -985,7 +985,7 @@ async fn sessions_waiting_for_locks(pool: &PgPool, count: i64) {
 /// has written `room_members` (a read marker) but not yet `rooms` when the swap locks the live
 /// tables. A table lock held by the test (which takes no transaction id, so it holds no event
 /// back) pauses the batch at exactly that point: at its next event, a reaction.
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrator = "chat_migrations::MIGRATOR")]
 async fn a_rebuild_swap_waits_for_a_live_batch_instead_of_deadlocking_with_it(pool: PgPool) {
     let (owner, alice) = (user(1), user(2));
     let live = LiveProjector::start(&pool);
@@ -1045,7 +1045,7 @@ async fn storage_parameters(pool: &PgPool) -> Vec<(String, Option<Vec<String>>)>
     .unwrap()
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrator = "chat_migrations::MIGRATOR")]
 async fn a_rebuild_keeps_the_index_names_and_storage_parameters_the_migrations_gave(pool: PgPool) {
     let (indexes, parameters) = (index_names(&pool).await, storage_parameters(&pool).await);
     assert!(
@@ -1080,7 +1080,7 @@ async fn keep_the_cluster_busy(pool: PgPool, stop: CancellationToken) {
     older.commit().await.unwrap();
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrator = "chat_migrations::MIGRATOR")]
 async fn a_rebuild_finishes_under_steady_traffic_on_a_busy_cluster(pool: PgPool) {
     let live = LiveProjector::start(&pool);
     let stop = CancellationToken::new();
@@ -1163,7 +1163,7 @@ async fn assert_one_page_equals_one_at_a_time(pool: &PgPool, context: &str) {
     );
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrator = "chat_migrations::MIGRATOR")]
 async fn a_random_history_applied_as_one_page_equals_its_events_applied_one_at_a_time(pool: PgPool) {
     for seed in 0..PAGE_SEEDS {
         reset(&pool).await;
@@ -1208,7 +1208,7 @@ impl Script {
 /// Every kind of event in one room and one page, each touching what an earlier one of the page
 /// wrote: edits, reactions and deletes of messages posted in the page, a member leaving and
 /// coming back, two markers and two role changes of one member, redacted posts and edits.
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrator = "chat_migrations::MIGRATOR")]
 async fn a_page_mixing_every_kind_of_event_in_one_room_equals_its_events_one_at_a_time(pool: PgPool) {
     let (owner, alice, bob) = (user(1), user(2), user(3));
     let mut room = Script::group(owner); // 1, 2

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use chat_projections::history::{Encoder, Export, ExportRequest, Format, PAGE_SIZE};
+use chat_history::{Encoder, Export, ExportRequest, Format, PAGE_SIZE};
 use clap::Args;
 use sqlx::PgPool;
 use tokio::io::{AsyncWrite, AsyncWriteExt};

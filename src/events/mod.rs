@@ -1,5 +1,5 @@
 //! `chat events …`: the event history for analysts. Each action is a thin layer over
-//! `chat_projections::history`, which the admin HTTP endpoints share.
+//! `chat_history`, which the admin HTTP endpoints share.
 
 pub mod export;
 pub mod replay;

@@ -6,8 +6,8 @@
 use std::io::Write;
 
 use anyhow::{Context, bail};
-use chat_projections::history::Cursor;
-use chat_projections::projectors::{self, NAMES};
+use chat_history::Cursor;
+use chat_projections::projectors::NAMES;
 use chat_projections::rebuild::Until;
 use chrono::{DateTime, SecondsFormat, Utc};
 use clap::{ArgGroup, Args};
@@ -57,7 +57,7 @@ pub async fn run(pool: &PgPool, args: &ReplayArgs) -> anyhow::Result<()> {
         eprint!("\rreplaying {name} into {}: {events} events", args.schema);
         let _ = std::io::stderr().flush();
     };
-    let Some(result) = projectors::replay_named(pool, name, &args.schema, until, progress).await else {
+    let Some(result) = chat_history::replay::replay_named(pool, name, &args.schema, until, progress).await else {
         bail!("no projector called {name:?}; projectors: {}", NAMES.join(", "));
     };
     let replayed = result?;

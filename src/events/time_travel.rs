@@ -4,7 +4,7 @@
 
 use anyhow::bail;
 use chat_domain::RoomId;
-use chat_projections::history::time_travel::{AsOf, room_at};
+use chat_history::time_travel::{AsOf, room_at};
 use chrono::{DateTime, Utc};
 use clap::{ArgGroup, Args};
 use sqlx::PgPool;
@@ -35,5 +35,5 @@ pub async fn run(pool: &PgPool, args: &AtArgs) -> anyhow::Result<()> {
 
 /// An RFC 3339 time, as the export's options take it.
 pub(super) fn rfc3339(value: &str) -> Result<DateTime<Utc>, String> {
-    chat_projections::history::parse_time("time", value).map_err(|e| e.to_string())
+    chat_history::parse_time("time", value).map_err(|e| e.to_string())
 }

@@ -15,7 +15,7 @@ use sqlx::PgPool;
 use super::extract::{ApiJson, ApiPath, Caller, ClientAddress, RequestId};
 use super::{ApiError, AppState};
 use crate::accounts::{Accounts, Refreshed, Session};
-use crate::auth::Password;
+use crate::credentials::Password;
 use crate::limits::Limits;
 use crate::parse::field;
 

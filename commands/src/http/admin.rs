@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
-use chat_projections::feed::{FeedLag, lag};
+use chat_feed::{FeedLag, lag};
 use sqlx::PgPool;
 
 use super::extract::Admin;

@@ -1,18 +1,23 @@
 //! The one error type of the HTTP API and its exhaustive mapping to status and stable code.
 //!
 //! Body: `{"error": {"code": "not_a_member", "message": "…"}}` (plus `field` for invalid
-//! input). 5xx bodies are generic; their cause is logged with the request id.
+//! input). The code is the transport-neutral [`ErrorCode`]; [`status`] gives its HTTP status.
+//! Internal errors carry their cause chain (`anyhow`), which is logged once, with the request
+//! id, when the response is made; their body is generic.
 
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use chat_domain::ErrorCode;
 use chat_domain::room::RoomError;
 use chat_domain::user::UserError;
 use serde_json::json;
 
 use crate::accounts::AccountError;
-use crate::auth::{RefreshError, TokenError};
+use chat_auth::TokenError;
+
+use crate::credentials::RefreshError;
 use crate::erasure::ErasureError;
 use crate::limits::RateLimited;
 use crate::parse::InvalidField;
@@ -24,10 +29,14 @@ pub enum ApiError {
     MissingToken,
     #[error(transparent)]
     Token(#[from] TokenError),
+    #[error("more than one Authorization header; send exactly one")]
+    AmbiguousCredentials,
     #[error(transparent)]
     Room(#[from] RoomError),
     #[error(transparent)]
     User(#[from] UserError),
+    #[error(transparent)]
+    Command(#[from] CommandError),
     #[error("{}", .0.error)]
     InvalidField(#[from] InvalidField),
     #[error("the request body is not valid JSON: {0}")]
@@ -38,6 +47,8 @@ pub enum ApiError {
     UnsupportedMediaType,
     #[error("the request body is too large")]
     PayloadTooLarge,
+    #[error("the request URI is too long")]
+    UriTooLong,
     #[error("invalid path parameter: {0}")]
     InvalidPath(String),
     #[error("invalid query parameter: {0}")]
@@ -66,67 +77,43 @@ pub enum ApiError {
     Busy,
     #[error("the request took too long; it may still complete")]
     Timeout,
-    #[error("internal error: {0}")]
-    Internal(String),
+    /// Everything the client cannot act on; the cause is logged, never sent.
+    #[error("internal error")]
+    Internal(#[from] anyhow::Error),
 }
 
 impl ApiError {
-    /// The HTTP status and the stable error code (also used in WebSocket error frames).
-    pub fn status_and_code(&self) -> (StatusCode, &'static str) {
-        use StatusCode as S;
+    /// The stable error code (the same over WebSocket for the same failure).
+    pub fn code(&self) -> ErrorCode {
+        use ErrorCode as C;
         match self {
-            ApiError::MissingToken => (S::UNAUTHORIZED, "unauthorized"),
-            ApiError::Token(TokenError::Expired) => (S::UNAUTHORIZED, "token_expired"),
-            ApiError::Token(TokenError::Invalid) => (S::UNAUTHORIZED, "invalid_token"),
-            ApiError::Room(error) => match error {
-                RoomError::RoomNotFound => (S::NOT_FOUND, "room_not_found"),
-                RoomError::RoomAlreadyExists => (S::CONFLICT, "room_exists"),
-                RoomError::NotAMember => (S::FORBIDDEN, "not_a_member"),
-                RoomError::NotAllowed => (S::FORBIDDEN, "not_allowed"),
-                RoomError::RoomIsPrivate => (S::FORBIDDEN, "room_private"),
-                RoomError::DirectRoomWithSelf => (S::UNPROCESSABLE_ENTITY, "direct_room_with_self"),
-                RoomError::DirectRoomMembershipIsFixed => (S::CONFLICT, "direct_room_membership_fixed"),
-                RoomError::OwnerCannotLeave => (S::CONFLICT, "owner_cannot_leave"),
-                RoomError::TargetNotAMember => (S::UNPROCESSABLE_ENTITY, "target_not_a_member"),
-                RoomError::MessageNotFound => (S::NOT_FOUND, "message_not_found"),
-                RoomError::MessageDeleted => (S::CONFLICT, "message_deleted"),
-                RoomError::NotTheAuthor => (S::FORBIDDEN, "not_the_author"),
-                RoomError::ReplyTargetNotFound => (S::UNPROCESSABLE_ENTITY, "reply_target_not_found"),
-                RoomError::ReadMarkerBeyondEnd => (S::UNPROCESSABLE_ENTITY, "seq_out_of_range"),
-            },
-            ApiError::User(UserError::UserNotFound) | ApiError::UserNotFound => (S::NOT_FOUND, "user_not_found"),
-            ApiError::User(UserError::AlreadyRegistered) => (S::CONFLICT, "already_registered"),
-            ApiError::User(UserError::Erased) | ApiError::AccountErased => (S::UNAUTHORIZED, "account_erased"),
-            ApiError::InvalidField(_) => (S::UNPROCESSABLE_ENTITY, "invalid_input"),
-            ApiError::MalformedJson(_) => (S::BAD_REQUEST, "malformed_json"),
-            ApiError::InvalidJson(_) => (S::UNPROCESSABLE_ENTITY, "invalid_request"),
-            ApiError::UnsupportedMediaType => (S::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
-            ApiError::PayloadTooLarge => (S::PAYLOAD_TOO_LARGE, "payload_too_large"),
-            ApiError::InvalidPath(_) => (S::BAD_REQUEST, "invalid_path"),
-            ApiError::InvalidQuery(_) => (S::BAD_REQUEST, "invalid_query"),
-            ApiError::RouteNotFound => (S::NOT_FOUND, "not_found"),
-            ApiError::MethodNotAllowed => (S::METHOD_NOT_ALLOWED, "method_not_allowed"),
-            ApiError::UsernameTaken => (S::CONFLICT, "username_taken"),
-            ApiError::InvalidCredentials => (S::UNAUTHORIZED, "invalid_credentials"),
-            ApiError::InvalidRefreshToken => (S::UNAUTHORIZED, "invalid_refresh_token"),
-            ApiError::RefreshTokenReused => (S::UNAUTHORIZED, "refresh_token_reused"),
-            ApiError::AdminOnly => (S::FORBIDDEN, "admin_only"),
-            ApiError::RateLimited(_) => (S::TOO_MANY_REQUESTS, "rate_limited"),
-            ApiError::Busy => (S::SERVICE_UNAVAILABLE, "busy"),
-            ApiError::Timeout => (S::GATEWAY_TIMEOUT, "timeout"),
-            ApiError::Internal(_) => (S::INTERNAL_SERVER_ERROR, "internal"),
-        }
-    }
-
-    /// The message shown to the client: the error itself, except for server errors, whose
-    /// cause is logged here and replaced by a generic text.
-    pub fn public_message(&self) -> String {
-        match self.status_and_code().0 {
-            status if status.is_server_error() && !matches!(self, ApiError::Busy | ApiError::Timeout) => {
-                tracing::error!(error = %self, "request failed");
-                "internal error".to_owned()
-            }
-            _ => self.to_string(),
+            ApiError::MissingToken => C::Unauthorized,
+            ApiError::Token(TokenError::Expired) => C::TokenExpired,
+            ApiError::Token(TokenError::Invalid) | ApiError::AmbiguousCredentials => C::InvalidToken,
+            ApiError::Room(error) => error.code(),
+            ApiError::User(error) => error.code(),
+            ApiError::Command(error) => error.code(),
+            ApiError::UserNotFound => C::UserNotFound,
+            ApiError::AccountErased => C::AccountErased,
+            ApiError::InvalidField(_) => C::InvalidInput,
+            ApiError::MalformedJson(_) => C::MalformedJson,
+            ApiError::InvalidJson(_) => C::InvalidRequest,
+            ApiError::UnsupportedMediaType => C::UnsupportedMediaType,
+            ApiError::PayloadTooLarge => C::PayloadTooLarge,
+            ApiError::UriTooLong => C::UriTooLong,
+            ApiError::InvalidPath(_) => C::InvalidPath,
+            ApiError::InvalidQuery(_) => C::InvalidQuery,
+            ApiError::RouteNotFound => C::NotFound,
+            ApiError::MethodNotAllowed => C::MethodNotAllowed,
+            ApiError::UsernameTaken => C::UsernameTaken,
+            ApiError::InvalidCredentials => C::InvalidCredentials,
+            ApiError::InvalidRefreshToken => C::InvalidRefreshToken,
+            ApiError::RefreshTokenReused => C::RefreshTokenReused,
+            ApiError::AdminOnly => C::AdminOnly,
+            ApiError::RateLimited(_) => C::RateLimited,
+            ApiError::Busy => C::Busy,
+            ApiError::Timeout => C::Timeout,
+            ApiError::Internal(_) => C::Internal,
         }
     }
 
@@ -147,10 +134,67 @@ impl ApiError {
     }
 }
 
+/// The HTTP status of each code. REST never answers with the WebSocket-only codes; they are
+/// mapped anyway, so that every code has one status.
+pub fn status(code: ErrorCode) -> StatusCode {
+    use ErrorCode as C;
+    use StatusCode as S;
+    match code {
+        C::MalformedJson
+        | C::InvalidPath
+        | C::InvalidQuery
+        | C::InvalidFrame
+        | C::UnknownType
+        | C::UnsupportedFrame
+        | C::AlreadyIdentified => S::BAD_REQUEST,
+        C::Unauthorized
+        | C::InvalidToken
+        | C::TokenExpired
+        | C::InvalidCredentials
+        | C::InvalidRefreshToken
+        | C::RefreshTokenReused
+        | C::AccountErased => S::UNAUTHORIZED,
+        C::NotAMember | C::NotAllowed | C::RoomPrivate | C::NotTheAuthor | C::AdminOnly => S::FORBIDDEN,
+        C::NotFound | C::UserNotFound | C::RoomNotFound | C::MessageNotFound => S::NOT_FOUND,
+        C::MethodNotAllowed => S::METHOD_NOT_ALLOWED,
+        C::RoomExists
+        | C::DirectRoomMembershipFixed
+        | C::OwnerCannotLeave
+        | C::MessageDeleted
+        | C::UsernameTaken
+        | C::AlreadyRegistered => S::CONFLICT,
+        C::PayloadTooLarge => S::PAYLOAD_TOO_LARGE,
+        C::UriTooLong => S::URI_TOO_LONG,
+        C::UnsupportedMediaType => S::UNSUPPORTED_MEDIA_TYPE,
+        C::InvalidRequest
+        | C::InvalidInput
+        | C::DirectRoomWithSelf
+        | C::TargetNotAMember
+        | C::ReplyTargetNotFound
+        | C::SeqOutOfRange => S::UNPROCESSABLE_ENTITY,
+        C::RateLimited => S::TOO_MANY_REQUESTS,
+        C::Internal => S::INTERNAL_SERVER_ERROR,
+        C::Busy | C::Unavailable => S::SERVICE_UNAVAILABLE,
+        C::Timeout => S::GATEWAY_TIMEOUT,
+    }
+}
+
 impl IntoResponse for ApiError {
+    /// The one place an API error becomes a response: an internal error is logged here, with
+    /// its whole cause chain (inside the request's span: route and request id), and the client
+    /// gets a generic message.
     fn into_response(self) -> Response {
-        let (status, code) = self.status_and_code();
-        let message = self.public_message();
+        let code = self.code();
+        let status = status(code);
+        let message = match (&self, code) {
+            (ApiError::Internal(cause), _) => {
+                tracing::error!(error = format!("{cause:#}"), "request failed");
+                "internal error".to_owned()
+            }
+            // Failed below this layer, which logged the cause.
+            (_, ErrorCode::Internal) => "internal error".to_owned(),
+            (other, _) => other.to_string(),
+        };
         let body = match self.field() {
             Some(field) => json!({"error": {"code": code, "message": message, "field": field}}),
             None => json!({"error": {"code": code, "message": message}}),
@@ -206,18 +250,7 @@ impl From<QueryRejection> for ApiError {
 
 impl From<sqlx::Error> for ApiError {
     fn from(error: sqlx::Error) -> Self {
-        ApiError::Internal(error.to_string())
-    }
-}
-
-impl From<CommandError> for ApiError {
-    fn from(error: CommandError) -> Self {
-        match error {
-            CommandError::Rejected(error) => ApiError::Room(error),
-            CommandError::Busy | CommandError::ShuttingDown => ApiError::Busy,
-            CommandError::Storage => ApiError::Internal(error.to_string()),
-            CommandError::AccountErased => ApiError::AccountErased,
-        }
+        ApiError::Internal(error.into())
     }
 }
 
@@ -228,7 +261,7 @@ impl From<AccountError> for ApiError {
             AccountError::InvalidCredentials => ApiError::InvalidCredentials,
             AccountError::Refresh(RefreshError::Invalid) => ApiError::InvalidRefreshToken,
             AccountError::Refresh(RefreshError::Reused) => ApiError::RefreshTokenReused,
-            AccountError::Refresh(RefreshError::Database(error)) => ApiError::Internal(error.to_string()),
+            AccountError::Refresh(RefreshError::Database(error)) => ApiError::Internal(error.into()),
             AccountError::Rejected(error) => ApiError::User(error),
             AccountError::Busy => ApiError::Busy,
             AccountError::Internal(cause) => ApiError::Internal(cause),
@@ -241,8 +274,8 @@ impl From<ErasureError> for ApiError {
         match error {
             ErasureError::Rejected(error) => ApiError::User(error),
             ErasureError::Busy => ApiError::Busy,
-            ErasureError::Database(error) => ApiError::Internal(error.to_string()),
-            ErasureError::Decode(error) => ApiError::Internal(error.to_string()),
+            ErasureError::Database(error) => ApiError::Internal(error.into()),
+            ErasureError::Decode(error) => ApiError::Internal(error.into()),
         }
     }
 }

@@ -8,8 +8,8 @@ use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use chat_projections::feed::StoredEvent;
-use chat_projections::history::{Encoder, Export, ExportRequest};
+use chat_feed::StoredEvent;
+use chat_history::{Encoder, Export, ExportRequest};
 use sqlx::PgPool;
 use tokio::sync::mpsc;
 
@@ -34,10 +34,9 @@ async fn export(
     ApiQuery(pairs): ApiQuery<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
     let request = ExportRequest::from_pairs(pairs).map_err(|e| ApiError::InvalidQuery(e.to_string()))?;
-    let encoder = Encoder::new(request.format).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let encoder = Encoder::new(request.format).map_err(|e| ApiError::Internal(e.into()))?;
     let export = Export::begin(pool, request.filter, request.after).await?;
-    let cursor =
-        HeaderValue::try_from(export.end_cursor().to_string()).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let cursor = HeaderValue::try_from(export.end_cursor().to_string()).map_err(|e| ApiError::Internal(e.into()))?;
     let body = Body::from_stream(chunks(export.spawn(READ_AHEAD), encoder));
     let content_type = HeaderValue::from_static(request.format.content_type());
     Ok(([(header::CONTENT_TYPE, content_type), (header::HeaderName::from_static(CURSOR_HEADER), cursor)], body)

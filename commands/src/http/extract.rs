@@ -14,8 +14,8 @@ use sqlx::PgPool;
 
 use super::TrustForwardedFor;
 use super::error::ApiError;
-use crate::auth::Tokens;
 use crate::store::CommandMeta;
+use chat_auth::Tokens;
 
 /// `Json` whose rejections are API errors (400 malformed, 422 wrong shape, 413, 415).
 #[derive(FromRequest)]
@@ -61,7 +61,7 @@ where
             .ok()
             .and_then(|value| value.split_once(' '))
             .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-            .ok_or(ApiError::Token(crate::auth::TokenError::Invalid))?
+            .ok_or(ApiError::Token(chat_auth::TokenError::Invalid))?
             .1;
         let verified = Arc::<Tokens>::from_ref(state).verify(token.trim())?;
         Ok(Caller { user: verified.user, admin: verified.admin, request_id: request_id(parts) })
@@ -135,7 +135,7 @@ where
             return Ok(ClientAddress(address));
         }
         let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
-        peer.map(ClientAddress).ok_or_else(|| ApiError::Internal("no peer address".to_owned()))
+        peer.map(ClientAddress).ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no peer address")))
     }
 }
 

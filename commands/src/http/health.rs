@@ -5,7 +5,7 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
-use chat_projections::feed::lag;
+use chat_feed::lag;
 use serde_json::{Value, json};
 use sqlx::PgPool;
 

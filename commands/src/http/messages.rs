@@ -57,7 +57,7 @@ async fn post_message(
     let command = WireCommand::Post { body, client_msg_id, reply_to, mentions };
     let receipt = execute(&writers, &caller, room, command).await?;
     let message_id =
-        receipt.message_id.ok_or_else(|| ApiError::Internal("a post returned no message id".to_owned()))?;
+        receipt.message_id.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("a post returned no message id")))?;
     let status = if receipt.changed { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(Posted { message_id, seq: receipt.seq, duplicate: !receipt.changed })))
 }

@@ -28,9 +28,9 @@ use tower_http::trace::TraceLayer;
 pub use error::ApiError;
 
 use crate::accounts::Accounts;
-use crate::auth::Tokens;
 use crate::limits::Limits;
 use crate::room_writer::RoomWriters;
+use chat_auth::Tokens;
 
 pub(crate) const REQUEST_ID_HEADER: &str = "x-request-id";
 

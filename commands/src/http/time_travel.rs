@@ -1,5 +1,5 @@
 //! `GET /v1/admin/rooms/{room_id}/at?seq=N | ?time=RFC3339`: a room as it was at a sequence or
-//! a moment, folded from its events (`chat_projections::history::time_travel`), for
+//! a moment, folded from its events (`chat_history::time_travel`), for
 //! administrators. The same answer as `chat events at`.
 
 use axum::extract::State;
@@ -7,7 +7,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use chat_domain::RoomId;
 use chat_domain::room::RoomError;
-use chat_projections::history::time_travel::{AsOf, RoomAt, TimeTravelError, room_at};
+use chat_history::time_travel::{AsOf, RoomAt, TimeTravelError, room_at};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use sqlx::PgPool;
@@ -40,6 +40,6 @@ async fn at(
 
 impl From<TimeTravelError> for ApiError {
     fn from(error: TimeTravelError) -> Self {
-        ApiError::Internal(error.to_string())
+        ApiError::Internal(error.into())
     }
 }

@@ -79,15 +79,28 @@ impl RoomEvent {
     pub const fn version(&self) -> &'static str {
         match self {
             RoomEvent::MessagePosted { .. } => "1.1",
-            _ => "1.0",
+            RoomEvent::RoomCreated { .. }
+            | RoomEvent::MemberJoined { .. }
+            | RoomEvent::MemberLeft { .. }
+            | RoomEvent::MemberRoleChanged { .. }
+            | RoomEvent::MessageEdited { .. }
+            | RoomEvent::MessageDeleted { .. }
+            | RoomEvent::ReactionAdded { .. }
+            | RoomEvent::ReactionRemoved { .. }
+            | RoomEvent::ReadMarkerMoved { .. } => "1.0",
         }
     }
+
+    /// The stored name of `MemberJoined`, for queries that select membership changes by name.
+    pub const MEMBER_JOINED: &'static str = "MemberJoined";
+    /// The stored name of `MemberLeft`.
+    pub const MEMBER_LEFT: &'static str = "MemberLeft";
 
     pub const fn name(&self) -> &'static str {
         match self {
             RoomEvent::RoomCreated { .. } => "RoomCreated",
-            RoomEvent::MemberJoined { .. } => "MemberJoined",
-            RoomEvent::MemberLeft { .. } => "MemberLeft",
+            RoomEvent::MemberJoined { .. } => Self::MEMBER_JOINED,
+            RoomEvent::MemberLeft { .. } => Self::MEMBER_LEFT,
             RoomEvent::MemberRoleChanged { .. } => "MemberRoleChanged",
             RoomEvent::MessagePosted { .. } => "MessagePosted",
             RoomEvent::MessageEdited { .. } => "MessageEdited",
@@ -95,6 +108,34 @@ impl RoomEvent {
             RoomEvent::ReactionAdded { .. } => "ReactionAdded",
             RoomEvent::ReactionRemoved { .. } => "ReactionRemoved",
             RoomEvent::ReadMarkerMoved { .. } => "ReadMarkerMoved",
+        }
+    }
+}
+
+/// A change of who is in a room.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MembershipChange {
+    pub user_id: UserId,
+    /// `true`: they are a member from this event on; `false`: no longer.
+    pub joined: bool,
+}
+
+impl RoomEvent {
+    /// Whose membership this event changes, if anyone's: what the relay and the gateways act on
+    /// (start or stop delivering the room to that user). Exhaustive on purpose: a new event
+    /// that adds or removes a member must say so here.
+    pub const fn membership_change(&self) -> Option<MembershipChange> {
+        match *self {
+            RoomEvent::MemberJoined { user_id, .. } => Some(MembershipChange { user_id, joined: true }),
+            RoomEvent::MemberLeft { user_id, .. } => Some(MembershipChange { user_id, joined: false }),
+            RoomEvent::RoomCreated { .. }
+            | RoomEvent::MemberRoleChanged { .. }
+            | RoomEvent::MessagePosted { .. }
+            | RoomEvent::MessageEdited { .. }
+            | RoomEvent::MessageDeleted { .. }
+            | RoomEvent::ReactionAdded { .. }
+            | RoomEvent::ReactionRemoved { .. }
+            | RoomEvent::ReadMarkerMoved { .. } => None,
         }
     }
 }

@@ -14,7 +14,7 @@ pub use aggregate::{PostRef, RECENT_POSTS_PER_MEMBER, Room};
 pub use commands::RoomCommand;
 pub use error::RoomError;
 pub(crate) use events::CATALOG;
-pub use events::RoomEvent;
+pub use events::{MembershipChange, RoomEvent};
 pub use kind::{Role, RoomKind, Visibility};
 pub use view::{MemberView, RoomView};
 

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::ops::ControlFlow;
 
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
-use chat_domain::RoomId;
+use chat_domain::{ErrorCode, RoomId};
 use chat_nats::wire::{TypingNotice, WireCommand, encode};
 use futures::StreamExt;
 use futures::stream::SplitStream;
@@ -19,7 +19,8 @@ use crate::hub::Hub;
 use crate::limits::ConnectionLimits;
 use crate::protocol::{ClientFrame, CloseReason, ServerFrame};
 
-fn error_frame(id: Option<&str>, code: &str, message: &str) -> Outbound {
+fn error_frame(id: Option<&str>, code: ErrorCode, message: &str) -> Outbound {
+    let code = code.as_str();
     Outbound::Frame(ServerFrame::Error { id, code, message, field: None, retry_after_ms: None }.encode())
 }
 
@@ -89,7 +90,7 @@ impl<'a> Reader<'a> {
         match message {
             Message::Text(text) => self.frame(text).await,
             Message::Binary(_) => {
-                self.conn.deliver(error_frame(None, "unsupported_frame", "frames are JSON text"));
+                self.conn.deliver(error_frame(None, ErrorCode::UnsupportedFrame, "frames are JSON text"));
             }
             Message::Ping(_) | Message::Pong(_) => {}
             Message::Close(_) => {
@@ -105,7 +106,11 @@ impl<'a> Reader<'a> {
         match ClientFrame::parse(&text) {
             Err(error) => conn.deliver(error_frame(error.id.as_deref(), error.code, &error.message)),
             Ok(ClientFrame::Identify { id, .. }) => {
-                conn.deliver(error_frame(id.as_deref(), "already_identified", "this connection is already identified"));
+                conn.deliver(error_frame(
+                    id.as_deref(),
+                    ErrorCode::AlreadyIdentified,
+                    "this connection is already identified",
+                ));
             }
             Ok(ClientFrame::Presence { away, .. }) => self.hub.set_away(conn, away),
             Ok(ClientFrame::Ping { id }) => {
@@ -131,7 +136,7 @@ impl<'a> Reader<'a> {
             return conn.deliver(refused.frame(id));
         }
         if !conn.is_in(room_id) {
-            return conn.deliver(error_frame(id, "not_a_member", "you are not a member of this room"));
+            return conn.deliver(error_frame(id, ErrorCode::NotAMember, "you are not a member of this room"));
         }
         let now = Instant::now();
         if typing && self.typing_sent.get(&room_id).is_some_and(|at| now < *at + hub.config.typing_throttle) {

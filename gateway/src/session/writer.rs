@@ -12,7 +12,7 @@ use futures::stream::SplitSink;
 use tokio::time::Instant;
 
 use super::close;
-use crate::backfill::{self, Membership};
+use crate::backfill::{Backfill, Membership, RoomStore};
 use crate::connection::{ConnHandle, Outbound};
 use crate::hub::Hub;
 use crate::protocol::{CloseReason, ServerFrame};
@@ -171,7 +171,7 @@ impl Writer {
         let mut last = self.send_from_store(room, after, None).await?;
         let mut recovered = true;
         if last == after && after > 0 {
-            let stored = Box::pin(backfill::last_seq(&self.hub.pool, room)).await.map_err(|_| self.unavailable())?;
+            let stored = Box::pin(self.hub.pool.last_seq(room)).await.map_err(|_| self.unavailable())?;
             if stored < after {
                 // The client claims more than the room holds: say so before sending anything,
                 // so that it resets its position to `to_seq` and keeps what follows.
@@ -226,23 +226,17 @@ impl Writer {
 
     /// Sends `room`'s stored events after `after` (through `until`, if given); returns the
     /// last sequence sent (or `after`).
-    async fn send_from_store(&mut self, room: RoomId, mut after: u64, until: Option<u64>) -> Result<u64, Stop> {
+    async fn send_from_store(&mut self, room: RoomId, after: u64, until: Option<u64>) -> Result<u64, Stop> {
+        let mut backfill = Backfill::new(room, after, until);
         loop {
             // Boxed: a database future would otherwise size the writer task for its lifetime.
-            let page = Box::pin(backfill::page(&self.hub.pool, room, after)).await.map_err(|error| {
+            let page = Box::pin(backfill.next_page(&self.hub.pool)).await.map_err(|error| {
                 tracing::warn!(%error, room_id = %room, "cannot read the event store for a client");
                 self.unavailable()
             })?;
-            let full = page.len() as i64 == backfill::PAGE;
+            let Some(page) = page else { return Ok(backfill.position()) };
             for event in page {
-                if until.is_some_and(|until| event.seq > until) {
-                    return Ok(after);
-                }
                 self.send(Message::Text(ServerFrame::event(room, &event))).await?;
-                after = event.seq;
-            }
-            if !full {
-                return Ok(after);
             }
         }
     }

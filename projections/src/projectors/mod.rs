@@ -12,9 +12,9 @@ pub use users::UsersProjector;
 
 use sqlx::PgPool;
 
-use crate::feed::DecodeError;
-use crate::history::replay::{ReplayError, Replayed, replay};
-use crate::rebuild::{RebuildError, Rebuilt, Until, rebuild};
+use chat_feed::DecodeError;
+
+use crate::rebuild::{RebuildError, Rebuilt, rebuild};
 
 /// Every projector's name (also its feed name).
 pub const NAMES: [&str; 2] = [UsersProjector::NAME, RoomsProjector::NAME];
@@ -25,26 +25,6 @@ pub async fn rebuild_named(pool: &PgPool, name: &str, progress: impl Fn(u64)) ->
     Some(match name {
         UsersProjector::NAME => rebuild(pool, name, UsersProjector::TABLES, &mut UsersProjector, progress).await,
         RoomsProjector::NAME => rebuild(pool, name, RoomsProjector::TABLES, &mut RoomsProjector, progress).await,
-        _ => return None,
-    })
-}
-
-/// Replays the feed (as far as `until` admits) through the projector called `name` into schema
-/// `schema`, leaving its live tables and checkpoint alone; `None` if there is no such projector.
-pub async fn replay_named(
-    pool: &PgPool,
-    name: &str,
-    schema: &str,
-    until: Until,
-    progress: impl Fn(u64),
-) -> Option<Result<Replayed, ReplayError>> {
-    Some(match name {
-        UsersProjector::NAME => {
-            replay(pool, name, UsersProjector::TABLES, schema, &mut UsersProjector, until, progress).await
-        }
-        RoomsProjector::NAME => {
-            replay(pool, name, RoomsProjector::TABLES, schema, &mut RoomsProjector, until, progress).await
-        }
         _ => return None,
     })
 }

@@ -7,7 +7,7 @@ use cqrs_es::Aggregate;
 use sqlx::PgConnection;
 
 use super::ProjectionError;
-use crate::feed::{FeedSink, StoredEvent};
+use chat_feed::{FeedSink, StoredEvent};
 
 pub struct UsersProjector;
 

@@ -30,7 +30,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::ProjectionError;
-use crate::feed::{FeedSink, StoredEvent};
+use chat_feed::{FeedSink, StoredEvent};
 
 pub struct RoomsProjector;
 

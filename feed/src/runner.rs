@@ -14,8 +14,8 @@ use sqlx::{Connection, PgConnection, PgPool};
 use crate::lease;
 use tokio_util::sync::CancellationToken;
 
-use super::checkpoint::SaveError;
-use super::{Checkpoint, RUNNER_APPLICATION_NAME, StoredEvent, Wakeup, read_batch};
+use crate::checkpoint::SaveError;
+use crate::{Checkpoint, RUNNER_APPLICATION_NAME, StoredEvent, Wakeup, read_batch};
 
 /// Does something with each batch of the feed, inside the transaction that also stores the
 /// checkpoint. Writes made through `conn` are exactly-once; effects outside the database

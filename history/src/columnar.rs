@@ -10,8 +10,8 @@ use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
 
-use super::format::{COLUMNS, EncodeError, payload_and_metadata};
-use crate::feed::StoredEvent;
+use crate::format::{COLUMNS, EncodeError, payload_and_metadata};
+use chat_feed::StoredEvent;
 
 /// Rows per row group: small enough to bound the writer's memory, large enough for good
 /// compression and fast scans.

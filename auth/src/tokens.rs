@@ -11,6 +11,8 @@ use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
+use crate::Secret;
+
 #[derive(Debug, Serialize, Deserialize)]
 struct Claims {
     sub: UserId,
@@ -22,16 +24,10 @@ struct Claims {
 }
 
 /// A signing key: its id (in every token's header) and its secret.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct SigningKey {
     pub kid: String,
-    pub secret: Vec<u8>,
-}
-
-impl std::fmt::Debug for SigningKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "SigningKey({}, ..)", self.kid)
-    }
+    pub secret: Secret,
 }
 
 /// Why a presented token was refused.
@@ -74,8 +70,11 @@ impl Tokens {
         validation.set_required_spec_claims(&["exp", "sub"]);
         Self {
             signing_kid: signing.kid.clone(),
-            encoding: EncodingKey::from_secret(&signing.secret),
-            verifying: keys.iter().map(|key| (key.kid.clone(), DecodingKey::from_secret(&key.secret))).collect(),
+            encoding: EncodingKey::from_secret(signing.secret.expose()),
+            verifying: keys
+                .iter()
+                .map(|key| (key.kid.clone(), DecodingKey::from_secret(key.secret.expose())))
+                .collect(),
             validation,
             ttl,
         }
@@ -115,7 +114,7 @@ mod tests {
     use super::*;
 
     fn key(kid: &str, secret: &str) -> SigningKey {
-        SigningKey { kid: kid.to_owned(), secret: secret.as_bytes().to_vec() }
+        SigningKey { kid: kid.to_owned(), secret: Secret::new(secret) }
     }
 
     fn user() -> UserId {

@@ -5,7 +5,7 @@
 use chat_domain::catalog;
 use serde_json::{Map, Value, json};
 
-use super::format::COLUMNS;
+use crate::format::COLUMNS;
 
 /// Where the rendered schema lives, relative to the workspace root.
 pub const SCHEMA_PATH: &str = "docs/schemas/export-record.schema.json";
@@ -87,8 +87,8 @@ mod tests {
     use serde_json::value::to_raw_value;
 
     use super::*;
-    use crate::feed::StoredEvent;
-    use crate::history::format::Record;
+    use crate::format::Record;
+    use chat_feed::StoredEvent;
 
     #[test]
     fn a_record_has_exactly_the_columns_of_the_schema() {

@@ -2,7 +2,7 @@
 //! choosing (`chat events replay`), to query the read models as they were, or as a changed
 //! projector would build them.
 //!
-//! This is a rebuild's shadow (`crate::rebuild`) that is never swapped in: fresh copies of the
+//! This is a rebuild's shadow (`chat_projections::rebuild`) that is never swapped in: fresh copies of the
 //! projector's tables in their own schema, filled on a connection whose `search_path` is that
 //! schema. The live tables and the live feeds' checkpoints are never written; the feed itself
 //! is only read. A replay schema is marked with a comment, and only a schema so marked is ever
@@ -10,8 +10,9 @@
 
 use sqlx::PgPool;
 
-use crate::feed::{Checkpoint, FeedSink};
-use crate::rebuild::{EventPoint, Progress, RebuildError, Shadow, Until};
+use chat_feed::{Checkpoint, FeedSink};
+use chat_projections::projectors::{RoomsProjector, UsersProjector};
+use chat_projections::rebuild::{EventPoint, Progress, RebuildError, Shadow, Until};
 
 /// What every replay schema's comment starts with.
 const MARKER: &str = "chat replay";
@@ -88,6 +89,26 @@ pub async fn replay<S: FeedSink>(
     shadow.fill(sink, until, progress).await?;
     let Progress { checkpoint, events, last } = shadow.progress;
     Ok(Replayed { schema: shadow.schema, events, last, checkpoint })
+}
+
+/// Replays the feed (as far as `until` admits) through the projector called `name` into schema
+/// `schema`, leaving its live tables and checkpoint alone; `None` if there is no such projector.
+pub async fn replay_named(
+    pool: &PgPool,
+    name: &str,
+    schema: &str,
+    until: Until,
+    progress: impl Fn(u64),
+) -> Option<Result<Replayed, ReplayError>> {
+    Some(match name {
+        UsersProjector::NAME => {
+            replay(pool, name, UsersProjector::TABLES, schema, &mut UsersProjector, until, progress).await
+        }
+        RoomsProjector::NAME => {
+            replay(pool, name, RoomsProjector::TABLES, schema, &mut RoomsProjector, until, progress).await
+        }
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

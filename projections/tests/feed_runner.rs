@@ -1,15 +1,14 @@
-//! The durable feed against a real Postgres (a fresh migrated database per test).
+//! The rooms projector under the durable feed's runner, against a real Postgres (a fresh
+//! migrated database per test): catching up, exactly-once effects, one active runner.
 
 use std::time::Duration;
 
 use chat_domain::room::{Role, RoomEvent, RoomKind, Visibility};
 use chat_domain::text::{ClientMsgId, MessageBody, RoomName};
 use chat_domain::{MessageId, RoomId, UserId};
-use chat_projections::feed::{
-    Batch, Checkpoint, FeedRunner, FeedSink, RUNNER_APPLICATION_NAME, RunnerConfig, StoredEvent, Wakeup, read_batch,
-};
+use chat_feed::{FeedRunner, FeedSink, RunnerConfig, StoredEvent, Wakeup};
 use chat_projections::projectors::{ProjectionError, RoomsProjector};
-use sqlx::{Connection, PgConnection, PgPool};
+use sqlx::{PgConnection, PgPool};
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
@@ -82,131 +81,11 @@ async fn eventually(pool: &PgPool, sql: &str, expected: i64) {
     }
 }
 
-#[sqlx::test(migrations = "../migrations")]
-async fn a_late_committing_transaction_is_held_back_not_skipped(pool: PgPool) {
-    let options = pool.connect_options();
-    let mut early = PgConnection::connect_with(&options).await.unwrap();
-    let mut late = PgConnection::connect_with(&options).await.unwrap();
-    let (a, b) = (RoomId::from_uuid(Uuid::now_v7()), RoomId::from_uuid(Uuid::now_v7()));
-
-    // A takes its position first but commits last.
-    let mut tx_a = early.begin().await.unwrap();
-    append(&mut tx_a, a, 1, &created(user(1))[0]).await;
-    let mut tx_b = late.begin().await.unwrap();
-    append(&mut tx_b, b, 1, &created(user(2))[0]).await;
-    tx_b.commit().await.unwrap();
-
-    let mut reader = pool.acquire().await.unwrap();
-    let batch = read_batch(&mut reader, Checkpoint::default(), 100).await.unwrap();
-    assert!(batch.events.is_empty(), "B must wait for A, got {:?}", batch.events);
-    assert!(batch.held_back);
-
-    tx_a.commit().await.unwrap();
-    // Other tests' transactions in this cluster may hold the horizon back for a moment more.
-    let batch = loop {
-        let batch = read_batch(&mut reader, Checkpoint::default(), 100).await.unwrap();
-        if !batch.held_back {
-            break batch;
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    };
-    let ids: Vec<&str> = batch.events.iter().map(|e| e.aggregate_id.as_str()).collect();
-    assert_eq!(ids, [a.to_string(), b.to_string()]);
-    assert!(!batch.held_back);
-
-    let after_a = batch.events[0].checkpoint();
-    let rest = read_batch(&mut reader, after_a, 100).await.unwrap();
-    assert_eq!(rest.events.len(), 1);
-    assert_eq!(rest.events[0].aggregate_id, b.to_string());
-}
-
-/// Opens a transaction on `conn` and gives it a transaction id, as a first write would.
-async fn writing(conn: &mut PgConnection) -> sqlx::Transaction<'_, sqlx::Postgres> {
-    let mut tx = conn.begin().await.unwrap();
-    sqlx::query("SELECT pg_current_xact_id()").execute(&mut *tx).await.unwrap();
-    tx
-}
-
-/// Reads until nothing is held back; a session that could append (an autovacuum analyze, say)
-/// may hold the feed for a moment, but what a test holds open must not hold it for good.
-async fn read_settled(reader: &mut PgConnection, after: Checkpoint) -> Batch {
-    for _ in 0..1000 {
-        let batch = read_batch(reader, after, 100).await.unwrap();
-        if !batch.held_back {
-            return batch;
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    panic!("the feed stayed held back");
-}
-
-#[sqlx::test(migrations = "../migrations")]
-async fn only_transactions_that_could_append_events_hold_the_feed_back(pool: PgPool) {
-    let options = pool.connect_options();
-    let mut runner =
-        PgConnection::connect_with(&(*options).clone().application_name(RUNNER_APPLICATION_NAME)).await.unwrap();
-    let mut elsewhere = PgConnection::connect_with(&(*options).clone().database("postgres")).await.unwrap();
-    let mut other = PgConnection::connect_with(&options).await.unwrap();
-    let mut reader = pool.acquire().await.unwrap();
-    let (a, b) = (RoomId::from_uuid(Uuid::now_v7()), RoomId::from_uuid(Uuid::now_v7()));
-
-    // A feed runner's batch and another database's transaction, both open and writing, do not
-    // hold back an event committed after they began.
-    let runner_tx = writing(&mut runner).await;
-    let elsewhere_tx = writing(&mut elsewhere).await;
-    append(&mut pool.acquire().await.unwrap(), a, 1, &created(user(1))[0]).await;
-    let batch = read_settled(&mut reader, Checkpoint::default()).await;
-    let ids: Vec<&str> = batch.events.iter().map(|e| e.aggregate_id.as_str()).collect();
-    assert_eq!(ids, [a.to_string()]);
-
-    // Any other session of this database that writes could still append: it does.
-    let other_tx = writing(&mut other).await;
-    append(&mut pool.acquire().await.unwrap(), b, 1, &created(user(2))[0]).await;
-    let after_a = batch.events[0].checkpoint();
-    let held = read_batch(&mut reader, after_a, 100).await.unwrap();
-    assert!(held.events.is_empty() && held.held_back, "{held:?}");
-    other_tx.rollback().await.unwrap();
-    let batch = read_settled(&mut reader, after_a).await;
-    assert_eq!(batch.events.len(), 1);
-    assert_eq!(batch.events[0].aggregate_id, b.to_string());
-
-    runner_tx.rollback().await.unwrap();
-    elsewhere_tx.rollback().await.unwrap();
-}
-
-#[sqlx::test(migrations = "../migrations")]
-async fn pages_cover_the_feed_once_in_order(pool: PgPool) {
-    seed_room(&pool, 25).await;
-    seed_room(&pool, 25).await;
-    let mut conn = pool.acquire().await.unwrap();
-    let mut checkpoint = Checkpoint::default();
-    let mut seen = Vec::new();
-    loop {
-        let batch = read_batch(&mut conn, checkpoint, 7).await.unwrap();
-        let Some(last) = batch.events.last() else {
-            // Other tests' transactions in this cluster can hold the horizon back for a moment.
-            if batch.held_back {
-                tokio::time::sleep(Duration::from_millis(5)).await;
-                continue;
-            }
-            break;
-        };
-        checkpoint = last.checkpoint();
-        seen.extend(batch.events.iter().map(|e| e.global_position));
-    }
-    let all: Vec<i64> = sqlx::query_scalar("SELECT global_position FROM events ORDER BY tx_id, global_position")
-        .fetch_all(&pool)
-        .await
-        .unwrap();
-    assert_eq!(seen, all);
-    assert_eq!(seen.len(), 54);
-}
-
 fn fast() -> RunnerConfig {
     RunnerConfig { retry_interval: Duration::from_millis(50), ..RunnerConfig::default() }
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrator = "chat_migrations::MIGRATOR")]
 async fn events_appended_while_no_runner_ran_are_projected_when_it_starts(pool: PgPool) {
     let room = seed_room(&pool, 40).await;
     assert_eq!(count(&pool, "SELECT count(*) FROM messages").await, 0);
@@ -245,7 +124,7 @@ impl FeedSink for FailsAfterEffects {
     }
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrator = "chat_migrations::MIGRATOR")]
 async fn a_batch_that_fails_after_its_effects_is_not_applied_twice(pool: PgPool) {
     let room = seed_room(&pool, 30).await;
     let shutdown = CancellationToken::new();
@@ -266,7 +145,7 @@ async fn a_batch_that_fails_after_its_effects_is_not_applied_twice(pool: PgPool)
     task.await.unwrap();
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrator = "chat_migrations::MIGRATOR")]
 async fn two_runners_of_one_feed_apply_each_event_once(pool: PgPool) {
     let shutdown = CancellationToken::new();
     let wakeup = Wakeup::listen(pool.clone(), shutdown.clone());

@@ -8,8 +8,8 @@ use chrono::SecondsFormat;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::columnar::ParquetEncoder;
-use crate::feed::StoredEvent;
+use crate::columnar::ParquetEncoder;
+use chat_feed::StoredEvent;
 
 /// How exported events are written.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

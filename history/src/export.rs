@@ -2,19 +2,22 @@
 //!
 //! The export covers every event after the start cursor whose transaction is older than the
 //! feed's horizon when the export began (the oldest transaction in flight that could append
-//! events, see [`crate::feed::read_batch`]): no event can ever join that range later, while an
+//! events, see [`chat_feed::read_batch`]): no event can ever join that range later, while an
 //! event of a younger transaction could still be preceded by a late commit with a smaller
 //! position. The end cursor — "everything before that horizon" — is therefore known at the
 //! start, and a run from it continues with no gap and no duplicate. Rows are read in
 //! `(tx_id, global_position)` order, as the feed runner reads them, a page at a time, so
 //! memory stays constant whatever the size of the store.
 
+use std::sync::LazyLock;
+
 use sqlx::PgPool;
 use tokio::sync::mpsc;
 
-use super::{Cursor, Filter};
-use crate::feed::reader::{horizon, stored_event};
-use crate::feed::{Pages, RUNNER_APPLICATION_NAME, StoredEvent, read_ahead};
+use chat_feed::reader::{EVENT_COLUMNS, stored_event};
+use chat_feed::{Pages, StoredEvent, horizon, read_ahead};
+
+use crate::{Cursor, Filter};
 
 /// Events per page (one query each).
 pub const PAGE_SIZE: i64 = 2_000;
@@ -33,11 +36,7 @@ pub struct Export {
 impl Export {
     /// Fixes the horizon now; the export covers events after `after` and before it.
     pub async fn begin(pool: PgPool, filter: Filter, after: Cursor) -> Result<Self, sqlx::Error> {
-        let horizon: String = sqlx::query_scalar(concat!("SELECT ", horizon!("$1"), "::text"))
-            .bind(RUNNER_APPLICATION_NAME)
-            .fetch_one(&pool)
-            .await?;
-        let horizon: u64 = horizon.parse().map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        let horizon = horizon(&pool).await?;
         let end = after.max(Cursor::before_transaction(horizon));
         Ok(Self { pool, filter, position: after, horizon, end, page_size: PAGE_SIZE, done: false })
     }
@@ -61,6 +60,23 @@ impl Export {
     }
 }
 
+/// A page of matching events, in the feed's order, up to the horizon.
+static PAGE_QUERY: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT {EVENT_COLUMNS}
+         FROM public.events
+         WHERE (tx_id, global_position) > ($1::text::xid8, $2)
+           AND tx_id < $3::text::xid8
+           AND ($4::timestamptz IS NULL OR recorded_at >= $4)
+           AND ($5::timestamptz IS NULL OR recorded_at < $5)
+           AND ($6::text IS NULL OR aggregate_type = $6)
+           AND ($7::text IS NULL OR aggregate_id = $7)
+           AND (cardinality($8::text[]) = 0 OR event_type = ANY($8))
+         ORDER BY tx_id, global_position
+         LIMIT $9"
+    )
+});
+
 impl Pages for Export {
     type Page = Vec<StoredEvent>;
 
@@ -70,33 +86,18 @@ impl Pages for Export {
             return Ok(None);
         }
         let filter = &self.filter;
-        let rows = sqlx::query(
-            // `tx_text`, not `tx_id`: an output column named `tx_id` would make the ORDER BY
-            // below sort by the text (`'99' > '100'`) and miss the index.
-            "SELECT global_position, tx_id::text AS tx_text, aggregate_type, aggregate_id, sequence,
-                    event_type, event_version, payload, metadata, recorded_at
-             FROM public.events
-             WHERE (tx_id, global_position) > ($1::text::xid8, $2)
-               AND tx_id < $3::text::xid8
-               AND ($4::timestamptz IS NULL OR recorded_at >= $4)
-               AND ($5::timestamptz IS NULL OR recorded_at < $5)
-               AND ($6::text IS NULL OR aggregate_type = $6)
-               AND ($7::text IS NULL OR aggregate_id = $7)
-               AND (cardinality($8::text[]) = 0 OR event_type = ANY($8))
-             ORDER BY tx_id, global_position
-             LIMIT $9",
-        )
-        .bind(self.position.0.tx_id.to_string())
-        .bind(self.position.0.position)
-        .bind(self.horizon.to_string())
-        .bind(filter.since)
-        .bind(filter.until)
-        .bind(&filter.aggregate_type)
-        .bind(&filter.aggregate_id)
-        .bind(&filter.event_types)
-        .bind(self.page_size)
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = sqlx::query(&PAGE_QUERY)
+            .bind(self.position.0.tx_id.to_string())
+            .bind(self.position.0.position)
+            .bind(self.horizon.to_string())
+            .bind(filter.since)
+            .bind(filter.until)
+            .bind(&filter.aggregate_type)
+            .bind(&filter.aggregate_id)
+            .bind(&filter.event_types)
+            .bind(self.page_size)
+            .fetch_all(&self.pool)
+            .await?;
         if (rows.len() as i64) < self.page_size {
             self.done = true;
         }

@@ -1,6 +1,9 @@
-//! Event history for analysts: the event store, or a filtered part of it, in the durable
-//! feed's commit-safe order, as NDJSON, CSV or Parquet, resumable by cursor. Shared by
-//! `chat events export` and `GET /v1/admin/events`.
+//! The analysts' code: the event store, or a filtered part of it, in the durable feed's
+//! commit-safe order, as NDJSON, CSV or Parquet, resumable by cursor; a room at a point of its
+//! history; what-if replays. Shared by `chat events …` and the admin HTTP endpoints.
+//!
+//! A crate of its own so that only what serves analysts builds Arrow and Parquet: the
+//! gateways, the relay and the projectors never do.
 //!
 //! # Layout
 //! - [`export`]: reading pages up to a horizon fixed at the start (the feed's horizon), so
@@ -11,6 +14,8 @@
 //! - [`schema`]: the JSON Schema of a record, from the event catalog.
 //! - [`time_travel`]: a room as of a sequence or a moment, folded from its events.
 //! - [`replay`]: part of the history through a projector into a schema of one's own (what-if).
+
+#![forbid(unsafe_code)]
 
 pub mod columnar;
 pub mod cursor;

@@ -14,7 +14,7 @@ use cqrs_es::Aggregate;
 use serde::Serialize;
 use sqlx::PgPool;
 
-use crate::feed::{DecodeError, stream_after};
+use chat_feed::{DecodeError, stream_after};
 
 /// Events read per query.
 const PAGE: i64 = 1_000;

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
-use super::Checkpoint;
+use crate::Checkpoint;
 
 /// The payload and metadata stay JSON text until a reader decodes what it needs from them
 /// ([`StoredEvent::decode`]): decoding every row into `serde_json::Value` trees first, and

@@ -5,7 +5,7 @@ use chat_domain::RoomId;
 use chat_domain::catalog;
 use chrono::{DateTime, Utc};
 
-use super::{Cursor, Format};
+use crate::{Cursor, Format};
 
 /// Events to keep; everything else is skipped (but still passed by the cursor).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -161,7 +161,7 @@ impl ExportRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::feed::Checkpoint;
+    use chat_feed::Checkpoint;
 
     fn parse(query: &[(&str, &str)]) -> Result<ExportRequest, InvalidParam> {
         ExportRequest::from_pairs(query.iter().copied())

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::feed::Checkpoint;
+use chat_feed::Checkpoint;
 
 /// A position in the feed's commit-safe order, written `<tx_id>:<global_position>`:
 /// everything up to and including it has been looked at (exported, or skipped by a filter).

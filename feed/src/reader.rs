@@ -1,11 +1,12 @@
-//! One page of the feed after a checkpoint, in commit-safe order.
+//! One page of the feed after a checkpoint, in commit-safe order; the feed's horizon; one
+//! stream's events in sequence order.
 
 use serde_json::Value;
 use serde_json::value::{RawValue, to_raw_value};
 use sqlx::postgres::PgRow;
-use sqlx::{PgConnection, Row};
+use sqlx::{PgConnection, PgExecutor, Row};
 
-use super::{Checkpoint, StoredEvent};
+use crate::{Checkpoint, StoredEvent};
 
 /// Events after a checkpoint that are safe to pass, and whether newer committed events exist
 /// that must wait for an older transaction still in flight.
@@ -35,7 +36,31 @@ macro_rules! horizon {
         )
     };
 }
-pub(crate) use horizon;
+
+/// The columns [`stored_event`] reads, in its order. `tx_text`, not `tx_id`: an output column
+/// named `tx_id` would make an `ORDER BY tx_id` sort by the text (`'99' > '100'`) and miss
+/// the index.
+macro_rules! event_columns {
+    () => {
+        "global_position, tx_id::text AS tx_text, aggregate_type, aggregate_id, sequence,
+         event_type, event_version, payload, metadata, recorded_at"
+    };
+}
+
+/// Where every reader's row starts (see [`stored_event`]): a query that selects these first
+/// can decode its rows with it.
+pub const EVENT_COLUMNS: &str = event_columns!();
+
+/// The feed's horizon now (see [`read_batch`]): every event of a transaction older than it is
+/// committed or never will be, so a reader that stops before it (an export fixing its end at
+/// the start) can be continued later with no gap.
+pub async fn horizon(executor: impl PgExecutor<'_>) -> Result<u64, sqlx::Error> {
+    let horizon: String = sqlx::query_scalar(concat!("SELECT ", horizon!("$1"), "::text"))
+        .bind(RUNNER_APPLICATION_NAME)
+        .fetch_one(executor)
+        .await?;
+    horizon.parse().map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}
 
 /// Reads up to `limit` events after `after`. Rows of transactions that are not yet older than
 /// every in-flight transaction that could still append events come last in `(tx_id, position)`
@@ -51,9 +76,9 @@ pub(crate) use horizon;
 /// computed once per statement, not once per row (that was a tenth of a page read).
 pub async fn read_batch(conn: &mut PgConnection, after: Checkpoint, limit: i64) -> Result<Batch, sqlx::Error> {
     let rows = sqlx::query(concat!(
-        "SELECT global_position, tx_id::text AS tx_text, aggregate_type, aggregate_id, sequence,
-                event_type, event_version, payload, metadata, recorded_at,
-                tx_id < ",
+        "SELECT ",
+        event_columns!(),
+        ", tx_id < ",
         horizon!("$4"),
         " AS settled
          FROM public.events
@@ -82,25 +107,25 @@ pub async fn read_batch(conn: &mut PgConnection, after: Checkpoint, limit: i64) 
 /// Up to `limit` events of one aggregate after `after`, in sequence order (read by primary key;
 /// for resume and gap filling, not for the global feed).
 pub async fn stream_after(
-    pool: &sqlx::PgPool,
+    executor: impl PgExecutor<'_>,
     aggregate_type: &str,
     aggregate_id: &str,
     after: i64,
     limit: i64,
 ) -> Result<Vec<StoredEvent>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT global_position, tx_id::text AS tx_text, aggregate_type, aggregate_id, sequence,
-                event_type, event_version, payload, metadata, recorded_at
-         FROM public.events
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        event_columns!(),
+        " FROM public.events
          WHERE aggregate_type = $1 AND aggregate_id = $2 AND sequence > $3
          ORDER BY sequence
-         LIMIT $4",
-    )
+         LIMIT $4"
+    ))
     .bind(aggregate_type)
     .bind(aggregate_id)
     .bind(after)
     .bind(limit)
-    .fetch_all(pool)
+    .fetch_all(executor)
     .await?;
     rows.iter().map(stored_event).collect()
 }
@@ -113,7 +138,7 @@ const SETTLED: usize = 10;
 /// `event_type`, `event_version`, `payload`, `metadata`, `recorded_at`. Older event versions
 /// are upcast here, so every reader of the feed (projectors, relay, backfill, export) sees
 /// current shapes only; a current event's JSON is taken as it is, unparsed.
-pub(crate) fn stored_event(row: &PgRow) -> Result<StoredEvent, sqlx::Error> {
+pub fn stored_event(row: &PgRow) -> Result<StoredEvent, sqlx::Error> {
     let decode = |e: serde_json::Error| sqlx::Error::Decode(Box::new(e));
     let aggregate_type: String = row.try_get(2)?;
     let event_type: String = row.try_get(5)?;
