@@ -1,5 +1,8 @@
 //! Subcommands of `chat`.
 
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
 use clap::{Parser, Subcommand};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
@@ -117,7 +120,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let pool = database::connect(&cli.database).await?;
     let shutdown = CancellationToken::new();
     let tasks = TaskTracker::new();
-    let cx = RoleContext { pool: pool.clone(), tasks: &tasks, shutdown: shutdown.clone() };
+    let failed = Arc::new(OnceLock::new());
+    let cx = RoleContext { pool: pool.clone(), tasks: &tasks, shutdown: shutdown.clone(), failed: failed.clone() };
+    // The NATS connection a role process uses, drained once every role has stopped.
+    let mut nats_drain = None;
     match &cli.command {
         Command::Users { action } => return users::run(&pool, action).await,
         Command::Events { action } => return events::run(&pool, action).await,
@@ -127,6 +133,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Up { api, gateway, nats, auth, presence } => {
             let (connection, subjects) = roles::connect_nats(nats, "up").await?;
+            nats_drain = Some(connection.drain_handle());
             roles::start_projections(&cx);
             roles::start_relay(&cx, connection.client.clone(), subjects.clone()).await?;
             roles::start_api(&cx, api, auth, Some((connection.client.clone(), subjects.clone()))).await?;
@@ -135,30 +142,44 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Commands { api, nats, auth, presence } => {
             let (connection, subjects) = roles::connect_nats(nats, "commands").await?;
+            nats_drain = Some(connection.drain_handle());
             roles::start_api(&cx, api, auth, Some((connection.client.clone(), subjects.clone()))).await?;
             roles::start_presence_tracker(&cx, presence, connection.client, subjects);
         }
         Command::Gateway { gateway, nats, auth, presence } => {
             let (connection, subjects) = roles::connect_nats(nats, "gateway").await?;
+            nats_drain = Some(connection.drain_handle());
             roles::start_gateway(&cx, gateway, auth, presence, connection, subjects).await?;
         }
         Command::Projections { action: None } => roles::start_projections(&cx),
         Command::Projections { action: Some(action) } => return projections::run(&pool, action).await,
         Command::Relay { nats } => {
             let (connection, subjects) = roles::connect_nats(nats, "relay").await?;
+            nats_drain = Some(connection.drain_handle());
             roles::start_relay(&cx, connection.client, subjects).await?;
         }
     }
     tasks.close();
     tokio::select! {
         () = shutdown_signal() => tracing::info!("shutting down"),
-        () = tasks.wait() => tracing::warn!("all tasks ended"),
+        // A role ended on its own (see `RoleContext::spawn`).
+        () = shutdown.cancelled() => {}
     }
     shutdown.cancel();
     tasks.wait().await;
+    // Last: every role has stopped publishing and subscribing.
+    if let Some(nats) = nats_drain {
+        nats.drain(NATS_DRAIN_TIMEOUT).await;
+    }
     pool.close().await;
-    Ok(())
+    match failed.get() {
+        Some(role) => anyhow::bail!("stopped because the {role} role ended"),
+        None => Ok(()),
+    }
 }
+
+/// How long draining the NATS connection may take at shutdown.
+const NATS_DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Ctrl-C or SIGTERM.
 async fn shutdown_signal() {

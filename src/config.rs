@@ -8,13 +8,58 @@ use std::num::NonZeroU32;
 
 use chat_auth::{Secret, SigningKey};
 use chat_commands::limits::LimitsConfig;
+use chat_gateway::GatewayConfig;
 use clap::Args;
+
+/// A Postgres URL whose password never shows: `Display` and `Debug` leave it out, so that the
+/// configuration can be logged whole and errors can name the URL.
+#[derive(Clone)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    /// The URL itself, for connecting.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::str::FromStr for DatabaseUrl {
+    type Err = std::convert::Infallible;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self(s.to_owned()))
+    }
+}
+
+impl std::fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let url = &self.0;
+        match url.split_once("://").and_then(|(scheme, rest)| Some((scheme, rest.split_once('@')?))) {
+            Some((scheme, (credentials, host))) => {
+                let user = credentials.split(':').next().unwrap_or_default();
+                write!(f, "{scheme}://{user}@{host}")
+            }
+            None => f.write_str(url),
+        }
+    }
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "DatabaseUrl({self})")
+    }
+}
+
+/// A default duration as the whole milliseconds a flag takes.
+const fn millis(duration: Duration) -> u64 {
+    duration.as_millis() as u64
+}
 
 #[derive(Args, Clone, Debug)]
 pub struct DatabaseConfig {
     /// Postgres URL; the database is created if it does not exist.
     #[arg(long, env = "DATABASE_URL", default_value = "postgres://postgres@127.0.0.1:5432/chat")]
-    pub database_url: String,
+    pub database_url: DatabaseUrl,
 
     /// Connections in the shared pool (feed runners use a few more of their own).
     #[arg(long, env = "CHAT_DB_MAX_CONNECTIONS", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=1000))]
@@ -102,19 +147,19 @@ pub struct GatewayArgs {
     pub gateway_id: Option<String>,
 
     /// Server ping interval in milliseconds; a connection silent for three intervals is closed.
-    #[arg(long, env = "CHAT_WS_HEARTBEAT_MS", default_value_t = 15_000, value_parser = clap::value_parser!(u64).range(100..))]
+    #[arg(long, env = "CHAT_WS_HEARTBEAT_MS", default_value_t = millis(GatewayConfig::DEFAULT_HEARTBEAT_INTERVAL), value_parser = clap::value_parser!(u64).range(100..))]
     pub heartbeat_ms: u64,
 
     /// Frames queued per connection before a client counts as too slow (close code 4008).
-    #[arg(long, env = "CHAT_WS_SEND_QUEUE", default_value_t = 512, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    #[arg(long, env = "CHAT_WS_SEND_QUEUE", default_value_t = GatewayConfig::DEFAULT_SEND_QUEUE as u64, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     pub send_queue: u64,
 
     /// Commands per second per WebSocket connection, sustained (with a burst of twice that).
-    #[arg(long, env = "CHAT_WS_COMMAND_RATE", default_value_t = NonZeroU32::new(20).unwrap())]
+    #[arg(long, env = "CHAT_WS_COMMAND_RATE", default_value_t = GatewayConfig::DEFAULT_COMMAND_RATE)]
     pub ws_command_rate: NonZeroU32,
 
     /// Milliseconds after which an unrenewed typing indicator is reported as stopped.
-    #[arg(long, env = "CHAT_TYPING_TTL_MS", default_value_t = 6_000, value_parser = clap::value_parser!(u64).range(100..))]
+    #[arg(long, env = "CHAT_TYPING_TTL_MS", default_value_t = millis(GatewayConfig::DEFAULT_TYPING_TTL), value_parser = clap::value_parser!(u64).range(100..))]
     pub typing_ttl_ms: u64,
 }
 
@@ -191,7 +236,7 @@ impl AuthArgs {
 pub struct PresenceArgs {
     /// How often gateways report their users to the presence tracker (milliseconds); a gateway
     /// silent for three intervals is considered dead and its users go offline.
-    #[arg(long, env = "CHAT_PRESENCE_HEARTBEAT_MS", default_value_t = 5_000, value_parser = clap::value_parser!(u64).range(100..))]
+    #[arg(long, env = "CHAT_PRESENCE_HEARTBEAT_MS", default_value_t = millis(GatewayConfig::DEFAULT_PRESENCE_HEARTBEAT), value_parser = clap::value_parser!(u64).range(100..))]
     pub presence_heartbeat_ms: u64,
 
     /// How long a user must be gone from every gateway before being recorded offline
@@ -200,12 +245,39 @@ pub struct PresenceArgs {
     pub presence_grace_ms: u64,
 
     /// Gateways deliver presence changes to clients at most once per this interval (milliseconds).
-    #[arg(long, env = "CHAT_PRESENCE_BATCH_MS", default_value_t = 1_000, value_parser = clap::value_parser!(u64).range(10..))]
+    #[arg(long, env = "CHAT_PRESENCE_BATCH_MS", default_value_t = millis(GatewayConfig::DEFAULT_PRESENCE_BATCH), value_parser = clap::value_parser!(u64).range(10..))]
     pub presence_batch_ms: u64,
 }
 
 impl PresenceArgs {
     pub fn heartbeat(&self) -> Duration {
         Duration::from_millis(self.presence_heartbeat_ms)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use crate::cli::Cli;
+
+    #[test]
+    fn the_configuration_can_be_logged_whole_without_its_secrets() {
+        let cli = Cli::try_parse_from([
+            "chat",
+            "--database-url",
+            "postgres://chat:db-password@db.internal:5432/chat",
+            "up",
+            "--jwt-secret",
+            "a-signing-secret-of-at-least-32-bytes",
+            "--jwt-keys",
+            "k2:another-signing-secret-of-32-bytes k1:a-signing-secret-of-at-least-32-bytes",
+        ])
+        .unwrap();
+        let shown = format!("{cli:?}");
+        assert!(shown.contains("postgres://chat@db.internal:5432/chat"), "{shown}");
+        for secret in ["db-password", "signing-secret", "another"] {
+            assert!(!shown.contains(secret), "{secret} shows in {shown}");
+        }
     }
 }

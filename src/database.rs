@@ -10,12 +10,13 @@ use sqlx::{PgPool, Postgres};
 use crate::config::DatabaseConfig;
 
 pub async fn connect(config: &DatabaseConfig) -> anyhow::Result<PgPool> {
-    let url = &config.database_url;
+    let shown = &config.database_url;
+    let url = shown.expose();
     let exists = Postgres::database_exists(url)
         .await
-        .with_context(|| format!("cannot reach Postgres at DATABASE_URL={}", redact(url)))?;
+        .with_context(|| format!("cannot reach Postgres at DATABASE_URL={shown}"))?;
     if !exists {
-        tracing::info!(database = %redact(url), "creating database");
+        tracing::info!(database = %shown, "creating database");
         if let Err(error) = Postgres::create_database(url).await {
             // Another process may have created it meanwhile.
             if !Postgres::database_exists(url).await.unwrap_or(false) {
@@ -32,18 +33,7 @@ pub async fn connect(config: &DatabaseConfig) -> anyhow::Result<PgPool> {
         .test_before_acquire(false)
         .connect(url)
         .await
-        .with_context(|| format!("cannot connect to DATABASE_URL={}", redact(url)))?;
+        .with_context(|| format!("cannot connect to DATABASE_URL={shown}"))?;
     chat_migrations::MIGRATOR.run(&pool).await.context("cannot apply database migrations")?;
     Ok(pool)
-}
-
-/// The URL without its password, for messages and logs.
-fn redact(url: &str) -> String {
-    match url.split_once("://").and_then(|(scheme, rest)| Some((scheme, rest.split_once('@')?))) {
-        Some((scheme, (credentials, host))) => {
-            let user = credentials.split(':').next().unwrap_or_default();
-            format!("{scheme}://{user}@{host}")
-        }
-        None => url.to_owned(),
-    }
 }

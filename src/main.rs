@@ -4,7 +4,7 @@ use clap::Parser;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    chat::telemetry::init();
+    chat::telemetry::init(chat::telemetry::LogFormat::from_env()?);
     let cli = chat::cli::Cli::parse();
     chat::cli::run(cli).await
 }

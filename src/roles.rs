@@ -2,8 +2,14 @@
 //! projection feeds and the NATS relay. Each prints one readiness line on stdout (`listening
 //! api http://…`, `listening gateway ws://…/v1/ws`, `running projections`, `running relay`),
 //! which scripts and tests wait for.
+//!
+//! Roles run under one supervisor per process ([`RoleContext::spawn`]): a role that ends on
+//! its own — failed, or stopped for no reason — stops every other role, and the process exits
+//! with an error, so that a half-working `chat up` is never mistaken for a healthy one (an
+//! orchestrator restarts the process instead).
 
-use std::sync::Arc;
+use std::future::Future;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use anyhow::Context as _;
@@ -31,6 +37,34 @@ pub struct RoleContext<'a> {
     pub pool: PgPool,
     pub tasks: &'a TaskTracker,
     pub shutdown: CancellationToken,
+    /// The first role that ended before the shutdown, if any.
+    pub failed: Arc<OnceLock<&'static str>>,
+}
+
+impl RoleContext<'_> {
+    /// Runs `role` until the shutdown; if it ends before, with or without an error, every role
+    /// is stopped.
+    pub fn spawn<F>(&self, role: &'static str, run: F)
+    where
+        F: Future<Output = anyhow::Result<()>> + Send + 'static,
+    {
+        let (shutdown, failed) = (self.shutdown.clone(), self.failed.clone());
+        self.tasks.spawn(async move {
+            let result = run.await;
+            if shutdown.is_cancelled() {
+                if let Err(error) = result {
+                    tracing::error!(role, error = format!("{error:#}"), "role failed while stopping");
+                }
+                return;
+            }
+            match result {
+                Err(error) => tracing::error!(role, error = format!("{error:#}"), "role failed; stopping every role"),
+                Ok(()) => tracing::error!(role, "role ended on its own; stopping every role"),
+            }
+            let _ = failed.set(role);
+            shutdown.cancel();
+        });
+    }
 }
 
 pub async fn connect_nats(config: &NatsConfig, role: &str) -> anyhow::Result<(Connection, Subjects)> {
@@ -60,11 +94,7 @@ pub async fn start_api(
     let api = Api::build(&config, cx.pool.clone(), bus).await.context("cannot start the HTTP API")?;
     let addr = api.local_addr()?;
     let shutdown = cx.shutdown.clone();
-    cx.tasks.spawn(async move {
-        if let Err(error) = api.run_until_stopped(shutdown).await {
-            tracing::error!(%error, "API server failed");
-        }
-    });
+    cx.spawn("api", async move { api.run_until_stopped(shutdown).await.context("the HTTP API failed") });
     println!("listening api http://{addr}");
     tracing::info!(%addr, "API listening");
     Ok(())
@@ -79,13 +109,10 @@ pub async fn start_gateway(
     subjects: Subjects,
 ) -> anyhow::Result<()> {
     let gateway_id = args.gateway_id.clone().unwrap_or_else(|| Uuid::new_v4().simple().to_string()[..8].to_owned());
-    let mut config = GatewayConfig::new(args.gateway_addr, gateway_id);
-    config.heartbeat_interval = Duration::from_millis(args.heartbeat_ms);
-    config.heartbeat_timeout = config.heartbeat_interval * 3;
+    let mut config = GatewayConfig::new(args.gateway_addr, gateway_id)
+        .with_heartbeat(Duration::from_millis(args.heartbeat_ms))
+        .with_typing_ttl(Duration::from_millis(args.typing_ttl_ms));
     config.send_queue = args.send_queue as usize;
-    config.typing_ttl = Duration::from_millis(args.typing_ttl_ms);
-    // Renewals must arrive well within the time-to-live.
-    config.typing_throttle = config.typing_ttl / 3;
     config.command_rate = args.ws_command_rate;
     config.presence_heartbeat = presence.heartbeat();
     config.presence_batch = Duration::from_millis(presence.presence_batch_ms);
@@ -95,11 +122,7 @@ pub async fn start_gateway(
         Gateway::build(config, cx.pool.clone(), nats, subjects, tokens).await.context("cannot start the gateway")?;
     let addr = gateway.local_addr()?;
     let shutdown = cx.shutdown.clone();
-    cx.tasks.spawn(async move {
-        if let Err(error) = gateway.run_until_stopped(shutdown).await {
-            tracing::error!(%error, "gateway failed");
-        }
-    });
+    cx.spawn("gateway", async move { gateway.run_until_stopped(shutdown).await.context("the gateway failed") });
     println!("listening gateway ws://{addr}/v1/ws");
     tracing::info!(%addr, "gateway listening");
     Ok(())
@@ -114,7 +137,11 @@ pub fn start_presence_tracker(cx: &RoleContext<'_>, args: &PresenceArgs, nats: a
         subjects,
         config: PresenceConfig { heartbeat: args.heartbeat(), grace: Duration::from_millis(args.presence_grace_ms) },
     };
-    cx.tasks.spawn(tracker.run(cx.shutdown.clone()));
+    let shutdown = cx.shutdown.clone();
+    cx.spawn("presence tracker", async move {
+        tracker.run(shutdown).await;
+        Ok(())
+    });
 }
 
 /// How long projectors let events accumulate after a wake-up: read models may trail the
@@ -128,8 +155,16 @@ pub fn start_projections(cx: &RoleContext<'_>) {
     let pool = &cx.pool;
     let users = FeedRunner::new(UsersProjector::NAME, pool.clone(), UsersProjector, wakeup.clone(), config.clone());
     let rooms = FeedRunner::new(RoomsProjector::NAME, pool.clone(), RoomsProjector, wakeup, config);
-    cx.tasks.spawn(users.run(cx.shutdown.clone()));
-    cx.tasks.spawn(rooms.run(cx.shutdown.clone()));
+    let shutdown = cx.shutdown.clone();
+    cx.spawn("users projector", async move {
+        users.run(shutdown).await;
+        Ok(())
+    });
+    let shutdown = cx.shutdown.clone();
+    cx.spawn("rooms projector", async move {
+        rooms.run(shutdown).await;
+        Ok(())
+    });
     println!("running projections");
 }
 
@@ -140,7 +175,11 @@ pub async fn start_relay(cx: &RoleContext<'_>, client: async_nats::Client, subje
     let wakeup = Wakeup::listen(cx.pool.clone(), cx.shutdown.clone());
     let relay = Relay::new(client, subjects);
     let runner = FeedRunner::new(Relay::NAME, cx.pool.clone(), relay, wakeup, RunnerConfig::default());
-    cx.tasks.spawn(runner.run(cx.shutdown.clone()));
+    let shutdown = cx.shutdown.clone();
+    cx.spawn("relay", async move {
+        runner.run(shutdown).await;
+        Ok(())
+    });
     println!("running relay");
     Ok(())
 }

@@ -12,6 +12,13 @@ pub struct Checkpoint {
     pub position: i64,
 }
 
+/// `<tx_id>:<global_position>`, as logs and analysts' cursors show it.
+impl std::fmt::Display for Checkpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.tx_id, self.position)
+    }
+}
+
 /// The stored checkpoint is not the one this runner started from: someone else (a rebuild's
 /// swap) moved it. The runner must start over from the stored one.
 #[derive(Debug, thiserror::Error)]

@@ -10,6 +10,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use sqlx::{Connection, PgConnection, PgPool};
+use tracing::Instrument;
 
 use crate::lease;
 use tokio_util::sync::CancellationToken;
@@ -122,9 +123,21 @@ impl<S: FeedSink> FeedRunner<S> {
             let full = batch.events.len() as i64 >= self.config.batch_size;
             if let Some(last) = batch.events.last() {
                 let next = last.checkpoint();
-                self.sink.handle(&mut tx, &batch.events).await.map_err(StepError::Sink)?;
-                next.advance(&mut tx, &self.name, checkpoint).await?;
-                tx.commit().await?;
+                let span = tracing::info_span!(
+                    "feed_batch",
+                    feed = %self.name,
+                    after = %checkpoint,
+                    through = %next,
+                    events = batch.events.len(),
+                );
+                async {
+                    self.sink.handle(&mut tx, &batch.events).await.map_err(StepError::Sink)?;
+                    next.advance(&mut tx, &self.name, checkpoint).await?;
+                    tx.commit().await?;
+                    Ok::<_, StepError<S::Error>>(())
+                }
+                .instrument(span)
+                .await?;
                 checkpoint = next;
                 held_back_wait = Duration::from_millis(1);
             } else {

@@ -1,4 +1,5 @@
-//! Gateway settings (filled from the environment by the `chat` binary).
+//! Gateway settings (filled from the environment by the `chat` binary). Each default is
+//! defined here once; the binary's flags show and use these.
 
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
@@ -36,21 +37,45 @@ pub struct GatewayConfig {
 }
 
 impl GatewayConfig {
+    pub const DEFAULT_HEARTBEAT_INTERVAL: Duration = Duration::from_secs(15);
+    pub const DEFAULT_SEND_QUEUE: usize = 512;
+    pub const DEFAULT_TYPING_TTL: Duration = Duration::from_secs(6);
+    pub const DEFAULT_COMMAND_RATE: NonZeroU32 = NonZeroU32::new(20).unwrap();
+    pub const DEFAULT_PRESENCE_HEARTBEAT: Duration = Duration::from_secs(5);
+    pub const DEFAULT_PRESENCE_BATCH: Duration = Duration::from_secs(1);
+
     pub fn new(listen: SocketAddr, gateway_id: String) -> Self {
         Self {
             listen,
             gateway_id,
-            heartbeat_interval: Duration::from_secs(15),
-            heartbeat_timeout: Duration::from_secs(45),
+            heartbeat_interval: Duration::ZERO,
+            heartbeat_timeout: Duration::ZERO,
             identify_timeout: Duration::from_secs(10),
-            send_queue: 512,
+            send_queue: Self::DEFAULT_SEND_QUEUE,
             max_frame_bytes: 64 * 1024,
-            typing_ttl: Duration::from_secs(6),
-            typing_throttle: Duration::from_secs(2),
+            typing_ttl: Duration::ZERO,
+            typing_throttle: Duration::ZERO,
             drain_timeout: Duration::from_secs(10),
-            command_rate: NonZeroU32::new(20).unwrap_or(NonZeroU32::MIN),
-            presence_heartbeat: Duration::from_secs(5),
-            presence_batch: Duration::from_secs(1),
+            command_rate: Self::DEFAULT_COMMAND_RATE,
+            presence_heartbeat: Self::DEFAULT_PRESENCE_HEARTBEAT,
+            presence_batch: Self::DEFAULT_PRESENCE_BATCH,
         }
+        .with_heartbeat(Self::DEFAULT_HEARTBEAT_INTERVAL)
+        .with_typing_ttl(Self::DEFAULT_TYPING_TTL)
+    }
+
+    /// Pings every `interval`; a connection silent for three intervals is closed.
+    pub fn with_heartbeat(mut self, interval: Duration) -> Self {
+        self.heartbeat_interval = interval;
+        self.heartbeat_timeout = interval * 3;
+        self
+    }
+
+    /// Typing indicators expire after `ttl` unless renewed; clients renew three times as often,
+    /// so that one lost renewal does not end an indicator.
+    pub fn with_typing_ttl(mut self, ttl: Duration) -> Self {
+        self.typing_ttl = ttl;
+        self.typing_throttle = ttl / 3;
+        self
     }
 }

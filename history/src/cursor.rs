@@ -25,7 +25,7 @@ impl Cursor {
 
 impl fmt::Display for Cursor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.0.tx_id, self.0.position)
+        self.0.fmt(f)
     }
 }
 

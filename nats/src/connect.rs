@@ -1,5 +1,6 @@
 //! Connecting to NATS, with reconnects reported to whoever must re-synchronise afterwards
-//! (core subscriptions miss whatever was published while disconnected).
+//! (core subscriptions miss whatever was published while disconnected), and draining the
+//! connection last at shutdown, so that nothing a role published is lost in the client's buffer.
 
 use std::time::Duration;
 
@@ -18,12 +19,41 @@ pub struct ConnectError {
 pub struct Connection {
     pub client: Client,
     pub reconnects: watch::Receiver<u64>,
+    closed: watch::Receiver<bool>,
+}
+
+/// Drains a connection at shutdown, after every role that used it has stopped.
+pub struct Drain {
+    client: Client,
+    closed: watch::Receiver<bool>,
+}
+
+impl Connection {
+    /// What drains this connection later (the client may be moved into roles meanwhile).
+    pub fn drain_handle(&self) -> Drain {
+        Drain { client: self.client.clone(), closed: self.closed.clone() }
+    }
+}
+
+impl Drain {
+    /// Unsubscribes everything, delivers what was published and closes the connection; waits
+    /// at most `within` for it to close.
+    pub async fn drain(mut self, within: Duration) {
+        if let Err(error) = self.client.drain().await {
+            tracing::warn!(%error, "cannot drain the NATS connection");
+            return;
+        }
+        if tokio::time::timeout(within, self.closed.wait_for(|closed| *closed)).await.is_err() {
+            tracing::warn!("the NATS connection did not close within {within:?} of draining");
+        }
+    }
 }
 
 /// Connects to `url` as `name`; fails fast if NATS is not reachable at start-up, and
 /// reconnects forever afterwards.
 pub async fn connect(url: &str, name: &str) -> Result<Connection, ConnectError> {
     let (tx, reconnects) = watch::channel(0u64);
+    let (closed_tx, closed) = watch::channel(false);
     let client = ConnectOptions::new()
         .name(name)
         .connection_timeout(Duration::from_secs(5))
@@ -31,7 +61,7 @@ pub async fn connect(url: &str, name: &str) -> Result<Connection, ConnectError> 
         .max_reconnects(None)
         .reconnect_delay_callback(|attempt| Duration::from_millis((attempt as u64 * 100).min(2_000)))
         .event_callback(move |event| {
-            let tx = tx.clone();
+            let (tx, closed_tx) = (tx.clone(), closed_tx.clone());
             async move {
                 match event {
                     Event::Connected => {
@@ -39,6 +69,9 @@ pub async fn connect(url: &str, name: &str) -> Result<Connection, ConnectError> 
                         tx.send_modify(|n| *n += 1);
                     }
                     Event::Disconnected => tracing::warn!("NATS disconnected; reconnecting"),
+                    Event::Closed => {
+                        closed_tx.send_replace(true);
+                    }
                     other => tracing::debug!(event = %other, "NATS event"),
                 }
             }
@@ -46,5 +79,5 @@ pub async fn connect(url: &str, name: &str) -> Result<Connection, ConnectError> 
         .connect(url)
         .await
         .map_err(|source| ConnectError { url: url.to_owned(), source })?;
-    Ok(Connection { client, reconnects })
+    Ok(Connection { client, reconnects, closed })
 }

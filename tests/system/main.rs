@@ -14,6 +14,7 @@ mod durability;
 mod harness;
 mod hostile_input;
 mod idempotency;
+mod internal_errors;
 mod presence;
 mod read_models;
 mod resilience;

@@ -73,6 +73,25 @@ pub enum RoomCommand {
 }
 
 impl RoomCommand {
+    /// What kind of command this is, for logs and traces.
+    pub const fn kind(&self) -> &'static str {
+        match self {
+            RoomCommand::CreateGroup { .. } => "create_group",
+            RoomCommand::OpenDirect { .. } => "open_direct",
+            RoomCommand::Join { .. } => "join",
+            RoomCommand::Leave { .. } => "leave",
+            RoomCommand::AddMember { .. } => "add_member",
+            RoomCommand::RemoveMember { .. } => "remove_member",
+            RoomCommand::ChangeRole { .. } => "change_role",
+            RoomCommand::PostMessage { .. } => "post",
+            RoomCommand::EditMessage { .. } => "edit",
+            RoomCommand::DeleteMessage { .. } => "delete",
+            RoomCommand::React { .. } => "react",
+            RoomCommand::Unreact { .. } => "unreact",
+            RoomCommand::MarkRead { .. } => "mark_read",
+        }
+    }
+
     /// The user on whose behalf the command runs.
     pub fn actor(&self) -> UserId {
         match self {
