@@ -183,3 +183,32 @@ pub async fn start_relay(cx: &RoleContext<'_>, client: async_nats::Client, subje
     println!("running relay");
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use sqlx::postgres::PgPoolOptions;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_role_that_ends_on_its_own_stops_every_role_and_is_named() {
+        let tasks = TaskTracker::new();
+        let shutdown = CancellationToken::new();
+        let failed = Arc::new(OnceLock::new());
+        // Never connects: the roles here do not use it.
+        let pool = PgPoolOptions::new().connect_lazy("postgres://nobody@127.0.0.1:1/none").unwrap();
+        let cx = RoleContext { pool, tasks: &tasks, shutdown: shutdown.clone(), failed: failed.clone() };
+        let (stopped_tx, stopped) = tokio::sync::oneshot::channel();
+        let until_shutdown = shutdown.clone();
+        cx.spawn("steady", async move {
+            until_shutdown.cancelled().await;
+            let _ = stopped_tx.send(());
+            Ok(())
+        });
+        cx.spawn("broken", async { anyhow::bail!("cannot bind") });
+        tasks.close();
+        tokio::time::timeout(Duration::from_secs(5), tasks.wait()).await.expect("every role stops");
+        assert!(stopped.await.is_ok(), "the steady role was told to stop");
+        assert_eq!(failed.get(), Some(&"broken"));
+    }
+}
