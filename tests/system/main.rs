@@ -17,6 +17,7 @@ mod idempotency;
 mod presence;
 mod read_models;
 mod resilience;
+mod rest_contract;
 mod rest_flow;
 mod tokens;
 mod ws_protocol;
