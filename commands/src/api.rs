@@ -16,6 +16,7 @@ use chat_auth::{SigningKey, Tokens};
 use crate::bus::Bus;
 use crate::credentials::RefreshTokens;
 use crate::http::TrustForwardedFor;
+use crate::http::refusals::JsonRefusals;
 use crate::http::{AppState, router};
 use crate::limits::{Limits, LimitsConfig};
 use crate::room_writer::{RoomWriters, WriterConfig};
@@ -81,10 +82,12 @@ impl Api {
         let bus = self.bus.map(|bus| tokio::spawn(bus.serve(writers.clone(), limits.clone(), shutdown.clone())));
         let forgetting = tokio::spawn(forget_idle_limits(limits, shutdown.clone()));
         let app = router(self.state, &self.cors_origins).into_make_service_with_connect_info::<SocketAddr>();
-        // Responses are small: without TCP_NODELAY one written while an earlier one is
-        // unacknowledged waits for the client's delayed ACK (40 ms on Linux).
-        let listener = self.listener.tap_io(|tcp| {
-            let _ = tcp.set_nodelay(true);
+        // hyper's own refusals (malformed requests, URI or headers too large) get the
+        // documented JSON answer (see `http::refusals`). Responses are small: without
+        // TCP_NODELAY one written while an earlier one is unacknowledged waits for the
+        // client's delayed ACK (40 ms on Linux).
+        let listener = JsonRefusals(self.listener).tap_io(|connection| {
+            let _ = connection.get_ref().set_nodelay(true);
         });
         axum::serve(listener, app).with_graceful_shutdown(shutdown.cancelled_owned()).await?;
         forgetting.abort();

@@ -15,6 +15,7 @@ use crate::user::UserError;
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     // The request itself.
+    MalformedRequest,
     MalformedJson,
     InvalidPath,
     InvalidQuery,
@@ -23,6 +24,7 @@ pub enum ErrorCode {
     UnsupportedMediaType,
     PayloadTooLarge,
     UriTooLong,
+    HeadersTooLarge,
     NotFound,
     MethodNotAllowed,
     // WebSocket frames.
@@ -70,6 +72,7 @@ impl ErrorCode {
     pub const fn as_str(self) -> &'static str {
         use ErrorCode as C;
         match self {
+            C::MalformedRequest => "malformed_request",
             C::MalformedJson => "malformed_json",
             C::InvalidPath => "invalid_path",
             C::InvalidQuery => "invalid_query",
@@ -78,6 +81,7 @@ impl ErrorCode {
             C::UnsupportedMediaType => "unsupported_media_type",
             C::PayloadTooLarge => "payload_too_large",
             C::UriTooLong => "uri_too_long",
+            C::HeadersTooLarge => "headers_too_large",
             C::NotFound => "not_found",
             C::MethodNotAllowed => "method_not_allowed",
             C::InvalidFrame => "invalid_frame",

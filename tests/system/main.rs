@@ -18,6 +18,7 @@ mod internal_errors;
 mod presence;
 mod read_models;
 mod resilience;
+mod rest_contract;
 mod rest_flow;
 mod tokens;
 mod ws_protocol;

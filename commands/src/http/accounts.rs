@@ -12,19 +12,26 @@ use chat_projections::queries::users::{self, UserView};
 use serde::Deserialize;
 use sqlx::PgPool;
 
-use super::extract::{ApiJson, ApiPath, Caller, ClientAddress, RequestId};
+use super::callers::{Caller, Reader};
+use super::extract::{ApiJson, ApiPath, ClientAddress, RequestId};
 use super::{ApiError, AppState};
 use crate::accounts::{Accounts, Refreshed, Session};
 use crate::credentials::Password;
 use crate::limits::Limits;
 use crate::parse::field;
 
-pub fn routes() -> Router<AppState> {
+/// The routes anyone may call: they take credentials or a refresh token in the body.
+pub fn public_routes() -> Router<AppState> {
     Router::new()
         .route("/v1/auth/register", post(register))
         .route("/v1/auth/login", post(login))
         .route("/v1/auth/refresh", post(refresh))
         .route("/v1/auth/logout", post(logout))
+}
+
+/// The routes for an authenticated caller.
+pub fn routes() -> Router<AppState> {
+    Router::new()
         .route("/v1/auth/logout-all", post(logout_all))
         .route("/v1/me", get(me).patch(update_me))
         .route("/v1/users/{user_id}", get(user))
@@ -102,18 +109,18 @@ async fn logout_all(State(accounts): State<Accounts>, caller: Caller) -> Result<
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn me(State(pool): State<PgPool>, caller: Caller) -> Result<Json<UserView>, ApiError> {
-    users::get(&pool, caller.user).await?.map(Json).ok_or(ApiError::UserNotFound)
+async fn me(State(pool): State<PgPool>, reader: Reader) -> Result<Json<UserView>, ApiError> {
+    users::get(&pool, reader.user).await?.map(Json).ok_or(ApiError::UserNotFound)
 }
 
 /// Another user's profile and presence, for those who share a room with them (to anyone else
 /// the user does not exist).
 async fn user(
     State(pool): State<PgPool>,
-    caller: Caller,
+    reader: Reader,
     ApiPath(user): ApiPath<UserId>,
 ) -> Result<Json<UserView>, ApiError> {
-    if user != caller.user && !users::share_a_room(&pool, caller.user, user).await? {
+    if user != reader.user && !users::share_a_room(&pool, reader.user, user).await? {
         return Err(ApiError::UserNotFound);
     }
     users::get(&pool, user).await?.map(Json).ok_or(ApiError::UserNotFound)

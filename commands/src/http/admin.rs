@@ -6,7 +6,7 @@ use axum::{Json, Router};
 use chat_feed::{FeedLag, lag};
 use sqlx::PgPool;
 
-use super::extract::Admin;
+use super::callers::Admin;
 use super::{ApiError, AppState};
 
 pub fn routes() -> Router<AppState> {

@@ -7,7 +7,8 @@ use axum::{Json, Router};
 use chat_domain::UserId;
 use sqlx::PgPool;
 
-use super::extract::{Admin, ApiPath};
+use super::callers::Admin;
+use super::extract::ApiPath;
 use super::{ApiError, AppState};
 use crate::erasure::{Erasure, erase};
 

@@ -47,8 +47,14 @@ pub enum ApiError {
     UnsupportedMediaType,
     #[error("the request body is too large")]
     PayloadTooLarge,
-    #[error("the request URI is too long")]
+    #[error("the request URI is longer than {} bytes", super::refusals::MAX_URI_BYTES)]
     UriTooLong,
+    /// Refused by the HTTP parser (see `super::refusals`).
+    #[error("the request headers are too large or too many")]
+    HeadersTooLarge,
+    /// Refused by the HTTP parser (see `super::refusals`).
+    #[error("the request is not valid HTTP/1.1")]
+    MalformedRequest,
     #[error("invalid path parameter: {0}")]
     InvalidPath(String),
     #[error("invalid query parameter: {0}")]
@@ -101,6 +107,8 @@ impl ApiError {
             ApiError::UnsupportedMediaType => C::UnsupportedMediaType,
             ApiError::PayloadTooLarge => C::PayloadTooLarge,
             ApiError::UriTooLong => C::UriTooLong,
+            ApiError::HeadersTooLarge => C::HeadersTooLarge,
+            ApiError::MalformedRequest => C::MalformedRequest,
             ApiError::InvalidPath(_) => C::InvalidPath,
             ApiError::InvalidQuery(_) => C::InvalidQuery,
             ApiError::RouteNotFound => C::NotFound,
@@ -125,6 +133,22 @@ impl ApiError {
         }
     }
 
+    /// The response body: `{"error": {"code", "message"}}`, plus `field` for `invalid_input`;
+    /// the message of an internal error is generic.
+    pub(super) fn body(&self) -> serde_json::Value {
+        let code = self.code();
+        let message = match code {
+            // Either the cause is logged by `into_response`, or it failed below this layer,
+            // which logged it.
+            ErrorCode::Internal => "internal error".to_owned(),
+            _ => self.to_string(),
+        };
+        match self.field() {
+            Some(field) => json!({"error": {"code": code, "message": message, "field": field}}),
+            None => json!({"error": {"code": code, "message": message}}),
+        }
+    }
+
     /// The input field at fault, for `invalid_input`.
     pub fn field(&self) -> Option<&'static str> {
         match self {
@@ -140,7 +164,8 @@ pub fn status(code: ErrorCode) -> StatusCode {
     use ErrorCode as C;
     use StatusCode as S;
     match code {
-        C::MalformedJson
+        C::MalformedRequest
+        | C::MalformedJson
         | C::InvalidPath
         | C::InvalidQuery
         | C::InvalidFrame
@@ -165,6 +190,7 @@ pub fn status(code: ErrorCode) -> StatusCode {
         | C::AlreadyRegistered => S::CONFLICT,
         C::PayloadTooLarge => S::PAYLOAD_TOO_LARGE,
         C::UriTooLong => S::URI_TOO_LONG,
+        C::HeadersTooLarge => S::REQUEST_HEADER_FIELDS_TOO_LARGE,
         C::UnsupportedMediaType => S::UNSUPPORTED_MEDIA_TYPE,
         C::InvalidRequest
         | C::InvalidInput
@@ -184,28 +210,16 @@ impl IntoResponse for ApiError {
     /// its whole cause chain (inside the request's span: route and request id), and the client
     /// gets a generic message.
     fn into_response(self) -> Response {
-        let code = self.code();
-        let status = status(code);
-        let message = match (&self, code) {
-            (ApiError::Internal(cause), _) => {
-                tracing::error!(error = format!("{cause:#}"), "request failed");
-                "internal error".to_owned()
-            }
-            // Failed below this layer, which logged the cause.
-            (_, ErrorCode::Internal) => "internal error".to_owned(),
-            (other, _) => other.to_string(),
-        };
-        let body = match self.field() {
-            Some(field) => json!({"error": {"code": code, "message": message, "field": field}}),
-            None => json!({"error": {"code": code, "message": message}}),
-        };
-        let mut response = (status, Json(body)).into_response();
+        if let ApiError::Internal(cause) = &self {
+            tracing::error!(error = format!("{cause:#}"), "request failed");
+        }
+        let mut response = (status(self.code()), Json(self.body())).into_response();
         if let Some(wait) = self.retry_after() {
             // Whole seconds, rounded up: a client that waits that long is admitted.
             let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
         }
-        match status {
+        match response.status() {
             StatusCode::UNAUTHORIZED => {
                 response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
             }

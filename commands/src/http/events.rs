@@ -10,10 +10,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chat_feed::StoredEvent;
 use chat_history::{Encoder, Export, ExportRequest};
+use serde::Deserialize;
 use sqlx::PgPool;
 use tokio::sync::mpsc;
 
-use super::extract::{Admin, ApiQuery};
+use super::callers::Admin;
 use super::{ApiError, AppState};
 
 /// The response header with the cursor to resume from once the whole body has been read.
@@ -28,12 +29,8 @@ pub fn routes() -> Router<AppState> {
 
 /// Parameters as for the CLI (`since`, `until`, `room`, `aggregate_type`, `event_type`…,
 /// `after`, `format`); a bad one is `400 invalid_query` naming it.
-async fn export(
-    State(pool): State<PgPool>,
-    _: Admin,
-    ApiQuery(pairs): ApiQuery<Vec<(String, String)>>,
-) -> Result<Response, ApiError> {
-    let request = ExportRequest::from_pairs(pairs).map_err(|e| ApiError::InvalidQuery(e.to_string()))?;
+async fn export(State(pool): State<PgPool>, Admin(admin): Admin<ExportQuery>) -> Result<Response, ApiError> {
+    let ExportQuery(request) = admin.query;
     let encoder = Encoder::new(request.format).map_err(|e| ApiError::Internal(e.into()))?;
     let export = Export::begin(pool, request.filter, request.after).await?;
     let cursor = HeaderValue::try_from(export.end_cursor().to_string()).map_err(|e| ApiError::Internal(e.into()))?;
@@ -41,6 +38,17 @@ async fn export(
     let content_type = HeaderValue::from_static(request.format.content_type());
     Ok(([(header::CONTENT_TYPE, content_type), (header::HeaderName::from_static(CURSOR_HEADER), cursor)], body)
         .into_response())
+}
+
+/// The export's parameters, checked while the query string is parsed (so a bad one is a 400
+/// before the administrator check, like any other query).
+struct ExportQuery(ExportRequest);
+
+impl<'de> Deserialize<'de> for ExportQuery {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let pairs = Vec::<(String, String)>::deserialize(deserializer)?;
+        ExportRequest::from_pairs(pairs).map(ExportQuery).map_err(serde::de::Error::custom)
+    }
 }
 
 type Pages = mpsc::Receiver<Result<Vec<StoredEvent>, sqlx::Error>>;

@@ -12,7 +12,8 @@ use chat_projections::queries::history::{self, HistoryPage};
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 
-use super::extract::{ApiJson, ApiPath, ApiQuery, Caller, RoomReader};
+use super::callers::{Caller, RoomReader};
+use super::extract::{ApiJson, ApiPath};
 use super::rooms::PageLimit;
 use super::{ApiError, AppState, CommandReply};
 use crate::limits::Limits;
@@ -71,15 +72,11 @@ struct PageParams {
     limit: Option<PageLimit>,
 }
 
-/// Input is checked before access (extractors run in order), so bad input is a 400 whatever
-/// the room.
-async fn page(
-    State(pool): State<PgPool>,
-    ApiQuery(params): ApiQuery<PageParams>,
-    reader: RoomReader,
-) -> Result<Json<HistoryPage>, ApiError> {
-    let limit = PageLimit::or(params.limit, 50, 200);
-    Ok(Json(history::page(&pool, reader.room, params.before, limit).await?))
+/// The query is checked before access (`RoomReader` parses it first), so bad input is a 400
+/// whatever the room.
+async fn page(State(pool): State<PgPool>, reader: RoomReader<PageParams>) -> Result<Json<HistoryPage>, ApiError> {
+    let limit = PageLimit::or(reader.query.limit, 50, 200);
+    Ok(Json(history::page(&pool, reader.room, reader.query.before, limit).await?))
 }
 
 #[derive(Deserialize)]

@@ -1,14 +1,24 @@
 //! The REST API: one router for commands (through the room writers and accounts) and queries
 //! (over the read models), so that authentication and error mapping live in one place.
+//!
+//! The order of checks of docs/api.md §1 is kept by construction: requests the HTTP layer
+//! cannot take are refused first ([`refusals`]: malformed HTTP, a URI or headers too large),
+//! then authentication, for every route that needs it, as a route layer
+//! ([`authentication`]); then the caller extractors ([`callers`]) check the path, the query
+//! (refusing unknown parameters; a public route takes none) and, for reads, the account and
+//! the room, while the body comes last (axum extracts it last).
 
 mod accounts;
 mod admin;
+mod authentication;
+mod callers;
 mod erasure;
 mod error;
 mod events;
 mod extract;
 mod health;
 mod messages;
+pub mod refusals;
 mod rooms;
 mod security;
 mod time_travel;
@@ -17,7 +27,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, FromRef, Request};
+use axum::extract::{DefaultBodyLimit, FromRef, Query, Request};
 use axum::http::HeaderName;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -57,8 +67,13 @@ pub struct TrustForwardedFor(pub bool);
 
 pub fn router(state: AppState, cors_origins: &[String]) -> Router {
     let request_id = HeaderName::from_static(REQUEST_ID_HEADER);
-    let router = Router::new()
+    // Route layers run only for requests that match one of the routes above them, before any
+    // of the handler's extractors.
+    let public = Router::new()
         .merge(health::routes())
+        .merge(accounts::public_routes())
+        .route_layer(middleware::from_fn(no_query));
+    let authenticated = Router::new()
         .merge(accounts::routes())
         .merge(admin::routes())
         .merge(events::routes())
@@ -66,11 +81,16 @@ pub fn router(state: AppState, cors_origins: &[String]) -> Router {
         .merge(messages::routes())
         .merge(time_travel::routes())
         .merge(erasure::routes())
+        .route_layer(middleware::from_fn_with_state(state.tokens.clone(), authentication::authenticate));
+    let router = Router::new()
+        .merge(public)
+        .merge(authenticated)
         .fallback(|| async { ApiError::RouteNotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .with_state(state)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn(deadline))
+        .layer(middleware::from_fn(refusals::limit_uri))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
             let id = request.headers().get(REQUEST_ID_HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default();
@@ -78,6 +98,15 @@ pub fn router(state: AppState, cors_origins: &[String]) -> Router {
         }))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid));
     security::layers(router, cors_origins)
+}
+
+/// The public routes take no query: any parameter is `400 invalid_query` (the authenticated
+/// ones parse theirs in their caller extractor, [`callers`]).
+async fn no_query(request: Request, next: Next) -> Response {
+    match Query::<callers::NoQuery>::try_from_uri(request.uri()) {
+        Ok(_) => next.run(request).await,
+        Err(rejection) => ApiError::from(rejection).into_response(),
+    }
 }
 
 async fn deadline(request: Request, next: Next) -> Response {

@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::extract::{ApiJson, ApiPath, ApiQuery, Caller, RoomReader};
+use super::callers::{Caller, Reader, RoomReader};
+use super::extract::{ApiJson, ApiPath};
 use super::{ApiError, AppState, CommandReply};
 use crate::accounts;
 use crate::parse::field;
@@ -69,24 +70,16 @@ async fn create(
 #[serde(deny_unknown_fields)]
 struct ListParams {
     /// The previous page's `next_before`.
-    before: Option<String>,
+    before: Option<Cursor>,
     /// Page size; default 50, capped at 200.
     limit: Option<PageLimit>,
 }
 
 /// The caller's rooms, most recently active first, with unread counts and last message.
-async fn list(
-    State(pool): State<PgPool>,
-    caller: Caller,
-    ApiQuery(params): ApiQuery<ListParams>,
-) -> Result<Json<RoomPage>, ApiError> {
-    let limit = PageLimit::or(params.limit, 50, 200);
-    let before = match params.before.as_deref().map(str::parse::<RoomCursor>) {
-        None => None,
-        Some(Ok(cursor)) => Some(cursor),
-        Some(Err(reason)) => return Err(ApiError::InvalidQuery(format!("before: {reason}"))),
-    };
-    Ok(Json(rooms::page(&pool, caller.user, before, limit).await?))
+async fn list(State(pool): State<PgPool>, reader: Reader<ListParams>) -> Result<Json<RoomPage>, ApiError> {
+    let limit = PageLimit::or(reader.query.limit, 50, 200);
+    let before = reader.query.before.map(|Cursor(cursor)| cursor);
+    Ok(Json(rooms::page(&pool, reader.user, before, limit).await?))
 }
 
 #[derive(Serialize)]
@@ -180,6 +173,17 @@ async fn mark_read(
 async fn existing_user(pool: &PgPool, user: UserId) -> Result<(), ApiError> {
     let missing = accounts::without_account(pool, &[user]).await?;
     if missing.is_empty() { Ok(()) } else { Err(ApiError::UserNotFound) }
+}
+
+/// A room-list cursor, checked while the query string is parsed (a bad one is a 400 before
+/// any database query).
+struct Cursor(RoomCursor);
+
+impl<'de> Deserialize<'de> for Cursor {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map(Cursor).map_err(serde::de::Error::custom)
+    }
 }
 
 /// A requested page size, at least 1: checked while the query string is parsed, so that a bad

@@ -12,7 +12,8 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use sqlx::PgPool;
 
-use super::extract::{Admin, ApiPath, ApiQuery};
+use super::callers::Admin;
+use super::extract::ApiPath;
 use super::{ApiError, AppState};
 
 pub fn routes() -> Router<AppState> {
@@ -30,11 +31,11 @@ struct AtQuery {
 /// for a room the event store has never seen.
 async fn at(
     State(pool): State<PgPool>,
-    _: Admin,
+    Admin(admin): Admin<AtQuery>,
     ApiPath(room): ApiPath<RoomId>,
-    ApiQuery(query): ApiQuery<AtQuery>,
 ) -> Result<Json<RoomAt>, ApiError> {
-    let as_of = AsOf::from_params(query.seq, query.time).map_err(|e| ApiError::InvalidQuery(e.to_string()))?;
+    let as_of =
+        AsOf::from_params(admin.query.seq, admin.query.time).map_err(|e| ApiError::InvalidQuery(e.to_string()))?;
     room_at(&pool, room, as_of).await?.map(Json).ok_or(ApiError::Room(RoomError::RoomNotFound))
 }
 

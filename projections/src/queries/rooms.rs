@@ -34,6 +34,27 @@ pub async fn access(pool: &PgPool, room: RoomId, user: UserId) -> Result<Access,
     })
 }
 
+/// [`access`] for a caller who holds a verified access token, and whether they still have an
+/// account, in one round trip: `None` once their `user_credentials` row is gone (the account
+/// was erased after the token was issued).
+pub async fn account_access(pool: &PgPool, room: RoomId, user: UserId) -> Result<Option<Access>, sqlx::Error> {
+    let (account, room_exists, role): (bool, bool, Option<String>) = sqlx::query_as(
+        "SELECT EXISTS (SELECT 1 FROM user_credentials WHERE user_id = $2),
+                EXISTS (SELECT 1 FROM rooms WHERE room_id = $1),
+                (SELECT role FROM room_members WHERE room_id = $1 AND user_id = $2)",
+    )
+    .bind(room.as_uuid())
+    .bind(user.as_uuid())
+    .fetch_one(pool)
+    .await?;
+    Ok(match (account, room_exists, role) {
+        (false, _, _) => None,
+        (true, false, _) => Some(Access::NoSuchRoom),
+        (true, true, None) => Some(Access::NotAMember),
+        (true, true, Some(role)) => Some(Access::Member(parse_role(&role))),
+    })
+}
+
 fn parse_role(role: &str) -> Role {
     match role {
         "owner" => Role::Owner,
