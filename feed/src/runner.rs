@@ -123,7 +123,9 @@ impl<S: FeedSink> FeedRunner<S> {
             let full = batch.events.len() as i64 >= self.config.batch_size;
             if let Some(last) = batch.events.last() {
                 let next = last.checkpoint();
-                let span = tracing::info_span!(
+                // Context for whatever is logged while the batch applies (error level: enabled
+                // whenever an error is, see the API's request span).
+                let span = tracing::error_span!(
                     "feed_batch",
                     feed = %self.name,
                     after = %checkpoint,

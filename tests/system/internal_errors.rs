@@ -35,9 +35,10 @@ async fn an_internal_error_is_logged_once_with_its_cause_and_route_and_answered_
     let failures: Vec<Value> = logs
         .lines()
         .filter_map(|line| serde_json::from_str::<Value>(line).ok())
-        .filter(|line| line["message"] == "request failed")
+        .filter(|line| line["level"] == "ERROR")
         .collect();
     assert_eq!(failures.len(), 1, "one log line per failure:\n{logs}");
+    assert_eq!(failures[0]["message"], "request failed");
     let failure = &failures[0];
     assert_eq!(failure["level"], "ERROR", "{failure}");
     let cause = failure["error"].as_str().unwrap_or_default();

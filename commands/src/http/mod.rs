@@ -27,7 +27,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, FromRef, Query, Request};
+use axum::extract::{DefaultBodyLimit, FromRef, MatchedPath, Query, Request};
 use axum::http::HeaderName;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -92,10 +92,9 @@ pub fn router(state: AppState, cors_origins: &[String]) -> Router {
         .layer(middleware::from_fn(deadline))
         .layer(middleware::from_fn(refusals::limit_uri))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
-        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
-            let id = request.headers().get(REQUEST_ID_HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default();
-            tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id)
-        }))
+        // The cause of a 5xx is logged once, where the response is made (`ApiError`); the
+        // layer's own failure line would only repeat the status.
+        .layer(TraceLayer::new_for_http().make_span_with(request_span).on_failure(()))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid));
     security::layers(router, cors_origins)
 }
@@ -107,6 +106,17 @@ async fn no_query(request: Request, next: Next) -> Response {
         Ok(_) => next.run(request).await,
         Err(rejection) => ApiError::from(rejection).into_response(),
     }
+}
+
+/// Every request's span: the method, the route it matched (`/v1/rooms/{room_id}/messages`, not
+/// the path with its ids: logs group by route and carry no ids from URLs) and the request id
+/// that the client and the command's events also carry. At error level, like every span that
+/// only gives context (spans are never printed on their own): it is then there for every
+/// error logged inside it, whatever `RUST_LOG` filters out.
+fn request_span(request: &Request) -> tracing::Span {
+    let id = request.headers().get(REQUEST_ID_HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let route = request.extensions().get::<MatchedPath>().map_or("unmatched", MatchedPath::as_str);
+    tracing::error_span!("request", method = %request.method(), route, request_id = %id)
 }
 
 async fn deadline(request: Request, next: Next) -> Response {
