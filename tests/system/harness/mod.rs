@@ -1,11 +1,13 @@
-//! Black-box harness: a fresh database and NATS subject prefix per test, the real `chat` binary
-//! as child processes, and clients that speak the public REST and WebSocket APIs.
+//! Black-box harness: a fresh database and NATS subject prefix per test (removed again when the
+//! test ends, see [`Stack`]), the real `chat` binary as child processes, and clients that speak
+//! the public REST and WebSocket APIs.
 
 mod client;
 mod database;
 mod nats_server;
 mod process;
 mod stack;
+mod streams;
 mod websocket;
 
 use std::future::Future;
@@ -37,7 +39,8 @@ pub fn token_with_kid(kid: Option<&str>, secret: &str, user: uuid::Uuid, expires
     jsonwebtoken::encode(&header, &claims, &jsonwebtoken::EncodingKey::from_secret(secret.as_bytes())).unwrap()
 }
 
-/// Every role as a separate process, with `gateways` gateways.
+/// Every role as a separate process, with `gateways` gateways. The servers are declared before
+/// the stack so that they are dropped (killed) before it removes the database and stream.
 pub struct Deployment {
     /// Kept alive for the test's duration.
     _commands: Server,
