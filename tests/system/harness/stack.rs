@@ -36,6 +36,11 @@ impl Stack {
         Subjects::new(&self.prefix)
     }
 
+    /// A client of this stack's NATS server, for tests that watch the bus.
+    pub async fn nats(&self) -> async_nats::Client {
+        async_nats::connect(&self.nats_url).await.expect("NATS at the stack's URL")
+    }
+
     pub fn env(mut self, key: &str, value: &str) -> Self {
         self.set_env(key, value);
         self
