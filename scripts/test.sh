@@ -8,6 +8,11 @@
 # Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres, the server
 # where #[sqlx::test] creates its throwaway databases), NATS_URL (default nats://127.0.0.1:4222),
 # CHAT_SKIP_SERVICES=1 to use services you started yourself.
+#
+# Every black-box test removes what it created on these shared servers (its database and its
+# JetStream stream), also when it fails; test streams that runs killed outright left behind
+# (`T<12 hex>_EVENTS`, over an hour old) are removed by the test harness when it starts
+# (tests/system/harness/streams.rs), however the tests are run.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 

@@ -8,6 +8,31 @@
 //! `PresenceChanged` events (the relay then delivers them like any other event).
 //!
 //! One tracker is active across all command instances (a lease); the others stand by.
+//!
+//! # Taking over
+//!
+//! A tracker that starts or takes over knows nothing yet of which gateway has whom; it only
+//! knows who is recorded online or away. So it asks every gateway for a full report at once (a
+//! [`PresenceSync`] on `<prefix>.presence.sync`, answered on `<prefix>.presence.reports` like a
+//! heartbeat) and records nobody offline until the answers could have come: the sync window,
+//! [`SYNC_WINDOW`] (1 s), or three heartbeats if that is shorter. The grace period runs
+//! meanwhile, counted from when the tracker first saw the user gone. So after a takeover:
+//!
+//! - a user who stays connected sees nothing happen (their gateway answers in milliseconds);
+//! - a user who leaves is recorded offline one grace period after they left (with the default
+//!   5 s grace, 5 to 5.5 s later, as without a takeover); only a grace shorter than the window
+//!   waits for the window's end;
+//! - a user who left while no tracker was active, still recorded online, is recorded offline one
+//!   grace period after the takeover (at least the window), since no gateway reports them;
+//! - the users of a gateway that does not answer (one of an older version during a rolling
+//!   upgrade, or one cut off from NATS just then; it reports as soon as it reconnects) are
+//!   confirmed by its next heartbeat. That comes within the grace period when the grace is at
+//!   least the heartbeat (the defaults: both 5 s); with a shorter grace some of them may be
+//!   recorded offline and, at that heartbeat, online again: one brief false offline, once.
+//!   Upgrading the gateways before the command services avoids even that.
+//!
+//! Before the sync, a takeover held every offline transition for three heartbeats and only
+//! then started the grace period: a user leaving after a restart showed online for ~20 s.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -16,7 +41,7 @@ use chat_domain::UserId;
 use chat_domain::presence::{Presence, PresenceCommand, PresenceEvent, PresenceStatus};
 use chat_feed::lease;
 use chat_nats::Subjects;
-use chat_nats::wire::{PresenceReport, decode};
+use chat_nats::wire::{PresenceReport, PresenceSync, decode, encode};
 use cqrs_es::Aggregate;
 use futures::StreamExt;
 use sqlx::PgPool;
@@ -38,7 +63,20 @@ impl PresenceConfig {
     fn expiry(&self) -> Duration {
         self.heartbeat * 3
     }
+
+    /// How long a tracker that has just taken over records nobody offline.
+    fn sync_window(&self) -> Duration {
+        SYNC_WINDOW.min(self.expiry())
+    }
 }
+
+/// How long after its sync request a tracker that has just taken over waits before it records
+/// anyone offline: time for the request to reach every gateway and their full reports to come
+/// back and be applied. That is milliseconds on a healthy bus, even for a gateway of 100,000
+/// users (100 report messages); a second leaves room for a loaded machine and the 500 ms tick.
+/// Gateways that do not answer in time are covered by the grace period, which runs meanwhile
+/// (see the module doc).
+const SYNC_WINDOW: Duration = Duration::from_secs(1);
 
 /// The lease name; one tracker is active.
 const LEASE: &str = "presence";
@@ -92,9 +130,20 @@ impl PresenceTracker {
             return Ok(());
         };
         let mut reports = self.nats.subscribe(self.subjects.presence_reports()).await?;
+        // Every gateway reports all its users at once (the subscription went out first on this
+        // connection, so no answer is missed); until they could have, nobody is recorded gone.
+        // Without a sync, only three heartbeats are sure to have brought every gateway's report.
+        let sync = self.nats.publish(self.subjects.presence_sync(), encode(&PresenceSync::default())).await;
+        let hold = match sync {
+            Ok(()) => self.config.sync_window(),
+            Err(error) => {
+                tracing::warn!(%error, "cannot ask the gateways for their users; waiting for heartbeats");
+                self.config.expiry()
+            }
+        };
         let mut users = self.recorded_present().await?;
-        // Until every gateway has had a chance to report, nobody is declared gone.
-        let hold_until = Instant::now() + self.config.expiry();
+        // Counted from here: answers that came during the query are still queued, unapplied.
+        let hold_until = Instant::now() + hold;
         let mut tick = tokio::time::interval(TICK);
         loop {
             tokio::select! {
@@ -195,7 +244,8 @@ fn apply(users: &mut HashMap<UserId, Tracked>, report: PresenceReport) {
     }
 }
 
-/// The transitions due now. `may_expire` is false while gateways may not have reported yet.
+/// The transitions due now. `may_expire` is false while gateways may not have reported yet:
+/// then nobody is recorded offline, but the grace period of those who are gone already runs.
 fn evaluate(
     users: &mut HashMap<UserId, Tracked>,
     now: Instant,
@@ -215,9 +265,9 @@ fn evaluate(
             if effective != tracked.recorded {
                 changes.push((*user, effective));
             }
-        } else if tracked.recorded != PresenceStatus::Offline && may_expire {
+        } else if tracked.recorded != PresenceStatus::Offline {
             let gone_since = *tracked.gone_since.get_or_insert(now);
-            if now.duration_since(gone_since) >= config.grace {
+            if may_expire && now.duration_since(gone_since) >= config.grace {
                 changes.push((*user, PresenceStatus::Offline));
             }
         }
@@ -276,5 +326,102 @@ mod tests {
         let ada = UserId::from_uuid(Uuid::from_u128(1));
         let mut users = HashMap::from([(ada, Tracked { recorded: PresenceStatus::Online, ..Tracked::default() })]);
         assert!(evaluate(&mut users, Instant::now(), false, &config()).is_empty());
+    }
+
+    /// A tracker that has just taken over, with `online` recorded online (loaded from the
+    /// presence table), holding offline transitions for its sync window.
+    struct TakenOver {
+        users: HashMap<UserId, Tracked>,
+        at: Instant,
+        config: PresenceConfig,
+    }
+
+    impl TakenOver {
+        fn new(online: &[UserId], config: PresenceConfig) -> Self {
+            let users = online
+                .iter()
+                .map(|user| (*user, Tracked { recorded: PresenceStatus::Online, ..Tracked::default() }))
+                .collect();
+            Self { users, at: Instant::now(), config }
+        }
+
+        /// One tick of the tracker now: the transitions it records.
+        fn tick(&mut self) -> Vec<(UserId, PresenceStatus)> {
+            let now = Instant::now();
+            let may_expire = now >= self.at + self.config.sync_window();
+            let mut changes = evaluate(&mut self.users, now, may_expire, &self.config);
+            for (user, status) in &changes {
+                self.users.get_mut(user).unwrap().recorded = *status;
+            }
+            changes.sort_by_key(|(user, _)| *user);
+            changes
+        }
+
+        /// Runs the paused clock to `until` after the takeover, ticking every [`TICK`] from the
+        /// takeover as the tracker does; answers what was recorded, and when.
+        async fn run_until(&mut self, until: Duration) -> Vec<(Duration, UserId, PresenceStatus)> {
+            let mut recorded = Vec::new();
+            let mut next = TICK * (self.at.elapsed().as_millis() / TICK.as_millis() + 1) as u32;
+            while next <= until {
+                tokio::time::sleep_until(self.at + next).await;
+                recorded.extend(self.tick().into_iter().map(|(user, status)| (next, user, status)));
+                next += TICK;
+            }
+            tokio::time::sleep_until(self.at + until).await;
+            recorded
+        }
+    }
+
+    #[test]
+    fn the_sync_window_is_a_second_and_never_longer_than_three_heartbeats() {
+        assert_eq!(config().sync_window(), Duration::from_secs(1));
+        let fast = PresenceConfig { heartbeat: Duration::from_millis(300), grace: Duration::from_millis(400) };
+        assert_eq!(fast.sync_window(), Duration::from_millis(900));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn after_a_takeover_a_user_who_leaves_is_offline_one_grace_period_later() {
+        let (ada, bob) = (UserId::from_uuid(Uuid::from_u128(1)), UserId::from_uuid(Uuid::from_u128(2)));
+        let mut tracker = TakenOver::new(&[ada, bob], config());
+        // g1 answers the sync at once: Ada is there; Bob, recorded online, left while no tracker
+        // was active and is on no gateway.
+        apply(&mut tracker.users, report("g1", &[(ada, PresenceStatus::Online)]));
+        assert!(tracker.tick().is_empty());
+        tokio::time::advance(Duration::from_millis(100)).await;
+        apply(&mut tracker.users, report("g1", &[(ada, PresenceStatus::Offline)]));
+
+        // Both are recorded offline one grace period (5 s) after the tracker saw them gone — not
+        // after three heartbeats (15 s) plus the grace, as before the sync.
+        let recorded = tracker.run_until(Duration::from_secs(30)).await;
+        let five = Duration::from_secs(5);
+        assert_eq!(
+            recorded,
+            [(five, bob, PresenceStatus::Offline), (five + TICK, ada, PresenceStatus::Offline)],
+            "Bob gone since the takeover, Ada since 100 ms later (seen at the next tick)"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_grace_period_shorter_than_the_sync_window_waits_for_the_window() {
+        let ada = UserId::from_uuid(Uuid::from_u128(1));
+        let short = PresenceConfig { heartbeat: Duration::from_secs(5), grace: Duration::from_millis(200) };
+        let mut tracker = TakenOver::new(&[ada], short);
+        assert!(tracker.tick().is_empty());
+        // No gateway has Ada; her grace is over at 200 ms, but gateways may still be answering.
+        let recorded = tracker.run_until(Duration::from_secs(3)).await;
+        assert_eq!(recorded, [(Duration::from_secs(1), ada, PresenceStatus::Offline)]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_gateway_that_misses_the_sync_is_heard_by_its_heartbeat_within_the_grace_period() {
+        let ada = UserId::from_uuid(Uuid::from_u128(1));
+        let mut tracker = TakenOver::new(&[ada], config());
+        assert!(tracker.tick().is_empty());
+        // An older gateway ignores the sync; its next heartbeat comes within one heartbeat (5 s),
+        // before the grace period (5 s from the takeover) is over.
+        assert!(tracker.run_until(Duration::from_millis(4900)).await.is_empty());
+        apply(&mut tracker.users, report("old", &[(ada, PresenceStatus::Online)]));
+        assert!(tracker.run_until(Duration::from_secs(10)).await.is_empty(), "no false offline");
+        assert_eq!(tracker.users[&ada].recorded, PresenceStatus::Online);
     }
 }

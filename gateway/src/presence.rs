@@ -2,7 +2,10 @@
 //! delivering recorded presence changes to the local members who share a room with the user.
 //!
 //! Reports go out as changes happen and, as a heartbeat, for every user periodically (the
-//! tracker expires a gateway that stops reporting). Deliveries are batched: at most one
+//! tracker expires a gateway that stops reporting). A full report also goes out at once when a
+//! tracker that has just taken over asks for one (a sync: it holds offline transitions only
+//! until the gateways could answer) and after NATS reconnects (reports sent while disconnected
+//! were lost, and a tracker may have taken over meanwhile). Deliveries are batched: at most one
 //! `presence` frame per connection per batch interval, listing only users it shares a room with.
 
 use std::collections::{HashMap, HashSet};
@@ -12,7 +15,8 @@ use chat_domain::UserId;
 use chat_domain::presence::{PresenceEvent, PresenceStatus};
 use chat_nats::wire::{EventMessage, PresenceReport, decode, encode};
 use chrono::{DateTime, Utc};
-use futures::StreamExt;
+use futures::stream::BoxStream;
+use futures::{FutureExt, StreamExt};
 use serde::Deserialize;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -24,9 +28,12 @@ use crate::protocol::{PresenceEntry, ServerFrame};
 /// Users per heartbeat message (keeps each well under NATS's payload limit).
 const REPORT_CHUNK: usize = 1_000;
 
-/// Publishes this gateway's presence changes as they come, and everyone as a heartbeat.
+/// Publishes this gateway's presence changes as they come, and everyone as a heartbeat, when a
+/// tracker asks (a sync) and after NATS reconnects.
 pub async fn report(hub: Arc<Hub>, mut changes: mpsc::Receiver<(UserId, PresenceStatus)>, stop: CancellationToken) {
     let subject = hub.subjects.presence_reports();
+    let mut syncs = sync_requests(&hub).await;
+    let mut reconnects = hub.reconnects();
     let mut heartbeat = tokio::time::interval(hub.config.presence_heartbeat);
     loop {
         let users = tokio::select! {
@@ -39,6 +46,12 @@ pub async fn report(hub: Arc<Hub>, mut changes: mpsc::Receiver<(UserId, Presence
                 users
             }
             _ = heartbeat.tick() => hub.presence_snapshot(),
+            Some(()) = syncs.next() => {
+                // Requests that came together (trackers taking turns) get one answer.
+                while let Some(Some(())) = syncs.next().now_or_never() {}
+                hub.presence_snapshot()
+            }
+            Ok(()) = reconnects.changed() => hub.presence_snapshot(),
             _ = stop.cancelled() => return,
         };
         for chunk in users.chunks(REPORT_CHUNK) {
@@ -46,6 +59,19 @@ pub async fn report(hub: Arc<Hub>, mut changes: mpsc::Receiver<(UserId, Presence
             if let Err(error) = hub.nats.publish(subject.clone(), encode(&report)).await {
                 tracing::warn!(%error, "cannot publish a presence report");
             }
+        }
+    }
+}
+
+/// Requests for a full report ([`PresenceSync`](chat_nats::wire::PresenceSync)); any message on
+/// the subject is one. Without the subscription the tracker still learns of this gateway's
+/// users from its heartbeats, only later.
+async fn sync_requests(hub: &Hub) -> BoxStream<'static, ()> {
+    match hub.nats.subscribe(hub.subjects.presence_sync()).await {
+        Ok(requests) => requests.map(|_| ()).boxed(),
+        Err(error) => {
+            tracing::error!(%error, "cannot subscribe to presence sync requests; reporting by heartbeat only");
+            futures::stream::pending().boxed()
         }
     }
 }

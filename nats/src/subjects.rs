@@ -7,18 +7,21 @@
 //! | `chat.user.<user_id>.membership` | the user joined or left a room ([`MembershipNotice`]) | relay | core NATS |
 //! | `chat.presence.<user_id>.event` | presence transitions (`PresenceChanged`) | relay | JetStream |
 //! | `chat.presence.reports` | which users each gateway has connected ([`PresenceReport`]) | gateways | core NATS |
+//! | `chat.presence.sync` | a tracker that just took over asks every gateway for a full report now ([`PresenceSync`]) | presence tracker | core NATS, answered on `chat.presence.reports` |
 //! | `chat.room.<room_id>.typing` | someone is typing ([`TypingNotice`]) | gateways | core NATS, never stored |
 //! | `chat.cmd.room` | room commands from gateways ([`CommandRequest`]), queue group `commands` | gateways | core request/reply |
 //!
 //! A gateway subscribes once per room it has clients in, to `chat.room.<room_id>.*` (events
-//! and typing), and once each to `chat.user.*.membership` and `chat.presence.*.event`; the
-//! presence tracker (one active, in a command service) subscribes to `chat.presence.reports`.
+//! and typing), and once each to `chat.user.*.membership`, `chat.presence.*.event` and
+//! `chat.presence.sync`; the presence tracker (one active, in a command service) subscribes to
+//! `chat.presence.reports`.
 //!
 //! [`EventMessage`]: crate::wire::EventMessage
 //! [`MembershipNotice`]: crate::wire::MembershipNotice
 //! [`TypingNotice`]: crate::wire::TypingNotice
 //! [`CommandRequest`]: crate::wire::CommandRequest
 //! [`PresenceReport`]: crate::wire::PresenceReport
+//! [`PresenceSync`]: crate::wire::PresenceSync
 
 use chat_domain::{RoomId, UserId};
 
@@ -98,6 +101,12 @@ impl Subjects {
         format!("{}.presence.reports", self.prefix)
     }
 
+    /// A tracker taking over asks every gateway to report all its users at once (answered on
+    /// [`Subjects::presence_reports`]).
+    pub fn presence_sync(&self) -> String {
+        format!("{}.presence.sync", self.prefix)
+    }
+
     pub fn room_commands(&self) -> String {
         format!("{}.cmd.room", self.prefix)
     }
@@ -121,6 +130,7 @@ mod tests {
         assert_eq!(subjects.room_event(room), "chat.room.00000000-0000-0000-0000-000000000000.event");
         assert_eq!(subjects.room_kind(&subjects.room_event(room)), Some(RoomSubject::Event));
         assert_eq!(subjects.room_kind(&subjects.room_typing(room)), Some(RoomSubject::Typing));
+        assert_eq!(subjects.presence_sync(), "chat.presence.sync");
         assert_eq!(subjects.stream_name(), "CHAT_EVENTS");
         assert_eq!(Subjects::new("t-1.a").stream_name(), "T_1_A_EVENTS");
     }

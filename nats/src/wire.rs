@@ -77,6 +77,13 @@ pub struct PresenceReport {
     pub users: Vec<(UserId, PresenceStatus)>,
 }
 
+/// Sent by a presence tracker that has just taken over (it starts knowing nothing of which
+/// gateway has whom): every gateway answers at once with a full [`PresenceReport`], as if its
+/// heartbeat were due, so that the tracker need not wait a heartbeat before it may record
+/// anyone offline. Carries nothing yet; gateways answer any message on the subject.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PresenceSync {}
+
 /// A room command sent by a gateway on behalf of an authenticated user. Field values are
 /// client input and are validated by the command service exactly as REST input is.
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -1,10 +1,12 @@
 //! Presence: online while any gateway has a live connection of the user, away while every
 //! connection says so, offline only after a grace period once no gateway has the user (or its
 //! gateway died); recorded as transitions in the event store and delivered, batched, only to
-//! those who share a room with the user.
+//! those who share a room with the user; after the tracker restarts, a user who leaves still goes
+//! offline one grace period later.
 
 use std::time::{Duration, Instant};
 
+use futures::StreamExt;
 use reqwest::Method;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -266,4 +268,52 @@ async fn presence_reaches_only_those_who_share_a_room_with_the_user() {
         (reply.status == 404).then_some(())
     })
     .await;
+}
+
+#[tokio::test]
+async fn after_the_tracker_restarts_a_user_who_leaves_is_offline_within_the_grace_period() {
+    // Heartbeats so rare that none comes during the test: only the gateway's answer to the new
+    // tracker's sync tells it who is still connected. (A tracker that waited three heartbeats
+    // after taking over, as it once did, would record the user offline only after 3 minutes
+    // plus the grace period; with the default 5 s heartbeat, after 15 s plus the grace.)
+    const GRACE: Duration = Duration::from_secs(1);
+    // Offline arrives 1 to 1.6 s after leaving (grace, a tracker tick, relay, batching); the rest
+    // absorbs a loaded machine.
+    const MARGIN: Duration = Duration::from_secs(4);
+    let stack = Stack::new()
+        .await
+        .env("CHAT_PRESENCE_HEARTBEAT_MS", "60000")
+        .env("CHAT_PRESENCE_GRACE_MS", "1000")
+        .env("CHAT_PRESENCE_BATCH_MS", "100");
+    let mut deployment = deploy(stack, 1).await;
+    let gateway = deployment.gateways[0].ws_url().to_owned();
+    let alice = deployment.api.register("alice").await;
+    let bob = deployment.api.register("bob").await;
+    let room = bob.create_group("takeover").await;
+    alice.join(room).await;
+    members_known(&bob, room, 2).await;
+    let mut b = observer(&gateway, &bob, room).await;
+    let a = Ws::connect(&gateway, &alice.token, json!({})).await;
+    assert_eq!(b.presence_of(alice.id, ARRIVES).await["status"], "online");
+
+    // The new tracker has taken over once it asks the gateways for their users.
+    let nats = deployment.stack.nats().await;
+    let mut syncs = nats.subscribe(deployment.stack.subjects().presence_sync()).await.expect("subscribe");
+    nats.flush().await.expect("flush");
+    deployment.restart_commands().await;
+    tokio::time::timeout(ARRIVES, syncs.next()).await.expect("the new tracker asks for a presence sync");
+
+    let left = Instant::now();
+    a.close().await;
+    let offline = b.presence_of(alice.id, GRACE + MARGIN).await;
+    let took = left.elapsed();
+    assert_eq!(offline["status"], "offline", "{offline}");
+    assert!(took < GRACE + MARGIN, "offline {took:?} after leaving; the grace period is {GRACE:?}");
+    eprintln!("after a tracker restart: offline {took:?} after leaving (grace {GRACE:?})");
+    let db = &deployment.stack.db;
+    assert_eq!(transitions(db, alice.id, 2).await, ["online", "offline"]);
+    // Bob, connected throughout, was confirmed by his gateway's answer to the sync: had the
+    // tracker not heard of him by the end of his grace period (one second after the takeover,
+    // so recorded with Alice's offline at the latest), he would have been recorded offline.
+    assert_eq!(db.presence_transitions(bob.id).await, ["online"], "no false offline for those who stay");
 }

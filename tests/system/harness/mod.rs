@@ -1,11 +1,13 @@
-//! Black-box harness: a fresh database and NATS subject prefix per test, the real `chat` binary
-//! as child processes, and clients that speak the public REST and WebSocket APIs.
+//! Black-box harness: a fresh database and NATS subject prefix per test (removed again when the
+//! test ends, see [`Stack`]), the real `chat` binary as child processes, and clients that speak
+//! the public REST and WebSocket APIs.
 
 mod client;
 mod database;
 mod nats_server;
 mod process;
 mod stack;
+mod streams;
 mod websocket;
 
 use std::future::Future;
@@ -37,15 +39,30 @@ pub fn token_with_kid(kid: Option<&str>, secret: &str, user: uuid::Uuid, expires
     jsonwebtoken::encode(&header, &claims, &jsonwebtoken::EncodingKey::from_secret(secret.as_bytes())).unwrap()
 }
 
-/// Every role as a separate process, with `gateways` gateways.
+/// Every role as a separate process, with `gateways` gateways. The servers are declared before
+/// the stack so that they are dropped (killed) before it removes the database and stream.
 pub struct Deployment {
     /// Kept alive for the test's duration.
-    _commands: Server,
+    commands: Option<Server>,
     _projections: Server,
     pub relay: Option<Server>,
     pub gateways: Vec<Server>,
     pub api: Api,
     pub stack: Stack,
+}
+
+impl Deployment {
+    /// Kills the command service (SIGKILL, as in a crash) and starts it again. The new one
+    /// serves the API on a new port (`api` follows; [`User`]s made before keep the old address)
+    /// and takes over the presence tracker.
+    pub async fn restart_commands(&mut self) {
+        if let Some(commands) = self.commands.take() {
+            commands.kill().await;
+        }
+        let commands = Server::start(&self.stack, "commands").await;
+        self.api = Api::new(commands.url());
+        self.commands = Some(commands);
+    }
 }
 
 pub async fn deploy(stack: Stack, gateways: usize) -> Deployment {
@@ -57,7 +74,7 @@ pub async fn deploy(stack: Stack, gateways: usize) -> Deployment {
         started.push(Server::start(&stack, "gateway").await);
     }
     let api = Api::new(commands.url());
-    Deployment { _commands: commands, _projections: projections, relay, gateways: started, api, stack }
+    Deployment { commands: Some(commands), _projections: projections, relay, gateways: started, api, stack }
 }
 
 /// Polls `check` until it yields a value or `within` passes.

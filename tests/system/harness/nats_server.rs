@@ -1,4 +1,5 @@
-//! A private NATS server for tests that stop or restart it (never the shared one).
+//! A private NATS server for tests that stop or restart it (never the shared one). Its streams
+//! live in a temporary store directory, removed with the server when it drops.
 
 use std::path::PathBuf;
 use std::process::Stdio;
@@ -68,6 +69,14 @@ impl NatsServer {
 
 impl Drop for NatsServer {
     fn drop(&mut self) {
+        // Stop the server before removing its store, so that it cannot write there again.
+        if let Some(mut child) = self.child.take() {
+            let _ = child.start_kill();
+            let deadline = std::time::Instant::now() + Duration::from_secs(5);
+            while matches!(child.try_wait(), Ok(None)) && std::time::Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        }
         let _ = std::fs::remove_dir_all(&self.store);
     }
 }

@@ -1,9 +1,12 @@
 //! One test's share of the world: its own database and its own NATS subject prefix (on the
-//! shared NATS server unless the test brings its own).
+//! shared NATS server unless the test brings its own). Both are removed when the stack drops,
+//! also when the test panics: the database, and the JetStream stream the relay created for the
+//! prefix.
 
-use uuid::Uuid;
+use chat_nats::Subjects;
 
 use super::TestDb;
+use super::streams;
 
 pub struct Stack {
     pub db: TestDb,
@@ -18,12 +21,24 @@ pub struct Stack {
 impl Stack {
     pub async fn new() -> Self {
         let nats_url = std::env::var("NATS_URL").unwrap_or_else(|_| "nats://127.0.0.1:4222".to_owned());
+        // Runs killed outright (no Drop) leave streams on the shared server; clear old ones.
+        streams::sweep_stale_once(&nats_url).await;
         Self::with_nats(nats_url).await
     }
 
     pub async fn with_nats(nats_url: String) -> Self {
-        let prefix = format!("t{}", &Uuid::new_v4().simple().to_string()[..12]);
+        let prefix = streams::test_prefix();
         Self { db: TestDb::create().await, nats_url, prefix, env: Vec::new(), unset: Vec::new() }
+    }
+
+    /// The subjects (and stream) of this stack's prefix.
+    pub fn subjects(&self) -> Subjects {
+        Subjects::new(&self.prefix)
+    }
+
+    /// A client of this stack's NATS server, for tests that watch the bus.
+    pub async fn nats(&self) -> async_nats::Client {
+        async_nats::connect(&self.nats_url).await.expect("NATS at the stack's URL")
     }
 
     pub fn env(mut self, key: &str, value: &str) -> Self {
@@ -45,5 +60,14 @@ impl Stack {
         self.env.retain(|(existing, _)| existing != key);
         self.unset.push(key.to_owned());
         self
+    }
+}
+
+impl Drop for Stack {
+    /// Servers started on the stack are dropped (killed) before it: they are started from it
+    /// and declared after it, or held by the same [`Deployment`](super::Deployment) in fields
+    /// that drop first; and only a starting relay creates the stream.
+    fn drop(&mut self) {
+        streams::delete_blocking(self.nats_url.clone(), self.subjects().stream_name());
     }
 }
