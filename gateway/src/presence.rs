@@ -52,13 +52,25 @@ pub async fn report(hub: Arc<Hub>, mut changes: mpsc::Receiver<(UserId, Presence
                 hub.presence_snapshot()
             }
             Ok(()) = reconnects.changed() => hub.presence_snapshot(),
-            _ = stop.cancelled() => return,
-        };
-        for chunk in users.chunks(REPORT_CHUNK) {
-            let report = PresenceReport { gateway_id: hub.config.gateway_id.clone(), users: chunk.to_vec() };
-            if let Err(error) = hub.nats.publish(subject.clone(), encode(&report)).await {
-                tracing::warn!(%error, "cannot publish a presence report");
+            _ = stop.cancelled() => {
+                // The last changes (the connections closed while draining) still go out, so
+                // that the tracker need not wait for this gateway's heartbeats to expire.
+                let mut users = Vec::new();
+                while let Ok(change) = changes.try_recv() {
+                    users.push(change);
+                }
+                return publish(&hub, &subject, &users).await;
             }
+        };
+        publish(&hub, &subject, &users).await;
+    }
+}
+
+async fn publish(hub: &Hub, subject: &str, users: &[(UserId, PresenceStatus)]) {
+    for chunk in users.chunks(REPORT_CHUNK) {
+        let report = PresenceReport { gateway_id: hub.config.gateway_id.clone(), users: chunk.to_vec() };
+        if let Err(error) = hub.nats.publish(subject.to_owned(), encode(&report)).await {
+            tracing::warn!(%error, "cannot publish a presence report");
         }
     }
 }

@@ -91,8 +91,7 @@ impl Gateway {
         if tokio::time::timeout(self.hub.config.drain_timeout, sessions.wait()).await.is_err() {
             tracing::warn!("some connections did not close within the drain timeout");
         }
-        // The reporter has seen every connection close by now; give it a moment to send that.
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        // The reporter publishes the closed connections' last changes as it stops.
         stop_background.cancel();
         for task in background {
             let _ = task.await;
