@@ -15,6 +15,7 @@ mod harness;
 mod hostile_input;
 mod idempotency;
 mod presence;
+mod read_markers;
 mod read_models;
 mod resilience;
 mod rest_flow;
