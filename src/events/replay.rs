@@ -29,8 +29,11 @@ pub struct ReplayArgs {
     /// export prints it): exactly what a projector at that checkpoint had seen.
     #[arg(long)]
     pub until_cursor: Option<String>,
-    /// Replay the events whose `global_position` is at most this.
-    #[arg(long, visible_alias = "until-seq")]
+    /// Replay the events whose `global_position` (their place in the whole store, as an export
+    /// prints it; not a room's `seq`) is at most this. The old name `--until-seq` still works
+    /// for existing scripts but is deprecated: it took a global position too, never a room's
+    /// sequence.
+    #[arg(long, alias = "until-seq", value_name = "GLOBAL_POSITION")]
     pub until_position: Option<i64>,
     /// Replay the events recorded at or before this moment (RFC 3339).
     #[arg(long, value_parser = rfc3339)]

@@ -16,6 +16,7 @@ mod hostile_input;
 mod idempotency;
 mod internal_errors;
 mod presence;
+mod read_markers;
 mod read_models;
 mod resilience;
 mod rest_contract;

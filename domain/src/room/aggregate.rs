@@ -1,9 +1,12 @@
-//! The `Room` aggregate: `decide` holds every rule, `apply` only assigns.
+//! The `Room` aggregate: `decide` holds every rule, `apply` only assigns (read markers aside:
+//! it keeps each member's furthest, see there).
 //!
 //! State is kept small on purpose (the aggregate is held in memory by a per-room writer):
 //! members and roles, each message's author and reactions (for edit/delete/react rules, not
 //! its body), read markers, and a bounded window of recent `client_msg_id`s per member for
-//! idempotent posts.
+//! idempotent posts. A member's read marker starts at the sequence of their join (everything
+//! before it counts as read, as the read models and docs/api.md say), so marking read at or
+//! below it changes nothing, after a rejoin too.
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
 
@@ -30,6 +33,7 @@ pub struct Room {
     pub(super) members: HashMap<UserId, Role>,
     pub(super) messages: HashMap<MessageId, MessageState>,
     recent_posts: HashMap<UserId, VecDeque<PostRef>>,
+    /// Per member: how far they have read (see [`Room::read_marker`]).
     pub(super) read_markers: HashMap<UserId, u64>,
 }
 
@@ -60,6 +64,12 @@ impl Room {
 
     pub fn role_of(&self, user: UserId) -> Option<Role> {
         self.members.get(&user).copied()
+    }
+
+    /// How far `user` has read: the sequence of their join until they move their marker past
+    /// it, then the furthest they moved it to; 0 if they are not a member.
+    pub fn read_marker(&self, user: UserId) -> u64 {
+        self.read_markers.get(&user).copied().unwrap_or(0)
     }
 
     /// The message `author` posted with `client_msg_id`, if it is still in the recent window.
@@ -214,7 +224,9 @@ impl Room {
                 if up_to_seq > self.version {
                     return Err(RoomError::ReadMarkerBeyondEnd);
                 }
-                if up_to_seq <= self.read_markers.get(&by).copied().unwrap_or(0) {
+                // A member's marker starts at their join (everything before it counts as read)
+                // and only moves forward from there.
+                if up_to_seq <= self.read_marker(by) {
                     return Ok(vec![]);
                 }
                 Ok(vec![RoomEvent::ReadMarkerMoved { user_id: by, up_to_seq }])
@@ -268,7 +280,12 @@ impl Aggregate for Room {
         self.version += 1;
         match event {
             RoomEvent::RoomCreated { kind, .. } => self.kind = Some(kind),
-            RoomEvent::MemberJoined { user_id, role, .. } | RoomEvent::MemberRoleChanged { user_id, role, .. } => {
+            RoomEvent::MemberJoined { user_id, role, .. } => {
+                self.members.insert(user_id, role);
+                // A member has read everything up to their join: their marker starts there.
+                self.read_markers.insert(user_id, self.version);
+            }
+            RoomEvent::MemberRoleChanged { user_id, role, .. } => {
                 self.members.insert(user_id, role);
             }
             RoomEvent::MemberLeft { user_id, .. } => {
@@ -301,7 +318,12 @@ impl Aggregate for Room {
                 }
             }
             RoomEvent::ReadMarkerMoved { user_id, up_to_seq } => {
-                self.read_markers.insert(user_id, up_to_seq);
+                // `decide` only writes markers that move forward, but rooms whose history was
+                // written before markers started at the join hold some at or below it. The read
+                // models keep the furthest marker, so those never moved a marker back there;
+                // here too, or the member's next stale marker would be written once more.
+                let marker = self.read_markers.entry(user_id).or_default();
+                *marker = (*marker).max(up_to_seq);
             }
         }
     }

@@ -67,7 +67,8 @@ pub enum RoomEvent {
         user_id: UserId,
         reaction: Reaction,
     },
-    /// The user has read everything up to and including room sequence `up_to_seq`.
+    /// The user has read everything up to and including room sequence `up_to_seq`: always past
+    /// their join and their previous marker (a member's marker starts at their join).
     ReadMarkerMoved {
         user_id: UserId,
         up_to_seq: u64,
@@ -286,14 +287,17 @@ pub(crate) const CATALOG: &[EventDoc] = &[
         aggregate: "room",
         name: "ReadMarkerMoved",
         version: "1.0",
-        summary: "A member has read everything up to a room sequence.",
+        summary: "A member has read everything up to a room sequence. A member's marker starts at the sequence of their \
+                  join (everything before it counts as read), and this event is only written when it moves past that \
+                  and past their previous marker. Older histories may hold some at or below the member's join: those \
+                  moved nothing.",
         history: "",
         fields: &[
             FieldDoc { name: "user_id", ty: FieldType::Uuid, meaning: "The member." },
             FieldDoc {
                 name: "up_to_seq",
                 ty: FieldType::Count,
-                meaning: "The room sequence read up to, inclusive (markers only move forward).",
+                meaning: "The room sequence read up to, inclusive (markers only move forward, from the member's join).",
             },
         ],
     },

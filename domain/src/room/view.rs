@@ -30,8 +30,9 @@ pub struct RoomView {
 pub struct MemberView {
     pub user_id: UserId,
     pub role: Role,
-    /// The member's read marker, if they have moved it since they joined.
-    pub read_up_to: Option<u64>,
+    /// The member's read marker: the sequence of their join until they moved it further (as
+    /// `last_read_seq` in the rooms read model and in read receipts).
+    pub read_up_to: u64,
 }
 
 impl RoomView {
@@ -51,7 +52,7 @@ impl RoomView {
             .map(|(user_id, role)| MemberView {
                 user_id: *user_id,
                 role: *role,
-                read_up_to: room.read_markers.get(user_id).copied(),
+                read_up_to: room.read_marker(*user_id),
             })
             .collect();
         members.sort_by(|a, b| b.role.cmp(&a.role).then(a.user_id.cmp(&b.user_id)));

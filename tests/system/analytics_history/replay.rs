@@ -76,8 +76,9 @@ async fn a_replay_into_a_schema_matches_the_live_tables_and_leaves_them_and_the_
     assert_eq!(differences(&mut db, "public", "whatif_users", &USERS_TABLES).await, Vec::<String>::new());
     assert_eq!(live_state(&mut db).await, before, "the live tables and checkpoints did not move");
 
-    // Up to the room's halfway post, by global position (alias --until-seq) and by time: the
-    // room as it was then, which is what time travel says too.
+    // Up to the room's halfway post, by global position (and by its deprecated spelling
+    // --until-seq, which scripts may still use) and by time: the room as it was then, which is
+    // what time travel says too.
     let (position, recorded_at): (i64, chrono::DateTime<chrono::Utc>) =
         sqlx::query_as("SELECT global_position, recorded_at FROM events WHERE aggregate_id = $1 AND sequence = $2")
             .bind(room.to_string())
@@ -87,6 +88,7 @@ async fn a_replay_into_a_schema_matches_the_live_tables_and_leaves_them_and_the_
             .unwrap();
     let then = admin.get(&format!("/v1/admin/rooms/{room}/at?seq={halfway}")).await.body;
     for until in [
+        vec!["--until-position".to_owned(), position.to_string()],
         vec!["--until-seq".to_owned(), position.to_string()],
         vec!["--until-time".to_owned(), recorded_at.to_rfc3339()],
     ] {
