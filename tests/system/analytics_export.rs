@@ -12,7 +12,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::harness::{Api, Server, Stack, User, eventually, run_chat};
+use crate::harness::{Api, Server, Stack, User, eventually, operator, run_chat};
 
 mod files;
 mod old_versions;
@@ -89,20 +89,6 @@ fn cursor_at(record: &Value) -> String {
 
 fn only(records: &[Value], keep: impl Fn(&Value) -> bool) -> Vec<Value> {
     records.iter().filter(|record| keep(record)).cloned().collect()
-}
-
-/// Registers a user, makes them a global administrator and logs them in again so that their
-/// token carries the claim.
-async fn operator(api: &Api, stack: &Stack) -> User {
-    let username = format!("analyst_{}", &Uuid::new_v4().simple().to_string()[..8]);
-    let credentials = json!({"username": username, "password": "correct horse battery"});
-    let registered = api.call(Method::POST, "/v1/auth/register", None, Some(credentials.clone())).await;
-    assert_eq!(registered.status, 201, "register the analyst: {registered:?}");
-    run_chat(stack, &["users", "grant-admin", &username], Duration::from_secs(60)).await.expect_success();
-    let login = api.call(Method::POST, "/v1/auth/login", None, Some(credentials)).await;
-    assert_eq!(login.status, 200, "log the analyst in: {login:?}");
-    let token = login.body["token"].as_str().expect("a token").to_owned();
-    User { id: login.uuid("user_id"), token, api: api.clone() }
 }
 
 /// `users` all members of `ROOMS` rooms.

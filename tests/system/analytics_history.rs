@@ -9,11 +9,11 @@ mod time_travel;
 use std::time::Duration;
 
 use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::Value;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::harness::{Api, Reply, Stack, User, eventually, run_chat};
+use crate::harness::{Reply, Stack, User, eventually, operator, run_chat};
 
 /// How long the read models may take to catch up (generous: the whole suite runs in parallel).
 const CATCH_UP: Duration = Duration::from_secs(60);
@@ -24,19 +24,6 @@ const ONE_OFF: Duration = Duration::from_secs(120);
 /// The tables of each projector, as in `projections/src/projectors`.
 const ROOMS_TABLES: [&str; 4] = ["rooms", "room_members", "messages", "message_reactions"];
 const USERS_TABLES: [&str; 2] = ["users", "presence"];
-
-/// Registers a user, makes them a global administrator with the one-off command, and logs them
-/// in again so that their token carries the claim.
-async fn operator(api: &Api, stack: &Stack) -> User {
-    let username = format!("operator_{}", &Uuid::new_v4().simple().to_string()[..8]);
-    let credentials = json!({"username": username, "password": "correct horse battery"});
-    let registered = api.call(Method::POST, "/v1/auth/register", None, Some(credentials.clone())).await;
-    assert_eq!(registered.status, 201, "register the operator: {registered:?}");
-    run_chat(stack, &["users", "grant-admin", &username], ONE_OFF).await.expect_success();
-    let login = api.call(Method::POST, "/v1/auth/login", None, Some(credentials)).await;
-    assert_eq!(login.status, 200, "log the operator in: {login:?}");
-    User { id: login.uuid("user_id"), token: login.str("token").to_owned(), api: api.clone() }
-}
 
 /// Waits until every feed (projectors and relay) has applied every event.
 async fn caught_up(operator: &User) {

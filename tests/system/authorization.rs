@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 use uuid::Uuid;
 
-use crate::harness::{Api, Reply, Server, Stack, User, Ws, eventually, run_chat};
+use crate::harness::{Api, Reply, Server, Stack, User, Ws, eventually, operator};
 
 /// How many rows run at once, each on its own room.
 const PARALLEL_ROWS: usize = 8;
@@ -464,20 +464,6 @@ impl World {
         }
         world
     }
-}
-
-/// Registers a user, makes them a global administrator with the one-off command, and logs them
-/// in again so that their token carries the claim.
-async fn operator(api: &Api, stack: &Stack) -> User {
-    let username = format!("operator_{}", &Uuid::new_v4().simple().to_string()[..8]);
-    let credentials = json!({"username": username, "password": "correct horse battery"});
-    let registered = api.call(Method::POST, "/v1/auth/register", None, Some(credentials.clone())).await;
-    assert_eq!(registered.status, 201, "register the operator: {registered:?}");
-    run_chat(stack, &["users", "grant-admin", &username], Duration::from_secs(60)).await.expect_success();
-    let login = api.call(Method::POST, "/v1/auth/login", None, Some(credentials)).await;
-    assert_eq!(login.status, 200, "log the operator in: {login:?}");
-    let token = login.body["token"].as_str().expect("a token").to_owned();
-    User { id: login.uuid("user_id"), token, api: api.clone() }
 }
 
 async fn projected_user(user: &User) {

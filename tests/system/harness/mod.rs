@@ -77,6 +77,19 @@ pub async fn deploy(stack: Stack, gateways: usize) -> Deployment {
     Deployment { commands: Some(commands), _projections: projections, relay, gateways: started, api, stack }
 }
 
+/// Registers a user, makes them a global administrator with the one-off command, and logs them
+/// in again so that their token carries the claim.
+pub async fn operator(api: &Api, stack: &Stack) -> User {
+    let username = format!("operator_{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+    let credentials = serde_json::json!({"username": username, "password": "correct horse battery"});
+    let registered = api.call(reqwest::Method::POST, "/v1/auth/register", None, Some(credentials.clone())).await;
+    assert_eq!(registered.status, 201, "register the operator: {registered:?}");
+    run_chat(stack, &["users", "grant-admin", &username], Duration::from_secs(120)).await.expect_success();
+    let login = api.call(reqwest::Method::POST, "/v1/auth/login", None, Some(credentials)).await;
+    assert_eq!(login.status, 200, "log the operator in: {login:?}");
+    User { id: login.uuid("user_id"), token: login.str("token").to_owned(), api: api.clone() }
+}
+
 /// Polls `check` until it yields a value or `within` passes.
 pub async fn eventually<T, F, Fut>(what: &str, within: Duration, mut check: F) -> T
 where
