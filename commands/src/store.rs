@@ -155,10 +155,15 @@ pub enum Fenced {
     Refused(Refusal),
 }
 
-/// Appends rows in the order given if every actor in `$8` (distinct) still has an account; one
-/// statement, so all or nothing. `global_position` is drawn in that order, which keeps each
-/// aggregate's sequence in feed order. Returns the actors whose credentials row it locked, and
-/// those it sees (in its snapshot) at all; see the module documentation for the locking.
+/// Appends rows if every actor in `$8` (distinct) still has an account; one statement, so all
+/// or nothing. Rows go in by aggregate and sequence, and `global_position` is drawn in that
+/// order, which keeps each aggregate's sequence in feed order. That order is the same for
+/// every append, so two appends of overlapping rooms (two processes' groups) never wait for
+/// each other's keys in a cycle: in the order the group gave them, each could wait on the
+/// other's uncommitted key of one room while holding one of another's, and PostgreSQL would
+/// abort one as a deadlock after `deadlock_timeout`. Returns the actors whose credentials row
+/// it locked, and those it sees (in its snapshot) at all; see the module documentation for the
+/// locking.
 const APPEND: &str = "
 WITH actors AS MATERIALIZED (
     SELECT user_id FROM user_credentials WHERE user_id = ANY($8::uuid[]) FOR KEY SHARE SKIP LOCKED
@@ -166,9 +171,9 @@ WITH actors AS MATERIALIZED (
     INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
     SELECT $1, e.aggregate_id, e.sequence, e.event_type, e.event_version, e.payload, e.metadata
     FROM UNNEST($2::text[], $3::bigint[], $4::text[], $5::text[], $6::jsonb[], $7::jsonb[])
-         WITH ORDINALITY AS e(aggregate_id, sequence, event_type, event_version, payload, metadata, position)
+         AS e(aggregate_id, sequence, event_type, event_version, payload, metadata)
     WHERE (SELECT count(*) FROM actors) = cardinality($8::uuid[])
-    ORDER BY e.position
+    ORDER BY e.aggregate_id, e.sequence
 )
 SELECT ARRAY(SELECT user_id FROM actors) AS locked,
        ARRAY(SELECT user_id FROM user_credentials WHERE user_id = ANY($8::uuid[])) AS visible";
