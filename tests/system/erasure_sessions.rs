@@ -18,7 +18,8 @@ const CLOSED_WITHIN: Duration = Duration::from_secs(30);
 /// How long the one-off `chat users erase` may take.
 const ONE_OFF: Duration = Duration::from_secs(120);
 
-/// The close code `ws` ends with within `within`, skipping the frames before it.
+/// The close code `ws` ends with within `within`, skipping the frames before it (each frame
+/// within 10 s: `Ws::next` gives up on a silent gateway).
 async fn close_code(ws: &mut Ws, within: Duration) -> Option<u16> {
     let closed = async {
         loop {
