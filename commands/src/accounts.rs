@@ -194,7 +194,11 @@ impl Accounts {
     }
 
     /// Load, decide, append; a user is written by one person at a time, so a conflict is
-    /// retried a few times and then reported.
+    /// retried a few times and then reported. Not fenced by the account (unlike room commands,
+    /// `crate::store`): the erasure appends `UserErased` to this same stream, so a profile
+    /// change either committed before the erasure folded the stream (which then redacts it too)
+    /// or competes with `UserErased` for the same sequence and, reloaded, is refused by the
+    /// aggregate (`UserError::Erased`).
     async fn execute(&self, user: UserId, command: UserCommand, meta: CommandMeta) -> Result<(), AccountError> {
         let id = user.to_string();
         for _ in 0..3 {
@@ -224,7 +228,8 @@ impl Accounts {
 }
 
 /// Those of `users` who have no account (any more): erased users, whose access tokens may
-/// still be valid for a few minutes.
+/// still be valid for a few minutes. A read without locks, for checks that write nothing;
+/// appends are fenced in their own statement (`crate::store`).
 pub async fn without_account(pool: &PgPool, users: &[UserId]) -> Result<HashSet<UserId>, sqlx::Error> {
     let mut missing: HashSet<UserId> = users.iter().copied().collect();
     let ids: Vec<Uuid> = missing.iter().map(UserId::as_uuid).collect();

@@ -58,7 +58,7 @@ impl Api {
         let state = AppState {
             limits: Arc::new(Limits::new(&config.limits)),
             proxy: TrustForwardedFor(config.trust_forwarded_for),
-            rooms: RoomWriters::new(store.clone(), pool.clone(), config.writers.clone()),
+            rooms: RoomWriters::new(store.clone(), config.writers.clone()),
             accounts: Accounts::new(pool.clone(), store, tokens.clone(), refresh),
             pool,
             tokens,

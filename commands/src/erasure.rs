@@ -5,16 +5,28 @@
 //! crypto-shredding): every event keeps its place, sequence and ids, only the fields listed in
 //! `PERSONAL_DATA` become `null`, so room histories stay gap-free and every count and replay
 //! stays consistent. All of it happens in one transaction:
-//! 1. the `User` aggregate decides (`Erase`): an unknown user is refused; a first erasure
+//! 1. the credentials and every refresh token are deleted, first: the user can no longer log
+//!    in or refresh a session, and the `DELETE` is the fence against their commands in flight
+//!    (`crate::store`, "The account fence"): it waits for any append that holds their
+//!    credentials row, whose events every later statement here then sees and redacts, and any
+//!    append after it finds the row locked or gone and appends nothing, so nothing of theirs
+//!    lands after the scan in step 3 and survives;
+//! 2. the `User` aggregate decides (`Erase`): an unknown user is refused; a first erasure
 //!    appends `UserErased`; a repeated one appends nothing and just runs the clean-up again;
-//! 2. the personal fields of the user's events are set to `null` and the payloads marked
+//! 3. the personal fields of the user's events are set to `null` and the payloads marked
 //!    `"redacted": true` (one scan of the events table);
-//! 3. the `users` and `rooms` feeds are fenced (no batch in flight, none until commit), and
+//! 4. the `users` and `rooms` feeds are fenced (no batch in flight, none until commit), and
 //!    the read models redacted in every copy (`chat_projections::erasure`), so nothing the
-//!    projectors wrote from the old payloads survives and nothing they write later has it;
-//! 4. the credentials and every refresh token are deleted: the user can no longer log in,
-//!    refresh a session or act (the room writers refuse commands of users without an account,
-//!    and access tokens already issued expire within their short lifetime).
+//!    projectors wrote from the old payloads survives and nothing they write later has it.
+//!
+//! Sessions: access tokens already issued expire within their short lifetime; until then the
+//! room writers refuse their commands, and the gateways refuse them at `identify` and close the
+//! user's open connections when the relay delivers `UserErased` (close code 4001).
+//!
+//! Locks, in order: the credentials row (waits only for appends, single statements that wait
+//! for nothing here), the user's stream and events (other erasures of the same user), then the
+//! feeds' batch locks (projector batches, which take none of the locks held here), so there is
+//! no cycle to deadlock on.
 //!
 //! Not reached: copies outside Postgres — the JetStream stream keeps the original payloads for
 //! its retention window (subjects are per room, so one user's messages cannot be purged from
@@ -48,6 +60,19 @@ pub struct Erasure {
     pub read_models: RedactedRows,
     /// Refresh tokens deleted.
     pub sessions_ended: u64,
+    /// What becomes of the user's open WebSocket connections.
+    pub live_connections: LiveConnections,
+}
+
+/// The user's open WebSocket connections after an erasure. The erasure does not wait for
+/// them: the gateways close them when the relay delivers `UserErased`, moments after commit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LiveConnections {
+    /// Every gateway closes them (4001) on this erasure's `UserErased`, and refuses new ones.
+    Closing,
+    /// They were closed at the first erasure; gateways have refused new ones since.
+    ClosedBefore,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -67,6 +92,13 @@ pub enum ErasureError {
 pub async fn erase(pool: &PgPool, user: UserId, meta: &CommandMeta) -> Result<Erasure, ErasureError> {
     for _ in 0..ATTEMPTS {
         let mut tx = pool.begin().await?;
+        // First: the fence against the user's commands in flight (see the module docs).
+        sqlx::query("DELETE FROM user_credentials WHERE user_id = $1").bind(user.as_uuid()).execute(&mut *tx).await?;
+        let sessions_ended = sqlx::query("DELETE FROM refresh_tokens WHERE user_id = $1")
+            .bind(user.as_uuid())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
         let newly_erased = match record(&mut tx, user, meta).await {
             Err(ErasureError::Database(sqlx::Error::Database(error))) if error.is_unique_violation() => continue,
             other => other?,
@@ -76,15 +108,17 @@ pub async fn erase(pool: &PgPool, user: UserId, meta: &CommandMeta) -> Result<Er
             lease::exclude_batches(&mut tx, feed).await?;
         }
         let read_models = redact_read_models(&mut tx, user).await?;
-        let sessions_ended = sqlx::query("DELETE FROM refresh_tokens WHERE user_id = $1")
-            .bind(user.as_uuid())
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        sqlx::query("DELETE FROM user_credentials WHERE user_id = $1").bind(user.as_uuid()).execute(&mut *tx).await?;
         tx.commit().await?;
+        let live_connections = if newly_erased { LiveConnections::Closing } else { LiveConnections::ClosedBefore };
         tracing::info!(newly_erased, events_redacted, "user erased");
-        return Ok(Erasure { user_id: user, newly_erased, events_redacted, read_models, sessions_ended });
+        return Ok(Erasure {
+            user_id: user,
+            newly_erased,
+            events_redacted,
+            read_models,
+            sessions_ended,
+            live_connections,
+        });
     }
     Err(ErasureError::Busy)
 }

@@ -8,21 +8,21 @@
 //! flight, new batches queue and form the next group, so a group grows with the load and an
 //! idle system still commits every batch at once, without waiting to fill one.
 //!
-//! A group is two round trips: which of its actors lost their account (erasure must stop a
-//! live token at once), then one `INSERT` of every room's events. Another process appending to
-//! one of the rooms first fails the whole statement; the group is then appended room by room,
-//! so that only the room that lost the race reloads and retries.
+//! A group is one statement: the `INSERT` of every room's events, fenced by its actors'
+//! accounts (`crate::store`, "The account fence": erasure must stop a live token at once, and
+//! no post may slip in while an erasure runs). If an actor was erased, or is being erased, the
+//! statement appends nothing and says who: their requests are refused and the rest of the
+//! group goes again. Another process appending to one of the rooms first fails the whole
+//! statement; the group is then appended room by room (each fenced by its own actors), so that
+//! only the room that lost the race reloads and retries.
 
-use std::collections::HashSet;
 use std::sync::Arc;
 
 use chat_domain::UserId;
 use cqrs_es::Aggregate;
-use sqlx::PgPool;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, oneshot};
 
-use crate::accounts;
-use crate::store::{Append, EventStore, StoreError};
+use crate::store::{Append, EventStore, Fenced, Refusal, StoreError};
 
 /// Batches waiting for the committer before writers wait.
 const QUEUE: usize = 4096;
@@ -33,8 +33,9 @@ const MAX_GROUP: usize = 512;
 #[derive(Debug)]
 pub enum Outcome {
     Committed,
-    /// These actors of the batch have no account any more; nothing was appended.
-    Erased(HashSet<UserId>),
+    /// These actors of the batch have no account any more, or are being erased; nothing was
+    /// appended.
+    Refused(Refusal),
     /// Another process appended to the room first; nothing was appended.
     Conflict,
     /// The database failed; the cause is logged.
@@ -61,13 +62,14 @@ impl<A: Aggregate> Clone for GroupCommit<A> {
 
 impl<A: Aggregate + 'static> GroupCommit<A> {
     /// Starts the committer, with at most `in_flight` groups committing at once.
-    pub fn start(store: EventStore, pool: PgPool, in_flight: usize) -> Self {
+    pub fn start(store: EventStore, in_flight: usize) -> Self {
         let (requests, receiver) = mpsc::channel(QUEUE);
-        tokio::spawn(run(receiver, store, pool, Arc::new(Semaphore::new(in_flight.max(1)))));
+        tokio::spawn(run(receiver, store, Arc::new(Semaphore::new(in_flight.max(1)))));
         Self { requests }
     }
 
-    /// Appends `stream` unless one of `actors` has no account; an empty stream only checks.
+    /// Appends `stream` unless one of `actors` has no account or is being erased; an empty
+    /// stream only checks.
     pub async fn commit(&self, actors: Vec<UserId>, stream: Append<A::Event>) -> Outcome {
         let (reply, outcome) = oneshot::channel();
         if self.requests.send(Request { actors, stream, reply }).await.is_err() {
@@ -80,7 +82,6 @@ impl<A: Aggregate + 'static> GroupCommit<A> {
 async fn run<A: Aggregate + 'static>(
     mut requests: mpsc::Receiver<Request<A>>,
     store: EventStore,
-    pool: PgPool,
     permits: Arc<Semaphore>,
 ) {
     loop {
@@ -93,69 +94,48 @@ async fn run<A: Aggregate + 'static>(
         {
             group.push(request);
         }
-        tokio::spawn(commit_group(store.clone(), pool.clone(), group, permit));
+        tokio::spawn(commit_group(store.clone(), group, permit));
     }
 }
 
 #[tracing::instrument(skip_all, fields(rooms = group.len()))]
-async fn commit_group<A: Aggregate>(
-    store: EventStore,
-    pool: PgPool,
-    group: Vec<Request<A>>,
-    _permit: OwnedSemaphorePermit,
-) {
-    let actors: Vec<UserId> = group.iter().flat_map(|request| request.actors.iter().copied()).collect();
-    let erased = match accounts::without_account(&pool, &actors).await {
-        Ok(erased) => erased,
-        Err(error) => {
-            tracing::error!(%error, "account check failed");
-            return reply_all(group, || Outcome::Failed);
-        }
-    };
-    let mut appends = Vec::with_capacity(group.len());
-    let mut replies = Vec::with_capacity(group.len());
-    for Request { actors, stream, reply } in group {
-        let gone: HashSet<UserId> = actors.into_iter().filter(|actor| erased.contains(actor)).collect();
-        if !gone.is_empty() {
-            let _ = reply.send(Outcome::Erased(gone));
-        } else if stream.2.is_empty() {
-            let _ = reply.send(Outcome::Committed);
-        } else {
-            appends.push(stream);
-            replies.push(reply);
-        }
-    }
-    if appends.is_empty() {
-        return;
-    }
-    let single = appends.len() == 1;
-    match store.append_many::<A>(&appends).await {
-        Ok(_) => {
-            for reply in replies {
-                let _ = reply.send(Outcome::Committed);
+async fn commit_group<A: Aggregate>(store: EventStore, mut group: Vec<Request<A>>, _permit: OwnedSemaphorePermit) {
+    // Each refusal takes at least one request out, so this ends.
+    while !group.is_empty() {
+        let actors = group.iter().flat_map(|request| &request.actors);
+        let refusal = match store.append_fenced::<A>(group.iter().map(|request| &request.stream), actors).await {
+            Ok(Fenced::Appended) => return reply_all(group, || Outcome::Committed),
+            Ok(Fenced::Refused(refusal)) => refusal,
+            Err(StoreError::Conflict) if group.len() > 1 => {
+                for Request { actors, stream, reply } in group {
+                    let appended = store.append_fenced::<A>(std::iter::once(&stream), &actors).await;
+                    let _ = reply.send(outcome(appended));
+                }
+                return;
             }
-        }
-        Err(StoreError::Conflict) if !single => {
-            for (stream, reply) in appends.into_iter().zip(replies) {
-                let _ = reply.send(outcome(store.append_many::<A>(std::slice::from_ref(&stream)).await));
-            }
-        }
-        // A single room's conflict, or a failure of the database.
-        Err(error) => {
-            let conflict = matches!(error, StoreError::Conflict);
-            if !conflict {
+            Err(StoreError::Conflict) => return reply_all(group, || Outcome::Conflict),
+            Err(error) => {
                 tracing::error!(%error, "append failed");
+                return reply_all(group, || Outcome::Failed);
             }
-            for reply in replies {
-                let _ = reply.send(if conflict { Outcome::Conflict } else { Outcome::Failed });
-            }
+        };
+        let (refused, kept): (Vec<_>, Vec<_>) =
+            group.into_iter().partition(|request| request.actors.iter().any(|actor| refusal.refuses(actor)));
+        if refused.is_empty() {
+            tracing::error!("the append was refused for none of the group's actors");
+            return reply_all(kept, || Outcome::Failed);
         }
+        for request in refused {
+            let _ = request.reply.send(Outcome::Refused(refusal.of(&request.actors)));
+        }
+        group = kept;
     }
 }
 
-fn outcome(result: Result<(), StoreError>) -> Outcome {
+fn outcome(result: Result<Fenced, StoreError>) -> Outcome {
     match result {
-        Ok(()) => Outcome::Committed,
+        Ok(Fenced::Appended) => Outcome::Committed,
+        Ok(Fenced::Refused(refusal)) => Outcome::Refused(refusal),
         Err(StoreError::Conflict) => Outcome::Conflict,
         Err(error) => {
             tracing::error!(%error, "append failed");

@@ -118,9 +118,9 @@ pub struct RoomWriters {
 
 impl RoomWriters {
     /// Starts the process's room committer; needs a Tokio runtime.
-    pub fn new(store: EventStore, pool: sqlx::PgPool, config: WriterConfig) -> Self {
+    pub fn new(store: EventStore, config: WriterConfig) -> Self {
         Self {
-            committer: GroupCommit::start(store.clone(), pool, config.commits_in_flight),
+            committer: GroupCommit::start(store.clone(), config.commits_in_flight),
             store,
             senders: Arc::default(),
             config,
@@ -236,8 +236,9 @@ impl Writer {
     }
 
     /// Commits what `jobs` decide, in one append. Commands of users whose account was erased
-    /// are refused (the committer checks every batch's actors, so that an erased user's access
-    /// token, which lives on for a few minutes, cannot act), and the rest decided again.
+    /// are refused (the committer's append is fenced by every batch's actors, so that an erased
+    /// user's access token, which lives on for a few minutes, cannot act, and nothing of theirs
+    /// lands while the erasure runs), and the rest decided again.
     #[tracing::instrument(skip_all, fields(room_id = %self.room, batch = jobs.len()))]
     async fn process(&mut self, mut jobs: Vec<Job>) {
         let id = self.room.to_string();
@@ -274,11 +275,18 @@ impl Writer {
                     return;
                 }
                 // What was decided is dropped: the room is loaded again and decided without them.
-                Outcome::Erased(erased) => {
+                // Commands of a user whose erasure is still in progress are answered `busy`: a
+                // retry finds the account gone (or, if the erasure failed, goes through).
+                Outcome::Refused(refusal) => {
                     let (refused, kept): (Vec<Job>, Vec<Job>) =
-                        jobs.into_iter().partition(|job| erased.contains(&job.command.actor()));
+                        jobs.into_iter().partition(|job| refusal.refuses(&job.command.actor()));
                     for job in refused {
-                        let _ = job.reply.send(Err(CommandError::AccountErased));
+                        let error = if refusal.erased.contains(&job.command.actor()) {
+                            CommandError::AccountErased
+                        } else {
+                            CommandError::Busy
+                        };
+                        let _ = job.reply.send(Err(error));
                     }
                     jobs = kept;
                     if jobs.is_empty() {

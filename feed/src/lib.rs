@@ -15,6 +15,7 @@
 //! - [`event`]: a stored event as readers get it (payload upcast, JSON text until decoded).
 //! - [`reader`]: one page of the feed after a checkpoint; the horizon; one stream's events.
 //! - [`rooms`]: a room's stream and a user's memberships, typed (for gateways).
+//! - [`users`]: whether users were erased, from their own streams (for gateways).
 //! - [`checkpoint`]: where a named consumer has got to.
 //! - [`runner`]: one active runner per feed name; effects and checkpoint in one transaction.
 //! - [`wakeup`]: `LISTEN`/`NOTIFY` wake-ups when events commit.
@@ -31,6 +32,7 @@ pub mod read_ahead;
 pub mod reader;
 pub mod rooms;
 pub mod runner;
+pub mod users;
 pub mod wakeup;
 
 pub use checkpoint::{Checkpoint, CheckpointMoved};

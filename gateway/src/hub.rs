@@ -1,15 +1,18 @@
 //! The gateway's shared state: room feeds (one NATS subscription per room, ref-counted by the
-//! connections in it) and the live connections of each user (for membership changes).
+//! connections in it) and the live connections of each user (for membership changes, and to
+//! close them when the user is erased).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use chat_auth::Tokens;
 use chat_domain::presence::PresenceStatus;
+use chat_domain::user::UserEvent;
 use chat_domain::{RoomId, UserId};
 use chat_nats::Subjects;
-use chat_nats::wire::{MembershipNotice, decode};
+use chat_nats::wire::{EventMessage, MembershipNotice, decode};
 use futures::StreamExt;
+use serde::Deserialize;
 use sqlx::PgPool;
 use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
@@ -37,6 +40,10 @@ pub struct Hub {
     rooms: Arc<BusRooms>,
     feeds: Mutex<HashMap<RoomId, Arc<RoomFeed>>>,
     users: Mutex<HashMap<UserId, UserConnections>>,
+    /// Users seen erased while this gateway runs; locked only with `users` held, so that a
+    /// connection checked a moment before its user's erasure was noticed is refused when it
+    /// registers (erasures are rare and final: this holds a few ids).
+    erased: Mutex<HashSet<UserId>>,
     /// This gateway's presence changes, for the presence reporter.
     presence: mpsc::Sender<(UserId, PresenceStatus)>,
     tasks: TaskTracker,
@@ -89,6 +96,7 @@ impl Hub {
             reconnects,
             feeds: Mutex::default(),
             users: Mutex::default(),
+            erased: Mutex::default(),
             tasks: TaskTracker::new(),
             draining: CancellationToken::new(),
         }
@@ -130,11 +138,17 @@ impl Hub {
         locked(&self.feeds).len()
     }
 
-    pub fn register(&self, conn: &ConnHandle) {
+    /// Adds `conn` to its user's connections; `false` (and not added) if the user was erased
+    /// since their account was checked.
+    pub fn register(&self, conn: &ConnHandle) -> bool {
         let mut users = locked(&self.users);
+        if locked(&self.erased).contains(&conn.user) {
+            return false;
+        }
         let user = users.entry(conn.user).or_default();
         user.conns.insert(conn.id, conn.clone());
         self.update_presence(conn.user, user);
+        true
     }
 
     pub fn unregister(&self, conn: &ConnHandle) {
@@ -245,9 +259,63 @@ impl Hub {
         }
     }
 
+    /// Follows user events and closes the connections of a user who is erased (`UserErased`)
+    /// with 4001, as their token no longer stands for an account; after a NATS reconnect,
+    /// re-checks every connected user in the event store, since events sent meanwhile are lost.
+    pub async fn follow_erasures(self: Arc<Self>, mut events: async_nats::Subscriber, stop: CancellationToken) {
+        let mut reconnects = self.reconnects();
+        loop {
+            tokio::select! {
+                message = events.next() => {
+                    let Some(message) = message else { break };
+                    match decode::<EventMessage>(&message.payload).map(|event| erased_user(&event)) {
+                        Ok(Some(user)) => self.close_erased(user),
+                        Ok(None) => {}
+                        Err(error) => tracing::warn!(%error, "undecodable user event"),
+                    }
+                }
+                Ok(()) = reconnects.changed() => {
+                    self.tasks.spawn(self.clone().recheck_accounts());
+                }
+                _ = stop.cancelled() => break,
+            }
+        }
+    }
+
+    /// Closes `user`'s connections (4001) and refuses their registrations from now on.
+    pub fn close_erased(&self, user: UserId) {
+        let users = locked(&self.users);
+        locked(&self.erased).insert(user);
+        let Some(connections) = users.get(&user) else { return };
+        tracing::info!(%user, connections = connections.conns.len(), "closing an erased user's connections");
+        for conn in connections.conns.values() {
+            conn.closer.close(CloseReason::AuthenticationFailed);
+        }
+    }
+
+    async fn recheck_accounts(self: Arc<Self>) {
+        let users: Vec<UserId> = locked(&self.users).keys().copied().collect();
+        match chat_feed::users::erased(&self.pool, &users).await {
+            Ok(erased) => erased.into_iter().for_each(|user| self.close_erased(user)),
+            Err(error) => tracing::warn!(%error, "cannot re-check connected users' accounts after reconnecting"),
+        }
+    }
+
     /// Waits for room feeds and background tasks after everything was told to stop.
     pub async fn wait(&self) {
         self.tasks.close();
         self.tasks.wait().await;
+    }
+}
+
+/// The user a user event says was erased, if it is `UserErased`.
+fn erased_user(event: &EventMessage) -> Option<UserId> {
+    match UserEvent::deserialize(&event.payload) {
+        Ok(UserEvent::UserErased {}) => event.aggregate_id.parse().ok(),
+        Ok(UserEvent::UserRegistered { .. } | UserEvent::ProfileUpdated { .. }) => None,
+        Err(error) => {
+            tracing::warn!(%error, "undecodable user event payload");
+            None
+        }
     }
 }

@@ -30,6 +30,7 @@ pub struct Gateway {
     listener: TcpListener,
     hub: Arc<Hub>,
     memberships: async_nats::Subscriber,
+    user_events: async_nats::Subscriber,
     presence_events: async_nats::Subscriber,
     presence_changes: mpsc::Receiver<(UserId, PresenceStatus)>,
 }
@@ -48,14 +49,15 @@ impl Gateway {
         subjects: Subjects,
         tokens: Arc<Tokens>,
     ) -> std::io::Result<Self> {
-        // Subscribed before accepting anyone, so that no membership change is missed.
+        // Subscribed before accepting anyone, so that no membership change or erasure is missed.
         let memberships = nats.client.subscribe(subjects.all_memberships()).await.map_err(std::io::Error::other)?;
+        let user_events = nats.client.subscribe(subjects.all_user_events()).await.map_err(std::io::Error::other)?;
         let presence_events =
             nats.client.subscribe(subjects.all_presence_events()).await.map_err(std::io::Error::other)?;
         let listener = TcpListener::bind(config.listen).await?;
         let (changes, presence_changes) = mpsc::channel(PRESENCE_QUEUE);
         let hub = Arc::new(Hub::new(nats.client, nats.reconnects, subjects, pool, tokens, config, changes));
-        Ok(Self { listener, hub, memberships, presence_events, presence_changes })
+        Ok(Self { listener, hub, memberships, user_events, presence_events, presence_changes })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
@@ -69,6 +71,7 @@ impl Gateway {
         let stop_background = CancellationToken::new();
         let background = [
             tokio::spawn(self.hub.clone().follow_memberships(self.memberships, stop_background.clone())),
+            tokio::spawn(self.hub.clone().follow_erasures(self.user_events, stop_background.clone())),
             tokio::spawn(presence::report(self.hub.clone(), self.presence_changes, stop_background.clone())),
             tokio::spawn(presence::deliver(self.hub.clone(), self.presence_events, stop_background.clone())),
         ];

@@ -12,9 +12,9 @@
 //! | `chat.cmd.room` | room commands from gateways ([`CommandRequest`]), queue group `commands` | gateways | core request/reply |
 //!
 //! A gateway subscribes once per room it has clients in, to `chat.room.<room_id>.*` (events
-//! and typing), and once each to `chat.user.*.membership`, `chat.presence.*.event` and
-//! `chat.presence.sync`; the presence tracker (one active, in a command service) subscribes to
-//! `chat.presence.reports`.
+//! and typing), and once each to `chat.user.*.membership`, `chat.user.*.event` (to close an
+//! erased user's connections), `chat.presence.*.event` and `chat.presence.sync`; the presence
+//! tracker (one active, in a command service) subscribes to `chat.presence.reports`.
 //!
 //! [`EventMessage`]: crate::wire::EventMessage
 //! [`MembershipNotice`]: crate::wire::MembershipNotice
@@ -93,6 +93,12 @@ impl Subjects {
         format!("{}.user.*.membership", self.prefix)
     }
 
+    /// Every user's events (`chat.user.*.event`; the relay publishes them with
+    /// [`Subjects::aggregate_event`]).
+    pub fn all_user_events(&self) -> String {
+        format!("{}.user.*.event", self.prefix)
+    }
+
     pub fn all_presence_events(&self) -> String {
         format!("{}.presence.*.event", self.prefix)
     }
@@ -119,6 +125,8 @@ impl Subjects {
 
 #[cfg(test)]
 mod tests {
+    use chat_domain::user::User;
+    use cqrs_es::Aggregate;
     use uuid::Uuid;
 
     use super::*;
@@ -132,6 +140,11 @@ mod tests {
         assert_eq!(subjects.room_kind(&subjects.room_typing(room)), Some(RoomSubject::Typing));
         assert_eq!(subjects.presence_sync(), "chat.presence.sync");
         assert_eq!(subjects.stream_name(), "CHAT_EVENTS");
+        let user = UserId::from_uuid(Uuid::nil());
+        let user_event = subjects.aggregate_event(User::TYPE, &user.to_string());
+        assert_eq!(user_event, format!("chat.user.{user}.event"));
+        assert_eq!(subjects.all_user_events(), "chat.user.*.event");
+        assert_ne!(subjects.membership(user), user_event);
         assert_eq!(Subjects::new("t-1.a").stream_name(), "T_1_A_EVENTS");
     }
 }

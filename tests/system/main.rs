@@ -11,6 +11,7 @@ mod bench_smoke;
 mod concurrency;
 mod delivery;
 mod durability;
+mod erasure_sessions;
 mod harness;
 mod hostile_input;
 mod idempotency;

@@ -78,8 +78,12 @@ async fn start(socket: WebSocket, hub: Arc<Hub>) -> Option<Started> {
     };
     let conn = Connection::new(user, hub.config.send_queue);
     // Registered first: membership notices from here on reach this connection, and the
-    // memberships read next already include every change notified before.
-    hub.register(&conn);
+    // memberships read next already include every change notified before. An erasure noticed
+    // since `identify` checked the account refuses it here, or closes it from now on.
+    if !hub.register(&conn) {
+        close(&mut sink, CloseReason::AuthenticationFailed).await;
+        return None;
+    }
     if hub.is_draining() {
         hub.unregister(&conn);
         close(&mut sink, CloseReason::Draining).await;
@@ -132,7 +136,8 @@ async fn start(socket: WebSocket, hub: Arc<Hub>) -> Option<Started> {
     Some(Started { conn, sink, stream, initial })
 }
 
-/// Waits for the `identify` frame and checks its token.
+/// Waits for the `identify` frame and checks its token, and that its user was not erased
+/// (the token outlives the account by up to its lifetime).
 async fn identify(
     hub: &Hub,
     stream: &mut SplitStream<WebSocket>,
@@ -155,7 +160,15 @@ async fn identify(
         return Err(CloseReason::AuthenticationFailed);
     };
     let user = hub.tokens.verify(&token).map_err(|_| CloseReason::AuthenticationFailed)?.user;
-    Ok((user, resume))
+    // Before registering, so that a refused connection never shows in presence.
+    match chat_feed::users::erased(&hub.pool, &[user]).await {
+        Ok(erased) if erased.is_empty() => Ok((user, resume)),
+        Ok(_) => Err(CloseReason::AuthenticationFailed),
+        Err(error) => {
+            tracing::error!(%error, "cannot check a connecting user's account");
+            Err(CloseReason::Unavailable)
+        }
+    }
 }
 
 /// How long a close frame may wait behind unread data. A client closed as too slow only sees
