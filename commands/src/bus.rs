@@ -1,4 +1,5 @@
-//! The command bus: room commands that gateways send over NATS request/reply.
+//! The command bus: room commands that gateways send over NATS request/reply. Each request
+//! runs in a `command` span (room, kind, request id, gateway) until its reply is sent.
 //!
 //! Every command-service instance subscribes in one queue group, so NATS spreads requests
 //! across instances. Input is validated exactly as REST input is ([`crate::parse`]) and errors
@@ -17,6 +18,8 @@ use futures::StreamExt;
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
+use tracing::Instrument;
+use tracing::field::Empty;
 
 use crate::limits::{Limits, RateLimited};
 use crate::parse::{InvalidField, room_command};
@@ -59,9 +62,10 @@ impl Bus {
                 continue;
             };
             let Ok(permit) = permits.clone().acquire_owned().await else { break };
-            let outcome = submit(&writers, &limits, &message.payload).await;
+            let span = tracing::error_span!("command", room_id = Empty, kind = Empty, request_id = Empty, via = Empty);
+            let outcome = submit(&writers, &limits, &message.payload).instrument(span.clone()).await;
             let client = client.clone();
-            tasks.spawn(async move {
+            let reply = async move {
                 let response = match outcome {
                     Ok(pending) => respond(pending.receipt().await.map_err(Refusal::from)),
                     Err(response) => response,
@@ -70,7 +74,8 @@ impl Bus {
                     tracing::warn!(%error, "cannot send a command reply");
                 }
                 drop(permit);
-            });
+            };
+            tasks.spawn(reply.instrument(span));
         }
         let _ = requests.unsubscribe().await;
         tasks.close();
@@ -106,9 +111,14 @@ impl Refusal {
 /// response.
 async fn submit(writers: &RoomWriters, limits: &Limits, payload: &[u8]) -> Result<Pending, CommandResponse> {
     let request = decode::<CommandRequest>(payload).map_err(|error| respond(Err(error.into())))?;
+    let span = tracing::Span::current();
+    span.record("room_id", tracing::field::display(request.room_id));
+    span.record("request_id", request.request_id.as_str());
+    span.record("via", request.via.as_str());
     limits.admit(request.actor, &request.command).map_err(|limited| respond(Err(limited.into())))?;
     let meta = CommandMeta { actor: request.actor, request_id: request.request_id, via: request.via };
     let command = room_command(request.actor, request.command).map_err(|invalid| respond(Err(invalid.into())))?;
+    span.record("kind", command.kind());
     writers.submit(request.room_id, command, meta).await.map_err(|error| respond(Err(error.into())))
 }
 

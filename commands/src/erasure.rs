@@ -88,7 +88,7 @@ pub enum ErasureError {
 }
 
 /// Erases `user`'s personal data, recording the erasure under `meta`.
-#[tracing::instrument(skip_all, fields(user_id = %user), err)]
+#[tracing::instrument(level = "error", skip_all, fields(user_id = %user))]
 pub async fn erase(pool: &PgPool, user: UserId, meta: &CommandMeta) -> Result<Erasure, ErasureError> {
     for _ in 0..ATTEMPTS {
         let mut tx = pool.begin().await?;

@@ -98,7 +98,7 @@ async fn run<A: Aggregate + 'static>(
     }
 }
 
-#[tracing::instrument(skip_all, fields(rooms = group.len()))]
+#[tracing::instrument(level = "error", skip_all, fields(rooms = group.len()))]
 async fn commit_group<A: Aggregate>(store: EventStore, mut group: Vec<Request<A>>, _permit: OwnedSemaphorePermit) {
     // Each refusal takes at least one request out, so this ends.
     while !group.is_empty() {

@@ -130,6 +130,12 @@ impl RoomWriters {
     }
 
     /// Runs `command` on `room` and returns once it is committed (or refused).
+    #[tracing::instrument(
+        name = "command",
+        level = "error",
+        skip_all,
+        fields(room_id = %room, kind = command.kind(), request_id = %meta.request_id),
+    )]
     pub async fn execute(
         &self,
         room: RoomId,
@@ -239,7 +245,7 @@ impl Writer {
     /// are refused (the committer's append is fenced by every batch's actors, so that an erased
     /// user's access token, which lives on for a few minutes, cannot act, and nothing of theirs
     /// lands while the erasure runs), and the rest decided again.
-    #[tracing::instrument(skip_all, fields(room_id = %self.room, batch = jobs.len()))]
+    #[tracing::instrument(level = "error", skip_all, fields(room_id = %self.room, batch = jobs.len()))]
     async fn process(&mut self, mut jobs: Vec<Job>) {
         let id = self.room.to_string();
         let mut attempt = 0;

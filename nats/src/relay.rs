@@ -58,7 +58,7 @@ impl Relay {
 impl FeedSink for Relay {
     type Error = RelayError;
 
-    #[tracing::instrument(name = "relay_batch", skip_all, fields(events = events.len()), err)]
+    #[tracing::instrument(name = "relay_batch", level = "error", skip_all, fields(events = events.len()))]
     async fn handle(&mut self, _: &mut PgConnection, events: &[StoredEvent]) -> Result<(), RelayError> {
         let mut acks = Vec::with_capacity(events.len());
         for event in events {

@@ -128,7 +128,7 @@ impl RoomFeed {
     }
 
     /// Follows the room until stopped.
-    #[tracing::instrument(name = "room_feed", skip_all, fields(room_id = %self.room))]
+    #[tracing::instrument(name = "room_feed", level = "error", skip_all, fields(room_id = %self.room))]
     pub async fn run(self: Arc<Self>, source: Arc<impl RoomSource>) {
         let mut live = loop {
             match source.subscribe(self.room).await {

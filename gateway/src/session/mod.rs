@@ -17,6 +17,8 @@ use chat_domain::{RoomId, UserId};
 use chat_projections::queries::rooms;
 use futures::stream::{SplitSink, SplitStream};
 use futures::{SinkExt, StreamExt};
+use tracing::Instrument;
+use tracing::field::Empty;
 use uuid::Uuid;
 
 use self::reader::Reader;
@@ -28,20 +30,27 @@ use crate::protocol::{ClientFrame, CloseReason, PROTOCOL_VERSION, ServerFrame};
 
 /// Serves one connection. Not an `async fn`, whose future would keep its arguments for the
 /// connection's lifetime (the socket alone is 368 bytes) although the start-up takes them.
+///
+/// Everything a connection logs is inside its `connection` span: the gateway, the session id
+/// (the `ready` frame's) and, once identified, the user.
 pub fn run(socket: WebSocket, hub: Arc<Hub>) -> impl Future<Output = ()> {
+    let session = Uuid::now_v7();
+    let span = tracing::error_span!("connection", gateway = %hub.config.gateway_id, %session, user_id = Empty);
     // The start-up (identify, reading the user's rooms) awaits large database futures; boxed,
     // they are freed once it is done instead of sizing this task for the connection's lifetime.
-    let start = Box::pin(start(socket, hub.clone()));
+    let start = Box::pin(start(socket, hub.clone(), session));
     async move {
         let Some(Started { conn, sink, mut stream, initial }) = start.await else {
             return;
         };
-        let writer = tokio::spawn(Writer::new(hub.clone(), conn.clone(), sink).run(initial));
+        let writer = Writer::new(hub.clone(), conn.clone(), sink).run(initial);
+        let writer = tokio::spawn(writer.instrument(tracing::Span::current()));
         Reader::new(&hub, &conn, &mut stream).run().await;
         conn.closer.close(CloseReason::ClientGone);
         let _ = writer.await;
         hub.unregister(&conn);
     }
+    .instrument(span)
 }
 
 /// An identified connection, registered with the hub, its `ready` sent.
@@ -54,7 +63,7 @@ struct Started {
 }
 
 /// From `hello` to `ready`; `None` once the connection has been closed instead.
-async fn start(socket: WebSocket, hub: Arc<Hub>) -> Option<Started> {
+async fn start(socket: WebSocket, hub: Arc<Hub>, session: Uuid) -> Option<Started> {
     let (mut sink, mut stream) = socket.split();
     let hello = ServerFrame::Hello {
         protocol: PROTOCOL_VERSION,
@@ -76,6 +85,7 @@ async fn start(socket: WebSocket, hub: Arc<Hub>) -> Option<Started> {
             return None;
         }
     };
+    tracing::Span::current().record("user_id", tracing::field::display(user));
     let conn = Connection::new(user, hub.config.send_queue);
     // Registered first: membership notices from here on reach this connection, and the
     // memberships read next already include every change notified before. An erasure noticed
@@ -101,7 +111,7 @@ async fn start(socket: WebSocket, hub: Arc<Hub>) -> Option<Started> {
             return None;
         }
     };
-    let ready = ServerFrame::Ready { session_id: Uuid::now_v7(), user_id: user, rooms: &summaries };
+    let ready = ServerFrame::Ready { session_id: session, user_id: user, rooms: &summaries };
     if sink.send(Message::Text(ready.encode())).await.is_err() {
         hub.unregister(&conn);
         return None;
