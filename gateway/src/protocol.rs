@@ -21,7 +21,8 @@ pub const PROTOCOL_VERSION: u32 = 1;
 /// Close codes (RFC 6455 private range 4000–4999, plus standard ones).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CloseReason {
-    /// Missing, invalid or expired token, or a first frame that is not `identify` (4001).
+    /// Missing, invalid or expired token, a first frame that is not `identify`, or an erased
+    /// account, at `identify` or later (4001).
     AuthenticationFailed,
     /// No `identify` within the allowed time (4002).
     IdentifyTimeout,
