@@ -1,0 +1,669 @@
+/**
+ * The wire contract of the chat server: every type that crosses the network, in one file.
+ *
+ * These types mirror docs/api.md (REST) and docs/protocol.md (WebSocket), which in turn are
+ * backed by the Rust sources (`commands/src/http/`, `projections/src/queries/`,
+ * `gateway/src/protocol.rs`, `nats/src/wire.rs`, `domain/src/room/events.rs`,
+ * `domain/src/error_code.rs`). They are written by hand for now; they will be generated from
+ * the server's `/openapi.json` later, which is why they live in this one file and nothing else
+ * (no logic beyond the list of error codes) lives here. Change them only together with the docs.
+ *
+ * Conventions of the wire (api.md §1, protocol.md §1): ids are UUID strings, sequences are JSON
+ * integers, timestamps are RFC 3339 strings in UTC, and a nullable field is always present
+ * (`null`, never left out) in what the server sends.
+ */
+
+/** A UUID string. */
+export type Uuid = string;
+export type UserId = Uuid;
+export type RoomId = Uuid;
+export type MessageId = Uuid;
+/** RFC 3339 in UTC, e.g. `"2026-11-23T01:52:10.091953Z"`. */
+export type Timestamp = string;
+
+// ---------------------------------------------------------------------------------------------
+// Error codes (api.md §7, protocol.md §10; `domain/src/error_code.rs`)
+// ---------------------------------------------------------------------------------------------
+
+/** Every stable error code, REST and WebSocket. Branch on these, never on messages. */
+export const ERROR_CODES = [
+  // The request itself.
+  "malformed_request",
+  "malformed_json",
+  "invalid_path",
+  "invalid_query",
+  "invalid_request",
+  "invalid_input",
+  "unsupported_media_type",
+  "payload_too_large",
+  "uri_too_long",
+  "headers_too_large",
+  "not_found",
+  "method_not_allowed",
+  // WebSocket frames.
+  "invalid_frame",
+  "unknown_type",
+  "unsupported_frame",
+  "already_identified",
+  // Who is asking.
+  "unauthorized",
+  "invalid_token",
+  "token_expired",
+  "invalid_credentials",
+  "invalid_refresh_token",
+  "refresh_token_reused",
+  "account_erased",
+  "admin_only",
+  // Accounts and users.
+  "username_taken",
+  "already_registered",
+  "user_not_found",
+  // Rooms and messages.
+  "room_not_found",
+  "room_exists",
+  "not_a_member",
+  "not_allowed",
+  "room_private",
+  "direct_room_with_self",
+  "direct_room_membership_fixed",
+  "owner_cannot_leave",
+  "target_not_a_member",
+  "message_not_found",
+  "message_deleted",
+  "not_the_author",
+  "reply_target_not_found",
+  "seq_out_of_range",
+  // Load and failures.
+  "rate_limited",
+  "busy",
+  "timeout",
+  "unavailable",
+  "internal",
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** The fields `invalid_input` names (api.md §1, "Input limits"). */
+export type InvalidInputField =
+  | "username"
+  | "password"
+  | "display_name"
+  | "name"
+  | "body"
+  | "client_msg_id"
+  | "reaction"
+  | "mentions";
+
+/** The body of every REST error response (api.md §1, "Errors"). */
+export interface ErrorBody {
+  error: {
+    code: ErrorCode;
+    message: string;
+    /** Only with `invalid_input`. */
+    field?: string;
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared enums
+// ---------------------------------------------------------------------------------------------
+
+export type RoomKindName = "group" | "direct";
+export type Visibility = "public" | "private";
+export type Role = "owner" | "admin" | "member";
+export type PresenceStatus = "online" | "away" | "offline";
+
+// ---------------------------------------------------------------------------------------------
+// REST: authentication and profile (api.md §2)
+// ---------------------------------------------------------------------------------------------
+
+/** `POST /v1/auth/register` */
+export interface RegisterRequest {
+  username: string;
+  password: string;
+  display_name?: string | null;
+}
+
+/** `POST /v1/auth/login` */
+export interface LoginRequest {
+  username: string;
+  password: string;
+}
+
+/** The answer to register (201) and login (200). */
+export interface SessionResponse {
+  user_id: UserId;
+  username: string;
+  /** The access token (HS256 JWT), sent as `Authorization: Bearer …`. */
+  token: string;
+  expires_at: Timestamp;
+  /** Opaque; works once (`POST /v1/auth/refresh`). */
+  refresh_token: string;
+  refresh_expires_at: Timestamp;
+}
+
+/** `POST /v1/auth/refresh` and `POST /v1/auth/logout` */
+export interface RefreshRequest {
+  refresh_token: string;
+}
+
+/** `POST /v1/auth/refresh` (200): a new pair; the refresh token sent is used up. */
+export interface RefreshResponse {
+  user_id: UserId;
+  token: string;
+  expires_at: Timestamp;
+  refresh_token: string;
+  refresh_expires_at: Timestamp;
+}
+
+/** `GET /v1/me`, `GET /v1/users/{user_id}` */
+export interface UserView {
+  user_id: UserId;
+  username: string;
+  display_name: string;
+  registered_at: Timestamp;
+  presence: PresenceStatus;
+  /** When the status began (for `offline`: last seen); `null` if never seen. */
+  presence_since: Timestamp | null;
+}
+
+/** `PATCH /v1/me` (204) */
+export interface UpdateProfileRequest {
+  display_name: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// REST: rooms (api.md §3)
+// ---------------------------------------------------------------------------------------------
+
+/** `POST /v1/rooms`, tagged by `type`. */
+export type CreateRoomRequest =
+  | { type: "group"; name: string; visibility?: Visibility | null }
+  | { type: "direct"; user_id: UserId };
+
+/** `POST /v1/rooms` (201 new, 200 for an existing direct room). */
+export interface CreateRoomResponse {
+  room_id: RoomId;
+  seq: number;
+}
+
+/** The answer of most room commands (api.md §1, "Commands, `seq` and `changed`"). */
+export interface CommandResult {
+  /** The room's sequence after the command. */
+  seq: number;
+  /** `false`: already satisfied, nothing written. */
+  changed: boolean;
+}
+
+export interface LastMessage {
+  message_id: MessageId;
+  seq: number;
+  author_id: UserId;
+  /** The first 200 characters (following edits); `""` once its author was erased. */
+  preview: string;
+  created_at: Timestamp;
+}
+
+/** One entry of `GET /v1/rooms` and of `ready.rooms`. */
+export interface RoomSummary {
+  room_id: RoomId;
+  kind: RoomKindName;
+  /** `null` for a direct room. */
+  name: string | null;
+  /** `null` for a direct room. */
+  visibility: Visibility | null;
+  /** Your role. */
+  role: Role;
+  member_count: number;
+  message_count: number;
+  /** The room's latest sequence as the read model knows it. */
+  last_seq: number;
+  /** Your read marker. */
+  last_read_seq: number;
+  unread_count: number;
+  unread_mentions: number;
+  last_message: LastMessage | null;
+  created_at: Timestamp;
+  last_activity_at: Timestamp;
+}
+
+/** `GET /v1/rooms?limit=&before=` */
+export interface RoomPage {
+  rooms: RoomSummary[];
+  /** An opaque cursor for the next page; `null` on the last page. */
+  next_before: string | null;
+}
+
+export interface MemberView {
+  user_id: UserId;
+  /** `null` if the users read model does not have the user (yet), or they were erased. */
+  username: string | null;
+  display_name: string | null;
+  role: Role;
+  joined_seq: number;
+  last_read_seq: number;
+  presence: PresenceStatus;
+  presence_since: Timestamp | null;
+}
+
+/** `GET /v1/rooms/{room_id}`: a room list entry plus its members. */
+export interface RoomDetail extends RoomSummary {
+  members: MemberView[];
+}
+
+/** `PUT /v1/rooms/{room_id}/members/{user_id}/role` */
+export interface ChangeRoleRequest {
+  role: "admin" | "member";
+}
+
+/** `POST /v1/rooms/{room_id}/read` */
+export interface MarkReadRequest {
+  up_to_seq: number;
+}
+
+export interface Receipt {
+  user_id: UserId;
+  last_read_seq: number;
+}
+
+/** `GET /v1/rooms/{room_id}/receipts` */
+export interface ReceiptsResponse {
+  receipts: Receipt[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// REST: messages (api.md §4)
+// ---------------------------------------------------------------------------------------------
+
+/** `POST /v1/rooms/{room_id}/messages` */
+export interface PostMessageRequest {
+  body: string;
+  /** Your idempotency key: 1–64 printable ASCII characters, reused on every retry. */
+  client_msg_id: string;
+  reply_to?: MessageId | null;
+  mentions?: UserId[] | null;
+}
+
+/** `POST …/messages`: 201 new (`duplicate: false`), 200 a recognised retry (`duplicate: true`). */
+export interface PostMessageResponse {
+  message_id: MessageId;
+  seq: number;
+  duplicate: boolean;
+}
+
+/** `PATCH …/messages/{message_id}` */
+export interface EditMessageRequest {
+  body: string;
+}
+
+export interface ReactionView {
+  reaction: string;
+  count: number;
+  user_ids: UserId[];
+}
+
+/** One message of the history. */
+export interface MessageView {
+  message_id: MessageId;
+  seq: number;
+  author_id: UserId;
+  client_msg_id: string;
+  /** `null` once deleted, or once its author was erased. */
+  body: string | null;
+  reply_to: MessageId | null;
+  created_at: Timestamp;
+  edited_at: Timestamp | null;
+  deleted_at: Timestamp | null;
+  /** The sequence of the latest event that changed it. */
+  updated_seq: number;
+  reactions: ReactionView[];
+}
+
+/** `GET /v1/rooms/{room_id}/messages?before=&limit=`: newest first. */
+export interface HistoryPage {
+  messages: MessageView[];
+  /** Pass as `before` for the next (older) page; `null` when the page was not full. */
+  next_before: number | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Room events (api.md §5, protocol.md §4 `event`, domain/src/room/events.rs)
+// ---------------------------------------------------------------------------------------------
+
+export type RoomKind =
+  | { type: "group"; name: string; visibility: Visibility }
+  | { type: "direct"; members: [UserId, UserId] };
+
+/** Event version 1.0. */
+export interface RoomCreated {
+  type: "RoomCreated";
+  kind: RoomKind;
+  created_by: UserId;
+}
+
+/** Event version 1.0. */
+export interface MemberJoined {
+  type: "MemberJoined";
+  user_id: UserId;
+  role: Role;
+  /** `null` when they joined by themselves or at creation. */
+  added_by: UserId | null;
+}
+
+/** Event version 1.0. */
+export interface MemberLeft {
+  type: "MemberLeft";
+  user_id: UserId;
+  /** `null` when they left by themselves. */
+  removed_by: UserId | null;
+}
+
+/** Event version 1.0. */
+export interface MemberRoleChanged {
+  type: "MemberRoleChanged";
+  user_id: UserId;
+  role: Role;
+  changed_by: UserId;
+}
+
+/** Event version 1.1 (1.1 added `mentions`; older posts arrive upcast with `[]`). */
+export interface MessagePosted {
+  type: "MessagePosted";
+  message_id: MessageId;
+  author: UserId;
+  /** `null` once the author was erased (then `redacted: true`). */
+  body: string | null;
+  client_msg_id: string;
+  reply_to: MessageId | null;
+  mentions: UserId[];
+  redacted?: true;
+}
+
+/** Event version 1.0. */
+export interface MessageEdited {
+  type: "MessageEdited";
+  message_id: MessageId;
+  /** The new text; `null` once the author was erased (then `redacted: true`). */
+  body: string | null;
+  edited_by: UserId;
+  redacted?: true;
+}
+
+/** Event version 1.0. */
+export interface MessageDeleted {
+  type: "MessageDeleted";
+  message_id: MessageId;
+  deleted_by: UserId;
+}
+
+/** Event version 1.0. */
+export interface ReactionAdded {
+  type: "ReactionAdded";
+  message_id: MessageId;
+  user_id: UserId;
+  reaction: string;
+}
+
+/** Event version 1.0. */
+export interface ReactionRemoved {
+  type: "ReactionRemoved";
+  message_id: MessageId;
+  user_id: UserId;
+  reaction: string;
+}
+
+/** Event version 1.0. Read up to and including `up_to_seq`. */
+export interface ReadMarkerMoved {
+  type: "ReadMarkerMoved";
+  user_id: UserId;
+  up_to_seq: number;
+}
+
+export type RoomEvent =
+  | RoomCreated
+  | MemberJoined
+  | MemberLeft
+  | MemberRoleChanged
+  | MessagePosted
+  | MessageEdited
+  | MessageDeleted
+  | ReactionAdded
+  | ReactionRemoved
+  | ReadMarkerMoved;
+
+export type RoomEventType = RoomEvent["type"];
+
+/** The current schema version of each event type (`event_version` of an `event` frame). */
+export const EVENT_VERSIONS: { readonly [T in RoomEventType]: string } = {
+  RoomCreated: "1.0",
+  MemberJoined: "1.0",
+  MemberLeft: "1.0",
+  MemberRoleChanged: "1.0",
+  MessagePosted: "1.1",
+  MessageEdited: "1.0",
+  MessageDeleted: "1.0",
+  ReactionAdded: "1.0",
+  ReactionRemoved: "1.0",
+  ReadMarkerMoved: "1.0",
+};
+
+// ---------------------------------------------------------------------------------------------
+// WebSocket: client frames (protocol.md §3)
+// ---------------------------------------------------------------------------------------------
+
+/** The first frame, and only the first. A bad one closes with 4001. */
+export interface IdentifyFrame {
+  type: "identify";
+  token: string;
+  /** `{room_id: last seq processed}`; `0` means from the start of the room. */
+  resume?: Record<RoomId, number>;
+  id?: string | null;
+}
+
+export interface PingFrame {
+  type: "ping";
+  id?: string | null;
+}
+
+export interface TypingClientFrame {
+  type: "typing";
+  room_id: RoomId;
+  /** Default `true`. */
+  typing?: boolean;
+  id?: string | null;
+}
+
+export interface PresenceClientFrame {
+  type: "presence";
+  status: "away" | "online";
+  id?: string | null;
+}
+
+/** Every command carries an `id` (≤ 64 characters) echoed by its `ack` or `error`. */
+interface CommandFrameBase {
+  id: string;
+  room_id: RoomId;
+}
+
+export interface PostCommandFrame extends CommandFrameBase {
+  type: "post";
+  body: string;
+  client_msg_id: string;
+  reply_to?: MessageId | null;
+  mentions?: UserId[];
+}
+
+export interface EditCommandFrame extends CommandFrameBase {
+  type: "edit";
+  message_id: MessageId;
+  body: string;
+}
+
+export interface DeleteCommandFrame extends CommandFrameBase {
+  type: "delete";
+  message_id: MessageId;
+}
+
+export interface ReactCommandFrame extends CommandFrameBase {
+  type: "react";
+  message_id: MessageId;
+  /** Plain JSON text (not percent-encoded). */
+  reaction: string;
+}
+
+export interface UnreactCommandFrame extends CommandFrameBase {
+  type: "unreact";
+  message_id: MessageId;
+  reaction: string;
+}
+
+export interface MarkReadCommandFrame extends CommandFrameBase {
+  type: "mark_read";
+  up_to_seq: number;
+}
+
+export type CommandFrame =
+  | PostCommandFrame
+  | EditCommandFrame
+  | DeleteCommandFrame
+  | ReactCommandFrame
+  | UnreactCommandFrame
+  | MarkReadCommandFrame;
+
+export type ClientFrame = IdentifyFrame | PingFrame | TypingClientFrame | PresenceClientFrame | CommandFrame;
+
+// ---------------------------------------------------------------------------------------------
+// WebSocket: server frames (protocol.md §4)
+// ---------------------------------------------------------------------------------------------
+
+export interface HelloFrame {
+  type: "hello";
+  /** `1`. */
+  protocol: number;
+  gateway_id: string;
+  heartbeat_interval_ms: number;
+  typing_renew_ms: number;
+}
+
+export interface ReadyFrame {
+  type: "ready";
+  session_id: Uuid;
+  user_id: UserId;
+  /** For display only: it comes from a read model and may trail. */
+  rooms: RoomSummary[];
+}
+
+export interface EventFrame {
+  type: "event";
+  room_id: RoomId;
+  /** 1, 2, 3, … per room, with no gaps. */
+  seq: number;
+  event: RoomEvent;
+  event_version: string;
+  actor: UserId | null;
+  at: Timestamp;
+}
+
+export type ResumeFailure = "not_a_member" | "unknown_position";
+
+export interface ResumedFrame {
+  type: "resumed";
+  room_id: RoomId;
+  recovered: boolean;
+  from_seq: number;
+  to_seq: number;
+  reason: ResumeFailure | null;
+}
+
+export interface AckFrame {
+  type: "ack";
+  id: string;
+  seq: number;
+  /** The message's id for `post`, `null` otherwise. */
+  message_id: MessageId | null;
+  /** For a `post`, `false` is a recognised retry (REST's `duplicate: true`). */
+  changed: boolean;
+}
+
+export interface ErrorFrame {
+  type: "error";
+  id: string | null;
+  code: ErrorCode;
+  message: string;
+  field: string | null;
+  /** With `rate_limited` only. */
+  retry_after_ms?: number;
+}
+
+export interface TypingServerFrame {
+  type: "typing";
+  room_id: RoomId;
+  user_id: UserId;
+  typing: boolean;
+}
+
+export interface PongFrame {
+  type: "pong";
+  id: string | null;
+}
+
+export interface PresenceEntry {
+  user_id: UserId;
+  status: PresenceStatus;
+  since: Timestamp;
+}
+
+export interface PresenceServerFrame {
+  type: "presence";
+  users: PresenceEntry[];
+}
+
+export interface ReconnectFrame {
+  type: "reconnect";
+  reason: "server_draining";
+}
+
+export type ServerFrame =
+  | HelloFrame
+  | ReadyFrame
+  | EventFrame
+  | ResumedFrame
+  | AckFrame
+  | ErrorFrame
+  | TypingServerFrame
+  | PongFrame
+  | PresenceServerFrame
+  | ReconnectFrame;
+
+// ---------------------------------------------------------------------------------------------
+// WebSocket: close codes (protocol.md §9)
+// ---------------------------------------------------------------------------------------------
+
+export const CloseCode = {
+  /** You closed on purpose (the gateway echoes your close frame). */
+  Normal: 1000,
+  /** No close frame: the process died or the network broke. */
+  Abnormal: 1006,
+  /** A frame over 64 KiB. Reconnect with resume; do not resend that frame. */
+  MessageTooBig: 1009,
+  /** The gateway cannot reach what it needs. Back off and resume. */
+  TryAgainLater: 1013,
+  /** Bad or expired token, bad first frame, or an erased account. Get a new token first. */
+  AuthenticationFailed: 4001,
+  /** No `identify` within 10 s of `hello`. */
+  IdentifyTimeout: 4002,
+  /** Nothing received for 3 heartbeat intervals. */
+  HeartbeatTimeout: 4003,
+  /** The send queue overflowed. Reconnect (a little jitter) and resume. */
+  TooSlow: 4008,
+  /** The gateway is shutting down. Reconnect at once (a little jitter) elsewhere. */
+  ServerDraining: 4009,
+} as const;
+
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+/** `hello.protocol` of the protocol these types describe. */
+export const PROTOCOL_VERSION = 1;
+
+/** Maximum size of one WebSocket frame in either direction, in bytes. */
+export const MAX_FRAME_BYTES = 65_536;
