@@ -1,0 +1,523 @@
+/**
+ * The REST client (docs/api.md): typed methods for the routes a chat app needs, one
+ * `ChatApiError` shape for every refusal, and the token lifecycle: the access token is sent as a
+ * bearer token, refreshed before it expires and, on a `401`, refreshed once and the request
+ * retried. Refresh tokens work once (api.md §2.3), so refreshing is single-flight: concurrent
+ * requests that meet an expired token share one refresh.
+ */
+
+import type {
+  ChangeRoleRequest,
+  CommandResult,
+  CreateRoomRequest,
+  CreateRoomResponse,
+  ErrorBody,
+  ErrorCode,
+  HistoryPage,
+  MessageId,
+  PostMessageRequest,
+  PostMessageResponse,
+  ReceiptsResponse,
+  RefreshResponse,
+  RegisterRequest,
+  Role,
+  RoomDetail,
+  RoomId,
+  RoomPage,
+  SessionResponse,
+  UserId,
+  UserView,
+  Visibility,
+} from "./contract";
+import { ChatApiError, ChatNetworkError, isErrorCode } from "./errors";
+import { newId } from "./ids";
+
+/** What the client keeps of a login; persist it (e.g. in `localStorage`) to survive a reload. */
+export interface Credentials {
+  userId: UserId;
+  token: string;
+  /** When `token` expires (RFC 3339), if known. */
+  expiresAt: string | null;
+  refreshToken: string | null;
+  refreshExpiresAt: string | null;
+}
+
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+export interface ChatApiOptions {
+  /** E.g. `http://127.0.0.1:8080` (no trailing `/v1`). */
+  baseUrl: string;
+  /** A login to start from (e.g. restored from storage). */
+  credentials?: Credentials | null;
+  /** Defaults to the global `fetch`. */
+  fetch?: FetchLike;
+  /** Called whenever the credentials change (login, refresh, logout, lost): persist them here. */
+  onCredentials?: (credentials: Credentials | null) => void;
+  /**
+   * Called once the login is gone for good (refresh refused, account erased): show the login
+   * screen. The error says why.
+   */
+  onAuthLost?: (error: ChatApiError) => void;
+  /** A token is refreshed this long before its `expires_at` (default 30 s). */
+  refreshSkewMs?: number;
+  /** Current time in ms (tests). */
+  now?: () => number;
+}
+
+export interface PostOptions {
+  /** Reuse the key of the first attempt when retrying; a fresh UUID otherwise. */
+  clientMsgId?: string;
+  replyTo?: MessageId | null;
+  mentions?: UserId[];
+}
+
+export interface PageOptions {
+  limit?: number;
+}
+
+/** Codes of a `401` that a fresh access token may cure. */
+const RENEWABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>(["token_expired", "invalid_token", "unauthorized"]);
+
+type Query = Record<string, string | number | undefined>;
+
+interface Request {
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  path: string;
+  query?: Query;
+  body?: unknown;
+  /** Send the bearer token (every route but register, login, refresh, logout). */
+  auth: boolean;
+}
+
+interface Answer<T> {
+  status: number;
+  body: T;
+}
+
+export class ChatApi {
+  readonly baseUrl: string;
+  private readonly fetchImpl: FetchLike;
+  private readonly options: ChatApiOptions;
+  private current: Credentials | null;
+  private refreshing: Promise<Credentials> | null = null;
+  private readonly now: () => number;
+
+  constructor(options: ChatApiOptions) {
+    this.options = options;
+    this.baseUrl = options.baseUrl.replace(/\/+$/, "");
+    this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.current = options.credentials ?? null;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The login in use, or `null`. */
+  get credentials(): Credentials | null {
+    return this.current;
+  }
+
+  /** The logged-in user's id, or `null`. */
+  get userId(): UserId | null {
+    return this.current?.userId ?? null;
+  }
+
+  // -- Authentication (api.md §2) --------------------------------------------------------------
+
+  /** `POST /v1/auth/register`: creates the account and logs in. */
+  async register(request: RegisterRequest): Promise<SessionResponse> {
+    const session = await this.send<SessionResponse>({ method: "POST", path: "/v1/auth/register", body: request, auth: false });
+    this.adopt(session.body);
+    return session.body;
+  }
+
+  /** `POST /v1/auth/login` */
+  async login(username: string, password: string): Promise<SessionResponse> {
+    const session = await this.send<SessionResponse>({
+      method: "POST",
+      path: "/v1/auth/login",
+      body: { username, password },
+      auth: false,
+    });
+    this.adopt(session.body);
+    return session.body;
+  }
+
+  /**
+   * `POST /v1/auth/refresh`: trades the refresh token for a new pair. Concurrent callers share
+   * one request. A refused refresh ends the login (`onAuthLost`).
+   */
+  refresh(): Promise<Credentials> {
+    if (this.refreshing === null) {
+      this.refreshing = this.doRefresh().finally(() => {
+        this.refreshing = null;
+      });
+    }
+    return this.refreshing;
+  }
+
+  /** `POST /v1/auth/logout`: ends this login (its refresh tokens stop working). */
+  async logout(): Promise<void> {
+    const refreshToken = this.current?.refreshToken;
+    if (refreshToken) {
+      await this.send<undefined>({ method: "POST", path: "/v1/auth/logout", body: { refresh_token: refreshToken }, auth: false });
+    }
+    this.setCredentials(null);
+  }
+
+  /** `POST /v1/auth/logout-all`: ends every login of the user. */
+  async logoutAll(): Promise<void> {
+    await this.call<undefined>({ method: "POST", path: "/v1/auth/logout-all", auth: true });
+    this.setCredentials(null);
+  }
+
+  /**
+   * A valid access token: the current one, or a refreshed one if it has expired (or is about
+   * to). Used by the WebSocket session for `identify`.
+   */
+  async accessToken(): Promise<string> {
+    const credentials = this.current;
+    if (credentials === null) {
+      throw new ChatApiError({ status: 401, code: "unauthorized", message: "not logged in" });
+    }
+    if (this.expiresSoon(credentials) && credentials.refreshToken) {
+      return (await this.refresh()).token;
+    }
+    return credentials.token;
+  }
+
+  /**
+   * A token other than `rejected`, which the server refused: refreshed unless someone already
+   * did since. Throws if the login is gone.
+   */
+  async renewAccessToken(rejected: string): Promise<string> {
+    const credentials = this.current;
+    if (credentials !== null && credentials.token !== rejected) {
+      return credentials.token;
+    }
+    return (await this.refresh()).token;
+  }
+
+  // -- Profile and users (api.md §2.5–2.7) -----------------------------------------------------
+
+  /** `GET /v1/me` */
+  me(): Promise<UserView> {
+    return this.get<UserView>("/v1/me");
+  }
+
+  /** `PATCH /v1/me` */
+  async updateMe(displayName: string): Promise<void> {
+    await this.call<undefined>({ method: "PATCH", path: "/v1/me", body: { display_name: displayName }, auth: true });
+  }
+
+  /** `GET /v1/users/{user_id}`: yourself or someone who shares a room with you. */
+  user(userId: UserId): Promise<UserView> {
+    return this.get<UserView>(`/v1/users/${seg(userId)}`);
+  }
+
+  // -- Rooms (api.md §3) -----------------------------------------------------------------------
+
+  /** `GET /v1/rooms`: one page, most recently active first. */
+  rooms(options: PageOptions & { before?: string } = {}): Promise<RoomPage> {
+    return this.get<RoomPage>("/v1/rooms", { limit: options.limit, before: options.before });
+  }
+
+  /** Every room of yours, page after page. */
+  async *allRooms(options: PageOptions = {}): AsyncGenerator<RoomPage["rooms"][number]> {
+    let before: string | undefined;
+    for (;;) {
+      const page = await this.rooms({ ...options, ...(before === undefined ? {} : { before }) });
+      yield* page.rooms;
+      if (page.next_before === null) return;
+      before = page.next_before;
+    }
+  }
+
+  /** `POST /v1/rooms` with `type: "group"`: a new room you own. */
+  async createGroupRoom(name: string, visibility: Visibility = "public"): Promise<CreateRoomResponse> {
+    const body: CreateRoomRequest = { type: "group", name, visibility };
+    return (await this.call<CreateRoomResponse>({ method: "POST", path: "/v1/rooms", body, auth: true })).body;
+  }
+
+  /**
+   * `POST /v1/rooms` with `type: "direct"`: the one room of you and `userId`, opened now
+   * (`created: true`) or before (by either of you).
+   */
+  async openDirectRoom(userId: UserId): Promise<CreateRoomResponse & { created: boolean }> {
+    const body: CreateRoomRequest = { type: "direct", user_id: userId };
+    const answer = await this.call<CreateRoomResponse>({ method: "POST", path: "/v1/rooms", body, auth: true });
+    return { ...answer.body, created: answer.status === 201 };
+  }
+
+  /** `GET /v1/rooms/{room_id}`: detail with members, their read markers and presence. */
+  room(roomId: RoomId): Promise<RoomDetail> {
+    return this.get<RoomDetail>(`/v1/rooms/${seg(roomId)}`);
+  }
+
+  /** `POST /v1/rooms/{room_id}/join` */
+  joinRoom(roomId: RoomId): Promise<CommandResult> {
+    return this.command("POST", `/v1/rooms/${seg(roomId)}/join`);
+  }
+
+  /** `POST /v1/rooms/{room_id}/leave` */
+  leaveRoom(roomId: RoomId): Promise<CommandResult> {
+    return this.command("POST", `/v1/rooms/${seg(roomId)}/leave`);
+  }
+
+  /** `PUT /v1/rooms/{room_id}/members/{user_id}` (admins and the owner). */
+  addMember(roomId: RoomId, userId: UserId): Promise<CommandResult> {
+    return this.command("PUT", `/v1/rooms/${seg(roomId)}/members/${seg(userId)}`);
+  }
+
+  /** `DELETE /v1/rooms/{room_id}/members/{user_id}` */
+  removeMember(roomId: RoomId, userId: UserId): Promise<CommandResult> {
+    return this.command("DELETE", `/v1/rooms/${seg(roomId)}/members/${seg(userId)}`);
+  }
+
+  /** `PUT /v1/rooms/{room_id}/members/{user_id}/role` (the owner only). */
+  changeRole(roomId: RoomId, userId: UserId, role: Exclude<Role, "owner">): Promise<CommandResult> {
+    const body: ChangeRoleRequest = { role };
+    return this.command("PUT", `/v1/rooms/${seg(roomId)}/members/${seg(userId)}/role`, body);
+  }
+
+  /** `POST /v1/rooms/{room_id}/read`: read up to and including `upToSeq`. */
+  markRead(roomId: RoomId, upToSeq: number): Promise<CommandResult> {
+    return this.command("POST", `/v1/rooms/${seg(roomId)}/read`, { up_to_seq: upToSeq });
+  }
+
+  /** `GET /v1/rooms/{room_id}/receipts`: how far each member has read. */
+  receipts(roomId: RoomId): Promise<ReceiptsResponse> {
+    return this.get<ReceiptsResponse>(`/v1/rooms/${seg(roomId)}/receipts`);
+  }
+
+  // -- Messages (api.md §4) --------------------------------------------------------------------
+
+  /** `GET /v1/rooms/{room_id}/messages`: one page, newest first, messages with `seq < before`. */
+  history(roomId: RoomId, options: PageOptions & { before?: number } = {}): Promise<HistoryPage> {
+    return this.get<HistoryPage>(`/v1/rooms/${seg(roomId)}/messages`, { limit: options.limit, before: options.before });
+  }
+
+  /** The history page after page, newest first, from `before` (exclusive) back to the start. */
+  async *historyPages(roomId: RoomId, options: PageOptions & { before?: number } = {}): AsyncGenerator<HistoryPage> {
+    let before = options.before;
+    for (;;) {
+      const page = await this.history(roomId, { ...options, ...(before === undefined ? {} : { before }) });
+      yield page;
+      if (page.next_before === null || page.messages.length === 0) return;
+      before = page.next_before;
+    }
+  }
+
+  /**
+   * `POST /v1/rooms/{room_id}/messages`. Retrying with the same `clientMsgId` is safe: a
+   * recognised retry answers the original message with `duplicate: true`.
+   */
+  async postMessage(roomId: RoomId, body: string, options: PostOptions = {}): Promise<PostMessageResponse> {
+    const request: PostMessageRequest = { body, client_msg_id: options.clientMsgId ?? newId() };
+    if (options.replyTo != null) request.reply_to = options.replyTo;
+    if (options.mentions !== undefined) request.mentions = options.mentions;
+    const answer = await this.call<PostMessageResponse>({
+      method: "POST",
+      path: `/v1/rooms/${seg(roomId)}/messages`,
+      body: request,
+      auth: true,
+    });
+    return answer.body;
+  }
+
+  /** `PATCH /v1/rooms/{room_id}/messages/{message_id}` (the author only). */
+  editMessage(roomId: RoomId, messageId: MessageId, body: string): Promise<CommandResult> {
+    return this.command("PATCH", `/v1/rooms/${seg(roomId)}/messages/${seg(messageId)}`, { body });
+  }
+
+  /** `DELETE /v1/rooms/{room_id}/messages/{message_id}` */
+  deleteMessage(roomId: RoomId, messageId: MessageId): Promise<CommandResult> {
+    return this.command("DELETE", `/v1/rooms/${seg(roomId)}/messages/${seg(messageId)}`);
+  }
+
+  /** `PUT …/reactions/{reaction}`: adds your reaction (percent-encoded in the path). */
+  react(roomId: RoomId, messageId: MessageId, reaction: string): Promise<CommandResult> {
+    return this.command("PUT", `/v1/rooms/${seg(roomId)}/messages/${seg(messageId)}/reactions/${seg(reaction)}`);
+  }
+
+  /** `DELETE …/reactions/{reaction}`: removes your reaction. */
+  unreact(roomId: RoomId, messageId: MessageId, reaction: string): Promise<CommandResult> {
+    return this.command("DELETE", `/v1/rooms/${seg(roomId)}/messages/${seg(messageId)}/reactions/${seg(reaction)}`);
+  }
+
+  // -- Plumbing --------------------------------------------------------------------------------
+
+  private async get<T>(path: string, query?: Query): Promise<T> {
+    return (await this.call<T>({ method: "GET", path, auth: true, ...(query === undefined ? {} : { query }) })).body;
+  }
+
+  private async command(method: Request["method"], path: string, body?: unknown): Promise<CommandResult> {
+    return (await this.call<CommandResult>({ method, path, auth: true, ...(body === undefined ? {} : { body }) })).body;
+  }
+
+  /** An authenticated request: refreshes an expiring token first, and once more on a `401`. */
+  private async call<T>(request: Request): Promise<Answer<T>> {
+    const token = await this.accessToken();
+    try {
+      return await this.send<T>(request, token);
+    } catch (error) {
+      if (!(error instanceof ChatApiError)) throw error;
+      if (error.code === "account_erased") {
+        this.lose(error);
+        throw error;
+      }
+      if (error.status !== 401 || !RENEWABLE.has(error.code) || !this.current?.refreshToken) throw error;
+      const renewed = await this.renewAccessToken(token);
+      return this.send<T>(request, renewed);
+    }
+  }
+
+  private async send<T>(request: Request, token?: string): Promise<Answer<T>> {
+    const requestId = newId();
+    const headers: Record<string, string> = { "x-request-id": requestId };
+    if (token !== undefined) headers["authorization"] = `Bearer ${token}`;
+    const init: RequestInit = { method: request.method, headers };
+    if (request.body !== undefined) {
+      headers["content-type"] = "application/json";
+      init.body = JSON.stringify(request.body);
+    }
+    let response: Response;
+    try {
+      response = await this.fetchImpl(this.baseUrl + request.path + queryString(request.query), init);
+    } catch (cause) {
+      throw new ChatNetworkError(`${request.method} ${request.path}: no answer`, requestId, { cause });
+    }
+    const answeredId = response.headers.get("x-request-id") ?? requestId;
+    const text = await response.text();
+    if (!response.ok) {
+      throw errorFromResponse(response, text, answeredId);
+    }
+    const body = (text === "" ? undefined : JSON.parse(text)) as T;
+    return { status: response.status, body };
+  }
+
+  private async doRefresh(): Promise<Credentials> {
+    const refreshToken = this.current?.refreshToken;
+    if (!refreshToken) {
+      throw new ChatApiError({ status: 401, code: "invalid_refresh_token", message: "no refresh token" });
+    }
+    try {
+      const answer = await this.send<RefreshResponse>({
+        method: "POST",
+        path: "/v1/auth/refresh",
+        body: { refresh_token: refreshToken },
+        auth: false,
+      });
+      const refreshed = answer.body;
+      const credentials: Credentials = {
+        userId: refreshed.user_id,
+        token: refreshed.token,
+        expiresAt: refreshed.expires_at,
+        refreshToken: refreshed.refresh_token,
+        refreshExpiresAt: refreshed.refresh_expires_at,
+      };
+      this.setCredentials(credentials);
+      return credentials;
+    } catch (error) {
+      if (error instanceof ChatApiError && error.status === 401) this.lose(error);
+      throw error;
+    }
+  }
+
+  private adopt(session: SessionResponse): void {
+    this.setCredentials({
+      userId: session.user_id,
+      token: session.token,
+      expiresAt: session.expires_at,
+      refreshToken: session.refresh_token,
+      refreshExpiresAt: session.refresh_expires_at,
+    });
+  }
+
+  private setCredentials(credentials: Credentials | null): void {
+    this.current = credentials;
+    this.options.onCredentials?.(credentials);
+  }
+
+  private lose(error: ChatApiError): void {
+    if (this.current === null) return;
+    this.setCredentials(null);
+    this.options.onAuthLost?.(error);
+  }
+
+  private expiresSoon(credentials: Credentials): boolean {
+    if (credentials.expiresAt === null) return false;
+    const expires = Date.parse(credentials.expiresAt);
+    return Number.isFinite(expires) && expires - (this.options.refreshSkewMs ?? 30_000) <= this.now();
+  }
+}
+
+/** One path segment, percent-encoded (reactions are UTF-8 in the path, api.md §4.5). */
+function seg(value: string): string {
+  return encodeURIComponent(value);
+}
+
+function queryString(query: Query | undefined): string {
+  if (query === undefined) return "";
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined) params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text === "" ? "" : `?${text}`;
+}
+
+/** A `ChatApiError` from a refusal; the code comes from the body, or the status if none. */
+function errorFromResponse(response: Response, text: string, requestId: string): ChatApiError {
+  let code: ErrorCode = codeForStatus(response.status);
+  let message = `HTTP ${response.status}`;
+  let field: string | null = null;
+  try {
+    const parsed = JSON.parse(text) as Partial<ErrorBody>;
+    const error = parsed.error;
+    if (error !== undefined) {
+      if (isErrorCode(error.code)) code = error.code;
+      if (typeof error.message === "string") message = error.message;
+      if (typeof error.field === "string") field = error.field;
+    }
+  } catch {
+    // Not JSON (a proxy's page): keep the status's code.
+  }
+  const retryAfter = response.headers.get("retry-after");
+  const seconds = retryAfter === null ? NaN : Number(retryAfter);
+  return new ChatApiError({
+    status: response.status,
+    code,
+    message,
+    field,
+    requestId,
+    retryAfterMs: Number.isFinite(seconds) ? seconds * 1000 : null,
+  });
+}
+
+function codeForStatus(status: number): ErrorCode {
+  switch (status) {
+    case 400:
+      return "invalid_request";
+    case 401:
+      return "unauthorized";
+    case 403:
+      return "not_allowed";
+    case 404:
+      return "not_found";
+    case 405:
+      return "method_not_allowed";
+    case 413:
+      return "payload_too_large";
+    case 415:
+      return "unsupported_media_type";
+    case 429:
+      return "rate_limited";
+    case 500:
+      return "internal";
+    case 503:
+      return "busy";
+    case 504:
+      return "timeout";
+    default:
+      return status >= 500 ? "unavailable" : "invalid_request";
+  }
+}
