@@ -359,15 +359,22 @@ export class ChatApi {
     try {
       return await this.send<T>(request, token);
     } catch (error) {
-      if (!(error instanceof ChatApiError)) throw error;
-      if (error.code === "account_erased") {
-        this.lose(error);
-        throw error;
-      }
-      if (error.status !== 401 || !RENEWABLE.has(error.code) || !this.current?.refreshToken) throw error;
-      const renewed = await this.renewAccessToken(token);
-      return this.send<T>(request, renewed);
+      const renewable =
+        error instanceof ChatApiError && error.status === 401 && RENEWABLE.has(error.code) && !!this.current?.refreshToken;
+      if (!renewable) throw this.noticeErasure(error);
     }
+    const renewed = await this.renewAccessToken(token);
+    try {
+      return await this.send<T>(request, renewed);
+    } catch (error) {
+      throw this.noticeErasure(error);
+    }
+  }
+
+  /** An erased account ends the login (api.md §10); answers the error to throw. */
+  private noticeErasure(error: unknown): unknown {
+    if (error instanceof ChatApiError && error.code === "account_erased") this.lose(error);
+    return error;
   }
 
   private async send<T>(request: Request, token?: string): Promise<Answer<T>> {

@@ -1,0 +1,190 @@
+import { describe, expect, it } from "vitest";
+
+import { ChatApiError, ChatNetworkError } from "../../src/errors";
+import { ChatApi, type Credentials, type FetchLike } from "../../src/rest";
+
+interface Call {
+  method: string;
+  url: string;
+  authorization: string | null;
+  body: unknown;
+}
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(body === undefined ? null : JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json", ...headers },
+  });
+}
+
+/** A fetch answered by `route`, recording every call. */
+function fakeFetch(route: (call: Call) => Response | Promise<Response>): { fetch: FetchLike; calls: Call[] } {
+  const calls: Call[] = [];
+  const fetch: FetchLike = async (url, init) => {
+    const headers = new Headers(init.headers);
+    const call: Call = {
+      method: init.method ?? "GET",
+      url,
+      authorization: headers.get("authorization"),
+      body: typeof init.body === "string" ? JSON.parse(init.body) : undefined,
+    };
+    calls.push(call);
+    return route(call);
+  };
+  return { fetch, calls };
+}
+
+const LOGIN: Credentials = {
+  userId: "u-1",
+  token: "old",
+  expiresAt: null,
+  refreshToken: "r-1",
+  refreshExpiresAt: null,
+};
+
+const REFRESHED = { user_id: "u-1", token: "new", expires_at: "2999-01-01T00:00:00Z", refresh_token: "r-2", refresh_expires_at: "2999-01-01T00:00:00Z" };
+
+describe("ChatApi: errors", () => {
+  it("turns an error body into a ChatApiError with code, field, request id and Retry-After", async () => {
+    const { fetch } = fakeFetch(() =>
+      json(429, { error: { code: "rate_limited", message: "slow down" } }, { "retry-after": "2", "x-request-id": "req-7" }),
+    );
+    const api = new ChatApi({ baseUrl: "http://api/", fetch, credentials: LOGIN });
+    const error = await api.postMessage("room", "hi").catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ChatApiError);
+    expect(error).toMatchObject({ status: 429, code: "rate_limited", message: "slow down", requestId: "req-7", retryAfterMs: 2000, retryable: true });
+  });
+
+  it("names the field of invalid_input", async () => {
+    const { fetch } = fakeFetch(() => json(422, { error: { code: "invalid_input", field: "body", message: "must not be empty" } }));
+    const api = new ChatApi({ baseUrl: "http://api", fetch, credentials: LOGIN });
+    await expect(api.postMessage("room", "")).rejects.toMatchObject({ code: "invalid_input", field: "body" });
+  });
+
+  it("reports no answer as a ChatNetworkError that carries the request id it sent", async () => {
+    const api = new ChatApi({
+      baseUrl: "http://api",
+      fetch: async () => {
+        throw new TypeError("fetch failed");
+      },
+      credentials: LOGIN,
+    });
+    const error = await api.me().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ChatNetworkError);
+    expect((error as ChatNetworkError).requestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe("ChatApi: tokens", () => {
+  it("refreshes once on a 401 token_expired and retries the request with the new token", async () => {
+    const { fetch, calls } = fakeFetch((call) => {
+      if (call.url.endsWith("/v1/auth/refresh")) return json(200, REFRESHED);
+      if (call.authorization === "Bearer old") return json(401, { error: { code: "token_expired", message: "expired" } });
+      return json(200, { user_id: "u-1", username: "alice", display_name: "Alice", registered_at: "x", presence: "online", presence_since: null });
+    });
+    const saved: Array<Credentials | null> = [];
+    const api = new ChatApi({ baseUrl: "http://api", fetch, credentials: LOGIN, onCredentials: (c) => saved.push(c) });
+    await expect(api.me()).resolves.toMatchObject({ username: "alice" });
+    expect(calls.map((call) => [call.url.replace("http://api", ""), call.authorization])).toEqual([
+      ["/v1/me", "Bearer old"],
+      ["/v1/auth/refresh", null],
+      ["/v1/me", "Bearer new"],
+    ]);
+    expect(calls[1]?.body).toEqual({ refresh_token: "r-1" });
+    expect(saved).toEqual([{ userId: "u-1", token: "new", expiresAt: REFRESHED.expires_at, refreshToken: "r-2", refreshExpiresAt: REFRESHED.refresh_expires_at }]);
+  });
+
+  it("shares one refresh among concurrent requests (a refresh token works once)", async () => {
+    const { fetch, calls } = fakeFetch((call) => {
+      if (call.url.endsWith("/v1/auth/refresh")) return json(200, REFRESHED);
+      if (call.authorization === "Bearer old") return json(401, { error: { code: "token_expired", message: "expired" } });
+      return json(200, { receipts: [] });
+    });
+    const api = new ChatApi({ baseUrl: "http://api", fetch, credentials: LOGIN });
+    await Promise.all([api.receipts("a"), api.receipts("b"), api.receipts("c")]);
+    expect(calls.filter((call) => call.url.endsWith("/v1/auth/refresh"))).toHaveLength(1);
+  });
+
+  it("does not loop: a second 401 after the refresh is the caller's", async () => {
+    const { fetch, calls } = fakeFetch((call) =>
+      call.url.endsWith("/v1/auth/refresh") ? json(200, REFRESHED) : json(401, { error: { code: "invalid_token", message: "no" } }),
+    );
+    const api = new ChatApi({ baseUrl: "http://api", fetch, credentials: LOGIN });
+    await expect(api.me()).rejects.toMatchObject({ status: 401, code: "invalid_token" });
+    expect(calls).toHaveLength(3);
+  });
+
+  it("refreshes ahead of time when the token is about to expire", async () => {
+    const { fetch, calls } = fakeFetch((call) => (call.url.endsWith("/v1/auth/refresh") ? json(200, REFRESHED) : json(200, { receipts: [] })));
+    const api = new ChatApi({
+      baseUrl: "http://api",
+      fetch,
+      credentials: { ...LOGIN, expiresAt: "2026-01-01T00:00:10Z" },
+      now: () => Date.parse("2026-01-01T00:00:00Z"),
+    });
+    await api.receipts("a");
+    expect(calls.map((call) => call.authorization)).toEqual([null, "Bearer new"]);
+  });
+
+  it("ends the login when the refresh is refused, and says so once", async () => {
+    const { fetch } = fakeFetch((call) =>
+      call.url.endsWith("/v1/auth/refresh")
+        ? json(401, { error: { code: "refresh_token_reused", message: "revoked" } })
+        : json(401, { error: { code: "token_expired", message: "expired" } }),
+    );
+    const lost: string[] = [];
+    const api = new ChatApi({ baseUrl: "http://api", fetch, credentials: LOGIN, onAuthLost: (error) => lost.push(error.code) });
+    await expect(api.me()).rejects.toMatchObject({ code: "refresh_token_reused", authLost: true });
+    expect(lost).toEqual(["refresh_token_reused"]);
+    expect(api.credentials).toBeNull();
+  });
+
+  it("surfaces account_erased without trying to refresh", async () => {
+    const { fetch, calls } = fakeFetch(() => json(401, { error: { code: "account_erased", message: "erased" } }));
+    const lost: string[] = [];
+    const api = new ChatApi({ baseUrl: "http://api", fetch, credentials: LOGIN, onAuthLost: (error) => lost.push(error.code) });
+    await expect(api.rooms()).rejects.toMatchObject({ code: "account_erased" });
+    expect(calls).toHaveLength(1);
+    expect(lost).toEqual(["account_erased"]);
+  });
+});
+
+describe("ChatApi: requests", () => {
+  it("percent-encodes reactions and sends JSON bodies only where the route takes one", async () => {
+    const { fetch, calls } = fakeFetch(() => json(200, { seq: 3, changed: true }));
+    const api = new ChatApi({ baseUrl: "http://api", fetch, credentials: LOGIN });
+    await api.react("r", "m", "👍");
+    await api.markRead("r", 7);
+    expect(calls.map((call) => [call.method, call.url, call.body])).toEqual([
+      ["PUT", "http://api/v1/rooms/r/messages/m/reactions/%F0%9F%91%8D", undefined],
+      ["POST", "http://api/v1/rooms/r/read", { up_to_seq: 7 }],
+    ]);
+  });
+
+  it("tells a new direct room (201) from an existing one (200)", async () => {
+    let status = 201;
+    const { fetch } = fakeFetch(() => json(status, { room_id: "d", seq: 3 }));
+    const api = new ChatApi({ baseUrl: "http://api", fetch, credentials: LOGIN });
+    await expect(api.openDirectRoom("u-2")).resolves.toEqual({ room_id: "d", seq: 3, created: true });
+    status = 200;
+    await expect(api.openDirectRoom("u-2")).resolves.toEqual({ room_id: "d", seq: 3, created: false });
+  });
+
+  it("pages history back to the start", async () => {
+    const { fetch, calls } = fakeFetch((call) => {
+      const before = new URL(call.url).searchParams.get("before");
+      if (before === null) return json(200, { messages: [{ seq: 5 }, { seq: 4 }], next_before: 4 });
+      if (before === "4") return json(200, { messages: [{ seq: 3 }, { seq: 2 }], next_before: 2 });
+      return json(200, { messages: [], next_before: null });
+    });
+    const api = new ChatApi({ baseUrl: "http://api", fetch, credentials: LOGIN });
+    const seqs: number[] = [];
+    for await (const page of api.historyPages("r", { limit: 2 })) seqs.push(...page.messages.map((m) => m.seq));
+    expect(seqs).toEqual([5, 4, 3, 2]);
+    expect(calls.map((call) => call.url)).toEqual([
+      "http://api/v1/rooms/r/messages?limit=2",
+      "http://api/v1/rooms/r/messages?limit=2&before=4",
+      "http://api/v1/rooms/r/messages?limit=2&before=2",
+    ]);
+  });
+});
