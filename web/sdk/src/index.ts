@@ -1,0 +1,36 @@
+/**
+ * The chat client SDK: a REST client (`ChatApi`), a real-time session (`ChatSession`), the
+ * stores they persist to, and the wire contract (`contract.ts`).
+ */
+
+export * from "./contract";
+export { ChatApiError, ChatNetworkError, isErrorCode } from "./errors";
+export { ChatApi, type ChatApiOptions, type Credentials, type FetchLike, type PageOptions, type PostOptions } from "./rest";
+export {
+  ChatSession,
+  parseServerFrame,
+  type Closed,
+  type Disconnected,
+  type HistoryFill,
+  type SessionApi,
+  type SessionEvents,
+  type SessionOptions,
+  type SessionState,
+  type StateChange,
+} from "./session";
+export type { PostReceipt, PostInput } from "./outbox";
+export type { GapFill } from "./delivery";
+export {
+  MemoryOutboxStore,
+  MemoryPositionStore,
+  WebStorageOutboxStore,
+  WebStoragePositionStore,
+  webStorageStores,
+  type OutboxStore,
+  type PendingPost,
+  type PositionStore,
+  type WebStorageLike,
+} from "./stores";
+export { Backoff, type BackoffOptions } from "./backoff";
+export { planForClose, ClientCloseCode, type ClosePlan } from "./close";
+export type { WebSocketFactory, WebSocketLike } from "./socket";
