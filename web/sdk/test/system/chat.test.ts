@@ -1,0 +1,256 @@
+/**
+ * The SDK against the real system: every role of the `chat` binary as its own process, two
+ * gateways, a fresh database and NATS prefix (see harness.ts). Each test makes its own users
+ * and rooms.
+ */
+
+import { randomUUID } from "node:crypto";
+
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+
+import type { EventFrame, RoomId } from "../../src/contract";
+import { ChatApiError } from "../../src/errors";
+import type { ChatApi } from "../../src/rest";
+import { MemoryOutboxStore, MemoryPositionStore } from "../../src/stores";
+import { Stack, eventually } from "./harness";
+import { type Recorder, recordedSession } from "./recorder";
+
+let stack: Stack | undefined;
+const sessions: Recorder[] = [];
+
+beforeAll(async () => {
+  stack = await Stack.start({ gateways: 2 });
+});
+
+afterEach(() => {
+  for (const recorder of sessions.splice(0)) recorder.session.close();
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+function system(): Stack {
+  if (stack === undefined) throw new Error("the stack did not start");
+  return stack;
+}
+
+function track(recorder: Recorder): Recorder {
+  sessions.push(recorder);
+  return recorder;
+}
+
+function gateways(): [string, string] {
+  const [first, second] = system().gatewayUrls;
+  if (first === undefined || second === undefined) throw new Error("two gateways expected");
+  return [first, second];
+}
+
+function userId(api: ChatApi): string {
+  const id = api.userId;
+  if (id === null) throw new Error("not logged in");
+  return id;
+}
+
+/** Two users sharing a fresh public room (the first owns it). */
+async function twoInARoom(): Promise<{ alice: ChatApi; bob: ChatApi; room: RoomId }> {
+  const alice = await system().user("alice");
+  const bob = await system().user("bob");
+  const { room_id: room } = await alice.createGroupRoom(`room-${randomUUID().slice(0, 8)}`);
+  await bob.joinRoom(room);
+  return { alice, bob, room };
+}
+
+/** Consecutive seqs: no gap and no repeat in what one session received of a room. */
+function expectContiguous(events: EventFrame[]): void {
+  const seqs = events.map((frame) => frame.seq);
+  const first = seqs[0] ?? 0;
+  expect(seqs).toEqual(seqs.map((_, index) => first + index));
+}
+
+describe("two users chat through two gateways", () => {
+  it("see each other's messages once and in order, typing, acks and read markers", async () => {
+    const { alice, bob, room } = await twoInARoom();
+    const [gw1, gw2] = gateways();
+    const a = track(recordedSession({ url: gw1, api: alice }));
+    const b = track(recordedSession({ url: gw2, api: bob }));
+    a.session.connect();
+    b.session.connect();
+    await eventually("both sessions connected", () => a.session.state === "connected" && b.session.state === "connected");
+    expect(a.gateways).toEqual(["gw-1"]);
+    expect(b.gateways).toEqual(["gw-2"]);
+
+    // Typing crosses gateways over the bus. Keep typing (throttled by the SDK) until Bob's
+    // gateway delivers it: his room's delivery may start a moment after `ready`.
+    await eventually("Bob sees Alice typing", () => {
+      a.session.typing(room);
+      return b.typing.some((frame) => frame.room_id === room && frame.user_id === userId(alice) && frame.typing);
+    });
+    expect(b.session.typingUsers(room)).toEqual([userId(alice)]);
+
+    // Posting ends the indicator: Bob gets typing:false just before her message.
+    const first = a.session.post(room, "hello bob");
+    await first.settled;
+    await eventually("Bob sees the first message", () => b.bodies(room).includes("hello bob"));
+    expect(b.typing.at(-1)).toMatchObject({ user_id: userId(alice), typing: false });
+    expect(b.session.typingUsers(room)).toEqual([]);
+
+    const aliceLines = ["a1", "a2", "a3", "a4", "a5"];
+    const receipts = await Promise.all(aliceLines.map((line) => a.session.post(room, line).settled));
+    expect(receipts.map((receipt) => receipt.duplicate)).toEqual(aliceLines.map(() => false));
+    await eventually("Bob sees a5", () => b.bodies(room).includes("a5"));
+    const bobLines = ["b1", "b2", "b3"];
+    for (const line of bobLines) await b.session.post(room, line).settled;
+
+    const expected = ["hello bob", ...aliceLines, ...bobLines];
+    await eventually("both see every message", () => a.bodies(room).length === expected.length && b.bodies(room).length === expected.length);
+    expect(a.bodies(room)).toEqual(expected);
+    expect(b.bodies(room)).toEqual(expected);
+    expect(a.posts(room).map(({ seq }) => seq)).toEqual(b.posts(room).map(({ seq }) => seq));
+    expectContiguous(a.roomEvents(room));
+    expectContiguous(b.roomEvents(room));
+    // Each ack names the seq under which everyone received the message.
+    for (const receipt of receipts) {
+      const seen = b.posts(room).find(({ post }) => post.client_msg_id === receipt.clientMsgId);
+      expect(seen?.seq).toBe(receipt.seq);
+      expect(seen?.post.message_id).toBe(receipt.messageId);
+    }
+    expect(a.session.pendingPosts()).toEqual([]);
+
+    // A read marker over the WebSocket, visible in REST receipts.
+    const last = b.posts(room).at(-1)?.seq ?? 0;
+    const ack = await a.session.markRead(room, last);
+    expect(ack.changed).toBe(true);
+    await eventually("the receipt shows Alice's marker", async () => {
+      const { receipts: marks } = await bob.receipts(room);
+      return marks.some((mark) => mark.user_id === userId(alice) && mark.last_read_seq >= last);
+    });
+    expect(a.session.duplicatesDropped + b.session.duplicatesDropped).toBe(0);
+    expect([...a.errors, ...b.errors]).toEqual([]);
+  });
+});
+
+describe("a page reload", () => {
+  it("resumes from the persisted positions without loss or duplicates", async () => {
+    const { alice, bob, room } = await twoInARoom();
+    const [gw1, gw2] = gateways();
+    const positions = new MemoryPositionStore();
+    const outbox = new MemoryOutboxStore();
+
+    const before = track(recordedSession({ url: [gw2, gw1], api: bob, positions, outbox }));
+    before.session.connect();
+    await eventually("connected", () => before.session.state === "connected");
+    const firstHalf = ["r1", "r2", "r3", "r4", "r5"];
+    for (const line of firstHalf) await alice.postMessage(room, line);
+    await eventually("the first half arrives", () => before.bodies(room).length === firstHalf.length);
+    const position = before.session.position(room);
+    expect(position).toBe(before.roomEvents(room).at(-1)?.seq);
+    before.session.close();
+
+    // While the page is gone, Alice goes on.
+    const secondHalf = ["r6", "r7", "r8", "r9", "r10"];
+    for (const line of secondHalf) await alice.postMessage(room, line);
+
+    // The reloaded page: a new session over the same stores, on the other gateway.
+    const after = track(recordedSession({ url: [gw1, gw2], api: bob, positions, outbox }));
+    after.session.connect();
+    await eventually("the second half arrives", () => after.bodies(room).length === secondHalf.length);
+    expect(after.bodies(room)).toEqual(secondHalf);
+    expect(after.resumed).toContainEqual({
+      type: "resumed",
+      room_id: room,
+      recovered: true,
+      from_seq: position,
+      to_seq: after.roomEvents(room).at(-1)?.seq,
+      reason: null,
+    });
+    expect(after.roomEvents(room)[0]?.seq).toBe((position ?? 0) + 1);
+    expectContiguous(after.roomEvents(room));
+    expect([...before.bodies(room), ...after.bodies(room)]).toEqual([...firstHalf, ...secondHalf]);
+    expect(after.session.duplicatesDropped).toBe(0);
+    expect(positions.load().get(room)).toBe(after.roomEvents(room).at(-1)?.seq);
+  });
+
+  it("applies a post queued before the reload exactly once, even if the server already had it", async () => {
+    const alice = await system().user("alice");
+    const { room_id: room } = await alice.createGroupRoom("outbox");
+    const [gw1] = gateways();
+    // The page posted, the server applied it, and the page was reloaded before the ack came.
+    const applied = randomUUID();
+    const original = await alice.postMessage(room, "before the reload", { clientMsgId: applied });
+    const outbox = new MemoryOutboxStore();
+    outbox.put({ clientMsgId: applied, roomId: room, body: "before the reload", replyTo: null, mentions: [], queuedAt: new Date().toISOString(), ordinal: 0 });
+
+    const session = track(recordedSession({ url: gw1, api: alice, outbox }));
+    const fresh = session.session.post(room, "after the reload");
+    session.session.connect();
+    await eventually("both posts settled", () => session.sent.length === 2);
+    const settled = new Map(session.sent.map((receipt) => [receipt.clientMsgId, receipt]));
+    expect(settled.get(applied)).toMatchObject({ messageId: original.message_id, seq: original.seq });
+    expect((await fresh.settled).duplicate).toBe(false);
+    expect(outbox.load()).toEqual([]);
+
+    const history = await eventually("the history has the new post", async () => {
+      const page = await alice.history(room, { limit: 50 });
+      return page.messages.some((message) => message.client_msg_id === fresh.post.clientMsgId) ? page : undefined;
+    });
+    expect(history.messages.map((message) => message.body).sort()).toEqual(["after the reload", "before the reload"]);
+  });
+});
+
+describe("the REST client against the server", () => {
+  it("surfaces the documented error codes, statuses and request ids", async () => {
+    const { alice, bob, room } = await twoInARoom();
+    const stranger = await system().user("carol");
+
+    const wrong = await system()
+      .api()
+      .login("nobody_" + randomUUID().slice(0, 8), "wrong password")
+      .catch((error: unknown) => error);
+    expect(wrong).toBeInstanceOf(ChatApiError);
+    expect(wrong).toMatchObject({ status: 401, code: "invalid_credentials" });
+    expect((wrong as ChatApiError).requestId).toMatch(/^[0-9a-f-]{36}$/);
+
+    await expect(stranger.room(room)).rejects.toMatchObject({ status: 403, code: "not_a_member" });
+    await expect(alice.room(randomUUID())).rejects.toMatchObject({ status: 404, code: "room_not_found" });
+    await expect(alice.postMessage(room, "")).rejects.toMatchObject({ status: 422, code: "invalid_input", field: "body" });
+    await expect(alice.leaveRoom(room)).rejects.toMatchObject({ status: 409, code: "owner_cannot_leave" });
+
+    // Direct rooms: opened once, the same room after.
+    const opened = await eventually("Bob is known to the users read model", () =>
+      alice.openDirectRoom(userId(bob)).catch((error: unknown) => {
+        if (error instanceof ChatApiError && error.code === "user_not_found") return undefined;
+        throw error;
+      }),
+    );
+    expect(opened.created).toBe(true);
+    await expect(bob.openDirectRoom(userId(alice))).resolves.toEqual({ ...opened, created: false });
+
+    // History paging and the post idempotency key.
+    const key = randomUUID();
+    const posted = await alice.postMessage(room, "once", { clientMsgId: key });
+    await expect(alice.postMessage(room, "once again", { clientMsgId: key })).resolves.toEqual({ ...posted, duplicate: true });
+    const detail = await eventually("the room read model has the post", async () => {
+      const found = await bob.room(room);
+      return found.last_seq >= posted.seq ? found : undefined;
+    });
+    expect(detail.members.map((member) => member.user_id).sort()).toEqual([userId(alice), userId(bob)].sort());
+    // api.md §3.3: "every field of the room list entry, plus members".
+    expect(Object.keys(detail).sort()).toEqual(
+      [
+        "room_id", "kind", "name", "visibility", "role", "member_count", "message_count", "last_seq", "last_read_seq",
+        "unread_count", "unread_mentions", "last_message", "created_at", "last_activity_at", "members",
+      ].sort(),
+    );
+    const pages = [];
+    for await (const page of bob.historyPages(room, { limit: 1 })) pages.push(page);
+    expect(pages.flatMap((page) => page.messages.map((message) => message.body))).toEqual(["once"]);
+
+    // Refresh: a new pair; the old refresh token is used up.
+    const before = alice.credentials;
+    const refreshed = await alice.refresh();
+    expect(refreshed.token).not.toBe(before?.token);
+    expect(refreshed.refreshToken).not.toBe(before?.refreshToken);
+    await expect(alice.me()).resolves.toMatchObject({ user_id: userId(alice) });
+  });
+});
