@@ -6,18 +6,10 @@
 export * from "./contract";
 export { ChatApiError, ChatNetworkError, isErrorCode } from "./errors";
 export { ChatApi, type ChatApiOptions, type Credentials, type FetchLike, type PageOptions, type PostOptions } from "./rest";
-export {
-  ChatSession,
-  parseServerFrame,
-  type Closed,
-  type Disconnected,
-  type HistoryFill,
-  type SessionApi,
-  type SessionEvents,
-  type SessionOptions,
-  type SessionState,
-  type StateChange,
-} from "./session";
+export { ChatSession, type SessionApi, type SessionOptions } from "./session";
+export type { Closed, Disconnected, SessionEvents, SessionState, StateChange } from "./events";
+export { parseServerFrame } from "./frames";
+export type { HistoryFill } from "./gapfill";
 export type { PostReceipt, PostInput } from "./outbox";
 export type { GapFill } from "./delivery";
 export {

@@ -22,48 +22,41 @@
 
 import { Backoff, type BackoffOptions, smallJitter } from "./backoff";
 import { ClientCloseCode, planForClose } from "./close";
+import { type CommandBody, CommandQueue } from "./commands";
 import {
   CloseCode,
   MAX_FRAME_BYTES,
   type AckFrame,
   type ClientFrame,
-  type CommandFrame,
   type ErrorFrame,
   type EventFrame,
   type HelloFrame,
-  type HistoryPage,
   type MessageId,
-  type MessageView,
-  type PresenceEntry,
   type ReadyFrame,
   type ResumedFrame,
-  type RoomDetail,
   type RoomId,
   type RoomSummary,
   type ServerFrame,
-  type TypingServerFrame,
   type UserId,
 } from "./contract";
-import { Delivery, type GapFill, Positions } from "./delivery";
+import { Delivery, Positions } from "./delivery";
 import { Emitter } from "./emitter";
-import { ChatApiError, isErrorCode } from "./errors";
+import { ChatApiError } from "./errors";
+import type { Closed, SessionEvents, SessionState } from "./events";
+import { parseServerFrame } from "./frames";
+import { type HistoryApi, type HistoryFill, fillFromHistory } from "./gapfill";
 import { Outbox, type PostInput, type PostReceipt, type Settlement } from "./outbox";
 import { MemoryOutboxStore, MemoryPositionStore, type OutboxStore, type PendingPost, type PositionStore } from "./stores";
 import { OPEN, platformWebSocket, type WebSocketFactory, type WebSocketLike } from "./socket";
 import { TypingThrottle, TypingTracker } from "./typing";
-
-export type SessionState = "disconnected" | "connecting" | "identifying" | "connected" | "closed";
+import { watchVisibility } from "./visibility";
 
 /** What the session needs of the REST API (a `ChatApi` has it all). */
-export interface SessionApi {
+export interface SessionApi extends HistoryApi {
   /** A valid access token for `identify`. */
   accessToken(): Promise<string>;
   /** A new token after the gateway refused `rejected` (4001). Throws if the login is gone. */
   renewAccessToken(rejected: string): Promise<string>;
-  /** For gap filling: how far the room read model has got. */
-  room(roomId: RoomId): Promise<RoomDetail>;
-  /** For gap filling: the messages of the gap. */
-  history(roomId: RoomId, options: { before?: number; limit?: number }): Promise<HistoryPage>;
 }
 
 export interface SessionOptions {
@@ -94,81 +87,11 @@ export interface SessionOptions {
   random?: () => number;
 }
 
-/** The messages a gap fill recovered from REST history, oldest first. */
-export interface HistoryFill {
-  messages: MessageView[];
-  /**
-   * `false` if the history read model had not reached the gap's end in time: messages of the
-   * gap may be missing; reload the room's history.
-   */
-  complete: boolean;
-}
-
-export interface StateChange {
-  state: SessionState;
-  previous: SessionState;
-}
-
-export interface Disconnected {
-  code: number;
-  reason: string;
-  url: string;
-  /** When the session tries again, or `null` if it is closed for good. */
-  reconnectInMs: number | null;
-}
-
-export interface Closed {
-  /** `closed_by_client`: `close()`; `auth_lost`: the login is gone (log in again). */
-  reason: "closed_by_client" | "auth_lost";
-  error: unknown;
-}
-
-export interface SessionEvents {
-  state: StateChange;
-  /** Identified: the user, the gateway, and the rooms as the read model lists them. */
-  ready: { frame: ReadyFrame; hello: HelloFrame; url: string };
-  /** A room event, in `seq` order per room, each exactly once (duplicates are dropped). */
-  event: EventFrame;
-  /** A duplicate that was dropped (informational). */
-  duplicate: { frame: EventFrame; position: number };
-  /** The outcome of resuming one room (protocol.md §5.3); positions are already adjusted. */
-  resumed: ResumedFrame;
-  /** A gap that was filled from REST history before the event after it was delivered. */
-  gap: GapFill<HistoryFill>;
-  /** Someone started or stopped typing (as shown: renewals and unknown `false`s are dropped). */
-  typing: TypingServerFrame;
-  presence: PresenceEntry[];
-  /** The outbox changed; the posts not acknowledged yet, oldest first. */
-  outbox: PendingPost[];
-  /** A post reached the server (also posts queued before a reload). */
-  sent: PostReceipt;
-  /** A post was refused for good and removed from the outbox. */
-  postFailed: { post: PendingPost; error: ChatApiError };
-  /** The socket closed. */
-  disconnected: Disconnected;
-  /** The session will not reconnect again. */
-  closed: Closed;
-  /** Something went wrong that no request is waiting for (an `error` frame without id…). */
-  error: unknown;
-}
-
-/** A command other than `post`, while it waits to be sent or answered. */
-interface Command {
-  frame: DistributiveOmit<Exclude<CommandFrame, { type: "post" }>, "id">;
-  /** Safe to send again after a lost connection (all but `edit`). */
-  idempotent: boolean;
-  resolve(ack: AckFrame): void;
-  reject(error: unknown): void;
-}
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-
 interface Connection {
   socket: WebSocketLike;
   url: string;
   token: string;
   hello: HelloFrame | null;
-  openedAt: number;
   readyAt: number | null;
   lastFrameAt: number;
   connectTimer: ReturnType<typeof setTimeout> | null;
@@ -200,8 +123,7 @@ export class ChatSession extends Emitter<SessionEvents> {
   private me: UserId | null = null;
   private readyRooms: RoomSummary[] = [];
   private requestCounter = 0;
-  private readonly commands: Command[] = [];
-  private readonly commandsInFlight = new Map<string, Command>();
+  private readonly commands = new CommandQueue();
   private away = false;
   private readonly stopWatchingVisibility: () => void;
 
@@ -225,12 +147,13 @@ export class ChatSession extends Emitter<SessionEvents> {
       deliver: (frame) => this.deliver(frame),
       delivered: (frame) => this.delivered(frame),
       duplicate: (frame, position) => this.emit("duplicate", { frame, position }),
-      fill: (roomId, after, before) => this.fillFromHistory(roomId, after, before),
+      fill: (roomId, after, before) => fillFromHistory(this.api, roomId, after, before, options.gapFillWaitMs ?? 10_000),
       filled: (fill) => this.emit("gap", fill),
       fillFailed: (roomId, after, before, error) =>
         this.emit("error", new Error(`could not fill the gap ${after + 1}..${before - 1} of room ${roomId}`, { cause: error })),
     });
-    this.stopWatchingVisibility = options.trackVisibility === false ? () => undefined : this.watchVisibility();
+    this.stopWatchingVisibility =
+      options.trackVisibility === false ? () => undefined : watchVisibility((hidden) => this.setAway(hidden));
   }
 
   // -- Public state ----------------------------------------------------------------------------
@@ -319,24 +242,24 @@ export class ChatSession extends Emitter<SessionEvents> {
 
   /** `edit` (not repeated after a lost connection: a repeated edit writes another event). */
   edit(roomId: RoomId, messageId: MessageId, body: string): Promise<AckFrame> {
-    return this.command({ type: "edit", room_id: roomId, message_id: messageId, body }, false);
+    return this.command({ type: "edit", room_id: roomId, message_id: messageId, body });
   }
 
   deleteMessage(roomId: RoomId, messageId: MessageId): Promise<AckFrame> {
-    return this.command({ type: "delete", room_id: roomId, message_id: messageId }, true);
+    return this.command({ type: "delete", room_id: roomId, message_id: messageId });
   }
 
   react(roomId: RoomId, messageId: MessageId, reaction: string): Promise<AckFrame> {
-    return this.command({ type: "react", room_id: roomId, message_id: messageId, reaction }, true);
+    return this.command({ type: "react", room_id: roomId, message_id: messageId, reaction });
   }
 
   unreact(roomId: RoomId, messageId: MessageId, reaction: string): Promise<AckFrame> {
-    return this.command({ type: "unreact", room_id: roomId, message_id: messageId, reaction }, true);
+    return this.command({ type: "unreact", room_id: roomId, message_id: messageId, reaction });
   }
 
   /** Read up to and including `upToSeq`. */
   markRead(roomId: RoomId, upToSeq: number): Promise<AckFrame> {
-    return this.command({ type: "mark_read", room_id: roomId, up_to_seq: upToSeq }, true);
+    return this.command({ type: "mark_read", room_id: roomId, up_to_seq: upToSeq });
   }
 
   /**
@@ -392,7 +315,6 @@ export class ChatSession extends Emitter<SessionEvents> {
       url,
       token,
       hello: null,
-      openedAt: now,
       readyAt: null,
       lastFrameAt: now,
       connectTimer: null,
@@ -530,10 +452,7 @@ export class ChatSession extends Emitter<SessionEvents> {
       this.pump();
       return;
     }
-    const command = this.commandsInFlight.get(ack.id);
-    if (command === undefined) return;
-    this.commandsInFlight.delete(ack.id);
-    command.resolve(ack);
+    this.commands.answer(ack.id, ack);
   }
 
   private onError(frame: ErrorFrame): void {
@@ -550,12 +469,7 @@ export class ChatSession extends Emitter<SessionEvents> {
       this.pump();
       return;
     }
-    const command = frame.id === null ? undefined : this.commandsInFlight.get(frame.id);
-    if (command !== undefined && frame.id !== null) {
-      this.commandsInFlight.delete(frame.id);
-      command.reject(error);
-      return;
-    }
+    if (frame.id !== null && this.commands.answer(frame.id, error)) return;
     this.emit("error", error);
   }
 
@@ -582,15 +496,9 @@ export class ChatSession extends Emitter<SessionEvents> {
   /** Sends what can go: queued commands, then outbox posts. */
   private pump(): void {
     if (this.current !== "connected") return;
-    while (this.commands.length > 0) {
-      const command = this.commands.shift();
-      if (command === undefined) break;
-      const id = this.nextRequestId("c");
-      this.commandsInFlight.set(id, command);
-      this.send({ ...command.frame, id } as CommandFrame);
-    }
+    for (const frame of this.commands.take(() => this.nextRequestId("c"))) this.send(frame);
     for (const { requestId, post } of this.outbox.take(() => this.nextRequestId("p"))) {
-      const frame: CommandFrame = {
+      this.send({
         type: "post",
         id: requestId,
         room_id: post.roomId,
@@ -598,8 +506,7 @@ export class ChatSession extends Emitter<SessionEvents> {
         client_msg_id: post.clientMsgId,
         ...(post.replyTo === null ? {} : { reply_to: post.replyTo }),
         ...(post.mentions.length === 0 ? {} : { mentions: post.mentions }),
-      };
-      this.send(frame);
+      });
     }
     this.scheduleRetry();
   }
@@ -614,12 +521,11 @@ export class ChatSession extends Emitter<SessionEvents> {
     }, Math.max(0, at - Date.now()));
   }
 
-  private command(frame: Command["frame"], idempotent: boolean): Promise<AckFrame> {
+  private command(body: CommandBody): Promise<AckFrame> {
     if (this.current === "closed") return Promise.reject(new Error("the session is closed"));
-    return new Promise<AckFrame>((resolve, reject) => {
-      this.commands.push({ frame, idempotent, resolve, reject });
-      this.pump();
-    });
+    const answered = this.commands.add(body);
+    this.pump();
+    return answered;
   }
 
   private send(frame: ClientFrame): boolean {
@@ -689,23 +595,7 @@ export class ChatSession extends Emitter<SessionEvents> {
     connection.socket.onerror = ignore;
     connection.socket.onopen = ignore;
     this.outbox.connectionLost();
-    const lost = [...this.commandsInFlight.values()];
-    this.commandsInFlight.clear();
-    const resend: Command[] = [];
-    for (const command of lost) {
-      if (command.idempotent) {
-        resend.push(command);
-      } else {
-        command.reject(
-          new ChatApiError({
-            status: 0,
-            code: "unavailable",
-            message: "the connection was lost before the answer: the command may or may not have been applied",
-          }),
-        );
-      }
-    }
-    this.commands.unshift(...resend);
+    this.commands.connectionLost();
   }
 
   private finish(closed: Closed): void {
@@ -722,7 +612,7 @@ export class ChatSession extends Emitter<SessionEvents> {
         // Already closed.
       }
     }
-    for (const command of this.commands.splice(0)) command.reject(new Error("the session is closed"));
+    this.commands.close(new Error("the session is closed"));
     this.stopWatchingVisibility();
     this.setState("closed");
     this.emit("closed", closed);
@@ -734,86 +624,6 @@ export class ChatSession extends Emitter<SessionEvents> {
     this.current = state;
     this.emit("state", { state, previous });
   }
-
-  // -- Gap filling -----------------------------------------------------------------------------
-
-  /**
-   * The messages with `after < seq < before` from REST history, once the read model has
-   * reached `before - 1` (the room list and history come from one projector, so the room's
-   * `last_seq` says how far the history has got).
-   */
-  private async fillFromHistory(roomId: RoomId, after: number, before: number): Promise<HistoryFill> {
-    const deadline = Date.now() + (this.options.gapFillWaitMs ?? 10_000);
-    let complete = false;
-    for (let attempt = 0; ; attempt += 1) {
-      const detail = await this.api.room(roomId);
-      if (detail.last_seq >= before - 1) {
-        complete = true;
-        break;
-      }
-      const left = deadline - Date.now();
-      if (left <= 0) break;
-      await delay(Math.min(1000, 50 * 2 ** attempt, left));
-    }
-    const messages: MessageView[] = [];
-    let cursor: number | null = before;
-    while (cursor !== null) {
-      const page: HistoryPage = await this.api.history(roomId, { before: cursor, limit: 200 });
-      for (const message of page.messages) {
-        if (message.seq > after) messages.push(message);
-      }
-      const oldest = page.messages[page.messages.length - 1];
-      cursor = oldest === undefined || oldest.seq <= after + 1 ? null : page.next_before;
-    }
-    messages.sort((a, b) => a.seq - b.seq);
-    return { messages, complete };
-  }
-
-  // -- Page visibility -------------------------------------------------------------------------
-
-  private watchVisibility(): () => void {
-    const doc = (globalThis as { document?: Document }).document;
-    if (doc === undefined || typeof doc.addEventListener !== "function") return () => undefined;
-    const update = () => this.setAway(doc.visibilityState === "hidden");
-    update();
-    doc.addEventListener("visibilitychange", update);
-    return () => doc.removeEventListener("visibilitychange", update);
-  }
 }
 
 function ignore(): void {}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-const SERVER_FRAME_TYPES: ReadonlySet<string> = new Set([
-  "hello",
-  "ready",
-  "event",
-  "resumed",
-  "ack",
-  "error",
-  "typing",
-  "pong",
-  "presence",
-  "reconnect",
-]);
-
-/** A server frame, checked as far as its `type` (the server's frames carry all their fields). */
-export function parseServerFrame(text: string): ServerFrame {
-  const value: unknown = JSON.parse(text);
-  if (typeof value !== "object" || value === null) throw new Error("a server frame is not a JSON object");
-  const type = (value as { type?: unknown }).type;
-  if (typeof type !== "string" || !SERVER_FRAME_TYPES.has(type)) {
-    throw new Error(`unknown server frame type ${JSON.stringify(type)}`);
-  }
-  if (type === "error") {
-    const code = (value as { code?: unknown }).code;
-    if (!isErrorCode(code)) {
-      // A code newer than this SDK: keep the frame, as the most generic failure.
-      (value as { code: string }).code = "internal";
-    }
-  }
-  return value as ServerFrame;
-}

@@ -2,7 +2,8 @@
 
 import type { EventFrame, MessagePosted, ResumedFrame, RoomId, TypingServerFrame } from "../../src/contract";
 import type { PostReceipt } from "../../src/outbox";
-import { ChatSession, type Disconnected, type SessionOptions } from "../../src/session";
+import type { Disconnected } from "../../src/events";
+import { ChatSession, type SessionOptions } from "../../src/session";
 import { nodeWebSocket } from "./harness";
 
 export class Recorder {

@@ -2,7 +2,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { CloseCode, type EventFrame } from "../../src/contract";
 import { ChatApiError } from "../../src/errors";
-import { ChatSession, type Disconnected, type HistoryFill, type SessionOptions, type SessionState } from "../../src/session";
+import type { Disconnected, SessionState } from "../../src/events";
+import type { HistoryFill } from "../../src/gapfill";
+import { ChatSession, type SessionOptions } from "../../src/session";
 import { MemoryOutboxStore, MemoryPositionStore } from "../../src/stores";
 import type { GapFill } from "../../src/delivery";
 import {
