@@ -18,6 +18,7 @@ import type {
 } from "../../src/contract";
 import type { SessionApi } from "../../src/session";
 import type { WebSocketLike } from "../../src/socket";
+import type { WebStorageLike } from "../../src/stores";
 
 export class FakeSocket implements WebSocketLike {
   readyState = 0;
@@ -187,5 +188,25 @@ export class FakeApi implements SessionApi {
     const page = all.slice(0, limit);
     const oldest = page[page.length - 1];
     return { messages: page, next_before: page.length === limit && oldest !== undefined ? oldest.seq : null };
+  }
+}
+
+/** A `localStorage` stand-in. */
+export class MapStorage implements WebStorageLike {
+  private readonly map = new Map<string, string>();
+  get length(): number {
+    return this.map.size;
+  }
+  key(index: number): string | null {
+    return [...this.map.keys()][index] ?? null;
+  }
+  getItem(key: string): string | null {
+    return this.map.get(key) ?? null;
+  }
+  setItem(key: string, value: string): void {
+    this.map.set(key, value);
+  }
+  removeItem(key: string): void {
+    this.map.delete(key);
   }
 }

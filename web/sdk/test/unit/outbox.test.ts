@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import type { AckFrame } from "../../src/contract";
 import { ChatApiError } from "../../src/errors";
 import { Outbox } from "../../src/outbox";
-import { MemoryOutboxStore, WebStorageOutboxStore, type WebStorageLike } from "../../src/stores";
-import { ROOM, ROOM2 } from "./fakes";
+import { MemoryOutboxStore, WebStorageOutboxStore } from "../../src/stores";
+import { MapStorage, ROOM, ROOM2 } from "./fakes";
 
 function ids(): () => string {
   let next = 0;
@@ -17,26 +17,6 @@ function ack(id: string, seq: number, changed = true): AckFrame {
 
 function refusal(code: ChatApiError["code"], retryAfterMs: number | null = null): ChatApiError {
   return new ChatApiError({ status: 0, code, message: code, retryAfterMs });
-}
-
-/** A `localStorage` stand-in. */
-class MapStorage implements WebStorageLike {
-  private readonly map = new Map<string, string>();
-  get length(): number {
-    return this.map.size;
-  }
-  key(index: number): string | null {
-    return [...this.map.keys()][index] ?? null;
-  }
-  getItem(key: string): string | null {
-    return this.map.get(key) ?? null;
-  }
-  setItem(key: string, value: string): void {
-    this.map.set(key, value);
-  }
-  removeItem(key: string): void {
-    this.map.delete(key);
-  }
 }
 
 describe("Outbox: persistence", () => {
