@@ -270,7 +270,8 @@ export class ChatSession extends Emitter<SessionEvents> {
     const connection = this.connection;
     if (this.current !== "connected" || connection?.hello == null) return false;
     if (!this.throttle.shouldSend(roomId, typing, connection.hello.typing_renew_ms)) return false;
-    return this.send(typing ? { type: "typing", room_id: roomId } : { type: "typing", room_id: roomId, typing: false });
+    const id = TYPING_ID;
+    return this.send(typing ? { type: "typing", id, room_id: roomId } : { type: "typing", id, room_id: roomId, typing: false });
   }
 
   /** Reports the user idle (`away`) or active again on this connection (and the next ones). */
@@ -470,6 +471,10 @@ export class ChatSession extends Emitter<SessionEvents> {
       return;
     }
     if (frame.id !== null && this.commands.answer(frame.id, error)) return;
+    // Typing in a room whose delivery has not started yet (just joined, catch-up pending) is
+    // refused with not_a_member, and a typing frame over the gateway's rate is dropped: both
+    // are expected and harmless for an ephemeral indicator (protocol.md §6, §10).
+    if (frame.id === TYPING_ID && (frame.code === "not_a_member" || frame.code === "rate_limited")) return;
     this.emit("error", error);
   }
 
@@ -625,5 +630,8 @@ export class ChatSession extends Emitter<SessionEvents> {
     this.emit("state", { state, previous });
   }
 }
+
+/** The id of every `typing` frame, which its (rare) refusals echo. */
+const TYPING_ID = "typing";
 
 function ignore(): void {}

@@ -202,6 +202,8 @@ describe("the REST client against the server", () => {
   it("surfaces the documented error codes, statuses and request ids", async () => {
     const { alice, bob, room } = await twoInARoom();
     const stranger = await system().user("carol");
+    // Reads come from read models, which trail the commands by a moment (api.md §1).
+    await eventually("the room is readable", () => alice.room(room).then(() => true, () => undefined));
 
     const wrong = await system()
       .api()

@@ -460,15 +460,28 @@ describe("ChatSession: typing and presence", () => {
       h.session.typing(ROOM);
       await flush(100);
     }
-    expect(socket.frames("typing")).toEqual([{ type: "typing", room_id: ROOM }]);
+    expect(socket.frames("typing")).toEqual([{ type: "typing", id: "typing", room_id: ROOM }]);
     await flush(1000);
     h.session.typing(ROOM);
     h.session.typing(ROOM, false);
     expect(socket.frames("typing")).toEqual([
-      { type: "typing", room_id: ROOM },
-      { type: "typing", room_id: ROOM },
-      { type: "typing", room_id: ROOM, typing: false },
+      { type: "typing", id: "typing", room_id: ROOM },
+      { type: "typing", id: "typing", room_id: ROOM },
+      { type: "typing", id: "typing", room_id: ROOM, typing: false },
     ]);
+  });
+
+  it("takes a refused typing frame (room not delivered yet) quietly, but reports other errors", async () => {
+    const h = harness();
+    const errors: unknown[] = [];
+    h.session.on("error", (error) => errors.push(error));
+    h.session.connect();
+    const socket = await connectUpToReady(h);
+    h.session.typing(ROOM);
+    socket.receive({ type: "error", id: "typing", code: "not_a_member", message: "not yet", field: null });
+    expect(errors).toEqual([]);
+    socket.receive({ type: "error", id: null, code: "malformed_json", message: "?", field: null });
+    expect(errors).toEqual([expect.objectContaining({ code: "malformed_json" })]);
   });
 
   it("shows others typing until false, and clears every indicator on reconnect", async () => {
