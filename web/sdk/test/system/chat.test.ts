@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
 import type { EventFrame, RoomId } from "../../src/contract";
 import { ChatApiError } from "../../src/errors";
-import type { ChatApi } from "../../src/rest";
+import { ChatApi } from "../../src/rest";
 import { MemoryOutboxStore, MemoryPositionStore } from "../../src/stores";
 import { Stack, eventually } from "./harness";
 import { type Recorder, recordedSession } from "./recorder";
@@ -254,5 +254,77 @@ describe("the REST client against the server", () => {
     expect(refreshed.token).not.toBe(before?.token);
     expect(refreshed.refreshToken).not.toBe(before?.refreshToken);
     await expect(alice.me()).resolves.toMatchObject({ user_id: userId(alice) });
+  });
+});
+
+describe("close codes on the real gateways (protocol.md §9)", () => {
+  it("4009: a draining gateway (SIGTERM) sends its clients elsewhere at once, and they resume", async () => {
+    const { alice, bob, room } = await twoInARoom();
+    const [gw1] = gateways();
+    const draining = await system().startGateway(`gw-drain-${randomUUID().slice(0, 4)}`);
+    const drainingUrl = draining.url ?? "";
+    const b = track(recordedSession({ url: [drainingUrl, gw1], api: bob }));
+    b.session.connect();
+    await eventually("connected to the draining gateway", () => b.session.state === "connected");
+    for (const line of ["d1", "d2", "d3"]) await alice.postMessage(room, line);
+    await eventually("d1..d3", () => b.bodies(room).length === 3);
+
+    const stopped = draining.terminate();
+    await eventually("reconnected to gw-1", () => b.gateways.length === 2 && b.session.state === "connected");
+    expect(b.disconnects[0]).toMatchObject({ code: 4009, reason: "server_draining", url: drainingUrl });
+    expect(b.disconnects[0]?.reconnectInMs).toBeLessThanOrEqual(1000);
+    expect(b.gateways).toEqual([draining.name, "gw-1"]);
+    for (const line of ["d4", "d5", "d6"]) await alice.postMessage(room, line);
+    await eventually("d4..d6", () => b.bodies(room).length === 6);
+    await stopped;
+    expect(b.bodies(room)).toEqual(["d1", "d2", "d3", "d4", "d5", "d6"]);
+    expectContiguous(b.roomEvents(room));
+    expect(b.resumed).toEqual([expect.objectContaining({ room_id: room, recovered: true })]);
+  });
+
+  it("4001 for an expired token: renewed with the refresh token, then identified", async () => {
+    const alice = await system().user("alice");
+    const login = alice.credentials;
+    if (login === null) throw new Error("not logged in");
+    const expired = system().forgeToken(login.userId, -60);
+    // A client that does not know its token has expired (no expires_at) meets the 4001.
+    const api = new ChatApi({
+      baseUrl: system().apiUrl,
+      credentials: { ...login, token: expired, expiresAt: null },
+    });
+    const [gw1] = gateways();
+    const session = track(recordedSession({ url: gw1, api }));
+    session.session.connect();
+    await eventually("connected with a renewed token", () => session.session.state === "connected");
+    expect(session.disconnects.map((close) => close.code)).toEqual([4001]);
+    expect(api.credentials?.token).not.toBe(expired);
+    expect(api.credentials?.refreshToken).not.toBe(login.refreshToken);
+  });
+
+  it("4001 for an erased account: the session stops for good and REST says account_erased", async () => {
+    const lost: string[] = [];
+    const victim = await system().user("victim", { onAuthLost: (error) => lost.push(error.code) });
+    const login = victim.credentials;
+    if (login === null) throw new Error("not logged in");
+    const operator = await system().operator();
+    const [gw1] = gateways();
+    const session = track(recordedSession({ url: gw1, api: victim }));
+    const closed: string[] = [];
+    session.session.on("closed", ({ reason }) => closed.push(reason));
+    session.session.connect();
+    await eventually("connected", () => session.session.state === "connected");
+
+    const erased = await fetch(`${system().apiUrl}/v1/admin/users/${login.userId}/erase`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${await operator.accessToken()}` },
+    });
+    expect(erased.status).toBe(200);
+    await eventually("the session stopped", () => session.session.state === "closed");
+    expect(session.disconnects[0]?.code).toBe(4001);
+    expect(closed).toEqual(["auth_lost"]);
+    expect(lost).toEqual(["invalid_refresh_token"]);
+    // The access token still verifies, but the account is gone.
+    const stale = new ChatApi({ baseUrl: system().apiUrl, credentials: { ...login, refreshToken: null } });
+    await expect(stale.me()).rejects.toMatchObject({ status: 401, code: "account_erased" });
   });
 });

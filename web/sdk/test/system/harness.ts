@@ -14,7 +14,7 @@
  */
 
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { randomBytes, randomUUID } from "node:crypto";
+import { createHmac, randomBytes, randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { createInterface } from "node:readline";
@@ -23,11 +23,13 @@ import { promisify } from "node:util";
 
 import WebSocket from "ws";
 
-import { ChatApi } from "../../src/rest";
+import { ChatApi, type ChatApiOptions } from "../../src/rest";
 import type { WebSocketFactory } from "../../src/socket";
 import { deleteStream, streamName } from "./nats";
 
 const run = promisify(execFile);
+
+const PASSWORD = "correct horse battery";
 
 /** web/ */
 const WEB_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -152,6 +154,25 @@ export class Stack {
     private readonly env: Record<string, string>,
   ) {}
 
+  /** The secret the servers sign tokens with, so that tests can forge (e.g. expired) ones. */
+  get jwtSecret(): string {
+    return this.env["CHAT_JWT_SECRET"] ?? "";
+  }
+
+  /** Runs a one-off `chat <args…>` with the stack's configuration; answers its stdout. */
+  async chat(args: string[], withinMs = 120_000): Promise<string> {
+    const { stdout } = await run(this.binary, args, { env: { ...process.env, ...this.env }, timeout: withinMs });
+    return stdout;
+  }
+
+  /** A token signed like the API's (HS256, key id `default`), valid or not. */
+  forgeToken(userId: string, expiresInSecs: number): string {
+    const now = Math.floor(Date.now() / 1000);
+    const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+    const unsigned = `${encode({ typ: "JWT", alg: "HS256", kid: "default" })}.${encode({ sub: userId, iat: now - 10, exp: now + expiresInSecs })}`;
+    return `${unsigned}.${createHmac("sha256", this.jwtSecret).update(unsigned).digest("base64url")}`;
+  }
+
   /** A fresh database and prefix, migrated, with every role running (`gateways` gateways). */
   static async start(options: StackOptions = {}): Promise<Stack> {
     const binary = chatBinary();
@@ -235,9 +256,18 @@ export class Stack {
   }
 
   /** Registers a fresh user; answers a logged-in client. */
-  async user(name: string): Promise<ChatApi> {
-    const api = this.api();
-    await api.register({ username: `${name}_${randomBytes(4).toString("hex")}`, password: "correct horse battery" });
+  async user(name: string, options: Omit<ChatApiOptions, "baseUrl"> = {}): Promise<ChatApi> {
+    const api = new ChatApi({ baseUrl: this.apiUrl, ...options });
+    await api.register({ username: `${name}_${randomBytes(4).toString("hex")}`, password: PASSWORD });
+    return api;
+  }
+
+  /** A fresh global administrator (`chat users grant-admin`), logged in with the claim. */
+  async operator(): Promise<ChatApi> {
+    const api = await this.user("operator");
+    const me = await eventually("the operator's profile", () => api.me().catch(() => undefined));
+    await this.chat(["users", "grant-admin", me.username]);
+    await api.login(me.username, PASSWORD);
     return api;
   }
 
