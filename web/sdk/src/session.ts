@@ -551,7 +551,10 @@ export class ChatSession extends Emitter<SessionEvents> {
   private abandon(connection: Connection, reason: string): void {
     if (this.connection !== connection) return;
     try {
-      connection.socket.close(ClientCloseCode.Dead, reason);
+      // Node's `ws` can drop the TCP connection at once; a browser socket only closes.
+      const socket = connection.socket as WebSocketLike & { terminate?: () => void };
+      if (typeof socket.terminate === "function") socket.terminate();
+      else socket.close(ClientCloseCode.Dead, reason);
     } catch {
       // Already closing.
     }
