@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PostReceipt } from "../../src/outbox";
 import { MemoryOutboxStore, MemoryPositionStore } from "../../src/stores";
 import { Stack, eventually } from "./harness";
-import { recordedSession } from "./recorder";
+import { WireTap, recordedSession } from "./recorder";
 
 const BURST = 300;
 
@@ -39,7 +39,14 @@ describe("a gateway killed mid-burst", () => {
 
     // Both start on the gateway that will die; the other one is their next choice.
     const senderOutbox = new MemoryOutboxStore();
-    const sender = recordedSession({ url: [gw1, gw2], api: alice, outbox: senderOutbox, positions: new MemoryPositionStore() });
+    const wire = new WireTap();
+    const sender = recordedSession({
+      url: [gw1, gw2],
+      api: alice,
+      outbox: senderOutbox,
+      positions: new MemoryPositionStore(),
+      webSocket: wire.factory,
+    });
     const receiver = recordedSession({ url: [gw1, gw2], api: bob, positions: new MemoryPositionStore() });
     try {
       sender.session.connect();
@@ -104,8 +111,11 @@ describe("a gateway killed mid-burst", () => {
         burst: BURST,
         ackedBeforeKill: beforeKill.acked,
         receivedBeforeKill: beforeKill.received,
-        recognisedRetries: receipts.filter((receipt) => receipt.duplicate).length,
-        confirmedByEvent: receipts.filter((receipt) => receipt.confirmedBy === "event").length,
+        postFramesSent: [...wire.attempts.values()].reduce((sum, count) => sum + count, 0),
+        postsResent: wire.resent,
+        retriesRecognisedByServer: wire.recognisedRetries,
+        receiptsDuplicate: receipts.filter((receipt) => receipt.duplicate).length,
+        receiptsConfirmedByEvent: receipts.filter((receipt) => receipt.confirmedBy === "event").length,
         duplicatesDroppedBySender: sender.session.duplicatesDropped,
         duplicatesDroppedByReceiver: receiver.session.duplicatesDropped,
         senderCloses: sender.disconnects.map((close) => close.code),

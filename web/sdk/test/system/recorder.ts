@@ -1,9 +1,18 @@
 /** Records what a session emits, for assertions in system tests. */
 
-import type { EventFrame, MessagePosted, ResumedFrame, RoomId, TypingServerFrame } from "../../src/contract";
+import type {
+  ClientFrame,
+  EventFrame,
+  MessagePosted,
+  ResumedFrame,
+  RoomId,
+  ServerFrame,
+  TypingServerFrame,
+} from "../../src/contract";
 import type { PostReceipt } from "../../src/outbox";
 import type { Disconnected } from "../../src/events";
 import { ChatSession, type SessionOptions } from "../../src/session";
+import type { WebSocketFactory } from "../../src/socket";
 import { nodeWebSocket } from "./harness";
 
 export class Recorder {
@@ -46,7 +55,58 @@ export class Recorder {
   }
 }
 
-/** A session on the real gateways, over Node's `ws`, recorded. */
-export function recordedSession(options: Omit<SessionOptions, "webSocket">): Recorder {
+/** A session on the real gateways, over Node's `ws` (unless told otherwise), recorded. */
+export function recordedSession(options: SessionOptions): Recorder;
+export function recordedSession(options: Omit<SessionOptions, "webSocket">): Recorder;
+export function recordedSession(options: Omit<SessionOptions, "webSocket"> & Partial<Pick<SessionOptions, "webSocket">>): Recorder {
   return new Recorder(new ChatSession({ webSocket: nodeWebSocket, trackVisibility: false, ...options }));
+}
+
+/**
+ * Counts what crosses the wire: each `post` frame sent (by `client_msg_id`) and each `ack` that
+ * says the server recognised a retry (`changed: false`). Wraps the real socket; changes nothing.
+ */
+export class WireTap {
+  readonly attempts = new Map<string, number>();
+  recognisedRetries = 0;
+  private readonly postIds = new Set<string>();
+
+  readonly factory: WebSocketFactory = (url) => {
+    const socket = nodeWebSocket(url);
+    const send = socket.send.bind(socket);
+    socket.send = (data: string) => {
+      const frame = JSON.parse(data) as ClientFrame;
+      if (frame.type === "post") {
+        this.postIds.add(frame.id);
+        this.attempts.set(frame.client_msg_id, (this.attempts.get(frame.client_msg_id) ?? 0) + 1);
+      }
+      send(data);
+    };
+    return new Proxy(socket, {
+      set: (target, property, value: unknown) => {
+        if (property === "onmessage" && typeof value === "function") {
+          const handler = value as (event: { data: unknown }) => void;
+          target.onmessage = (event) => {
+            this.observe(event.data);
+            handler(event);
+          };
+          return true;
+        }
+        return Reflect.set(target, property, value);
+      },
+    });
+  };
+
+  /** Posts sent more than once. */
+  get resent(): number {
+    let resent = 0;
+    for (const count of this.attempts.values()) if (count > 1) resent += 1;
+    return resent;
+  }
+
+  private observe(data: unknown): void {
+    if (typeof data !== "string") return;
+    const frame = JSON.parse(data) as ServerFrame;
+    if (frame.type === "ack" && this.postIds.has(frame.id) && !frame.changed) this.recognisedRetries += 1;
+  }
 }
