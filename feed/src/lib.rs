@@ -32,6 +32,8 @@ pub mod read_ahead;
 pub mod reader;
 pub mod rooms;
 pub mod runner;
+#[cfg(test)]
+mod test_events;
 pub mod users;
 pub mod wakeup;
 

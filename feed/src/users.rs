@@ -32,36 +32,20 @@ pub async fn erased(executor: impl PgExecutor<'_>, users: &[UserId]) -> Result<H
 
 #[cfg(test)]
 mod tests {
-    use cqrs_es::DomainEvent;
     use sqlx::PgPool;
     use uuid::Uuid;
 
     use super::*;
-
-    async fn append(pool: &PgPool, user: UserId, sequence: i64, event: UserEvent) {
-        sqlx::query(
-            "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
-             VALUES ($1, $2, $3, $4, $5, $6, '{}')",
-        )
-        .bind(User::TYPE)
-        .bind(user.to_string())
-        .bind(sequence)
-        .bind(event.event_type())
-        .bind(event.event_version())
-        .bind(serde_json::to_value(&event).unwrap())
-        .execute(pool)
-        .await
-        .unwrap();
-    }
+    use crate::test_events::append;
 
     #[sqlx::test(migrator = "chat_migrations::MIGRATOR")]
     async fn only_users_whose_stream_records_the_erasure_are_erased(pool: PgPool) {
         let [kept, gone, unknown] = [1, 2, 3].map(|n| UserId::from_uuid(Uuid::from_u128(n)));
         for user in [kept, gone] {
             let profile = UserEvent::ProfileUpdated { display_name: chat_domain::redaction::Redactable::Redacted };
-            append(&pool, user, 1, profile).await;
+            append::<User>(&pool, user, 1, profile).await;
         }
-        append(&pool, gone, 2, UserEvent::UserErased {}).await;
+        append::<User>(&pool, gone, 2, UserEvent::UserErased {}).await;
         assert_eq!(erased(&pool, &[kept, gone, unknown]).await.unwrap(), HashSet::from([gone]));
         assert!(erased(&pool, &[]).await.unwrap().is_empty());
     }

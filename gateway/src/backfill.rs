@@ -9,7 +9,7 @@ use chat_feed::rooms;
 use chat_nats::wire::EventMessage;
 use sqlx::PgPool;
 
-pub use chat_feed::rooms::{Membership, memberships};
+pub use chat_feed::rooms::{Membership, memberships, memberships_of_account};
 
 /// Events read per query while catching up.
 pub const PAGE: usize = 500;

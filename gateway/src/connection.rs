@@ -115,6 +115,8 @@ pub struct Connection {
     rooms: Mutex<HashSet<RoomId>>,
     /// The client reported its user idle.
     away: AtomicBool,
+    /// Counted in its user's presence: set once its account was found not erased.
+    admitted: AtomicBool,
 }
 
 /// An outbox that grew past this many items in a burst gives its memory back once drained.
@@ -131,6 +133,7 @@ impl Connection {
             queued: Notify::new(),
             rooms: Mutex::default(),
             away: AtomicBool::new(false),
+            admitted: AtomicBool::new(false),
         })
     }
 
@@ -175,6 +178,14 @@ impl Connection {
             outbox.shrink_to_fit();
         }
         item
+    }
+
+    pub fn is_admitted(&self) -> bool {
+        self.admitted.load(Ordering::Relaxed)
+    }
+
+    pub fn admit(&self) {
+        self.admitted.store(true, Ordering::Relaxed);
     }
 
     pub fn is_away(&self) -> bool {

@@ -58,10 +58,12 @@ pub struct UserConnections {
 }
 
 impl UserConnections {
+    /// Only admitted connections count: one whose account is still being checked is not shown.
     fn status(&self) -> PresenceStatus {
-        if self.conns.is_empty() {
+        let mut admitted = self.conns.values().filter(|conn| conn.is_admitted()).peekable();
+        if admitted.peek().is_none() {
             PresenceStatus::Offline
-        } else if self.conns.values().all(|conn| conn.is_away()) {
+        } else if admitted.all(|conn| conn.is_away()) {
             PresenceStatus::Away
         } else {
             PresenceStatus::Online
@@ -138,17 +140,23 @@ impl Hub {
         locked(&self.feeds).len()
     }
 
-    /// Adds `conn` to its user's connections; `false` (and not added) if the user was erased
-    /// since their account was checked.
+    /// Adds `conn` to its user's connections, not yet counted in their presence (see
+    /// [`Hub::admit`]); `false` (and not added) if this gateway saw the user erased.
     pub fn register(&self, conn: &ConnHandle) -> bool {
         let mut users = locked(&self.users);
         if locked(&self.erased).contains(&conn.user) {
             return false;
         }
-        let user = users.entry(conn.user).or_default();
-        user.conns.insert(conn.id, conn.clone());
-        self.update_presence(conn.user, user);
+        users.entry(conn.user).or_default().conns.insert(conn.id, conn.clone());
         true
+    }
+
+    /// Counts a registered `conn` in its user's presence, once its account was checked.
+    pub fn admit(&self, conn: &ConnHandle) {
+        conn.admit();
+        if let Some(user) = locked(&self.users).get_mut(&conn.user) {
+            self.update_presence(conn.user, user);
+        }
     }
 
     pub fn unregister(&self, conn: &ConnHandle) {

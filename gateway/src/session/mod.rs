@@ -88,8 +88,10 @@ async fn start(socket: WebSocket, hub: Arc<Hub>, session: Uuid) -> Option<Starte
     tracing::Span::current().record("user_id", tracing::field::display(user));
     let conn = Connection::new(user, hub.config.send_queue);
     // Registered first: membership notices from here on reach this connection, and the
-    // memberships read next already include every change notified before. An erasure noticed
-    // since `identify` checked the account refuses it here, or closes it from now on.
+    // memberships read next already include every change notified before. An erasure this
+    // gateway was told of refuses it here, or closes it from now on; one from before (or
+    // missed) is found by the account check read with the memberships, before the connection
+    // counts in presence, so that a refused one never shows there.
     if !hub.register(&conn) {
         close(&mut sink, CloseReason::AuthenticationFailed).await;
         return None;
@@ -100,17 +102,23 @@ async fn start(socket: WebSocket, hub: Arc<Hub>, session: Uuid) -> Option<Starte
         return None;
     }
     let (memberships, summaries) = match tokio::try_join!(
-        backfill::memberships(&hub.pool, user, MAX_ROOMS_PER_USER),
+        backfill::memberships_of_account(&hub.pool, user, MAX_ROOMS_PER_USER),
         rooms::page(&hub.pool, user, None, MAX_ROOMS_PER_USER)
     ) {
         Ok((memberships, page)) => (memberships, page.rooms),
         Err(error) => {
-            tracing::error!(%error, "cannot read the rooms of a connecting user");
+            tracing::error!(%error, "cannot read the account and rooms of a connecting user");
             hub.unregister(&conn);
             close(&mut sink, CloseReason::Unavailable).await;
             return None;
         }
     };
+    let Some(memberships) = memberships else {
+        hub.unregister(&conn);
+        close(&mut sink, CloseReason::AuthenticationFailed).await;
+        return None;
+    };
+    hub.admit(&conn);
     let ready = ServerFrame::Ready { session_id: session, user_id: user, rooms: &summaries };
     if sink.send(Message::Text(ready.encode())).await.is_err() {
         hub.unregister(&conn);
@@ -146,8 +154,8 @@ async fn start(socket: WebSocket, hub: Arc<Hub>, session: Uuid) -> Option<Starte
     Some(Started { conn, sink, stream, initial })
 }
 
-/// Waits for the `identify` frame and checks its token, and that its user was not erased
-/// (the token outlives the account by up to its lifetime).
+/// Waits for the `identify` frame and checks its token (whether its user was erased since
+/// it was issued, as it outlives the account by up to its lifetime, is read with the rooms).
 async fn identify(
     hub: &Hub,
     stream: &mut SplitStream<WebSocket>,
@@ -170,15 +178,7 @@ async fn identify(
         return Err(CloseReason::AuthenticationFailed);
     };
     let user = hub.tokens.verify(&token).map_err(|_| CloseReason::AuthenticationFailed)?.user;
-    // Before registering, so that a refused connection never shows in presence.
-    match chat_feed::users::erased(&hub.pool, &[user]).await {
-        Ok(erased) if erased.is_empty() => Ok((user, resume)),
-        Ok(_) => Err(CloseReason::AuthenticationFailed),
-        Err(error) => {
-            tracing::error!(%error, "cannot check a connecting user's account");
-            Err(CloseReason::Unavailable)
-        }
-    }
+    Ok((user, resume))
 }
 
 /// How long a close frame may wait behind unread data. A client closed as too slow only sees
