@@ -5,6 +5,10 @@
 #   scripts/test.sh                           everything
 #   scripts/test.sh -E 'test(room_)'          extra arguments go to `cargo nextest run`
 #
+# Then the web code (web/: the TypeScript SDK): `npm ci`, type checks, unit tests and system
+# tests that run the `chat` binary's roles against the same services. Needs Node.js 20 or newer
+# (installed with apt-get if missing and this runs as root). CHAT_SKIP_WEB=1 skips it.
+#
 # Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres, the server
 # where #[sqlx::test] creates its throwaway databases), NATS_URL (default nats://127.0.0.1:4222),
 # CHAT_SKIP_SERVICES=1 to use services you started yourself.
@@ -52,6 +56,17 @@ if ! cargo nextest --version >/dev/null 2>&1; then
     fi
 fi
 
+if [[ "${CHAT_SKIP_WEB:-}" != 1 ]]; then
+    if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+        step "installing Node.js and npm (apt-get install nodejs npm)"
+        [[ $EUID -eq 0 ]] || die "Node.js 20+ and npm are not installed; install them (https://nodejs.org) or set CHAT_SKIP_WEB=1"
+        DEBIAN_FRONTEND=noninteractive apt-get update -qq || true
+        DEBIAN_FRONTEND=noninteractive apt-get install -y nodejs npm
+    fi
+    node_major="$(node -p 'process.versions.node.split(".")[0]')"
+    ((node_major >= 20)) || die "Node.js $(node --version) is too old for the web code; install Node.js 20 or newer"
+fi
+
 step "ensuring PostgreSQL and NATS are running (scripts/ensure-services.sh)"
 scripts/ensure-services.sh
 
@@ -85,4 +100,11 @@ if [[ "$use_nextest" == 1 ]]; then
 else
     step "cargo test --workspace --no-fail-fast $*"
     cargo test --workspace --no-fail-fast "$@"
+fi
+
+if [[ "${CHAT_SKIP_WEB:-}" != 1 ]]; then
+    step "web: npm ci, type checks, unit and system tests (web/)"
+    cargo build --bin chat
+    npm ci --prefix web --no-audit --no-fund
+    CHAT_BIN="${CARGO_TARGET_DIR:-$PWD/target}/debug/chat" npm --prefix web test
 fi
