@@ -327,3 +327,27 @@ fn erased_user(event: &EventMessage) -> Option<UserId> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use uuid::Uuid;
+
+    use super::*;
+    use crate::connection::Connection;
+
+    #[test]
+    fn only_admitted_connections_count_in_presence() {
+        let user = UserId::from_uuid(Uuid::now_v7());
+        let mut connections = UserConnections::default();
+        let [first, second] = [0, 1].map(|_| Connection::new(user, 8));
+        for conn in [&first, &second] {
+            connections.conns.insert(conn.id, conn.clone());
+        }
+        assert_eq!(connections.status(), PresenceStatus::Offline, "none admitted yet");
+        first.admit();
+        first.set_away(true);
+        assert_eq!(connections.status(), PresenceStatus::Away, "the unadmitted one does not make them online");
+        second.admit();
+        assert_eq!(connections.status(), PresenceStatus::Online);
+    }
+}
