@@ -1,14 +1,17 @@
 import { defineConfig } from "vitest/config";
 
-// Two projects: fast unit tests (fake sockets and timers), and system tests that start the real
-// `chat` binaries against Postgres and NATS (slow, one file at a time: the machine has 2 cores).
+// Three projects: fast unit tests (fake sockets and timers; the SDK and the client's pure
+// logic), system tests that start the real `chat` binaries against Postgres and NATS, and
+// browser tests that drive the built client (`npm run build` first) in a real Chromium against
+// those binaries. The last two are slow and run one file at a time: the machine has 2 cores.
 export default defineConfig({
+  oxc: { jsx: { runtime: "automatic", importSource: "preact" } },
   test: {
     projects: [
       {
         test: {
           name: "unit",
-          include: ["sdk/test/unit/**/*.test.ts"],
+          include: ["sdk/test/unit/**/*.test.ts", "client/test/unit/**/*.test.ts"],
           environment: "node",
         },
       },
@@ -18,6 +21,16 @@ export default defineConfig({
           include: ["sdk/test/system/**/*.test.ts"],
           environment: "node",
           testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: "browser",
+          include: ["client/test/browser/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 180_000,
           hookTimeout: 180_000,
           fileParallelism: false,
         },

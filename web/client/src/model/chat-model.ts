@@ -1,0 +1,427 @@
+/**
+ * The client's state, between the SDK and the screens: the room list, each room's members and
+ * messages, who is typing, presence, the connection. It subscribes to the `ChatSession` (live
+ * events, outbox, state) and calls the `ChatApi` (reads, and the commands that are not posts),
+ * and tells its one kind of listener "something changed"; the UI reads what it needs. Posts go
+ * through the session's outbox, so a send is shown at once and delivered exactly once.
+ */
+
+import {
+  type ChatApi,
+  ChatApiError,
+  type ChatSession,
+  type EventFrame,
+  type MemberView,
+  type MessageId,
+  type PendingPost,
+  type PresenceStatus,
+  type RoomDetail,
+  type RoomId,
+  type RoomSummary,
+  type SessionState,
+  type UserId,
+} from "../../../sdk/src/index";
+import { applyToSummary, byActivity, markedRead } from "./room-summary";
+import { Timeline } from "./timeline";
+
+/** What the UI knows of a person. */
+export interface Person {
+  name: string;
+  username: string | null;
+  presence: PresenceStatus;
+}
+
+/** The connection as the banner shows it. */
+export type ConnectionView = "connecting" | "connected" | "reconnecting" | "offline";
+
+const HISTORY_PAGE = 50;
+
+export class ChatModel {
+  readonly me: UserId;
+  private readonly rooms = new Map<RoomId, RoomSummary>();
+  private readonly members = new Map<RoomId, MemberView[]>();
+  private readonly people = new Map<UserId, Person>();
+  private readonly timelines = new Map<RoomId, Timeline>();
+  private readonly listeners = new Set<() => void>();
+  private readonly stops: Array<() => void> = [];
+  private notifyQueued = false;
+  private everConnected = false;
+  private online = true;
+  private viewing: RoomId | null = null;
+  private readSent = new Map<RoomId, number>();
+  /** The last refusal or failure to show, if any. */
+  problem: string | null = null;
+
+  constructor(
+    readonly api: ChatApi,
+    readonly session: ChatSession,
+  ) {
+    const me = api.userId;
+    if (me === null) throw new Error("ChatModel needs a logged-in ChatApi");
+    this.me = me;
+    this.stops.push(
+      session.on("ready", ({ frame }) => {
+        this.everConnected = true;
+        for (const room of frame.rooms) this.adoptSummary(room);
+        for (const room of frame.rooms) if (room.kind === "direct" && !this.members.has(room.room_id)) void this.loadMembers(room.room_id);
+        this.changed();
+      }),
+      session.on("event", (frame) => this.onEvent(frame)),
+      session.on("gap", (fill) => {
+        this.timeline(fill.roomId).merge(fill.recovered.messages);
+        this.changed();
+      }),
+      session.on("resumed", (frame) => {
+        if (frame.reason === "unknown_position") this.reloadRoom(frame.room_id);
+        if (frame.reason === "not_a_member") this.dropRoom(frame.room_id);
+      }),
+      session.on("typing", () => this.changed()),
+      session.on("presence", (entries) => {
+        for (const entry of entries) this.setPresence(entry.user_id, entry.status);
+        this.changed();
+      }),
+      session.on("outbox", () => this.changed()),
+      session.on("state", () => this.changed()),
+      session.on("postFailed", ({ error }) => this.fail(error)),
+    );
+  }
+
+  /** Starts loading the room list and connecting. */
+  start(): void {
+    const update = () => {
+      this.online = navigator.onLine;
+      this.markViewedRead();
+      this.changed();
+    };
+    addEventListener("online", update);
+    addEventListener("offline", update);
+    document.addEventListener("visibilitychange", update);
+    this.stops.push(() => {
+      removeEventListener("online", update);
+      removeEventListener("offline", update);
+      document.removeEventListener("visibilitychange", update);
+    });
+    void this.loadRooms();
+    this.session.connect();
+  }
+
+  stop(): void {
+    for (const stop of this.stops.splice(0)) stop();
+    this.session.close();
+    this.listeners.clear();
+  }
+
+  /** Calls `listener` (batched, once per task) after every change; answers the unsubscriber. */
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  // -- Reading ---------------------------------------------------------------------------------
+
+  roomList(): RoomSummary[] {
+    return [...this.rooms.values()].sort(byActivity);
+  }
+
+  room(roomId: RoomId): RoomSummary | undefined {
+    return this.rooms.get(roomId);
+  }
+
+  roomMembers(roomId: RoomId): readonly MemberView[] {
+    return this.members.get(roomId) ?? [];
+  }
+
+  person(userId: UserId): Person {
+    return this.people.get(userId) ?? { name: userId.slice(0, 8), username: null, presence: "offline" };
+  }
+
+  /** The other member of a direct room, once its members are loaded. */
+  peer(roomId: RoomId): UserId | null {
+    return this.roomMembers(roomId).find((member) => member.user_id !== this.me)?.user_id ?? null;
+  }
+
+  title(room: RoomSummary): string {
+    if (room.name !== null) return room.name;
+    const peer = this.peer(room.room_id);
+    return peer === null ? "Direct conversation" : this.person(peer).name;
+  }
+
+  /** The room's messages (loading the newest page the first time). */
+  timeline(roomId: RoomId): Timeline {
+    let timeline = this.timelines.get(roomId);
+    if (timeline === undefined) {
+      timeline = new Timeline();
+      this.timelines.set(roomId, timeline);
+    }
+    return timeline;
+  }
+
+  /** This user's posts to the room that the server has not acknowledged yet. */
+  pending(roomId: RoomId): PendingPost[] {
+    const timeline = this.timeline(roomId);
+    return this.session.pendingPosts().filter((post) => post.roomId === roomId && !timeline.hasPost(post.clientMsgId));
+  }
+
+  /** Whether another member has read up to `seq` (the "read" tick of an own message). */
+  readByOthers(roomId: RoomId, seq: number): boolean {
+    return this.roomMembers(roomId).some((member) => member.user_id !== this.me && member.last_read_seq >= seq);
+  }
+
+  typing(roomId: RoomId): string[] {
+    return this.session.typingUsers(roomId).map((userId) => this.person(userId).name);
+  }
+
+  get connection(): ConnectionView {
+    const state: SessionState = this.session.state;
+    if (state === "connected") return "connected";
+    if (!this.online) return "offline";
+    return this.everConnected ? "reconnecting" : "connecting";
+  }
+
+  get queued(): number {
+    return this.session.pendingPosts().length;
+  }
+
+  // -- The room on screen ----------------------------------------------------------------------
+
+  /** The user looks at `roomId` (or at no room): load it, and keep it marked read. */
+  view(roomId: RoomId | null): void {
+    this.viewing = roomId;
+    if (roomId === null) return;
+    const timeline = this.timeline(roomId);
+    if (!timeline.loaded && !timeline.loading) void this.loadOlder(roomId);
+    if (!this.members.has(roomId)) void this.loadMembers(roomId);
+    this.markViewedRead();
+  }
+
+  /** Loads the next older page of history (the newest page the first time). */
+  async loadOlder(roomId: RoomId): Promise<void> {
+    const timeline = this.timeline(roomId);
+    if (timeline.loading || !timeline.hasOlder) return;
+    timeline.loading = true;
+    this.changed();
+    try {
+      const before = timeline.olderBefore;
+      const page = await this.api.history(roomId, { limit: HISTORY_PAGE, ...(before == null ? {} : { before }) });
+      timeline.addPage(page.messages, page.next_before);
+      this.markViewedRead();
+    } catch (error) {
+      this.fail(error);
+    } finally {
+      timeline.loading = false;
+      this.changed();
+    }
+  }
+
+  // -- Commands --------------------------------------------------------------------------------
+
+  post(roomId: RoomId, body: string, replyTo: MessageId | null): void {
+    const mentions = this.mentionsIn(roomId, body);
+    this.session.post(roomId, body, { replyTo, ...(mentions.length === 0 ? {} : { mentions }) });
+    this.session.typing(roomId, false);
+  }
+
+  typed(roomId: RoomId, typing: boolean): void {
+    this.session.typing(roomId, typing);
+  }
+
+  edit(roomId: RoomId, messageId: MessageId, body: string): void {
+    void this.attempt(this.api.editMessage(roomId, messageId, body));
+  }
+
+  remove(roomId: RoomId, messageId: MessageId): void {
+    void this.attempt(this.api.deleteMessage(roomId, messageId));
+  }
+
+  toggleReaction(roomId: RoomId, messageId: MessageId, reaction: string): void {
+    const mine = this.timeline(roomId).get(messageId)?.reactions.get(reaction)?.includes(this.me) ?? false;
+    void this.attempt(mine ? this.api.unreact(roomId, messageId, reaction) : this.api.react(roomId, messageId, reaction));
+  }
+
+  /** Creates a group room; answers its id once the room list has it. */
+  async createRoom(name: string, isPublic: boolean): Promise<RoomId | null> {
+    const created = await this.attempt(this.api.createGroupRoom(name, isPublic ? "public" : "private"));
+    return created === null ? null : this.arrive(created.room_id);
+  }
+
+  /** Joins a public room by its id (or a link that ends with it). */
+  async joinRoom(idOrLink: string): Promise<RoomId | null> {
+    const roomId = idOrLink.trim().split("/").pop() ?? "";
+    const joined = await this.attempt(this.api.joinRoom(roomId));
+    return joined === null ? null : this.arrive(roomId);
+  }
+
+  async leaveRoom(roomId: RoomId): Promise<void> {
+    if ((await this.attempt(this.api.leaveRoom(roomId))) !== null) this.dropRoom(roomId);
+  }
+
+  /**
+   * Opens the direct conversation with `username`. The API finds users by id, so the name is
+   * looked up among the people of the user's rooms.
+   */
+  async openDirect(username: string): Promise<RoomId | null> {
+    const wanted = username.trim().replace(/^@/, "").toLowerCase();
+    const found = [...this.people.entries()].find(([, person]) => person.username === wanted);
+    if (found === undefined) {
+      this.problem = `No one called “${wanted}” shares a room with you.`;
+      this.changed();
+      return null;
+    }
+    const opened = await this.attempt(this.api.openDirectRoom(found[0]));
+    return opened === null ? null : this.arrive(opened.room_id);
+  }
+
+  dismissProblem(): void {
+    this.problem = null;
+    this.changed();
+  }
+
+  // -- Plumbing --------------------------------------------------------------------------------
+
+  private onEvent(frame: EventFrame): void {
+    const roomId = frame.room_id;
+    const event = frame.event;
+    const summary = this.rooms.get(roomId);
+    if (summary !== undefined) this.rooms.set(roomId, applyToSummary(summary, frame, this.me, this.isViewed(roomId)));
+    this.timeline(roomId).apply(frame);
+    switch (event.type) {
+      case "ReadMarkerMoved":
+        this.updateMember(roomId, event.user_id, (member) => ({ ...member, last_read_seq: Math.max(member.last_read_seq, event.up_to_seq) }));
+        break;
+      case "MemberRoleChanged":
+        this.updateMember(roomId, event.user_id, (member) => ({ ...member, role: event.role }));
+        break;
+      case "MemberJoined":
+        if (event.user_id === this.me && summary === undefined) void this.arrive(roomId);
+        else void this.loadMembers(roomId);
+        break;
+      case "MemberLeft":
+        if (event.user_id === this.me) this.dropRoom(roomId);
+        else this.members.set(roomId, this.roomMembers(roomId).filter((member) => member.user_id !== event.user_id));
+        break;
+      case "MessagePosted":
+        if (this.isViewed(roomId)) this.markViewedRead();
+        break;
+      default:
+        break;
+    }
+    this.changed();
+  }
+
+  private isViewed(roomId: RoomId): boolean {
+    return this.viewing === roomId && document.visibilityState === "visible";
+  }
+
+  /** Marks the viewed room read up to its last processed event, once per new position. */
+  private markViewedRead(): void {
+    const roomId = this.viewing;
+    if (roomId === null || !this.isViewed(roomId)) return;
+    const summary = this.rooms.get(roomId);
+    const upTo = Math.max(this.session.position(roomId) ?? 0, summary?.last_seq ?? 0);
+    if (upTo <= 0 || upTo <= Math.max(summary?.last_read_seq ?? 0, this.readSent.get(roomId) ?? 0)) return;
+    this.readSent.set(roomId, upTo);
+    if (summary !== undefined) this.rooms.set(roomId, markedRead(summary, upTo));
+    void this.attempt(this.api.markRead(roomId, upTo));
+  }
+
+  private async loadRooms(): Promise<void> {
+    try {
+      for await (const room of this.api.allRooms({ limit: 200 })) {
+        this.adoptSummary(room);
+        if (room.kind === "direct") void this.loadMembers(room.room_id);
+      }
+    } catch (error) {
+      this.fail(error);
+    }
+    this.changed();
+  }
+
+  /** Takes a read-model entry unless live events have already taken the room further. */
+  private adoptSummary(room: RoomSummary): void {
+    const known = this.rooms.get(room.room_id);
+    if (known === undefined || room.last_seq >= known.last_seq) this.rooms.set(room.room_id, room);
+  }
+
+  private async loadMembers(roomId: RoomId): Promise<RoomDetail | null> {
+    try {
+      const detail = await this.api.room(roomId);
+      this.adoptSummary(detail);
+      this.members.set(roomId, detail.members);
+      for (const member of detail.members) {
+        this.people.set(member.user_id, {
+          name: member.display_name ?? member.username ?? member.user_id.slice(0, 8),
+          username: member.username,
+          presence: member.presence,
+        });
+      }
+      this.changed();
+      return detail;
+    } catch (error) {
+      if (!(error instanceof ChatApiError && error.status === 404)) this.fail(error);
+      return null;
+    }
+  }
+
+  /** A room the user just entered: waits (briefly) for the read model to list it. */
+  private async arrive(roomId: RoomId): Promise<RoomId | null> {
+    for (let attempt = 0; attempt < 20; attempt += 1) {
+      if ((await this.loadMembers(roomId)) !== null) return roomId;
+      await new Promise((resolve) => setTimeout(resolve, 100 * (attempt + 1)));
+    }
+    return null;
+  }
+
+  private reloadRoom(roomId: RoomId): void {
+    this.timelines.delete(roomId);
+    if (this.viewing === roomId) this.view(roomId);
+    this.changed();
+  }
+
+  private dropRoom(roomId: RoomId): void {
+    this.rooms.delete(roomId);
+    this.members.delete(roomId);
+    this.timelines.delete(roomId);
+    this.changed();
+  }
+
+  private updateMember(roomId: RoomId, userId: UserId, change: (member: MemberView) => MemberView): void {
+    const members = this.members.get(roomId);
+    if (members !== undefined) this.members.set(roomId, members.map((member) => (member.user_id === userId ? change(member) : member)));
+  }
+
+  private setPresence(userId: UserId, presence: PresenceStatus): void {
+    const person = this.people.get(userId);
+    if (person !== undefined) this.people.set(userId, { ...person, presence });
+  }
+
+  /** The members named `@username` in a message. */
+  private mentionsIn(roomId: RoomId, body: string): UserId[] {
+    const names = new Set([...body.matchAll(/@([a-z0-9_.-]+)/gi)].map((match) => (match[1] ?? "").toLowerCase()));
+    return this.roomMembers(roomId)
+      .filter((member) => member.username !== null && names.has(member.username))
+      .map((member) => member.user_id);
+  }
+
+  private async attempt<T>(promise: Promise<T>): Promise<T | null> {
+    try {
+      return await promise;
+    } catch (error) {
+      this.fail(error);
+      return null;
+    }
+  }
+
+  private fail(error: unknown): void {
+    this.problem = error instanceof ChatApiError ? error.message : "Something went wrong; try again.";
+    this.changed();
+  }
+
+  private changed(): void {
+    if (this.notifyQueued) return;
+    this.notifyQueued = true;
+    queueMicrotask(() => {
+      this.notifyQueued = false;
+      for (const listener of this.listeners) listener();
+    });
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * One room's messages as the user sees them: history pages (REST, newest first) and live
+ * events (WebSocket, in seq order) merged by message id. Whichever source saw a message last
+ * (its `updated_seq`) wins, so a page that trails the live stream cannot undo an edit. Pure
+ * data, no I/O: the model decides when to load.
+ */
+
+import type { EventFrame, MessageId, MessageView, RoomEvent, UserId } from "../../../sdk/src/index";
+
+export interface Message {
+  id: MessageId;
+  seq: number;
+  author: UserId;
+  clientMsgId: string;
+  /** `null` once deleted (or its author erased). */
+  body: string | null;
+  replyTo: MessageId | null;
+  createdAt: string;
+  edited: boolean;
+  deleted: boolean;
+  /** Reaction → who reacted, in the order they did. */
+  reactions: Map<string, UserId[]>;
+  /** The seq of the latest event that changed it. */
+  updatedSeq: number;
+}
+
+export class Timeline {
+  private readonly byId = new Map<MessageId, Message>();
+  private sorted: Message[] | null = [];
+  /** The `before` of the next older page, `null` once the start of the room is loaded. */
+  olderBefore: number | null | undefined = undefined;
+  loading = false;
+
+  /** Messages, oldest first. */
+  messages(): readonly Message[] {
+    if (this.sorted === null) this.sorted = [...this.byId.values()].sort((a, b) => a.seq - b.seq);
+    return this.sorted;
+  }
+
+  get(id: MessageId): Message | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Whether the newest page was loaded (`olderBefore` is then a cursor or `null`). */
+  get loaded(): boolean {
+    return this.olderBefore !== undefined;
+  }
+
+  get hasOlder(): boolean {
+    return this.olderBefore !== null;
+  }
+
+  /** Whether a message from this post (by its idempotency key) is here. */
+  hasPost(clientMsgId: string): boolean {
+    return this.messages().some((message) => message.clientMsgId === clientMsgId);
+  }
+
+  /** Merges a history page and remembers where the next older one starts. */
+  addPage(page: readonly MessageView[], nextBefore: number | null): void {
+    this.merge(page);
+    this.olderBefore = page.length === 0 ? null : nextBefore;
+  }
+
+  /** Merges messages read over REST (a page, or the messages of a filled gap). */
+  merge(views: readonly MessageView[]): void {
+    for (const view of views) this.upsert(fromView(view));
+  }
+
+  /** Applies a live event; answers whether a message changed. */
+  apply(frame: EventFrame): boolean {
+    const event: RoomEvent = frame.event;
+    if (event.type === "MessagePosted") {
+      return this.upsert({
+        id: event.message_id,
+        seq: frame.seq,
+        author: event.author,
+        clientMsgId: event.client_msg_id,
+        body: event.body,
+        replyTo: event.reply_to,
+        createdAt: frame.at,
+        edited: false,
+        deleted: false,
+        reactions: new Map(),
+        updatedSeq: frame.seq,
+      });
+    }
+    if (!("message_id" in event)) return false;
+    const message = this.byId.get(event.message_id);
+    if (message === undefined || message.updatedSeq >= frame.seq) return false;
+    const changed: Message = { ...message, updatedSeq: frame.seq };
+    switch (event.type) {
+      case "MessageEdited":
+        changed.body = event.body;
+        changed.edited = true;
+        break;
+      case "MessageDeleted":
+        changed.body = null;
+        changed.deleted = true;
+        break;
+      case "ReactionAdded":
+      case "ReactionRemoved":
+        changed.reactions = withReaction(message.reactions, event.reaction, event.user_id, event.type === "ReactionAdded");
+        break;
+    }
+    return this.upsert(changed);
+  }
+
+  private upsert(message: Message): boolean {
+    const known = this.byId.get(message.id);
+    if (known !== undefined && known.updatedSeq >= message.updatedSeq) return false;
+    this.byId.set(message.id, message);
+    this.sorted = null;
+    return true;
+  }
+}
+
+function fromView(view: MessageView): Message {
+  return {
+    id: view.message_id,
+    seq: view.seq,
+    author: view.author_id,
+    clientMsgId: view.client_msg_id,
+    body: view.body,
+    replyTo: view.reply_to,
+    createdAt: view.created_at,
+    edited: view.edited_at !== null,
+    deleted: view.deleted_at !== null,
+    reactions: new Map(view.reactions.map((reaction) => [reaction.reaction, [...reaction.user_ids]])),
+    updatedSeq: view.updated_seq,
+  };
+}
+
+function withReaction(reactions: Map<string, UserId[]>, reaction: string, userId: UserId, added: boolean): Map<string, UserId[]> {
+  const next = new Map(reactions);
+  const users = (next.get(reaction) ?? []).filter((id) => id !== userId);
+  if (added) users.push(userId);
+  if (users.length === 0) next.delete(reaction);
+  else next.set(reaction, users);
+  return next;
+}

@@ -1,0 +1,49 @@
+/**
+ * The logged-in layout: the connection banner, the room list, the open room. Side by side on a
+ * wide screen; on a phone, one at a time (the URL says which).
+ */
+
+import { useEffect } from "preact/hooks";
+
+import type { ChatModel } from "../model/chat-model";
+import { ConnectionBanner } from "./ConnectionBanner";
+import { RoomList } from "./RoomList";
+import { RoomView } from "./RoomView";
+import { useRoute } from "./route";
+import { useModel } from "./use-model";
+
+interface Props {
+  model: ChatModel;
+  onLogOut: () => void;
+}
+
+export function ChatScreen({ model, onLogOut }: Props) {
+  useModel(model);
+  const roomId = useRoute();
+  useEffect(() => model.view(roomId), [model, roomId]);
+  const room = roomId === null ? undefined : model.room(roomId);
+
+  return (
+    <div class={room === undefined ? "chat" : "chat has-room"}>
+      <ConnectionBanner model={model} />
+      {model.problem !== null && (
+        <div role="alert" class="problem-bar">
+          {model.problem}
+          <button type="button" class="link" onClick={() => model.dismissProblem()}>
+            Dismiss
+          </button>
+        </div>
+      )}
+      <div class="panes">
+        <RoomList model={model} openRoomId={roomId} onLogOut={onLogOut} />
+        {room === undefined ? (
+          <main class="room empty-room">
+            <p>{roomId === null ? "Choose a room, or start a conversation." : "Loading the room…"}</p>
+          </main>
+        ) : (
+          <RoomView key={room.room_id} model={model} room={room} />
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,106 @@
+/**
+ * One message: author, time, text (or "deleted"), what it replies to, reactions, the delivery
+ * ticks of the user's own messages (sending or queued → sent → read), and its actions.
+ */
+
+import type { PendingPost, RoomId } from "../../../sdk/src/index";
+import type { ChatModel } from "../model/chat-model";
+import type { Message } from "../model/timeline";
+
+const QUICK_REACTIONS = ["👍", "❤️", "😂", "🎉"];
+
+interface Props {
+  model: ChatModel;
+  roomId: RoomId;
+  message: Message;
+  onReply: (message: Message) => void;
+  onEdit: (message: Message) => void;
+}
+
+export function MessageRow({ model, roomId, message, onReply, onEdit }: Props) {
+  const own = message.author === model.me;
+  const canDelete = own || model.room(roomId)?.role !== "member";
+  const repliedTo = message.replyTo === null ? undefined : model.timeline(roomId).get(message.replyTo);
+  const read = own && model.readByOthers(roomId, message.seq);
+  return (
+    <article class={own ? "message own" : "message"}>
+      {message.replyTo !== null && (
+        <p class="reply-ref">
+          Reply to {repliedTo === undefined ? "an earlier message" : `${model.person(repliedTo.author).name}: ${repliedTo.body ?? "deleted message"}`}
+        </p>
+      )}
+      <header>
+        <strong>{own ? "You" : model.person(message.author).name}</strong> <time dateTime={message.createdAt}>{clock(message.createdAt)}</time>
+        {message.edited && !message.deleted && <span class="muted"> (edited)</span>}
+        {own && <Ticks status={read ? "Read" : "Sent"} />}
+      </header>
+      {message.deleted ? <p class="body muted">Message deleted</p> : <p class="body">{message.body}</p>}
+      {message.reactions.size > 0 && (
+        <div class="reactions" role="group" aria-label="Reactions">
+          {[...message.reactions].map(([reaction, users]) => (
+            <button
+              type="button"
+              key={reaction}
+              class="reaction"
+              aria-pressed={users.includes(model.me)}
+              aria-label={`${reaction} ${users.length}`}
+              title={users.map((userId) => model.person(userId).name).join(", ")}
+              onClick={() => model.toggleReaction(roomId, message.id, reaction)}
+            >
+              {reaction} {users.length}
+            </button>
+          ))}
+        </div>
+      )}
+      {!message.deleted && (
+        <div class="actions" role="toolbar" aria-label="Message actions">
+          <button type="button" onClick={() => onReply(message)}>
+            Reply
+          </button>
+          {QUICK_REACTIONS.map((reaction) => (
+            <button type="button" key={reaction} aria-label={`React ${reaction}`} onClick={() => model.toggleReaction(roomId, message.id, reaction)}>
+              {reaction}
+            </button>
+          ))}
+          {own && (
+            <button type="button" onClick={() => onEdit(message)}>
+              Edit
+            </button>
+          )}
+          {canDelete && (
+            <button type="button" onClick={() => model.remove(roomId, message.id)}>
+              Delete
+            </button>
+          )}
+        </div>
+      )}
+    </article>
+  );
+}
+
+/** A post of the user that the server has not acknowledged yet. */
+export function PendingRow({ model, post }: { model: ChatModel; post: PendingPost }) {
+  return (
+    <article class="message own pending">
+      <header>
+        <strong>You</strong> <time dateTime={post.queuedAt}>{clock(post.queuedAt)}</time>
+        <Ticks status={model.connection === "connected" ? "Sending" : "Queued"} />
+      </header>
+      <p class="body">{post.body}</p>
+    </article>
+  );
+}
+
+const TICK = { Queued: "🕓", Sending: "🕓", Sent: "✓", Read: "✓✓" } as const;
+
+function Ticks({ status }: { status: keyof typeof TICK }) {
+  return (
+    <span class={`ticks ${status.toLowerCase()}`} role="img" aria-label={status} title={status}>
+      {TICK[status]}
+    </span>
+  );
+}
+
+function clock(at: string): string {
+  return new Date(at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+}

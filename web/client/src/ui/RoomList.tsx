@@ -1,0 +1,77 @@
+/**
+ * The rooms of the user, most recently active first: name (the other person for a direct
+ * room, with their presence), last message, unread and mention badges. Above it the user's
+ * menu, below it the forms that start a conversation.
+ */
+
+import { useState } from "preact/hooks";
+
+import type { RoomId, RoomSummary } from "../../../sdk/src/index";
+import type { ChatModel } from "../model/chat-model";
+import { PresenceDot } from "./PresenceDot";
+import { StartConversation } from "./StartConversation";
+import { ThemeToggle } from "./ThemeToggle";
+import { roomHref } from "./route";
+
+interface Props {
+  model: ChatModel;
+  openRoomId: RoomId | null;
+  onLogOut: () => void;
+}
+
+export function RoomList({ model, openRoomId, onLogOut }: Props) {
+  const [starting, setStarting] = useState(false);
+  const rooms = model.roomList();
+  return (
+    <nav class="sidebar" aria-label="Rooms">
+      <header class="sidebar-header">
+        <h1>Chat</h1>
+        <span class="me">{model.person(model.me).name}</span>
+        <ThemeToggle />
+        <button type="button" class="secondary" onClick={onLogOut}>
+          Log out
+        </button>
+      </header>
+      <button type="button" aria-expanded={starting} onClick={() => setStarting(!starting)}>
+        New conversation
+      </button>
+      {starting && <StartConversation model={model} onDone={() => setStarting(false)} />}
+      {rooms.length === 0 ? (
+        <p class="muted">No rooms yet.</p>
+      ) : (
+        <ul class="room-list">
+          {rooms.map((room) => (
+            <RoomEntry key={room.room_id} model={model} room={room} open={room.room_id === openRoomId} />
+          ))}
+        </ul>
+      )}
+    </nav>
+  );
+}
+
+function RoomEntry({ model, room, open }: { model: ChatModel; room: RoomSummary; open: boolean }) {
+  const peer = room.kind === "direct" ? model.peer(room.room_id) : null;
+  const last = room.last_message;
+  const preview = last === null ? "" : `${last.author_id === model.me ? "You" : model.person(last.author_id).name}: ${last.preview}`;
+  return (
+    <li>
+      <a href={roomHref(room.room_id)} aria-current={open ? "page" : undefined} class="room-entry">
+        <span class="room-title">
+          {peer !== null && <PresenceDot status={model.person(peer).presence} />}
+          {model.title(room)}
+        </span>
+        <span class="room-preview">{preview}</span>
+        {room.unread_count > 0 && (
+          <span class="badge" aria-label={`${room.unread_count} unread`}>
+            {room.unread_count}
+          </span>
+        )}
+        {room.unread_mentions > 0 && (
+          <span class="badge mention" aria-label={`${room.unread_mentions} mentions`}>
+            @{room.unread_mentions}
+          </span>
+        )}
+      </a>
+    </li>
+  );
+}
