@@ -300,7 +300,8 @@ export class ChatModel {
         else this.members.set(roomId, this.roomMembers(roomId).filter((member) => member.user_id !== event.user_id));
         break;
       case "MessagePosted":
-        if (this.isViewed(roomId)) this.markViewedRead();
+        // Its position is stored after this returns: mark read up to its seq explicitly.
+        if (this.isViewed(roomId)) this.markViewedRead(frame.seq);
         break;
       default:
         break;
@@ -313,11 +314,11 @@ export class ChatModel {
   }
 
   /** Marks the viewed room read up to its last processed event, once per new position. */
-  private markViewedRead(): void {
+  private markViewedRead(atLeast = 0): void {
     const roomId = this.viewing;
     if (roomId === null || !this.isViewed(roomId)) return;
     const summary = this.rooms.get(roomId);
-    const upTo = Math.max(this.session.position(roomId) ?? 0, summary?.last_seq ?? 0);
+    const upTo = Math.max(atLeast, this.session.position(roomId) ?? 0, summary?.last_seq ?? 0);
     if (upTo <= 0 || upTo <= Math.max(summary?.last_read_seq ?? 0, this.readSent.get(roomId) ?? 0)) return;
     this.readSent.set(roomId, upTo);
     if (summary !== undefined) this.rooms.set(roomId, markedRead(summary, upTo));
@@ -340,6 +341,7 @@ export class ChatModel {
   private adoptSummary(room: RoomSummary): void {
     const known = this.rooms.get(room.room_id);
     if (known === undefined || room.last_seq >= known.last_seq) this.rooms.set(room.room_id, room);
+    if (room.room_id === this.viewing) this.markViewedRead();
   }
 
   private async loadMembers(roomId: RoomId): Promise<RoomDetail | null> {

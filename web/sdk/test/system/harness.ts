@@ -5,7 +5,8 @@
  * process on free ports (`chat commands`, `chat projections`, `chat relay`, and gateways), each
  * awaited by its readiness line on stdout. `stop()` kills the processes, drops the database and
  * deletes the relay's JetStream stream; call it from `afterAll`, so that it runs when a test
- * fails too.
+ * fails too. With `webDir`, the API also serves the web client, and lists the gateways for it
+ * (the client's browser tests).
  *
  * The binary is `$CHAT_BIN`, else `$CARGO_TARGET_DIR/debug/chat`, else `../target/debug/chat`
  * (relative to web/). Postgres: `$DATABASE_URL` (the maintenance database, default
@@ -130,6 +131,18 @@ export interface StackOptions {
   gateways?: number;
   /** Extra environment for every role. */
   env?: Record<string, string>;
+  /**
+   * Serve the web client from this directory (`CHAT_WEB_DIR`). The gateways then start before
+   * the API, which lists them in `GET /v1/client-config` (`CHAT_PUBLIC_GATEWAYS`).
+   */
+  webDir?: string;
+}
+
+/** A registered user: a logged-in client, and what a person would type to log in. */
+export interface Account {
+  api: ChatApi;
+  username: string;
+  password: string;
 }
 
 /** Processes started by any stack of this test process, killed if the process exits abruptly. */
@@ -202,10 +215,19 @@ export class Stack {
     try {
       await run("psql", [adminUrl, "-qc", `CREATE DATABASE ${databaseName}`]);
       await run(binary, ["migrate"], { env: { ...process.env, ...env }, timeout: 120_000 });
-      await stack.startRole("commands", "commands");
+      const gateways = options.gateways ?? 2;
+      if (options.webDir === undefined) {
+        await stack.startRole("commands", "commands");
+      } else {
+        for (let index = 1; index <= gateways; index += 1) await stack.startGateway(`gw-${index}`);
+        await stack.startRole("commands", "commands", {
+          CHAT_WEB_DIR: options.webDir,
+          CHAT_PUBLIC_GATEWAYS: stack.gatewayUrls.join(","),
+        });
+      }
       await stack.startRole("projections", "projections");
       await stack.startRole("relay", "relay");
-      for (let index = 1; index <= (options.gateways ?? 2); index += 1) await stack.startGateway(`gw-${index}`);
+      for (let index = stack.gateways.length + 1; index <= gateways; index += 1) await stack.startGateway(`gw-${index}`);
     } catch (error) {
       await stack.stop();
       throw error;
@@ -227,8 +249,9 @@ export class Stack {
     });
   }
 
-  async startGateway(id: string): Promise<Server> {
-    const server = await this.startRole("gateway", id, { CHAT_GATEWAY_ID: id });
+  /** A new gateway, on a free port or on `address` (`host:port`, e.g. a dead gateway's). */
+  async startGateway(id: string, address?: string): Promise<Server> {
+    const server = await this.startRole("gateway", id, { CHAT_GATEWAY_ID: id, ...(address === undefined ? {} : { CHAT_GATEWAY_ADDR: address }) });
     this.gateways.push(server);
     return server;
   }
@@ -257,9 +280,15 @@ export class Stack {
 
   /** Registers a fresh user; answers a logged-in client. */
   async user(name: string, options: Omit<ChatApiOptions, "baseUrl"> = {}): Promise<ChatApi> {
+    return (await this.account(name, options)).api;
+  }
+
+  /** Registers a fresh user named `<name>_<8 hex digits>`; answers the client and the login. */
+  async account(name: string, options: Omit<ChatApiOptions, "baseUrl"> = {}): Promise<Account> {
     const api = new ChatApi({ baseUrl: this.apiUrl, ...options });
-    await api.register({ username: `${name}_${randomBytes(4).toString("hex")}`, password: PASSWORD });
-    return api;
+    const username = `${name}_${randomBytes(4).toString("hex")}`;
+    await api.register({ username, password: PASSWORD });
+    return { api, username, password: PASSWORD };
   }
 
   /** A fresh global administrator (`chat users grant-admin`), logged in with the claim. */

@@ -1,0 +1,125 @@
+/**
+ * What the browser tests share: the system under test (the real binaries, the API serving the
+ * built client from web/dist), Debian's Chromium driven by playwright-core (never a downloaded
+ * browser), and helpers that act and look as a person does: by role, label and text.
+ * Screenshots go to target/screenshots/ at the repository's root on every run.
+ */
+
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { type Browser, type BrowserContext, type Locator, type Page, chromium } from "playwright-core";
+import { expect } from "vitest";
+
+import { type Account, Stack } from "../../../sdk/test/system/harness";
+
+/** web/ */
+const WEB_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+export const DIST = resolve(WEB_ROOT, "dist");
+const SCREENSHOTS = resolve(WEB_ROOT, "../target/screenshots");
+
+/** How long a person would wait for something to appear (ms). */
+export const PATIENCE = 30_000;
+
+/** A stack whose API serves the built client. */
+export async function webStack(env: Record<string, string> = {}): Promise<Stack> {
+  if (!existsSync(resolve(DIST, "index.html"))) throw new Error(`no built client in ${DIST}: run npm run build`);
+  return Stack.start({ gateways: 2, webDir: DIST, env });
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env["CHROMIUM_BIN"] ?? "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox"],
+  });
+}
+
+export interface PageOptions {
+  /** Pin this gateway (`?gateway=`); the configured ones otherwise. */
+  gateway?: string;
+  viewport?: { width: number; height: number };
+  colorScheme?: "light" | "dark";
+  /** Only for the accessibility checks, which inject axe-core's source as a script. */
+  bypassCSP?: boolean;
+}
+
+/** A fresh browser profile (its own localStorage) on the client's start page. */
+export async function openClient(browser: Browser, stack: Stack, options: PageOptions = {}): Promise<Page> {
+  const context: BrowserContext = await browser.newContext({
+    viewport: options.viewport ?? { width: 1200, height: 800 },
+    colorScheme: options.colorScheme ?? "light",
+    bypassCSP: options.bypassCSP ?? false,
+  });
+  const page = await context.newPage();
+  page.on("pageerror", (error) => process.stderr.write(`[page] ${error.message}\n`));
+  const query = options.gateway === undefined ? "" : `?gateway=${encodeURIComponent(options.gateway)}`;
+  await page.goto(`${stack.apiUrl}/${query}`);
+  return page;
+}
+
+/** Logs in through the form and waits for the room list. */
+export async function logIn(page: Page, account: Account): Promise<void> {
+  await page.getByLabel("Username").fill(account.username);
+  await page.getByLabel("Password").fill(account.password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.getByRole("navigation", { name: "Rooms" }).waitFor({ timeout: PATIENCE });
+}
+
+/** Opens a room from the list by its name. */
+export async function enterRoom(page: Page, name: string): Promise<void> {
+  await page.getByRole("navigation", { name: "Rooms" }).getByRole("link", { name: new RegExp(name) }).click();
+  await page.getByRole("heading", { name, level: 2 }).waitFor({ timeout: PATIENCE });
+}
+
+/** Types a message into the open room's composer and presses Enter. */
+export async function send(page: Page, text: string): Promise<void> {
+  const box = page.getByRole("textbox", { name: /^Message / });
+  await box.fill(text);
+  await box.press("Enter");
+}
+
+/** The rows of messages whose text is exactly `text`. */
+export function messageRows(page: Page, text: string): Locator {
+  return page.getByRole("article").filter({ has: page.getByText(text, { exact: true }) });
+}
+
+/** Waits until exactly one row shows `text`. */
+export async function seeOnce(page: Page, text: string): Promise<Locator> {
+  const rows = messageRows(page, text);
+  await expect.poll(() => rows.count(), { timeout: PATIENCE }).toBe(1);
+  return rows;
+}
+
+/** The message texts on screen, top to bottom. */
+export function visibleBodies(page: Page): Promise<string[]> {
+  return page.getByRole("article").evaluateAll((rows) => rows.map((row) => row.querySelector("p:last-of-type")?.textContent ?? ""));
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: resolve(SCREENSHOTS, `${name}.png`) });
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: string[] }>;
+}
+
+/** axe-core's serious and critical violations on the page as it is now. */
+export async function seriousViolations(page: Page): Promise<Array<{ id: string; help: string; targets: string[] }>> {
+  await page.addScriptTag({ content: AXE_SOURCE });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (context: Document) => Promise<{ violations: AxeViolation[] }> } }).axe;
+    return (await axe.run(document)).violations;
+  });
+  return violations
+    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+    .map((violation) => ({ id: violation.id, help: violation.help, targets: violation.nodes.map((node) => node.target.join(" ")) }));
+}

@@ -1,0 +1,84 @@
+/**
+ * The gateway of one page dies (SIGKILL) in the middle of a conversation: the page says it is
+ * reconnecting, a message typed meanwhile is shown as queued, and once a gateway answers at
+ * that address again the page catches up: the other person's messages from the outage appear,
+ * the queued one is delivered exactly once, and nothing on screen is lost or duplicated. The
+ * time from the kill to caught-up is printed (it includes the outage the test imposes).
+ */
+
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import type { Stack } from "../../../sdk/test/system/harness";
+import { PATIENCE, enterRoom, launchChromium, logIn, messageRows, openClient, seeOnce, send, visibleBodies, webStack } from "./browser";
+
+let stack: Stack | undefined;
+let browser: Browser | undefined;
+
+beforeAll(async () => {
+  stack = await webStack();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+describe("a page whose gateway is killed", () => {
+  it("shows reconnecting, queues a send, then catches up with nothing lost or duplicated", async () => {
+    if (stack === undefined || browser === undefined) throw new Error("the stack did not start");
+    const [gw1, gw2] = stack.gatewayUrls;
+    const doomed = stack.gateways[0];
+    if (gw1 === undefined || gw2 === undefined || doomed === undefined) throw new Error("two gateways expected");
+    const alice = await stack.account("alice");
+    const bob = await stack.account("bob");
+    const { room_id: roomId } = await alice.api.createGroupRoom("outage");
+    await bob.api.joinRoom(roomId);
+
+    const a = await openClient(browser, stack, { gateway: gw1 });
+    const b = await openClient(browser, stack, { gateway: gw2 });
+    await logIn(a, alice);
+    await logIn(b, bob);
+    await enterRoom(a, "outage");
+    await enterRoom(b, "outage");
+
+    const before = ["before 1", "before 2", "before 3"];
+    for (const text of before) await send(b, text);
+    for (const text of before) await seeOnce(a, text);
+
+    const killedAt = Date.now();
+    await doomed.kill();
+    await a.getByRole("status").filter({ hasText: "Reconnecting…" }).waitFor({ timeout: PATIENCE });
+
+    // Bob goes on talking through his gateway; Alice writes into the void.
+    const during = ["during 1", "during 2", "during 3"];
+    for (const text of during) await send(b, text);
+    await send(a, "written while disconnected");
+    await messageRows(a, "written while disconnected").getByRole("img", { name: "Queued" }).waitFor({ timeout: PATIENCE });
+    await a.getByRole("status").filter({ hasText: "1 message queued" }).waitFor({ timeout: PATIENCE });
+
+    // A gateway comes back at the address Alice's page is pinned to.
+    const address = new URL(gw1).host;
+    const restartedAt = Date.now();
+    await stack.startGateway("gw-1-again", address);
+
+    const expected = [...before, ...during, "written while disconnected"];
+    for (const text of expected) await seeOnce(a, text);
+    await messageRows(a, "written while disconnected").getByRole("img", { name: /Sent|Read/ }).waitFor({ timeout: PATIENCE });
+    const caughtUpAt = Date.now();
+    await seeOnce(b, "written while disconnected");
+    await expect.poll(() => a.getByRole("status").filter({ hasText: /Reconnecting|queued/ }).count()).toBe(0);
+
+    // Everything once, in order, on both sides.
+    expect(await visibleBodies(a)).toEqual(expected);
+    expect(await visibleBodies(b)).toEqual(expected);
+    const history: string[] = [];
+    for await (const page of alice.api.historyPages(roomId)) history.push(...page.messages.map((message) => message.body ?? ""));
+    expect(history.reverse()).toEqual(expected);
+
+    process.stdout.write(
+      `browser gateway kill: kill → caught up ${caughtUpAt - killedAt} ms (gateway down ${restartedAt - killedAt} ms; restart → caught up ${caughtUpAt - restartedAt} ms)\n`,
+    );
+  });
+});

@@ -1,0 +1,82 @@
+/**
+ * The views a person meets first and the ways they come back: the login form, registering and
+ * creating a room through the UI, a reload that keeps the login, the open room and its
+ * messages, a phone-sized screen (the list, then the room, then back), and an axe-core check
+ * (no serious or critical violation) of the login, the room list with a room, and the members
+ * panel. Screenshots of each.
+ */
+
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import type { Stack } from "../../../sdk/test/system/harness";
+import { PATIENCE, enterRoom, launchChromium, logIn, openClient, screenshot, seeOnce, send, seriousViolations, webStack } from "./browser";
+
+let stack: Stack | undefined;
+let browser: Browser | undefined;
+
+beforeAll(async () => {
+  stack = await webStack();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+describe("the client's views", () => {
+  it("registers, creates a room, and a reload restores the login, the room and its messages", async () => {
+    if (stack === undefined || browser === undefined) throw new Error("the stack did not start");
+    const page = await openClient(browser, stack, { bypassCSP: true });
+    await page.getByRole("button", { name: "Log in" }).waitFor({ timeout: PATIENCE });
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, "login");
+
+    const username = `carol_${Date.now().toString(36)}`;
+    await page.getByLabel("Username").fill(username);
+    await page.getByLabel("Password").fill("correct horse battery");
+    await page.getByRole("button", { name: "Create account" }).click();
+    await page.getByRole("button", { name: "New conversation" }).click();
+    await page.getByLabel("New group room").fill("plans");
+    await page.getByRole("button", { name: "Create" }).click();
+    await page.getByRole("heading", { name: "plans", level: 2 }).waitFor({ timeout: PATIENCE });
+    expect(page.url()).toMatch(/#\/rooms\/[0-9a-f-]{36}$/);
+    const roomUrl = page.url();
+
+    for (const text of ["first", "second", "third"]) await send(page, text);
+    for (const text of ["first", "second", "third"]) await seeOnce(page, text);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole("button", { name: /^Members/ }).click();
+    await page.getByRole("complementary", { name: "Members" }).getByText("owner").waitFor({ timeout: PATIENCE });
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await page.reload();
+    await page.getByRole("heading", { name: "plans", level: 2 }).waitFor({ timeout: PATIENCE });
+    expect(page.url()).toBe(roomUrl);
+    for (const text of ["first", "second", "third"]) await seeOnce(page, text);
+    await expect.poll(() => page.getByRole("button", { name: "Log in" }).count()).toBe(0);
+  });
+
+  it("works on a phone: the list, then the room, then back", async () => {
+    if (stack === undefined || browser === undefined) throw new Error("the stack did not start");
+    const dave = await stack.account("dave");
+    await dave.api.createGroupRoom("pocket");
+    const page = await openClient(browser, stack, { viewport: { width: 375, height: 740 }, colorScheme: "dark" });
+    await logIn(page, dave);
+    const list = page.getByRole("navigation", { name: "Rooms" });
+    await list.getByRole("link", { name: /pocket/ }).waitFor({ timeout: PATIENCE });
+    await screenshot(page, "phone-list-dark");
+
+    await enterRoom(page, "pocket");
+    expect(await list.isVisible()).toBe(false);
+    await send(page, "from my phone");
+    await seeOnce(page, "from my phone");
+    await screenshot(page, "phone-room-dark");
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+
+    await page.getByRole("button", { name: "Back to rooms" }).click();
+    await list.getByRole("link", { name: /pocket/ }).waitFor({ timeout: PATIENCE });
+    expect(await page.getByRole("heading", { name: "pocket", level: 2 }).isVisible()).toBe(false);
+  });
+});

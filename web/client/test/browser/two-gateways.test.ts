@@ -1,0 +1,94 @@
+/**
+ * Two people, each in their own browser profile and pinned to a different gateway, chat in a
+ * room: every message appears once and in order on the other side, and so do replies, edits,
+ * deletes, reactions, the typing indicator and the read ticks. Screenshots of the room, in
+ * light and dark mode.
+ */
+
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import type { Stack } from "../../../sdk/test/system/harness";
+import { PATIENCE, enterRoom, launchChromium, logIn, messageRows, openClient, screenshot, seeOnce, send, visibleBodies, webStack } from "./browser";
+
+let stack: Stack | undefined;
+let browser: Browser | undefined;
+
+beforeAll(async () => {
+  stack = await webStack();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+describe("two people on two gateways", () => {
+  it("see each other's messages, replies, edits, deletes, reactions, typing and read ticks", async () => {
+    if (stack === undefined || browser === undefined) throw new Error("the stack did not start");
+    const [gw1, gw2] = stack.gatewayUrls;
+    if (gw1 === undefined || gw2 === undefined) throw new Error("two gateways expected");
+    const alice = await stack.account("alice");
+    const bob = await stack.account("bob");
+    const { room_id: roomId } = await alice.api.createGroupRoom("general");
+    await bob.api.joinRoom(roomId);
+
+    const a: Page = await openClient(browser, stack, { gateway: gw1 });
+    const b: Page = await openClient(browser, stack, { gateway: gw2 });
+    await logIn(a, alice);
+    await logIn(b, bob);
+    await enterRoom(a, "general");
+    await enterRoom(b, "general");
+
+    // Messages: once each, in the order sent.
+    const sent = ["hello bob", "one", "two", "three", "four"];
+    for (const text of sent) await send(a, text);
+    for (const text of sent) await seeOnce(b, text);
+    expect(await visibleBodies(b)).toEqual(sent);
+
+    // Typing: Bob types, Alice sees it; sending ends it.
+    await b.getByRole("textbox", { name: /^Message / }).fill("typing a reply");
+    const typing = a.getByRole("status").filter({ hasText: `${bob.username} is typing…` });
+    await typing.waitFor({ timeout: PATIENCE });
+
+    // Reply.
+    await messageRows(b, "hello bob").getByRole("button", { name: "Reply" }).click();
+    await send(b, "hi alice");
+    const reply = await seeOnce(a, "hi alice");
+    await expect.poll(() => reply.textContent(), { timeout: PATIENCE }).toContain(`Reply to ${alice.username}: hello bob`);
+    await expect.poll(() => typing.count(), { timeout: PATIENCE }).toBe(0);
+
+    // Edit (with the keyboard: Up edits the last own message).
+    await a.getByRole("textbox", { name: /^Message / }).press("ArrowUp");
+    await expect.poll(() => a.getByRole("textbox", { name: /^Message / }).inputValue()).toBe("four");
+    await send(a, "four, edited");
+    const edited = await seeOnce(b, "four, edited");
+    await expect.poll(() => edited.textContent(), { timeout: PATIENCE }).toContain("(edited)");
+    await expect.poll(() => messageRows(b, "four").count()).toBe(0);
+
+    // Delete.
+    await messageRows(a, "three").getByRole("button", { name: "Delete" }).click();
+    await expect.poll(() => messageRows(b, "three").count(), { timeout: PATIENCE }).toBe(0);
+    await seeOnce(b, "Message deleted");
+
+    // Reaction.
+    await messageRows(b, "two").getByRole("button", { name: "React 👍" }).click();
+    await messageRows(a, "two").getByRole("button", { name: "👍 1" }).waitFor({ timeout: PATIENCE });
+
+    // Read ticks: Bob has the room open, so Alice's messages turn to "read".
+    await messageRows(a, "one").getByRole("img", { name: "Read" }).waitFor({ timeout: PATIENCE });
+
+    // Nothing duplicated on either side.
+    for (const page of [a, b]) {
+      for (const text of ["hello bob", "one", "two", "hi alice", "four, edited"]) expect(await messageRows(page, text).count()).toBe(1);
+    }
+
+    await screenshot(a, "room-light");
+    await a.getByRole("button", { name: "Members (2)" }).click();
+    await a.getByRole("complementary", { name: "Members" }).getByText(bob.username).waitFor({ timeout: PATIENCE });
+    await a.getByRole("button", { name: "Dark mode" }).click();
+    await expect.poll(() => a.evaluate(() => document.documentElement.dataset["theme"])).toBe("dark");
+    await screenshot(a, "room-dark-members");
+  });
+});
