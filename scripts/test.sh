@@ -107,4 +107,18 @@ if [[ "${CHAT_SKIP_WEB:-}" != 1 ]]; then
     cargo build --bin chat
     npm ci --prefix web --no-audit --no-fund
     CHAT_BIN="${CARGO_TARGET_DIR:-$PWD/target}/debug/chat" npm --prefix web test
+
+    # The web client: built into web/dist (which the API serves), then driven in Debian's
+    # Chromium by playwright-core (never a downloaded browser); screenshots in target/screenshots.
+    step "web: the client's build and browser tests in Chromium (web/client/)"
+    chromium_bin="${CHROMIUM_BIN:-/usr/bin/chromium}"
+    if [[ ! -x "$chromium_bin" ]]; then
+        [[ -z "${CHROMIUM_BIN:-}" ]] || die "CHROMIUM_BIN=$CHROMIUM_BIN is not an executable"
+        [[ $EUID -eq 0 ]] || die "Chromium is not installed at /usr/bin/chromium; install it (apt-get install chromium), set CHROMIUM_BIN, or set CHAT_SKIP_WEB=1"
+        step "installing Chromium (apt-get install chromium)"
+        DEBIAN_FRONTEND=noninteractive apt-get update -qq || true
+        DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+    fi
+    npm --prefix web run build
+    CHROMIUM_BIN="$chromium_bin" CHAT_BIN="${CARGO_TARGET_DIR:-$PWD/target}/debug/chat" npm --prefix web run test:browser
 fi
