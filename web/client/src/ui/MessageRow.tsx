@@ -19,7 +19,8 @@ interface Props {
 
 export function MessageRow({ model, roomId, message, onReply, onEdit }: Props) {
   const own = message.author === model.me;
-  const canDelete = own || model.room(roomId)?.role !== "member";
+  const room = model.room(roomId);
+  const canDelete = own || (room?.kind === "group" && room.role !== "member");
   const repliedTo = message.replyTo === null ? undefined : model.timeline(roomId).get(message.replyTo);
   const read = own && model.readByOthers(roomId, message.seq);
   return (

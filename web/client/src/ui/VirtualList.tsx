@@ -99,7 +99,7 @@ export function VirtualList<T>({ items, keyOf, render, label, onNearStart, estim
   const visible = items.slice(rows.start, rows.end + 1);
   return (
     <div ref={container} class="virtual-list" role="log" aria-label={label} tabIndex={0} onScroll={onScroll}>
-      <div style={{ height: `${rows.before}px` }} aria-hidden="true" />
+      <div class="list-start" style={{ height: `${rows.before}px` }} aria-hidden="true" />
       {visible.map((item) => (
         <div key={keyOf(item)} data-row={keyOf(item)}>
           {render(item)}
