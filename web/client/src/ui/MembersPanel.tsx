@@ -20,6 +20,11 @@ export function MembersPanel({ model, roomId }: { model: ChatModel; roomId: Room
           </li>
         ))}
       </ul>
+      {model.room(roomId)?.kind === "group" && (
+        <p class="muted invite">
+          Others join with the room id <code>{roomId}</code>
+        </p>
+      )}
     </aside>
   );
 }
