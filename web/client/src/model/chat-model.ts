@@ -132,7 +132,10 @@ export class ChatModel {
   }
 
   person(userId: UserId): Person {
-    return this.people.get(userId) ?? { name: userId.slice(0, 8), username: null, presence: "offline" };
+    const person = this.people.get(userId) ?? { name: userId.slice(0, 8), username: null, presence: "offline" };
+    // The server tells others about the user, not the user: this page knows best.
+    if (userId === this.me) return { ...person, presence: this.session.state === "connected" ? "online" : "offline" };
+    return person;
   }
 
   /** The other member of a direct room, once its members are loaded. */
