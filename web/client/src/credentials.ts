@@ -7,7 +7,10 @@ import type { Credentials } from "../../sdk/src/index";
 
 const KEY = "chat:credentials";
 
-export function loadCredentials(storage: Storage): Credentials | null {
+/** The part of `Storage` used here. */
+export type KeyValueStorage = Pick<Storage, "getItem" | "setItem" | "removeItem">;
+
+export function loadCredentials(storage: KeyValueStorage): Credentials | null {
   const text = storage.getItem(KEY);
   if (text === null) return null;
   try {
@@ -25,7 +28,7 @@ export function loadCredentials(storage: Storage): Credentials | null {
   }
 }
 
-export function saveCredentials(storage: Storage, credentials: Credentials | null): void {
+export function saveCredentials(storage: KeyValueStorage, credentials: Credentials | null): void {
   if (credentials === null) storage.removeItem(KEY);
   else storage.setItem(KEY, JSON.stringify(credentials));
 }
