@@ -49,6 +49,8 @@ export class ChatModel {
   private online = true;
   private viewing: RoomId | null = null;
   private readSent = new Map<RoomId, number>();
+  /** Events of rooms not in the list yet (just joined), applied once their entry is read. */
+  private readonly early = new Map<RoomId, EventFrame[]>();
   /** The last refusal or failure to show, if any. */
   problem: string | null = null;
 
@@ -286,6 +288,7 @@ export class ChatModel {
     const event = frame.event;
     const summary = this.rooms.get(roomId);
     if (summary !== undefined) this.rooms.set(roomId, applyToSummary(summary, frame, this.me, this.isViewed(roomId)));
+    else this.early.set(roomId, [...(this.early.get(roomId) ?? []), frame]);
     this.timeline(roomId).apply(frame);
     switch (event.type) {
       case "ReadMarkerMoved":
@@ -340,10 +343,18 @@ export class ChatModel {
     this.changed();
   }
 
-  /** Takes a read-model entry unless live events have already taken the room further. */
+  /**
+   * Takes a read-model entry unless live events have already taken the room further; events
+   * that came before the room's first entry and that the entry does not include yet are applied.
+   */
   private adoptSummary(room: RoomSummary): void {
     const known = this.rooms.get(room.room_id);
-    if (known === undefined || room.last_seq >= known.last_seq) this.rooms.set(room.room_id, room);
+    if (known === undefined || room.last_seq >= known.last_seq) {
+      const early = (this.early.get(room.room_id) ?? []).filter((frame) => frame.seq > room.last_seq);
+      this.early.delete(room.room_id);
+      const viewed = this.isViewed(room.room_id);
+      this.rooms.set(room.room_id, early.reduce((summary, frame) => applyToSummary(summary, frame, this.me, viewed), room));
+    }
     if (room.room_id === this.viewing) this.markViewedRead();
   }
 
@@ -384,6 +395,7 @@ export class ChatModel {
 
   private dropRoom(roomId: RoomId): void {
     this.rooms.delete(roomId);
+    this.early.delete(roomId);
     this.members.delete(roomId);
     this.timelines.delete(roomId);
     this.changed();

@@ -67,7 +67,7 @@ function RoomEntry({ model, room, open }: { model: ChatModel; room: RoomSummary;
           </span>
         )}
         {room.unread_mentions > 0 && (
-          <span class="badge mention" aria-label={`${room.unread_mentions} mentions`}>
+          <span class="badge mention" aria-label={`${room.unread_mentions} ${room.unread_mentions === 1 ? "mention" : "mentions"}`}>
             @{room.unread_mentions}
           </span>
         )}

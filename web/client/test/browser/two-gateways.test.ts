@@ -1,8 +1,9 @@
 /**
  * Two people, each in their own browser profile and pinned to a different gateway, chat in a
  * room: every message appears once and in order on the other side, and so do replies, edits,
- * deletes, reactions, the typing indicator and the read ticks. Screenshots of the room, in
- * light and dark mode.
+ * deletes, reactions, the typing indicator and the read ticks; a direct conversation opened by
+ * username shows up in the other's list with presence, unread and mention badges. Screenshots
+ * of the room, in light and dark mode.
  */
 
 import type { Browser, Page } from "playwright-core";
@@ -84,6 +85,22 @@ describe("two people on two gateways", () => {
       for (const text of ["hello bob", "one", "two", "hi alice", "four, edited"]) expect(await messageRows(page, text).count()).toBe(1);
     }
 
+    // A direct conversation, opened by username: Bob's list shows it under Alice's name, with
+    // her presence, an unread badge and a mention badge.
+    await a.getByRole("button", { name: "New conversation" }).click();
+    await a.getByLabel("Direct message").fill(bob.username);
+    await a.getByRole("button", { name: "Open" }).click();
+    await a.getByRole("heading", { name: bob.username, level: 2 }).waitFor({ timeout: PATIENCE });
+    await send(a, `@${bob.username} just us`);
+    const direct = b.getByRole("navigation", { name: "Rooms" }).getByRole("link", { name: new RegExp(alice.username) });
+    await direct.getByRole("img", { name: "online" }).waitFor({ timeout: PATIENCE });
+    await direct.getByLabel("1 unread").waitFor({ timeout: PATIENCE });
+    await direct.getByLabel("1 mention").waitFor({ timeout: PATIENCE });
+    await enterRoom(b, alice.username);
+    await seeOnce(b, `@${bob.username} just us`);
+    await expect.poll(() => direct.getByLabel("1 unread").count(), { timeout: PATIENCE }).toBe(0);
+
+    await enterRoom(a, "general");
     await screenshot(a, "room-light");
     await a.getByRole("button", { name: "Members (2)" }).click();
     await a.getByRole("complementary", { name: "Members" }).getByText(bob.username).waitFor({ timeout: PATIENCE });
