@@ -68,9 +68,18 @@ export async function logIn(page: Page, account: Account): Promise<void> {
   await page.getByRole("navigation", { name: "Rooms" }).waitFor({ timeout: PATIENCE });
 }
 
+/** The room list's link to the room titled `name` (not one whose preview merely mentions it). */
+export function roomEntry(page: Page, name: string): Locator {
+  return page
+    .getByRole("navigation", { name: "Rooms" })
+    .getByRole("listitem")
+    .filter({ has: page.getByText(name, { exact: true }) })
+    .getByRole("link");
+}
+
 /** Opens a room from the list by its name. */
 export async function enterRoom(page: Page, name: string): Promise<void> {
-  await page.getByRole("navigation", { name: "Rooms" }).getByRole("link", { name: new RegExp(name) }).click();
+  await roomEntry(page, name).click();
   await page.getByRole("heading", { name, level: 2 }).waitFor({ timeout: PATIENCE });
 }
 

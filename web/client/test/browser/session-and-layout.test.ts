@@ -10,7 +10,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { Stack } from "../../../sdk/test/system/harness";
-import { PATIENCE, enterRoom, launchChromium, logIn, openClient, screenshot, seeOnce, send, seriousViolations, webStack } from "./browser";
+import { PATIENCE, enterRoom, launchChromium, logIn, openClient, roomEntry, screenshot, seeOnce, send, seriousViolations, webStack } from "./browser";
 
 let stack: Stack | undefined;
 let browser: Browser | undefined;
@@ -65,7 +65,7 @@ describe("the client's views", () => {
     const page = await openClient(browser, stack, { viewport: { width: 375, height: 740 }, colorScheme: "dark" });
     await logIn(page, dave);
     const list = page.getByRole("navigation", { name: "Rooms" });
-    await list.getByRole("link", { name: /pocket/ }).waitFor({ timeout: PATIENCE });
+    await roomEntry(page, "pocket").waitFor({ timeout: PATIENCE });
     await screenshot(page, "phone-list-dark");
 
     await enterRoom(page, "pocket");
@@ -76,7 +76,7 @@ describe("the client's views", () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
 
     await page.getByRole("button", { name: "Back to rooms" }).click();
-    await list.getByRole("link", { name: /pocket/ }).waitFor({ timeout: PATIENCE });
+    await roomEntry(page, "pocket").waitFor({ timeout: PATIENCE });
     expect(await page.getByRole("heading", { name: "pocket", level: 2 }).isVisible()).toBe(false);
   });
 });

@@ -10,7 +10,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { Stack } from "../../../sdk/test/system/harness";
-import { PATIENCE, enterRoom, launchChromium, logIn, messageRows, openClient, screenshot, seeOnce, send, visibleBodies, webStack } from "./browser";
+import { PATIENCE, enterRoom, launchChromium, logIn, messageRows, openClient, roomEntry, screenshot, seeOnce, send, visibleBodies, webStack } from "./browser";
 
 let stack: Stack | undefined;
 let browser: Browser | undefined;
@@ -92,7 +92,7 @@ describe("two people on two gateways", () => {
     await a.getByRole("button", { name: "Open" }).click();
     await a.getByRole("heading", { name: bob.username, level: 2 }).waitFor({ timeout: PATIENCE });
     await send(a, `@${bob.username} just us`);
-    const direct = b.getByRole("navigation", { name: "Rooms" }).getByRole("link", { name: new RegExp(alice.username) });
+    const direct = roomEntry(b, alice.username);
     await direct.getByRole("img", { name: "online" }).waitFor({ timeout: PATIENCE });
     await direct.getByLabel("1 unread").waitFor({ timeout: PATIENCE });
     await direct.getByLabel("1 mention").waitFor({ timeout: PATIENCE });
