@@ -14,22 +14,15 @@ import {
   type MemberView,
   type MessageId,
   type PendingPost,
-  type PresenceStatus,
   type RoomDetail,
   type RoomId,
   type RoomSummary,
   type SessionState,
   type UserId,
 } from "../../../sdk/src/index";
+import { People, type Person } from "./people";
 import { applyToSummary, byActivity, markedRead } from "./room-summary";
 import { Timeline } from "./timeline";
-
-/** What the UI knows of a person. */
-export interface Person {
-  name: string;
-  username: string | null;
-  presence: PresenceStatus;
-}
 
 /** The connection as the banner shows it. */
 export type ConnectionView = "connecting" | "connected" | "reconnecting" | "offline";
@@ -40,7 +33,7 @@ export class ChatModel {
   readonly me: UserId;
   private readonly rooms = new Map<RoomId, RoomSummary>();
   private readonly members = new Map<RoomId, MemberView[]>();
-  private readonly people = new Map<UserId, Person>();
+  private readonly people: People;
   private readonly timelines = new Map<RoomId, Timeline>();
   private readonly listeners = new Set<() => void>();
   private readonly stops: Array<() => void> = [];
@@ -61,6 +54,7 @@ export class ChatModel {
     const me = api.userId;
     if (me === null) throw new Error("ChatModel needs a logged-in ChatApi");
     this.me = me;
+    this.people = new People(api, () => this.changed());
     this.stops.push(
       session.on("ready", ({ frame }) => {
         this.everConnected = true;
@@ -79,7 +73,7 @@ export class ChatModel {
       }),
       session.on("typing", () => this.changed()),
       session.on("presence", (entries) => {
-        for (const entry of entries) this.setPresence(entry.user_id, entry.status);
+        for (const entry of entries) this.people.setPresence(entry.user_id, entry.status);
         this.changed();
       }),
       session.on("outbox", () => this.changed()),
@@ -134,7 +128,7 @@ export class ChatModel {
   }
 
   person(userId: UserId): Person {
-    const person = this.people.get(userId) ?? { name: userId.slice(0, 8), username: null, presence: "offline" };
+    const person = this.people.get(userId);
     // The server tells others about the user, not the user: this page knows best.
     if (userId === this.me) return { ...person, presence: this.session.state === "connected" ? "online" : "offline" };
     return person;
@@ -266,13 +260,13 @@ export class ChatModel {
    */
   async openDirect(username: string): Promise<RoomId | null> {
     const wanted = username.trim().replace(/^@/, "").toLowerCase();
-    const found = [...this.people.entries()].find(([, person]) => person.username === wanted);
-    if (found === undefined) {
+    const found = this.people.byUsername(wanted);
+    if (found === null) {
       this.problem = `No one called “${wanted}” shares a room with you.`;
       this.changed();
       return null;
     }
-    const opened = await this.attempt(this.api.openDirectRoom(found[0]));
+    const opened = await this.attempt(this.api.openDirectRoom(found));
     return opened === null ? null : this.arrive(opened.room_id);
   }
 
@@ -298,14 +292,18 @@ export class ChatModel {
         this.updateMember(roomId, event.user_id, (member) => ({ ...member, role: event.role }));
         break;
       case "MemberJoined":
-        if (event.user_id === this.me && summary === undefined) void this.arrive(roomId);
-        else void this.loadMembers(roomId);
+        if (event.user_id === this.me) {
+          if (summary === undefined) void this.arrive(roomId);
+        } else {
+          this.addMember(roomId, { user_id: event.user_id, role: event.role, joined_seq: frame.seq, last_read_seq: frame.seq });
+        }
         break;
       case "MemberLeft":
         if (event.user_id === this.me) this.dropRoom(roomId);
         else this.members.set(roomId, this.roomMembers(roomId).filter((member) => member.user_id !== event.user_id));
         break;
       case "MessagePosted":
+        void this.people.learn(event.author);
         // Its position is stored after this returns: mark read up to its seq explicitly.
         if (this.isViewed(roomId)) this.markViewedRead(frame.seq);
         break;
@@ -363,13 +361,7 @@ export class ChatModel {
       const detail = await this.api.room(roomId);
       this.adoptSummary(detail);
       this.members.set(roomId, detail.members);
-      for (const member of detail.members) {
-        this.people.set(member.user_id, {
-          name: member.display_name ?? member.username ?? member.user_id.slice(0, 8),
-          username: member.username,
-          presence: member.presence,
-        });
-      }
+      this.people.addMembers(detail.members);
       this.changed();
       return detail;
     } catch (error) {
@@ -401,22 +393,25 @@ export class ChatModel {
     this.changed();
   }
 
+  /** A member who joined while the user watched: shown at once, named once their profile is read. */
+  private addMember(roomId: RoomId, joined: Pick<MemberView, "user_id" | "role" | "joined_seq" | "last_read_seq">): void {
+    const members = this.members.get(roomId);
+    if (members === undefined || members.some((member) => member.user_id === joined.user_id)) return;
+    this.members.set(roomId, [...members, { ...joined, username: null, display_name: null, presence: "online", presence_since: null }]);
+    void this.people.learn(joined.user_id);
+  }
+
   private updateMember(roomId: RoomId, userId: UserId, change: (member: MemberView) => MemberView): void {
     const members = this.members.get(roomId);
     if (members !== undefined) this.members.set(roomId, members.map((member) => (member.user_id === userId ? change(member) : member)));
-  }
-
-  private setPresence(userId: UserId, presence: PresenceStatus): void {
-    const person = this.people.get(userId);
-    if (person !== undefined) this.people.set(userId, { ...person, presence });
   }
 
   /** The members named `@username` in a message. */
   private mentionsIn(roomId: RoomId, body: string): UserId[] {
     const names = new Set([...body.matchAll(/@([a-z0-9_.-]+)/gi)].map((match) => (match[1] ?? "").toLowerCase()));
     return this.roomMembers(roomId)
-      .filter((member) => member.username !== null && names.has(member.username))
-      .map((member) => member.user_id);
+      .map((member) => member.user_id)
+      .filter((userId) => names.has(this.people.get(userId).username ?? ""));
   }
 
   private async attempt<T>(promise: Promise<T>): Promise<T | null> {
