@@ -22,6 +22,7 @@ pub mod refusals;
 mod rooms;
 mod security;
 mod time_travel;
+mod web;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -36,6 +37,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
+pub use web::{ClientConfig, WebConfig};
 
 use crate::accounts::Accounts;
 use crate::limits::Limits;
@@ -59,6 +61,7 @@ pub struct AppState {
     pub tokens: Arc<Tokens>,
     pub limits: Arc<Limits>,
     pub proxy: TrustForwardedFor,
+    pub web: WebConfig,
 }
 
 /// Whether the client address comes from `X-Forwarded-For` (behind one trusted proxy).
@@ -72,6 +75,7 @@ pub fn router(state: AppState, cors_origins: &[String]) -> Router {
     let public = Router::new()
         .merge(health::routes())
         .merge(accounts::public_routes())
+        .merge(web::routes())
         .route_layer(middleware::from_fn(no_query));
     let authenticated = Router::new()
         .merge(accounts::routes())
@@ -85,7 +89,7 @@ pub fn router(state: AppState, cors_origins: &[String]) -> Router {
     let router = Router::new()
         .merge(public)
         .merge(authenticated)
-        .fallback(|| async { ApiError::RouteNotFound })
+        .fallback(web::fallback)
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .with_state(state)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
