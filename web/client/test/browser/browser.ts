@@ -55,9 +55,26 @@ export async function openClient(browser: Browser, stack: Stack, options: PageOp
   });
   const page = await context.newPage();
   page.on("pageerror", (error) => process.stderr.write(`[page] ${error.message}\n`));
+  watchCsp(page);
   const query = options.gateway === undefined ? "" : `?gateway=${encodeURIComponent(options.gateway)}`;
   await page.goto(`${stack.apiUrl}/${query}`);
   return page;
+}
+
+const refusals = new WeakMap<Page, string[]>();
+
+/** Records what the page's Content-Security-Policy refused (Chromium reports it on the console). */
+export function watchCsp(page: Page): void {
+  const refused: string[] = [];
+  refusals.set(page, refused);
+  page.on("console", (message) => {
+    if (message.type() === "error" && message.text().includes("Content Security Policy")) refused.push(message.text());
+  });
+}
+
+/** What the CSP refused on a page opened by `openClient` (or watched with `watchCsp`). */
+export function cspRefusals(page: Page): string[] {
+  return refusals.get(page) ?? [];
 }
 
 /** Logs in through the form and waits for the room list. */

@@ -10,7 +10,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { Stack } from "../../../sdk/test/system/harness";
-import { PATIENCE, enterRoom, launchChromium, logIn, messageRows, openClient, roomEntry, screenshot, seeOnce, send, visibleBodies, webStack } from "./browser";
+import { PATIENCE, cspRefusals, enterRoom, launchChromium, logIn, messageRows, openClient, roomEntry, screenshot, seeOnce, send, visibleBodies, webStack } from "./browser";
 
 let stack: Stack | undefined;
 let browser: Browser | undefined;
@@ -79,6 +79,9 @@ describe("two people on two gateways", () => {
 
     // Read ticks: Bob has the room open, so Alice's messages turn to "read".
     await messageRows(a, "one").getByRole("img", { name: "Read" }).waitFor({ timeout: PATIENCE });
+
+    // The client runs under the API's Content-Security-Policy without a refusal.
+    expect([cspRefusals(a), cspRefusals(b)]).toEqual([[], []]);
 
     // Nothing duplicated on either side.
     for (const page of [a, b]) {

@@ -1,0 +1,42 @@
+/**
+ * The API reference page at /docs: Swagger UI from our own assets (swagger-ui-dist, copied by
+ * the build), started by an external script under the API's Content-Security-Policy, and
+ * asking no other origin for anything.
+ */
+
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import type { Stack } from "../../../sdk/test/system/harness";
+import { PATIENCE, cspRefusals, launchChromium, watchCsp, webStack } from "./browser";
+
+let stack: Stack | undefined;
+let browser: Browser | undefined;
+
+beforeAll(async () => {
+  stack = await webStack();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+describe("the API reference page", () => {
+  it("runs Swagger UI from our own assets under the CSP", async () => {
+    if (stack === undefined || browser === undefined) throw new Error("the stack did not start");
+    const page = await browser.newPage();
+    const requested: string[] = [];
+    page.on("request", (request) => requested.push(request.url()));
+    watchCsp(page);
+    await page.goto(`${stack.apiUrl}/docs/`);
+    const reference = page.getByRole("main", { name: "API reference" });
+    // Swagger UI renders into the page (the spec itself, or why it cannot show it).
+    await expect.poll(async () => (await reference.innerText()).trim().length, { timeout: PATIENCE }).toBeGreaterThan(0);
+    expect(cspRefusals(page)).toEqual([]);
+    expect(requested.filter((url) => !url.startsWith(stack?.apiUrl ?? "") && !url.startsWith("data:"))).toEqual([]);
+    expect(requested).toContain(`${stack.apiUrl}/openapi.json`);
+    await page.close();
+  });
+});
