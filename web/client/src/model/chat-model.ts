@@ -20,6 +20,7 @@ import {
   type SessionState,
   type UserId,
 } from "../../../sdk/src/index";
+import { RoomMembers } from "./members";
 import { People, type Person } from "./people";
 import { applyToSummary, byActivity, markedRead } from "./room-summary";
 import { Timeline } from "./timeline";
@@ -32,7 +33,7 @@ const HISTORY_PAGE = 50;
 export class ChatModel {
   readonly me: UserId;
   private readonly rooms = new Map<RoomId, RoomSummary>();
-  private readonly members = new Map<RoomId, MemberView[]>();
+  private readonly members = new RoomMembers();
   private readonly people: People;
   private readonly timelines = new Map<RoomId, Timeline>();
   private readonly listeners = new Set<() => void>();
@@ -124,7 +125,7 @@ export class ChatModel {
   }
 
   roomMembers(roomId: RoomId): readonly MemberView[] {
-    return this.members.get(roomId) ?? [];
+    return this.members.get(roomId);
   }
 
   person(userId: UserId): Person {
@@ -163,7 +164,7 @@ export class ChatModel {
 
   /** Whether another member has read up to `seq` (the "read" tick of an own message). */
   readByOthers(roomId: RoomId, seq: number): boolean {
-    return this.roomMembers(roomId).some((member) => member.user_id !== this.me && member.last_read_seq >= seq);
+    return this.members.readByOthers(roomId, seq, this.me);
   }
 
   typing(roomId: RoomId): string[] {
@@ -284,23 +285,14 @@ export class ChatModel {
     if (summary !== undefined) this.rooms.set(roomId, applyToSummary(summary, frame, this.me, this.isViewed(roomId)));
     else this.early.set(roomId, [...(this.early.get(roomId) ?? []), frame]);
     this.timeline(roomId).apply(frame);
+    this.members.apply(frame);
     switch (event.type) {
-      case "ReadMarkerMoved":
-        this.updateMember(roomId, event.user_id, (member) => ({ ...member, last_read_seq: Math.max(member.last_read_seq, event.up_to_seq) }));
-        break;
-      case "MemberRoleChanged":
-        this.updateMember(roomId, event.user_id, (member) => ({ ...member, role: event.role }));
-        break;
       case "MemberJoined":
-        if (event.user_id === this.me) {
-          if (summary === undefined) void this.arrive(roomId);
-        } else {
-          this.addMember(roomId, { user_id: event.user_id, role: event.role, joined_seq: frame.seq, last_read_seq: frame.seq });
-        }
+        if (event.user_id !== this.me) void this.people.learn(event.user_id);
+        else if (summary === undefined) void this.arrive(roomId);
         break;
       case "MemberLeft":
         if (event.user_id === this.me) this.dropRoom(roomId);
-        else this.members.set(roomId, this.roomMembers(roomId).filter((member) => member.user_id !== event.user_id));
         break;
       case "MessagePosted":
         void this.people.learn(event.author);
@@ -391,19 +383,6 @@ export class ChatModel {
     this.members.delete(roomId);
     this.timelines.delete(roomId);
     this.changed();
-  }
-
-  /** A member who joined while the user watched: shown at once, named once their profile is read. */
-  private addMember(roomId: RoomId, joined: Pick<MemberView, "user_id" | "role" | "joined_seq" | "last_read_seq">): void {
-    const members = this.members.get(roomId);
-    if (members === undefined || members.some((member) => member.user_id === joined.user_id)) return;
-    this.members.set(roomId, [...members, { ...joined, username: null, display_name: null, presence: "online", presence_since: null }]);
-    void this.people.learn(joined.user_id);
-  }
-
-  private updateMember(roomId: RoomId, userId: UserId, change: (member: MemberView) => MemberView): void {
-    const members = this.members.get(roomId);
-    if (members !== undefined) this.members.set(roomId, members.map((member) => (member.user_id === userId ? change(member) : member)));
   }
 
   /** The members named `@username` in a message. */

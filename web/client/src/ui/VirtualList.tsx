@@ -96,9 +96,14 @@ export function VirtualList<T>({ items, keyOf, render, label, onNearStart, estim
     if (top < NEAR_START) onNearStart();
   };
 
+  // At the very top a wheel turn scrolls nothing: ask again (e.g. after a failed load).
+  const onWheel = (event: WheelEvent) => {
+    if (event.deltaY < 0 && (container.current?.scrollTop ?? 1) === 0) onNearStart();
+  };
+
   const visible = items.slice(rows.start, rows.end + 1);
   return (
-    <div ref={container} class="virtual-list" role="log" aria-label={label} tabIndex={0} onScroll={onScroll}>
+    <div ref={container} class="virtual-list" role="log" aria-label={label} tabIndex={0} onScroll={onScroll} onWheel={onWheel}>
       <div class="list-start" style={{ height: `${rows.before}px` }} aria-hidden="true" />
       {visible.map((item) => (
         <div key={keyOf(item)} data-row={keyOf(item)}>
