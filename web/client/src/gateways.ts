@@ -35,9 +35,24 @@ export function gatewayUrls(config: ClientConfig, page: PageLocation): string[] 
   return urls.length > 0 ? urls : [`${page.protocol === "https:" ? "wss:" : "ws:"}//${page.host}/v1/ws`];
 }
 
+/**
+ * The gateways for this page: the pinned one at once, else the configured ones (or, if the
+ * configuration cannot be read, `/v1/ws` on the page's host). The page renders meanwhile.
+ */
+export function findGateways(page: PageLocation, origin: string): Promise<string[]> {
+  const pinned = gatewayUrls({ gateways: [] }, page);
+  if (new URLSearchParams(page.search).has("gateway") && pinned.length === 1) return Promise.resolve(pinned);
+  return fetchClientConfig(origin)
+    .catch((): ClientConfig => ({ gateways: [] }))
+    .then((config) => gatewayUrls(config, page));
+}
+
+/** How long the page waits for its configuration before it falls back. */
+const CONFIG_TIMEOUT_MS = 10_000;
+
 /** `GET /v1/client-config` (no auth). */
 export async function fetchClientConfig(origin: string): Promise<ClientConfig> {
-  const response = await fetch(`${origin}/v1/client-config`);
+  const response = await fetch(`${origin}/v1/client-config`, { signal: AbortSignal.timeout(CONFIG_TIMEOUT_MS) });
   if (!response.ok) throw new Error(`GET /v1/client-config: HTTP ${response.status}`);
   const body = (await response.json()) as Partial<ClientConfig>;
   const gateways = Array.isArray(body.gateways) ? body.gateways.filter((entry): entry is string => typeof entry === "string") : [];

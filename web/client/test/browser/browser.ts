@@ -11,7 +11,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { type Browser, type BrowserContext, type Locator, type Page, chromium } from "playwright-core";
-import { expect } from "vitest";
+import { expect, onTestFailed } from "vitest";
 
 import { type Account, Stack } from "../../../sdk/test/system/harness";
 
@@ -56,9 +56,21 @@ export async function openClient(browser: Browser, stack: Stack, options: PageOp
   const page = await context.newPage();
   page.on("pageerror", (error) => process.stderr.write(`[page] ${error.message}\n`));
   watchCsp(page);
+  // When the test fails, what the page showed at that moment is the first clue.
+  const shot = `failed-${slug(expect.getState().currentTestName ?? "test")}-${(pageCount += 1)}`;
+  onTestFailed(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: resolve(SCREENSHOTS, `${shot}.png`) }).catch(() => undefined);
+  });
   const query = options.gateway === undefined ? "" : `?gateway=${encodeURIComponent(options.gateway)}`;
   await page.goto(`${stack.apiUrl}/${query}`);
   return page;
+}
+
+let pageCount = 0;
+
+function slug(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, "-").slice(0, 60);
 }
 
 const refusals = new WeakMap<Page, string[]>();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { gatewayUrls, resolveGateway } from "../../src/gateways";
+import { findGateways, gatewayUrls, resolveGateway } from "../../src/gateways";
 
 const page = { protocol: "http:", host: "chat.example:8080", hostname: "chat.example", search: "" };
 const securePage = { ...page, protocol: "https:", host: "chat.example" };
@@ -41,5 +41,16 @@ describe("gatewayUrls", () => {
 
   it("falls back to /v1/ws on the page's host when nothing is configured", () => {
     expect(gatewayUrls({ gateways: [] }, page)).toEqual(["ws://chat.example:8080/v1/ws"]);
+  });
+});
+
+describe("findGateways", () => {
+  it("answers a pinned gateway without asking the server", async () => {
+    const pinned = { ...page, search: "?gateway=wss%3A%2F%2Fgw.example%2Fv1%2Fws" };
+    expect(await findGateways(pinned, "http://127.0.0.1:1")).toEqual(["wss://gw.example/v1/ws"]);
+  });
+
+  it("falls back to /v1/ws on the page's host when the configuration cannot be read", async () => {
+    expect(await findGateways(page, "http://127.0.0.1:1")).toEqual(["ws://chat.example:8080/v1/ws"]);
   });
 });
