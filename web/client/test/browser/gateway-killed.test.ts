@@ -2,8 +2,9 @@
  * The gateway of one page dies (SIGKILL) in the middle of a conversation: the page says it is
  * reconnecting, a message typed meanwhile is shown as queued, and once a gateway answers at
  * that address again the page catches up: the other person's messages from the outage appear,
- * the queued one is delivered exactly once, and nothing on screen is lost or duplicated. The
- * time from the kill to caught-up is printed (it includes the outage the test imposes).
+ * the queued one is delivered exactly once, and nothing on screen is lost or duplicated. A page
+ * on the configured gateways moves to the other one instead. The time from the kill to
+ * caught-up is printed for both (for the pinned page it includes the outage the test imposes).
  */
 
 import type { Browser } from "playwright-core";
@@ -78,7 +79,43 @@ describe("a page whose gateway is killed", () => {
     expect(history.reverse()).toEqual(expected);
 
     process.stdout.write(
-      `browser gateway kill: kill → caught up ${caughtUpAt - killedAt} ms (gateway down ${restartedAt - killedAt} ms; restart → caught up ${caughtUpAt - restartedAt} ms)\n`,
+      `browser gateway kill (pinned page): kill → caught up ${caughtUpAt - killedAt} ms (gateway down ${restartedAt - killedAt} ms; restart → caught up ${caughtUpAt - restartedAt} ms)\n`,
     );
+  });
+
+  it("moves to another configured gateway and catches up there", async () => {
+    if (stack === undefined || browser === undefined) throw new Error("the stack did not start");
+    const alice = await stack.account("alice");
+    const bob = await stack.account("bob");
+    const { room_id: roomId } = await alice.api.createGroupRoom("failover");
+    await bob.api.joinRoom(roomId);
+
+    // Alice's page takes the gateways from /v1/client-config and starts on the first one.
+    const a = await openClient(browser, stack);
+    await logIn(a, alice);
+    await enterRoom(a, "failover");
+    await send(a, "hello from the first gateway");
+    await seeOnce(a, "hello from the first gateway");
+    const first = new URL(stack.gatewayUrls[0] ?? "").host;
+    const doomed = stack.gateways.find((gateway) => gateway.running && gateway.url !== null && new URL(gateway.url).host === first);
+    if (doomed === undefined) throw new Error("no gateway runs at the first configured address");
+
+    const killedAt = Date.now();
+    await doomed.kill();
+    // Bob posts over REST meanwhile; Alice writes too.
+    for (const text of ["missed 1", "missed 2"]) await bob.api.postMessage(roomId, text);
+    await send(a, "sent during the failover");
+    const expected = ["hello from the first gateway", "missed 1", "missed 2", "sent during the failover"];
+    for (const text of expected) await seeOnce(a, text);
+    await messageRows(a, "sent during the failover").getByRole("img", { name: "Sent" }).waitFor({ timeout: PATIENCE });
+    const caughtUpAt = Date.now();
+    await expect.poll(() => a.getByRole("status").filter({ hasText: /Reconnecting|queued/ }).count()).toBe(0);
+    // The page shows what the server stored, once each and in the room's order.
+    const history: string[] = [];
+    for await (const page of bob.api.historyPages(roomId)) history.push(...page.messages.map((message) => message.body ?? ""));
+    expect(history.slice().sort()).toEqual(expected.slice().sort());
+    expect(await visibleBodies(a)).toEqual(history.reverse());
+
+    process.stdout.write(`browser gateway kill (configured gateways): kill → caught up on the other gateway ${caughtUpAt - killedAt} ms\n`);
   });
 });
