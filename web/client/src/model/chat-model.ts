@@ -29,6 +29,8 @@ import { Timeline } from "./timeline";
 export type ConnectionView = "connecting" | "connected" | "reconnecting" | "offline";
 
 const HISTORY_PAGE = 50;
+/** Marking read waits this long, so that a burst of messages costs one request. */
+const READ_COALESCE_MS = 250;
 
 export class ChatModel {
   readonly me: UserId;
@@ -42,7 +44,9 @@ export class ChatModel {
   private everConnected = false;
   private online = true;
   private viewing: RoomId | null = null;
-  private readSent = new Map<RoomId, number>();
+  /** How far each room was marked read, and the pending (coalesced) request per room. */
+  private readonly readSent = new Map<RoomId, number>();
+  private readonly readTimers = new Map<RoomId, ReturnType<typeof setTimeout>>();
   /** Events of rooms not in the list yet (just joined), applied once their entry is read. */
   private readonly early = new Map<RoomId, EventFrame[]>();
   /** The last refusal or failure to show, if any. */
@@ -104,6 +108,8 @@ export class ChatModel {
 
   stop(): void {
     for (const stop of this.stops.splice(0)) stop();
+    for (const timer of this.readTimers.values()) clearTimeout(timer);
+    this.readTimers.clear();
     this.session.close();
     this.listeners.clear();
   }
@@ -146,7 +152,7 @@ export class ChatModel {
     return peer === null ? "Direct conversation" : this.person(peer).name;
   }
 
-  /** The room's messages (loading the newest page the first time). */
+  /** The room's messages as far as they are known (`view` and `loadOlder` load more). */
   timeline(roomId: RoomId): Timeline {
     let timeline = this.timelines.get(roomId);
     if (timeline === undefined) {
@@ -318,7 +324,12 @@ export class ChatModel {
     if (upTo <= 0 || upTo <= Math.max(summary?.last_read_seq ?? 0, this.readSent.get(roomId) ?? 0)) return;
     this.readSent.set(roomId, upTo);
     if (summary !== undefined) this.rooms.set(roomId, markedRead(summary, upTo));
-    void this.attempt(this.api.markRead(roomId, upTo));
+    if (this.readTimers.has(roomId)) return;
+    const timer = setTimeout(() => {
+      this.readTimers.delete(roomId);
+      void this.attempt(this.api.markRead(roomId, this.readSent.get(roomId) ?? upTo));
+    }, READ_COALESCE_MS);
+    this.readTimers.set(roomId, timer);
   }
 
   private async loadRooms(): Promise<void> {
