@@ -257,8 +257,11 @@ export class ChatModel {
     return joined === null ? null : this.arrive(roomId);
   }
 
-  async leaveRoom(roomId: RoomId): Promise<void> {
-    if ((await this.attempt(this.api.leaveRoom(roomId))) !== null) this.dropRoom(roomId);
+  /** Leaves a room; answers whether the user is out. */
+  async leaveRoom(roomId: RoomId): Promise<boolean> {
+    if ((await this.attempt(this.api.leaveRoom(roomId))) === null) return false;
+    this.dropRoom(roomId);
+    return true;
   }
 
   /**

@@ -55,8 +55,8 @@ export function RoomView({ model, room }: Props) {
         <button type="button" class="secondary" aria-expanded={showMembers} onClick={() => setShowMembers(!showMembers)}>
           Members ({room.member_count})
         </button>
-        {room.kind === "group" && (
-          <button type="button" class="secondary" onClick={() => void model.leaveRoom(roomId).then(() => openRoom(null))}>
+        {room.kind === "group" && room.role !== "owner" && (
+          <button type="button" class="secondary" onClick={() => void model.leaveRoom(roomId).then((left) => left && openRoom(null))}>
             Leave
           </button>
         )}

@@ -1,7 +1,7 @@
 /**
  * The views a person meets first and the ways they come back: the login form, registering and
  * creating a room through the UI, a reload that keeps the login, the open room and its
- * messages, a phone-sized screen (the list, then the room, then back), and an axe-core check
+ * messages, the composer's keys, a phone-sized screen (the list, then the room, then back), and an axe-core check
  * (no serious or critical violation) of the login, the room list with a room, and the members
  * panel. Screenshots of each.
  */
@@ -56,6 +56,21 @@ describe("the client's views", () => {
     expect(page.url()).toBe(roomUrl);
     for (const text of ["first", "second", "third"]) await seeOnce(page, text);
     await expect.poll(() => page.getByRole("button", { name: "Log in" }).count()).toBe(0);
+
+    // The keyboard: Shift+Enter is a new line, Up edits the last message, Esc cancels.
+    const box = page.getByRole("textbox", { name: /^Message / });
+    await box.press("ArrowUp");
+    await expect.poll(() => box.inputValue()).toBe("third");
+    await page.getByText("Editing your message").waitFor({ timeout: PATIENCE });
+    await box.press("Escape");
+    await expect.poll(() => box.inputValue()).toBe("");
+    expect(await page.getByText("Editing your message").count()).toBe(0);
+    await box.pressSequentially("two");
+    await box.press("Shift+Enter");
+    await box.pressSequentially("lines");
+    await expect.poll(() => box.inputValue()).toBe("two\nlines");
+    await box.press("Enter");
+    await expect.poll(() => page.getByRole("article").filter({ hasText: "two\nlines" }).count(), { timeout: PATIENCE }).toBe(1);
   });
 
   it("works on a phone: the list, then the room, then back", async () => {

@@ -2,8 +2,9 @@
  * Two people, each in their own browser profile and pinned to a different gateway, chat in a
  * room: every message appears once and in order on the other side, and so do replies, edits,
  * deletes, reactions, the typing indicator and the read ticks; a direct conversation opened by
- * username shows up in the other's list with presence, unread and mention badges. Screenshots
- * of the room, in light and dark mode.
+ * username shows up in the other's list with presence, unread and mention badges; leaving takes
+ * the room off the list and the person off the members. Screenshots of the room, in light and
+ * dark mode.
  */
 
 import type { Browser, Page } from "playwright-core";
@@ -110,5 +111,12 @@ describe("two people on two gateways", () => {
     await a.getByRole("button", { name: "Dark mode" }).click();
     await expect.poll(() => a.evaluate(() => document.documentElement.dataset["theme"])).toBe("dark");
     await screenshot(a, "room-dark-members");
+
+    // Bob leaves: the room is off his list, and off Alice's member list.
+    await enterRoom(b, "general");
+    await b.getByRole("button", { name: "Leave" }).click();
+    await expect.poll(() => roomEntry(b, "general").count(), { timeout: PATIENCE }).toBe(0);
+    await a.getByRole("button", { name: "Members (1)" }).waitFor({ timeout: PATIENCE });
+    await expect.poll(() => a.getByRole("complementary", { name: "Members" }).getByText(bob.username).count()).toBe(0);
   });
 });
