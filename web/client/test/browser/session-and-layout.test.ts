@@ -1,7 +1,7 @@
 /**
  * The views a person meets first and the ways they come back: the login form, registering and
  * creating a room through the UI, a reload that keeps the login, the open room and its
- * messages, the composer's keys, a phone-sized screen (the list, then the room, then back), and an axe-core check
+ * messages, the composer's keys, logging out, a phone-sized screen in the system's dark mode (the list, then the room, then back), and an axe-core check
  * (no serious or critical violation) of the login, the room list with a room, and the members
  * panel. Screenshots of each.
  */
@@ -71,6 +71,12 @@ describe("the client's views", () => {
     await expect.poll(() => box.inputValue()).toBe("two\nlines");
     await box.press("Enter");
     await expect.poll(() => page.getByRole("article").filter({ hasText: "two\nlines" }).count(), { timeout: PATIENCE }).toBe(1);
+
+    // Logging out forgets the login, also across a reload.
+    await page.getByRole("button", { name: "Log out" }).click();
+    await page.getByRole("button", { name: "Log in" }).waitFor({ timeout: PATIENCE });
+    await page.reload();
+    await page.getByRole("button", { name: "Log in" }).waitFor({ timeout: PATIENCE });
   });
 
   it("works on a phone: the list, then the room, then back", async () => {
@@ -81,6 +87,8 @@ describe("the client's views", () => {
     await logIn(page, dave);
     const list = page.getByRole("navigation", { name: "Rooms" });
     await roomEntry(page, "pocket").waitFor({ timeout: PATIENCE });
+    // The system's dark preference applies without touching the toggle.
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe("rgb(22, 24, 29)");
     await screenshot(page, "phone-list-dark");
 
     await enterRoom(page, "pocket");
