@@ -92,7 +92,7 @@ export function PendingRow({ model, post }: { model: ChatModel; post: PendingPos
   );
 }
 
-const TICK = { Queued: "🕓", Sending: "🕓", Sent: "✓", Read: "✓✓" } as const;
+const TICK = { Queued: "○", Sending: "○", Sent: "✓", Read: "✓✓" } as const;
 
 function Ticks({ status }: { status: keyof typeof TICK }) {
   return (
