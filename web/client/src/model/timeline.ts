@@ -26,6 +26,7 @@ export interface Message {
 
 export class Timeline {
   private readonly byId = new Map<MessageId, Message>();
+  private readonly postKeys = new Set<string>();
   private sorted: Message[] | null = [];
   /** The `before` of the next older page, `null` once the start of the room is loaded. */
   olderBefore: number | null | undefined = undefined;
@@ -52,7 +53,7 @@ export class Timeline {
 
   /** Whether a message from this post (by its idempotency key) is here. */
   hasPost(clientMsgId: string): boolean {
-    return this.messages().some((message) => message.clientMsgId === clientMsgId);
+    return this.postKeys.has(clientMsgId);
   }
 
   /** Merges a history page and remembers where the next older one starts. */
@@ -109,6 +110,7 @@ export class Timeline {
     const known = this.byId.get(message.id);
     if (known !== undefined && known.updatedSeq >= message.updatedSeq) return false;
     this.byId.set(message.id, message);
+    this.postKeys.add(message.clientMsgId);
     this.sorted = null;
     return true;
   }
