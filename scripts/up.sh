@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole backend on this machine in one process (`chat up`: migrations, HTTP API and
 # command bus on :8080, WebSocket gateway on :8081, projections, NATS relay) after making sure
-# PostgreSQL and NATS are running (scripts/ensure-services.sh).
+# PostgreSQL and NATS are running (scripts/ensure-services.sh) and building the web client it
+# serves at http://127.0.0.1:8080/ (scripts/build-web.sh).
 # Extra arguments go to `chat up`, e.g. scripts/up.sh --http-addr 0.0.0.0:8080.
 # Configuration is read from the environment (DATABASE_URL, CHAT_HTTP_ADDR, CHAT_JWT_SECRET, …).
 set -euo pipefail
@@ -25,5 +26,11 @@ if ! command -v cargo >/dev/null; then
 fi
 
 scripts/ensure-services.sh
+# The web client the API serves at / (CHAT_WEB_DIR, default web/dist). CHAT_SKIP_WEB=1 serves
+# whatever web/dist holds (or nothing).
+if [[ "${CHAT_SKIP_WEB:-}" != 1 ]]; then
+    echo "up.sh: building the web client (scripts/build-web.sh)…"
+    scripts/build-web.sh
+fi
 echo "up.sh: building and starting chat (cargo run --release --bin chat -- up $*)…"
 exec cargo run --release --bin chat -- up "$@"
