@@ -17,7 +17,7 @@ use crate::bus::Bus;
 use crate::credentials::RefreshTokens;
 use crate::http::TrustForwardedFor;
 use crate::http::refusals::JsonRefusals;
-use crate::http::{AppState, router};
+use crate::http::{AppState, OpenApiDocument, router};
 use crate::limits::{Limits, LimitsConfig};
 use crate::room_writer::{RoomWriters, WriterConfig};
 use crate::store::EventStore;
@@ -35,6 +35,9 @@ pub struct ApiConfig {
     /// Browser origins allowed to call the API (CORS); empty: same origin only.
     pub cors_origins: Vec<String>,
     pub writers: WriterConfig,
+    /// What `GET /openapi.json` serves: the REST document plus the WebSocket components,
+    /// assembled by the `chat` binary (see `http::spec`).
+    pub openapi: OpenApiDocument,
 }
 
 /// The HTTP API plus, when given a NATS client, the command bus for gateways; both share one
@@ -62,6 +65,7 @@ impl Api {
             accounts: Accounts::new(pool.clone(), store, tokens.clone(), refresh),
             pool,
             tokens,
+            openapi: config.openapi.clone(),
         };
         let bus = match bus {
             Some((client, subjects)) => Some(Bus::subscribe(client, &subjects).await.map_err(std::io::Error::other)?),
