@@ -39,9 +39,16 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct RegisterRequest {
+    /// 3–32 characters of `a-z 0-9 _ . -` (lower-cased), starting with a letter or digit.
+    #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9_.-]{2,31}$")]
     username: String,
+    #[schema(min_length = 8, max_length = 256)]
     password: String,
-    /// Defaults to the username.
+    /// Defaults to the username. 1–64 characters on one line, trimmed.
+    #[schema(
+        max_length = 64,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     display_name: Option<String>,
 }
 
@@ -170,6 +177,11 @@ async fn user(
 #[serde(deny_unknown_fields)]
 #[schema(as = UpdateProfileRequest)]
 struct ProfileRequest {
+    /// 1–64 characters on one line, trimmed.
+    #[schema(
+        max_length = 64,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     display_name: String,
 }
 

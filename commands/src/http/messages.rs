@@ -33,12 +33,19 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[serde(deny_unknown_fields)]
 #[schema(as = PostMessageRequest)]
 struct PostRequest {
+    /// 1–4000 characters, not only whitespace; line breaks and tabs allowed.
+    #[schema(
+        max_length = 4000,
+        pattern = r"^[^\u0000-\u0008\u000b-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u0008\u000b-\u001f\u007f-\u009f]*$"
+    )]
     body: String,
     /// The client's idempotency key: a retry with the same key returns the same message.
+    #[schema(pattern = "^[!-~]{1,64}$")]
     client_msg_id: String,
     reply_to: Option<MessageId>,
     /// Members to notify (at most 50); non-members are dropped.
     #[serde(default)]
+    #[schema(max_items = 50)]
     mentions: Vec<UserId>,
 }
 
@@ -109,6 +116,11 @@ async fn page(State(pool): State<PgPool>, reader: RoomReader<PageParams>) -> Res
 #[serde(deny_unknown_fields)]
 #[schema(as = EditMessageRequest)]
 struct EditRequest {
+    /// 1–4000 characters, not only whitespace; line breaks and tabs allowed.
+    #[schema(
+        max_length = 4000,
+        pattern = r"^[^\u0000-\u0008\u000b-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u0008\u000b-\u001f\u007f-\u009f]*$"
+    )]
     body: String,
 }
 
@@ -149,7 +161,7 @@ async fn delete(
 
 /// Add the caller's reaction to a message.
 #[utoipa::path(put, path = "/v1/rooms/{room_id}/messages/{message_id}/reactions/{reaction}", operation_id = "add_reaction", tag = "messages",
-    params(("room_id" = Uuid, Path, description = "The room"), ("message_id" = Uuid, Path, description = "The message"), ("reaction" = String, Path, description = "An emoji or a code such as `:thumbsup:` (URL-encoded)")),
+    params(("room_id" = Uuid, Path, description = "The room"), ("message_id" = Uuid, Path, description = "The message"), ("reaction" = String, Path, pattern = r"^[^\s\u0000-\u001f\u007f-\u009f]{1,32}$", description = "An emoji or a code such as `:thumbsup:` (URL-encoded); 1–32 characters, no whitespace")),
     responses(
         (status = 200, description = "Added (`changed: false` if it was there)", body = CommandReply),
         (status = 403, description = "`not_a_member`", body = ErrorBody),
@@ -167,7 +179,7 @@ async fn react(
 
 /// Remove the caller's reaction from a message.
 #[utoipa::path(delete, path = "/v1/rooms/{room_id}/messages/{message_id}/reactions/{reaction}", operation_id = "remove_reaction", tag = "messages",
-    params(("room_id" = Uuid, Path, description = "The room"), ("message_id" = Uuid, Path, description = "The message"), ("reaction" = String, Path, description = "An emoji or a code such as `:thumbsup:` (URL-encoded)")),
+    params(("room_id" = Uuid, Path, description = "The room"), ("message_id" = Uuid, Path, description = "The message"), ("reaction" = String, Path, pattern = r"^[^\s\u0000-\u001f\u007f-\u009f]{1,32}$", description = "An emoji or a code such as `:thumbsup:` (URL-encoded); 1–32 characters, no whitespace")),
     responses(
         (status = 200, description = "Removed (`changed: false` if it was not there)", body = CommandReply),
         (status = 403, description = "`not_a_member`", body = ErrorBody),

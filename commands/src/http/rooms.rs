@@ -36,8 +36,19 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 enum CreateRoomRequest {
-    Group { name: String, visibility: Option<Visibility> },
-    Direct { user_id: UserId },
+    Group {
+        /// 1–100 characters on one line, trimmed.
+        #[schema(
+            max_length = 100,
+            pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+        )]
+        name: String,
+        /// Default `public`.
+        visibility: Option<Visibility>,
+    },
+    Direct {
+        user_id: UserId,
+    },
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -89,7 +100,7 @@ struct ListParams {
 /// The caller's rooms, most recently active first, with unread counts and last message.
 #[utoipa::path(get, path = "/v1/rooms", operation_id = "list_rooms", tag = "rooms",
     params(
-        ("before" = Option<String>, Query, description = "The previous page's `next_before`"),
+        ("before" = Option<String>, Query, pattern = "^-?[0-9]{1,19}\\.[0-9a-f]{32}$", description = "The previous page's `next_before`"),
         ("limit" = Option<i64>, Query, minimum = 1, description = "Page size; default 50, capped at 200"),
     ),
     responses((status = 200, description = "A page of the caller's rooms", body = RoomPage)))]
