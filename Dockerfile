@@ -1,7 +1,15 @@
 # syntax=docker/dockerfile:1
-# The `chat` binary in a small image, one image for every role (`chat up`, `chat commands`,
+# The `chat` binary and the web client in a small image, one image for every role (`chat up`, `chat commands`,
 # `chat gateway`, ...). Build: docker build -t chat .
 # Run with PostgreSQL, NATS and nginx, one container per role: docker-compose.yml.
+
+# The web client (web/: Preact + Vite), built into static files served by the API role.
+FROM node:20-bookworm-slim AS web
+WORKDIR /web
+COPY web/package.json web/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY web/ ./
+RUN npm run build
 
 FROM rust:1-bookworm AS builder
 WORKDIR /src
@@ -23,10 +31,13 @@ RUN apt-get update \
     && groupadd --system --gid 10001 chat \
     && useradd --system --uid 10001 --gid chat --no-create-home --shell /usr/sbin/nologin chat
 COPY --from=builder /usr/local/bin/chat /usr/local/bin/chat
+COPY --from=web /web/dist /usr/share/chat/web
 USER 10001:10001
 # Listen on all interfaces, not only inside the container: the API and the WebSocket gateway.
+# The API serves the web client at / from the files the `web` stage built.
 ENV CHAT_HTTP_ADDR=0.0.0.0:8080 \
-    CHAT_GATEWAY_ADDR=0.0.0.0:8081
+    CHAT_GATEWAY_ADDR=0.0.0.0:8081 \
+    CHAT_WEB_DIR=/usr/share/chat/web
 EXPOSE 8080 8081
 ENTRYPOINT ["chat"]
 CMD ["up"]

@@ -62,14 +62,8 @@ if ! cargo nextest --version >/dev/null 2>&1; then
 fi
 
 if [[ "${CHAT_SKIP_WEB:-}" != 1 ]]; then
-    if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-        step "installing Node.js and npm (apt-get install nodejs npm)"
-        [[ $EUID -eq 0 ]] || die "Node.js 20+ and npm are not installed; install them (https://nodejs.org) or set CHAT_SKIP_WEB=1"
-        DEBIAN_FRONTEND=noninteractive apt-get update -qq || true
-        DEBIAN_FRONTEND=noninteractive apt-get install -y nodejs npm
-    fi
-    node_major="$(node -p 'process.versions.node.split(".")[0]')"
-    ((node_major >= 20)) || die "Node.js $(node --version) is too old for the web code; install Node.js 20 or newer"
+    step "ensuring Node.js 20+ and npm (scripts/ensure-node.sh)"
+    scripts/ensure-node.sh
 fi
 
 step "ensuring PostgreSQL and NATS are running (scripts/ensure-services.sh)"

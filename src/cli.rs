@@ -146,14 +146,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             nats_drain = Some(connection.drain_handle());
             roles::start_projections(&cx);
             roles::start_relay(&cx, connection.client.clone(), subjects.clone()).await?;
-            roles::start_api(&cx, api, auth, Some((connection.client.clone(), subjects.clone()))).await?;
-            roles::start_presence_tracker(&cx, presence, connection.client.clone(), subjects.clone());
-            roles::start_gateway(&cx, gateway, auth, presence, connection, subjects).await?;
+            // The gateway first, so that the API can tell browsers its port (`--gateway-addr
+            // 127.0.0.1:0` picks a free one). Until the API's bus is up, moments later, a command
+            // sent through the gateway is answered `unavailable` rather than left waiting.
+            let nats_client = connection.client.clone();
+            let gateway_addr = roles::start_gateway(&cx, gateway, auth, presence, connection, subjects.clone()).await?;
+            roles::start_api(&cx, api, auth, Some((nats_client.clone(), subjects.clone())), Some(gateway_addr.port()))
+                .await?;
+            roles::start_presence_tracker(&cx, presence, nats_client, subjects);
         }
         Command::Commands { api, nats, auth, presence } => {
             let (connection, subjects) = roles::connect_nats(nats, "commands").await?;
             nats_drain = Some(connection.drain_handle());
-            roles::start_api(&cx, api, auth, Some((connection.client.clone(), subjects.clone()))).await?;
+            roles::start_api(&cx, api, auth, Some((connection.client.clone(), subjects.clone())), None).await?;
             roles::start_presence_tracker(&cx, presence, connection.client, subjects);
         }
         Command::Gateway { gateway, nats, auth, presence } => {

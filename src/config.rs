@@ -2,11 +2,13 @@
 //! has a default that works on a laptop with a local Postgres; see README "Configuration".
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use std::num::NonZeroU32;
 
 use chat_auth::{Secret, SigningKey};
+use chat_commands::http::WebConfig;
 use chat_commands::limits::LimitsConfig;
 use chat_gateway::GatewayConfig;
 use clap::Args;
@@ -104,9 +106,39 @@ pub struct ApiArgs {
     /// Browser origins allowed to call the API, separated by commas (CORS); none by default.
     #[arg(long, env = "CHAT_CORS_ORIGINS", value_delimiter = ',', default_value = "")]
     pub cors_origins: Vec<String>,
+
+    /// The built web client, served at `/` (`npm --prefix web ci && npm --prefix web run
+    /// build` makes it); when the directory has no `index.html`, `/` answers 404.
+    #[arg(long, env = "CHAT_WEB_DIR", default_value = "web/dist")]
+    pub web_dir: PathBuf,
+
+    /// The gateways' WebSocket URLs as browsers reach them, separated by commas: absolute
+    /// (`wss://chat.example/v1/ws`), a path on the page's host (`/v1/ws`) or a port and path on
+    /// the page's host (`:8081/v1/ws`). Default: this process's gateway (`chat up`), else
+    /// `:8081/v1/ws`.
+    #[arg(long, env = "CHAT_PUBLIC_GATEWAYS", value_delimiter = ',', default_value = "")]
+    pub public_gateways: Vec<String>,
 }
 
 impl ApiArgs {
+    /// The web client's files (if built) and the gateways it is told about; `gateway_port` is
+    /// the port of a gateway running in this process.
+    pub fn web(&self, gateway_port: Option<u16>) -> WebConfig {
+        let index = self.web_dir.join("index.html");
+        let dir = if index.is_file() {
+            Some(self.web_dir.clone())
+        } else {
+            tracing::warn!(dir = %self.web_dir.display(), "no web client to serve (build it with `npm --prefix web ci && npm --prefix web run build`)");
+            None
+        };
+        let mut gateways: Vec<String> =
+            self.public_gateways.iter().map(|url| url.trim().to_owned()).filter(|url| !url.is_empty()).collect();
+        if gateways.is_empty() {
+            gateways.push(format!(":{}/v1/ws", gateway_port.unwrap_or(DEFAULT_GATEWAY_PORT)));
+        }
+        WebConfig { dir, gateways }
+    }
+
     pub fn limits(&self) -> LimitsConfig {
         LimitsConfig {
             posts_per_second: self.post_rate,
@@ -136,10 +168,13 @@ fn parse_prefix(s: &str) -> Result<String, String> {
     if valid { Ok(s.to_owned()) } else { Err("use letters, digits, `_`, `-`, and `.` between tokens".to_owned()) }
 }
 
+/// The port of `--gateway-addr` by default, and of the gateway browsers are told about.
+const DEFAULT_GATEWAY_PORT: u16 = 8081;
+
 #[derive(Args, Clone, Debug)]
 pub struct GatewayArgs {
     /// Address the WebSocket gateway listens on (port 0 picks a free port).
-    #[arg(long, env = "CHAT_GATEWAY_ADDR", default_value = "127.0.0.1:8081")]
+    #[arg(long, env = "CHAT_GATEWAY_ADDR", default_value_t = SocketAddr::from(([127, 0, 0, 1], DEFAULT_GATEWAY_PORT)))]
     pub gateway_addr: SocketAddr,
 
     /// This gateway's name in `hello` frames and command metadata (default: random).

@@ -9,6 +9,7 @@
 //! orchestrator restarts the process instead).
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -81,6 +82,7 @@ pub async fn start_api(
     args: &ApiArgs,
     auth: &AuthArgs,
     bus: Option<(async_nats::Client, Subjects)>,
+    gateway_port: Option<u16>,
 ) -> anyhow::Result<()> {
     let config = ApiConfig {
         listen: args.http_addr,
@@ -92,6 +94,7 @@ pub async fn start_api(
         cors_origins: args.cors_origins.iter().filter(|origin| !origin.is_empty()).cloned().collect(),
         writers: WriterConfig::default(),
         openapi: OpenApiDocument::new(crate::openapi::json()),
+        web: args.web(gateway_port),
     };
     let api = Api::build(&config, cx.pool.clone(), bus).await.context("cannot start the HTTP API")?;
     let addr = api.local_addr()?;
@@ -109,7 +112,7 @@ pub async fn start_gateway(
     presence: &PresenceArgs,
     nats: Connection,
     subjects: Subjects,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<SocketAddr> {
     let gateway_id = args.gateway_id.clone().unwrap_or_else(|| Uuid::new_v4().simple().to_string()[..8].to_owned());
     let mut config = GatewayConfig::new(args.gateway_addr, gateway_id)
         .with_heartbeat(Duration::from_millis(args.heartbeat_ms))
@@ -127,7 +130,7 @@ pub async fn start_gateway(
     cx.spawn("gateway", async move { gateway.run_until_stopped(shutdown).await.context("the gateway failed") });
     println!("listening gateway ws://{addr}/v1/ws");
     tracing::info!(%addr, "gateway listening");
-    Ok(())
+    Ok(addr)
 }
 
 /// The presence tracker: one active across all command instances, the others stand by.

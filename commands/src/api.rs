@@ -17,7 +17,7 @@ use crate::bus::Bus;
 use crate::credentials::RefreshTokens;
 use crate::http::TrustForwardedFor;
 use crate::http::refusals::JsonRefusals;
-use crate::http::{AppState, OpenApiDocument, router};
+use crate::http::{AppState, OpenApiDocument, WebConfig, router};
 use crate::limits::{Limits, LimitsConfig};
 use crate::room_writer::{RoomWriters, WriterConfig};
 use crate::store::EventStore;
@@ -38,6 +38,8 @@ pub struct ApiConfig {
     /// What `GET /openapi.json` serves: the REST document plus the WebSocket components,
     /// assembled by the `chat` binary (see `http::spec`).
     pub openapi: OpenApiDocument,
+    /// The web client's files and the gateways it is told about.
+    pub web: WebConfig,
 }
 
 /// The HTTP API plus, when given a NATS client, the command bus for gateways; both share one
@@ -66,6 +68,7 @@ impl Api {
             pool,
             tokens,
             openapi: config.openapi.clone(),
+            web: config.web.clone(),
         };
         let bus = match bus {
             Some((client, subjects)) => Some(Bus::subscribe(client, &subjects).await.map_err(std::io::Error::other)?),

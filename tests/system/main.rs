@@ -23,4 +23,5 @@ mod resilience;
 mod rest_contract;
 mod rest_flow;
 mod tokens;
+mod web_client;
 mod ws_protocol;

@@ -29,6 +29,7 @@ mod rooms;
 mod security;
 pub mod spec;
 mod time_travel;
+mod web;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -45,6 +46,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 pub use error::{ApiError, ErrorBody, ErrorDetail};
 pub use spec::{OpenApiDocument, openapi};
+pub use web::{ClientConfig, WebConfig};
 
 use crate::accounts::Accounts;
 use crate::limits::Limits;
@@ -70,6 +72,7 @@ pub struct AppState {
     pub proxy: TrustForwardedFor,
     /// What `GET /openapi.json` serves (assembled by the `chat` binary, see [`spec`]).
     pub openapi: OpenApiDocument,
+    pub web: WebConfig,
 }
 
 /// Whether the client address comes from `X-Forwarded-For` (behind one trusted proxy).
@@ -78,7 +81,11 @@ pub struct TrustForwardedFor(pub bool);
 
 /// The routes anyone may call. They take no query.
 fn public_routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().merge(health::routes()).merge(accounts::public_routes()).merge(spec::routes())
+    OpenApiRouter::new()
+        .merge(health::routes())
+        .merge(accounts::public_routes())
+        .merge(web::routes())
+        .merge(spec::routes())
 }
 
 /// The routes behind the bearer token.
@@ -105,7 +112,7 @@ pub fn router(state: AppState, cors_origins: &[String]) -> Router {
     let router = Router::new()
         .merge(public)
         .merge(authenticated)
-        .fallback(|| async { ApiError::RouteNotFound })
+        .fallback(web::fallback)
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .with_state(state)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -57,7 +57,7 @@ pub const BEARER: &str = "bearer";
         (name = "messages", description = "Posting, editing, reactions, history"),
         (name = "admin", description = "Administrators only"),
         (name = "health", description = "Liveness, readiness, metrics"),
-        (name = "meta", description = "This document"),
+        (name = "meta", description = "This document; what a browser app needs before it connects"),
     )
 )]
 struct ApiDoc;
@@ -218,6 +218,7 @@ mod tests {
             limits: Arc::new(Limits::new(&limits)),
             proxy: TrustForwardedFor(false),
             openapi: OpenApiDocument::new("{}"),
+            web: super::super::WebConfig::default(),
             pool,
             tokens,
         };
@@ -315,7 +316,15 @@ mod tests {
     #[test]
     fn security_follows_the_router_the_route_is_in() {
         let document = serde_json::to_value(openapi()).unwrap();
-        let public = ["/healthz", "/readyz", "/metrics", "/openapi.json", "/v1/auth/register", "/v1/auth/login"];
+        let public = [
+            "/healthz",
+            "/readyz",
+            "/metrics",
+            "/openapi.json",
+            "/v1/client-config",
+            "/v1/auth/register",
+            "/v1/auth/login",
+        ];
         for (path, item) in document["paths"].as_object().unwrap() {
             for (method, operation) in item.as_object().unwrap() {
                 let secured = operation.get("security").is_some();

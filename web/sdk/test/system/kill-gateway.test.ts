@@ -67,10 +67,16 @@ describe("a gateway killed mid-burst", () => {
       // Kill gw-1 once the burst is well under way but far from done.
       await eventually("a fifth of the burst delivered", () => receiver.posts(room).length >= BURST / 5, 60_000);
       const beforeKill = { acked: sender.sent.length, received: receiver.posts(room).length };
+      const killedAt = performance.now();
       await doomed.kill();
 
+      // How long the user waits: from the crash to the receiver reconnected, and to every
+      // message of the burst on the receiver's screen.
+      await eventually("the receiver reconnected", () => receiver.gateways.length === 2, 60_000);
+      const reconnectedMs = performance.now() - killedAt;
       await Promise.all(settled);
       await eventually("the receiver has the whole burst", () => receiver.posts(room).length >= BURST, 60_000);
+      const caughtUpMs = performance.now() - killedAt;
 
       // The sender: every post settled exactly once, none refused, the outbox empty.
       const failures = outcomes.filter((outcome): outcome is Error => outcome instanceof Error);
@@ -109,6 +115,8 @@ describe("a gateway killed mid-burst", () => {
 
       const report = {
         burst: BURST,
+        msKillToReconnected: Math.round(reconnectedMs),
+        msKillToCaughtUp: Math.round(caughtUpMs),
         ackedBeforeKill: beforeKill.acked,
         receivedBeforeKill: beforeKill.received,
         postFramesSent: [...wire.attempts.values()].reduce((sum, count) => sum + count, 0),
