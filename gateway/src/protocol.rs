@@ -245,6 +245,7 @@ pub enum ServerFrame<'a> {
         field: Option<&'a str>,
         /// For `rate_limited`: when to try again.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schema(nullable = false)]
         retry_after_ms: Option<u64>,
     },
     /// Shown from `typing: true` until `typing: false` (sent when the user stops, posts, or

@@ -20,8 +20,14 @@ pub enum Visibility {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum RoomKind {
-    Group { name: RoomName, visibility: Visibility },
-    Direct { members: [UserId; 2] },
+    Group {
+        name: RoomName,
+        visibility: Visibility,
+    },
+    Direct {
+        #[schema(min_items = 2, max_items = 2)]
+        members: [UserId; 2],
+    },
 }
 
 /// A member's role, in increasing power. The owner created the room; admins moderate.
