@@ -82,6 +82,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         add_common_answers(operation);
     }
     let components = document.components.get_or_insert_with(Default::default);
+    close_variants(components, "CreateRoomRequest");
     components.add_security_scheme(
         BEARER,
         SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
@@ -109,6 +110,21 @@ fn add_busy(document: &mut utoipa::openapi::OpenApi) {
     for (_, item) in document.paths.paths.iter_mut() {
         for operation in [&mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten() {
             add(operation, 503, "`busy`: contended or shutting down; retry (with `Retry-After`)");
+        }
+    }
+}
+
+/// Marks each variant of the one-of schema `name` as refusing unknown fields: utoipa carries
+/// `#[serde(deny_unknown_fields)]` into a struct's schema but not into the variants of an
+/// internally tagged enum, which the server refuses just the same (`422 invalid_request`).
+/// (A test checks that every `…Request` schema is closed.)
+fn close_variants(components: &mut utoipa::openapi::Components, name: &str) {
+    use utoipa::openapi::schema::{AdditionalProperties, Schema};
+    if let Some(RefOr::T(Schema::OneOf(one_of))) = components.schemas.get_mut(name) {
+        for variant in &mut one_of.items {
+            if let RefOr::T(Schema::Object(object)) = variant {
+                object.additional_properties = Some(Box::new(AdditionalProperties::FreeForm(false)));
+            }
         }
     }
 }
@@ -308,6 +324,24 @@ mod tests {
                 assert!(ids.insert(id.to_owned()), "operationId {id} is used twice");
                 let responses = operation["responses"].as_object().unwrap();
                 assert!(responses.keys().any(|status| status.starts_with('2')), "{method} {path} has no success");
+            }
+        }
+    }
+
+    /// Every request body refuses unknown fields (`deny_unknown_fields`), and so does its schema.
+    #[test]
+    fn request_schemas_refuse_unknown_fields_as_the_server_does() {
+        let document = serde_json::to_value(openapi()).unwrap();
+        for (name, schema) in document["components"]["schemas"].as_object().unwrap() {
+            if !name.ends_with("Request") {
+                continue;
+            }
+            let objects = match schema["oneOf"].as_array() {
+                Some(variants) => variants.iter().collect(),
+                None => vec![schema],
+            };
+            for object in objects {
+                assert_eq!(object["additionalProperties"], false, "{name} accepts unknown fields");
             }
         }
     }
