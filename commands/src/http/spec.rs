@@ -46,7 +46,8 @@ pub const BEARER: &str = "bearer";
         title = "Chat REST API",
         version = "1",
         description = "The REST API of the chat backend (docs/api.md). Every `/v1` route but register, \
-            login, refresh and logout needs `Authorization: Bearer <token>`. The WebSocket protocol's \
+            login, refresh, logout and client-config needs `Authorization: Bearer <token>` (the `bearer` \
+            security scheme). The WebSocket protocol's \
             frames (docs/protocol.md) are the `ClientFrame` and `ServerFrame` components; room events are \
             `RoomEvent`."
     ),
