@@ -46,7 +46,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
             content(
                 (String = "application/x-ndjson"),
                 (String = "text/csv"),
-                (Vec<u8> = "application/vnd.apache.parquet"),
+                (ParquetFile = "application/vnd.apache.parquet"),
             )),
         (status = 403, description = "`admin_only`", body = ErrorBody),
     ))]
@@ -60,6 +60,12 @@ async fn export(State(pool): State<PgPool>, Admin(admin): Admin<ExportQuery>) ->
     Ok(([(header::CONTENT_TYPE, content_type), (header::HeaderName::from_static(CURSOR_HEADER), cursor)], body)
         .into_response())
 }
+
+/// A Parquet file, for the document: binary, not JSON.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code, reason = "a schema only: the export writes the file's bytes")]
+struct ParquetFile(Vec<u8>);
 
 /// The export's parameters, checked while the query string is parsed (so a bad one is a 400
 /// before the administrator check, like any other query).
