@@ -16,6 +16,8 @@ use chat_domain::room::RoomEvent;
 use chat_domain::{MessageId, RoomId, UserId};
 use serde::Serialize;
 use utoipa::OpenApi;
+use utoipa::openapi::schema::{AdditionalProperties, Discriminator, Schema};
+use utoipa::openapi::{Components, Ref, RefOr};
 
 use crate::protocol::{EventFrame, PresenceEntry, ServerFrame};
 
@@ -24,9 +26,69 @@ use crate::protocol::{EventFrame, PresenceEntry, ServerFrame};
 struct ProtocolDoc;
 
 /// The WebSocket protocol's components (no paths: the WebSocket endpoint belongs to the
-/// gateways, not to the REST API).
+/// gateways, not to the REST API). Each variant of the three tagged unions is a component of
+/// its own, so that generated clients get a named type per frame and per event: `RoomEvent` is
+/// `MessagePosted | MemberJoined | …` (named as the events are), `ServerFrame` is `ServerHello |
+/// ServerReady | ServerEvent | …`, `ClientFrame` is `ClientIdentify | ClientPost | …`.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    ProtocolDoc::openapi()
+    let mut document = ProtocolDoc::openapi();
+    if let Some(components) = document.components.as_mut() {
+        name_variants(components, "RoomEvent", |tag| tag.to_owned(), false);
+        name_variants(components, "ServerFrame", |tag| format!("Server{}", pascal(tag)), false);
+        // The gateway refuses a client frame's field that it does not know (`invalid_frame`).
+        name_variants(components, "ClientFrame", |tag| format!("Client{}", pascal(tag)), true);
+    }
+    document
+}
+
+/// Moves each variant of the one-of schema `union` into a component named by `name(its type
+/// tag)`, leaving a reference in its place, and maps each tag to its component (the
+/// discriminator, `type`). `closed`: the variants refuse unknown fields.
+fn name_variants(components: &mut Components, union: &str, name: impl Fn(&str) -> String, closed: bool) {
+    let Some(RefOr::T(Schema::OneOf(one_of))) = components.schemas.get_mut(union) else {
+        return;
+    };
+    let mut named = Vec::new();
+    let mut discriminator = Discriminator::new("type");
+    for variant in &mut one_of.items {
+        if let Some(tag) = tag(variant) {
+            let name = name(&tag);
+            if let RefOr::T(Schema::Object(object)) = variant
+                && closed
+            {
+                object.additional_properties = Some(Box::new(AdditionalProperties::FreeForm(false)));
+            }
+            discriminator.mapping.insert(tag, format!("#/components/schemas/{name}"));
+            let schema = std::mem::replace(variant, RefOr::Ref(Ref::from_schema_name(name.clone())));
+            named.push((name, schema));
+        }
+    }
+    one_of.discriminator = Some(discriminator);
+    for (name, schema) in named {
+        components.schemas.insert(name, schema);
+    }
+}
+
+/// The one value of a variant's `type` property (in the variant, or in one part of it).
+fn tag(variant: &RefOr<Schema>) -> Option<String> {
+    match variant {
+        RefOr::T(Schema::Object(object)) => match object.properties.get("type") {
+            Some(RefOr::T(Schema::Object(tag))) => tag.enum_values.as_ref()?.first()?.as_str().map(str::to_owned),
+            _ => None,
+        },
+        RefOr::T(Schema::AllOf(all_of)) => all_of.items.iter().find_map(tag),
+        _ => None,
+    }
+}
+
+/// `mark_read` → `MarkRead`.
+fn pascal(tag: &str) -> String {
+    tag.split('_')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars.next().map(|first| first.to_uppercase().chain(chars).collect::<String>()).unwrap_or_default()
+        })
+        .collect()
 }
 
 /// Frames a client sends (docs/protocol.md §3). `id` is optional on control frames and
@@ -174,8 +236,30 @@ mod tests {
     #[test]
     fn the_protocol_components_are_named_as_clients_expect() {
         let components = openapi().components.unwrap();
-        for name in ["ClientFrame", "ClientStatus", "ServerFrame", "EventFrame", "PresenceEntry", "RoomEvent"] {
+        let names = [
+            "ClientFrame",
+            "ClientStatus",
+            "ClientIdentify",
+            "ClientMarkRead",
+            "ServerFrame",
+            "ServerHello",
+            "ServerEvent",
+            "ServerError",
+            "EventFrame",
+            "PresenceEntry",
+            "RoomEvent",
+            "MessagePosted",
+            "ReadMarkerMoved",
+        ];
+        for name in names {
             assert!(components.schemas.contains_key(name), "no component {name}");
+        }
+        // Every variant of the unions is a named component.
+        for union in ["ClientFrame", "ServerFrame", "RoomEvent"] {
+            let Some(RefOr::T(Schema::OneOf(one_of))) = components.schemas.get(union) else {
+                panic!("{union} is not a one-of");
+            };
+            assert!(one_of.items.iter().all(|item| matches!(item, RefOr::Ref(_))), "{union} has an unnamed variant");
         }
     }
 }
