@@ -45,6 +45,7 @@ die() {
 [[ -x "$chat" ]] || die "no chat binary at $chat (cargo build --bin chat, or set CHAT_BIN)"
 command -v psql >/dev/null || die "psql is needed to create and drop the test database"
 command -v python3 >/dev/null || die "python3 is needed for schemathesis"
+command -v curl >/dev/null || die "curl is needed to set up the test user"
 
 if [[ "$("$venv/bin/schemathesis" --version 2>/dev/null)" != *"$SCHEMATHESIS_VERSION"* ]]; then
     echo "installing schemathesis $SCHEMATHESIS_VERSION into $venv"
