@@ -30,7 +30,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 SCHEMATHESIS_VERSION=4.32.5
-target=${CARGO_TARGET_DIR:-target}
+target=$(realpath -m "${CARGO_TARGET_DIR:-target}")
 chat=${CHAT_BIN:-$target/debug/chat}
 admin_url=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 nats_url=${NATS_URL:-nats://127.0.0.1:4222}
@@ -168,13 +168,14 @@ schemathesis_run() {
     shift
     echo
     echo "==> schemathesis: $name"
-    "$venv/bin/schemathesis" "${config[@]}" run "$api/openapi.json" --url "$api" \
+    # From the scratch directory: schemathesis keeps a `.schemathesis/` cache where it runs.
+    (cd "$work" && "$venv/bin/schemathesis" "${config[@]}" run "$api/openapi.json" --url "$api" \
         --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
         --max-examples "$examples" "${seed[@]}" \
         --header "Authorization: Bearer $token" \
         --request-timeout 35 \
         --report "${CHAT_SCHEMATHESIS_REPORTS:-junit}" --report-dir "$target/schemathesis/$name" \
-        --no-color "$@"
+        --no-color "$@")
 }
 
 # 1. Every operation with generated ids (mostly 4xx answers: bad or unknown ids), but erasure,
