@@ -5,6 +5,11 @@
 #   scripts/test.sh                           everything
 #   scripts/test.sh -E 'test(room_)'          extra arguments go to `cargo nextest run`
 #
+# Then schemathesis (scripts/schemathesis.sh): the real `chat up` on a fresh database, every
+# operation of its /openapi.json called with generated requests; no 5xx, and every answer's
+# status, content type and body as the document says (schemathesis is pip-installed, pinned,
+# into a virtualenv under ~/.cache on first use; python3-venv with apt-get if missing).
+#
 # Then the web code (web/: the TypeScript SDK): `npm ci`, type checks, unit tests and system
 # tests that run the `chat` binary's roles against the same services. Needs Node.js 20 or newer
 # (installed with apt-get if missing and this runs as root). CHAT_SKIP_WEB=1 skips it.
@@ -95,6 +100,8 @@ else
     step "cargo test --workspace --no-fail-fast $*"
     cargo test --workspace --no-fail-fast "$@"
 fi
+
+step "schemathesis against the live server (scripts/schemathesis.sh)"; scripts/schemathesis.sh
 
 if [[ "${CHAT_SKIP_WEB:-}" != 1 ]]; then
     step "web: npm ci, type checks, unit and system tests (web/)"

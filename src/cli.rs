@@ -82,6 +82,10 @@ pub enum Command {
         #[command(subcommand)]
         action: EventsAction,
     },
+    /// Print the OpenAPI 3.1 document that the API serves at `/openapi.json` (REST routes and
+    /// WebSocket frames); `chat openapi > docs/openapi.json` regenerates the committed copy.
+    /// Needs no database.
+    Openapi,
 }
 
 #[derive(Subcommand, Debug)]
@@ -117,6 +121,10 @@ pub enum EventsAction {
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Command::Openapi = cli.command {
+        print!("{}", crate::openapi::json());
+        return Ok(());
+    }
     let pool = database::connect(&cli.database).await?;
     let shutdown = CancellationToken::new();
     let tasks = TaskTracker::new();
@@ -127,6 +135,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match &cli.command {
         Command::Users { action } => return users::run(&pool, action).await,
         Command::Events { action } => return events::run(&pool, action).await,
+        // Printed above, without a database.
+        Command::Openapi => return Ok(()),
         Command::Migrate => {
             println!("migrations applied");
             return Ok(());

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod database;
 pub mod events;
+pub mod openapi;
 pub mod projections;
 pub mod roles;
 pub mod telemetry;

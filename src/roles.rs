@@ -16,6 +16,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use chat_auth::Tokens;
 use chat_commands::api::{Api, ApiConfig};
+use chat_commands::http::OpenApiDocument;
 use chat_commands::presence::{PresenceConfig, PresenceTracker};
 use chat_commands::room_writer::WriterConfig;
 use chat_commands::store::EventStore;
@@ -92,6 +93,7 @@ pub async fn start_api(
         trust_forwarded_for: args.trust_forwarded_for,
         cors_origins: args.cors_origins.iter().filter(|origin| !origin.is_empty()).cloned().collect(),
         writers: WriterConfig::default(),
+        openapi: OpenApiDocument::new(crate::openapi::json()),
         web: args.web(gateway_port),
     };
     let api = Api::build(&config, cx.pool.clone(), bus).await.context("cannot start the HTTP API")?;

@@ -40,7 +40,7 @@ pub enum TokenError {
 }
 
 /// A freshly issued access token.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Issued {
     pub token: String,
     pub expires_at: DateTime<Utc>,

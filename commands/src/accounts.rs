@@ -20,7 +20,7 @@ use crate::credentials::{IssuedRefresh, Password, PasswordHasher, RefreshError, 
 use crate::store::{CommandMeta, EventStore, NewEvent, StoreError};
 
 /// A logged-in user: a short-lived access token and a refresh token to get the next one.
-#[derive(Debug, serde::Serialize)]
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct Session {
     pub user_id: UserId,
     pub username: Username,
@@ -31,7 +31,7 @@ pub struct Session {
 }
 
 /// A refreshed access token and the refresh token that replaces the one presented.
-#[derive(Debug, serde::Serialize)]
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct Refreshed {
     pub user_id: UserId,
     #[serde(flatten)]

@@ -17,7 +17,7 @@ use crate::bus::Bus;
 use crate::credentials::RefreshTokens;
 use crate::http::TrustForwardedFor;
 use crate::http::refusals::JsonRefusals;
-use crate::http::{AppState, WebConfig, router};
+use crate::http::{AppState, OpenApiDocument, WebConfig, router};
 use crate::limits::{Limits, LimitsConfig};
 use crate::room_writer::{RoomWriters, WriterConfig};
 use crate::store::EventStore;
@@ -35,6 +35,9 @@ pub struct ApiConfig {
     /// Browser origins allowed to call the API (CORS); empty: same origin only.
     pub cors_origins: Vec<String>,
     pub writers: WriterConfig,
+    /// What `GET /openapi.json` serves: the REST document plus the WebSocket components,
+    /// assembled by the `chat` binary (see `http::spec`).
+    pub openapi: OpenApiDocument,
     /// The web client's files and the gateways it is told about.
     pub web: WebConfig,
 }
@@ -64,6 +67,7 @@ impl Api {
             accounts: Accounts::new(pool.clone(), store, tokens.clone(), refresh),
             pool,
             tokens,
+            openapi: config.openapi.clone(),
             web: config.web.clone(),
         };
         let bus = match bus {

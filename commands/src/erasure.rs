@@ -49,7 +49,7 @@ use crate::store::CommandMeta;
 const ATTEMPTS: u32 = 3;
 
 /// What an erasure did.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Erasure {
     pub user_id: UserId,
     /// `false` when the user had been erased before (the clean-up ran again).
@@ -66,7 +66,7 @@ pub struct Erasure {
 
 /// The user's open WebSocket connections after an erasure. The erasure does not wait for
 /// them: the gateways close them when the relay delivers `UserErased`, moments after commit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LiveConnections {
     /// Every gateway closes them (4001) on this erasure's `UserErased`, and refuses new ones.

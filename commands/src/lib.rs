@@ -15,7 +15,7 @@
 //! - [`limits`]: rate limits (posts per user, logins per address).
 //! - [`credentials`]: password hashing and refresh tokens (access tokens are `chat_auth`'s).
 //! - [`http`]: the REST router — commands and read-model queries behind one auth and error
-//!   model.
+//!   model — and its OpenAPI document (`http::spec`), generated from the same annotations.
 //! - [`api`]: the buildable HTTP service (`Api::build` → `run_until_stopped`).
 #![forbid(unsafe_code)]
 

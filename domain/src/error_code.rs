@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::room::RoomError;
 use crate::user::UserError;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     // The request itself.

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use sqlx::PgPool;
 
-#[derive(Debug, Serialize, sqlx::FromRow)]
+#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct FeedLag {
     pub name: String,
     /// Committed events not yet handled (including any held back by in-flight transactions).

@@ -2,6 +2,7 @@
 //!
 //! # Layout
 //! - [`protocol`]: client and server frames and close codes (documented in `docs/protocol.md`).
+//! - [`openapi`]: those frames and the room events as OpenAPI components (for `/openapi.json`).
 //! - [`session`]: one connection — identify, reader, writer.
 //! - [`commands`]: a connection's commands to the command service, in order per room.
 //! - [`connection`]: the handle others hold of a connection (bounded outbox, closer).
@@ -24,6 +25,7 @@ pub mod connection;
 pub mod hub;
 pub mod limits;
 mod lock;
+pub mod openapi;
 pub mod presence;
 pub mod protocol;
 pub mod room_feed;

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use axum::extract::ws::Utf8Bytes;
 use chat_domain::presence::PresenceStatus;
+use chat_domain::room::RoomEvent;
 use chat_domain::{ErrorCode, MessageId, RoomId, UserId};
 use chat_nats::wire::{EventMessage, WireCommand};
 use chat_projections::queries::rooms::RoomSummary;
@@ -197,13 +198,15 @@ impl ClientFrame {
     }
 }
 
-/// Frames the server sends.
-#[derive(Serialize)]
+/// Frames the server sends. (The schema in the OpenAPI document is derived from this type:
+/// see [`crate::openapi`].)
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerFrame<'a> {
     /// `typing_renew_ms`: how often a client should repeat `typing` while the user types.
     Hello {
         protocol: u32,
+        #[schema(value_type = String)]
         gateway_id: &'a str,
         heartbeat_interval_ms: u64,
         typing_renew_ms: u64,
@@ -211,6 +214,7 @@ pub enum ServerFrame<'a> {
     Ready {
         session_id: Uuid,
         user_id: UserId,
+        #[schema(value_type = Vec<RoomSummary>)]
         rooms: &'a [RoomSummary],
     },
     Event(EventFrame<'a>),
@@ -219,21 +223,29 @@ pub enum ServerFrame<'a> {
         recovered: bool,
         from_seq: u64,
         to_seq: u64,
+        #[schema(value_type = Option<String>, required = true)]
         reason: Option<&'a str>,
     },
     Ack {
+        #[schema(value_type = String)]
         id: &'a str,
         seq: u64,
+        #[schema(required = true)]
         message_id: Option<MessageId>,
         changed: bool,
     },
     Error {
+        #[schema(value_type = Option<String>, required = true)]
         id: Option<&'a str>,
+        #[schema(value_type = ErrorCode)]
         code: &'a str,
+        #[schema(value_type = String)]
         message: &'a str,
+        #[schema(value_type = Option<String>, required = true)]
         field: Option<&'a str>,
         /// For `rate_limited`: when to try again.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schema(nullable = false)]
         retry_after_ms: Option<u64>,
     },
     /// Shown from `typing: true` until `typing: false` (sent when the user stops, posts, or
@@ -244,18 +256,21 @@ pub enum ServerFrame<'a> {
         typing: bool,
     },
     Pong {
+        #[schema(value_type = Option<String>, required = true)]
         id: Option<&'a str>,
     },
     /// Presence changes of users who share a room with the client, batched.
     Presence {
+        #[schema(value_type = Vec<PresenceEntry>)]
         users: &'a [PresenceEntry],
     },
     Reconnect {
+        #[schema(value_type = String)]
         reason: &'a str,
     },
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct PresenceEntry {
     pub user_id: UserId,
     pub status: PresenceStatus,
@@ -264,13 +279,16 @@ pub struct PresenceEntry {
 }
 
 /// One room event as clients see it.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct EventFrame<'a> {
     pub room_id: RoomId,
     pub seq: u64,
     /// The event (its `type` is the event type, e.g. `MessagePosted`).
+    #[schema(value_type = RoomEvent)]
     pub event: &'a Value,
+    #[schema(value_type = String)]
     pub event_version: &'a str,
+    #[schema(required = true)]
     pub actor: Option<UserId>,
     pub at: chrono::DateTime<chrono::Utc>,
 }

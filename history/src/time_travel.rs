@@ -20,7 +20,7 @@ use chat_feed::{DecodeError, stream_after};
 const PAGE: i64 = 1_000;
 
 /// The point of a room's history to look at.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AsOf {
     /// After the event with this sequence (or the last one, if the room is not that far yet).
@@ -60,12 +60,13 @@ pub enum TimeTravelError {
 }
 
 /// A room at a point of its history.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct RoomAt {
     pub room_id: RoomId,
     /// The point asked for.
     pub as_of: AsOf,
     /// When the last event folded in was recorded (`None` if the room did not exist yet).
+    #[schema(required = true)]
     pub recorded_at: Option<DateTime<Utc>>,
     /// The room's latest sequence today, for scale.
     pub latest_seq: u64,

@@ -19,7 +19,7 @@ use chat_domain::UserId;
 use sqlx::PgConnection;
 
 /// What was taken out of the read models.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct RedactedRows {
     /// Schemas that held a copy of a read model (`public` first); the counts are `public`'s.
     pub schemas: Vec<String>,

@@ -16,6 +16,7 @@ mod harness;
 mod hostile_input;
 mod idempotency;
 mod internal_errors;
+mod openapi;
 mod presence;
 mod read_markers;
 mod read_models;

@@ -12,7 +12,6 @@ use axum::response::{IntoResponse, Response};
 use chat_domain::ErrorCode;
 use chat_domain::room::RoomError;
 use chat_domain::user::UserError;
-use serde_json::json;
 
 use crate::accounts::AccountError;
 use chat_auth::TokenError;
@@ -22,6 +21,25 @@ use crate::erasure::ErasureError;
 use crate::limits::RateLimited;
 use crate::parse::InvalidField;
 use crate::room_writer::CommandError;
+
+/// Every error answer's body (docs/api.md §1 "Errors"); its schema is the OpenAPI document's
+/// `ErrorBody`, so the document and the answers cannot differ.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Stable: branch on it (docs/api.md §7).
+    pub code: ErrorCode,
+    /// For humans; may change. Generic (`internal error`) for 5xx.
+    pub message: String,
+    /// Only with `invalid_input`: the request field that broke a rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, nullable = false)]
+    pub field: Option<&'static str>,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -135,7 +153,7 @@ impl ApiError {
 
     /// The response body: `{"error": {"code", "message"}}`, plus `field` for `invalid_input`;
     /// the message of an internal error is generic.
-    pub(super) fn body(&self) -> serde_json::Value {
+    pub(super) fn body(&self) -> ErrorBody {
         let code = self.code();
         let message = match code {
             // Either the cause is logged by `into_response`, or it failed below this layer,
@@ -143,10 +161,7 @@ impl ApiError {
             ErrorCode::Internal => "internal error".to_owned(),
             _ => self.to_string(),
         };
-        match self.field() {
-            Some(field) => json!({"error": {"code": code, "message": message, "field": field}}),
-            None => json!({"error": {"code": code, "message": message}}),
-        }
+        ErrorBody { error: ErrorDetail { code, message, field: self.field() } }
     }
 
     /// The input field at fault, for `invalid_input`.

@@ -2,10 +2,9 @@
 
 use std::sync::Arc;
 
+use axum::Json;
 use axum::extract::{FromRef, State};
 use axum::http::StatusCode;
-use axum::routing::{patch, post, put};
-use axum::{Json, Router};
 use chat_domain::{MessageId, RoomId, UserId};
 use chat_nats::wire::WireCommand;
 use chat_projections::queries::history::{self, HistoryPage};
@@ -13,33 +12,45 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 
 use super::callers::{Caller, RoomReader};
+use super::error::ErrorBody;
 use super::extract::{ApiJson, ApiPath};
 use super::rooms::PageLimit;
 use super::{ApiError, AppState, CommandReply};
 use crate::limits::Limits;
 use crate::parse::room_command;
 use crate::room_writer::{Receipt, RoomWriters};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/v1/rooms/{room_id}/messages", post(post_message).get(page))
-        .route("/v1/rooms/{room_id}/messages/{message_id}", patch(edit).delete(delete))
-        .route("/v1/rooms/{room_id}/messages/{message_id}/reactions/{reaction}", put(react).delete(unreact))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(post_message, page))
+        .routes(routes!(edit, delete))
+        .routes(routes!(react, unreact))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = PostMessageRequest)]
 struct PostRequest {
+    /// 1–4000 characters, not only whitespace; line breaks and tabs allowed.
+    #[schema(
+        max_length = 4000,
+        pattern = r"^[^\u0000-\u0008\u000b-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u0008\u000b-\u001f\u007f-\u009f]*$"
+    )]
     body: String,
     /// The client's idempotency key: a retry with the same key returns the same message.
+    #[schema(pattern = "^[!-~]{1,64}$")]
     client_msg_id: String,
     reply_to: Option<MessageId>,
     /// Members to notify (at most 50); non-members are dropped.
     #[serde(default)]
+    #[schema(max_items = 50)]
     mentions: Vec<UserId>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = PostedMessage)]
 struct Posted {
     message_id: MessageId,
     seq: u64,
@@ -48,6 +59,17 @@ struct Posted {
 }
 
 /// 201 for a new message, 200 for a recognised retry.
+#[utoipa::path(post, path = "/v1/rooms/{room_id}/messages", tag = "messages", params(("room_id" = Uuid, Path, description = "The room")),
+    request_body = PostRequest,
+    responses(
+        (status = 201, description = "Posted", body = Posted),
+        (status = 200, description = "This `client_msg_id` was already posted: the same message, nothing written", body = Posted),
+        (status = 403, description = "`not_a_member`", body = ErrorBody),
+        (status = 404, description = "`room_not_found`", body = ErrorBody),
+        (status = 422, description = "`invalid_request`, `invalid_input` (`body`, `client_msg_id`), `reply_target_not_found`", body = ErrorBody),
+        (status = 429, description = "`rate_limited` (posts per user)", body = ErrorBody,
+            headers(("retry-after" = u64, description = "Seconds to wait"))),
+    ))]
 async fn post_message(
     State(writers): State<Writers>,
     caller: Caller,
@@ -74,17 +96,44 @@ struct PageParams {
 
 /// The query is checked before access (`RoomReader` parses it first), so bad input is a 400
 /// whatever the room.
+#[utoipa::path(get, path = "/v1/rooms/{room_id}/messages", operation_id = "list_messages", tag = "messages",
+    params(
+        ("room_id" = Uuid, Path, description = "The room"),
+        ("before" = Option<i64>, Query, description = "Only messages with a smaller sequence (the previous page's `next_before`)"),
+        ("limit" = Option<i64>, Query, minimum = 1, description = "Page size; default 50, capped at 200"),
+    ),
+    responses(
+        (status = 200, description = "A page of history, newest first", body = HistoryPage),
+        (status = 403, description = "`not_a_member`", body = ErrorBody),
+        (status = 404, description = "`room_not_found`", body = ErrorBody),
+    ))]
 async fn page(State(pool): State<PgPool>, reader: RoomReader<PageParams>) -> Result<Json<HistoryPage>, ApiError> {
     let limit = PageLimit::or(reader.query.limit, 50, 200);
     Ok(Json(history::page(&pool, reader.room, reader.query.before, limit).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = EditMessageRequest)]
 struct EditRequest {
+    /// 1–4000 characters, not only whitespace; line breaks and tabs allowed.
+    #[schema(
+        max_length = 4000,
+        pattern = r"^[^\u0000-\u0008\u000b-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u0008\u000b-\u001f\u007f-\u009f]*$"
+    )]
     body: String,
 }
 
+/// Replace a message's body (its author only).
+#[utoipa::path(patch, path = "/v1/rooms/{room_id}/messages/{message_id}", operation_id = "edit_message", tag = "messages", params(("room_id" = Uuid, Path, description = "The room"), ("message_id" = Uuid, Path, description = "The message")),
+    request_body = EditRequest,
+    responses(
+        (status = 200, description = "Edited (`changed: false` if the body was the same)", body = CommandReply),
+        (status = 403, description = "`not_a_member`, `not_the_author`", body = ErrorBody),
+        (status = 404, description = "`room_not_found`, `message_not_found`", body = ErrorBody),
+        (status = 409, description = "`message_deleted`", body = ErrorBody),
+        (status = 422, description = "`invalid_request`, `invalid_input` (`body`)", body = ErrorBody),
+    ))]
 async fn edit(
     State(writers): State<Writers>,
     caller: Caller,
@@ -95,6 +144,13 @@ async fn edit(
     Ok(Json(execute(&writers, &caller, room, command).await?.into()))
 }
 
+/// Delete a message (its author, or an admin or the owner of a group room).
+#[utoipa::path(delete, path = "/v1/rooms/{room_id}/messages/{message_id}", operation_id = "delete_message", tag = "messages", params(("room_id" = Uuid, Path, description = "The room"), ("message_id" = Uuid, Path, description = "The message")),
+    responses(
+        (status = 200, description = "Deleted (`changed: false` if it already was)", body = CommandReply),
+        (status = 403, description = "`not_a_member`, `not_allowed`", body = ErrorBody),
+        (status = 404, description = "`room_not_found`, `message_not_found`", body = ErrorBody),
+    ))]
 async fn delete(
     State(writers): State<Writers>,
     caller: Caller,
@@ -103,6 +159,16 @@ async fn delete(
     Ok(Json(execute(&writers, &caller, room, WireCommand::Delete { message_id }).await?.into()))
 }
 
+/// Add the caller's reaction to a message.
+#[utoipa::path(put, path = "/v1/rooms/{room_id}/messages/{message_id}/reactions/{reaction}", operation_id = "add_reaction", tag = "messages",
+    params(("room_id" = Uuid, Path, description = "The room"), ("message_id" = Uuid, Path, description = "The message"), ("reaction" = String, Path, pattern = r"^[^\s\u0000-\u001f\u007f-\u009f]{1,32}$", description = "An emoji or a code such as `:thumbsup:` (URL-encoded); 1–32 characters, no whitespace")),
+    responses(
+        (status = 200, description = "Added (`changed: false` if it was there)", body = CommandReply),
+        (status = 403, description = "`not_a_member`", body = ErrorBody),
+        (status = 404, description = "`room_not_found`, `message_not_found`", body = ErrorBody),
+        (status = 409, description = "`message_deleted`", body = ErrorBody),
+        (status = 422, description = "`invalid_input` (`reaction`)", body = ErrorBody),
+    ))]
 async fn react(
     State(writers): State<Writers>,
     caller: Caller,
@@ -111,6 +177,16 @@ async fn react(
     Ok(Json(execute(&writers, &caller, room, WireCommand::React { message_id, reaction }).await?.into()))
 }
 
+/// Remove the caller's reaction from a message.
+#[utoipa::path(delete, path = "/v1/rooms/{room_id}/messages/{message_id}/reactions/{reaction}", operation_id = "remove_reaction", tag = "messages",
+    params(("room_id" = Uuid, Path, description = "The room"), ("message_id" = Uuid, Path, description = "The message"), ("reaction" = String, Path, pattern = r"^[^\s\u0000-\u001f\u007f-\u009f]{1,32}$", description = "An emoji or a code such as `:thumbsup:` (URL-encoded); 1–32 characters, no whitespace")),
+    responses(
+        (status = 200, description = "Removed (`changed: false` if it was not there)", body = CommandReply),
+        (status = 403, description = "`not_a_member`", body = ErrorBody),
+        (status = 404, description = "`room_not_found`, `message_not_found`", body = ErrorBody),
+        (status = 409, description = "`message_deleted`", body = ErrorBody),
+        (status = 422, description = "`invalid_input` (`reaction`)", body = ErrorBody),
+    ))]
 async fn unreact(
     State(writers): State<Writers>,
     caller: Caller,

@@ -7,6 +7,12 @@
 //! ([`authentication`]); then the caller extractors ([`callers`]) check the path, the query
 //! (refusing unknown parameters; a public route takes none) and, for reads, the account and
 //! the room, while the body comes last (axum extracts it last).
+//!
+//! Routes are registered only through utoipa-axum's `OpenApiRouter::routes(routes!(…))`, so
+//! each route's path and method come from its handler's `#[utoipa::path]`: a route cannot
+//! exist without its entry in the OpenAPI document ([`spec`]). Plain `route` calls are
+//! refused by clippy (`commands/clippy.toml`), and `spec`'s tests walk the document against
+//! the real router.
 
 mod accounts;
 mod admin;
@@ -21,6 +27,7 @@ mod messages;
 pub mod refusals;
 mod rooms;
 mod security;
+pub mod spec;
 mod time_travel;
 mod web;
 
@@ -35,8 +42,10 @@ use axum::response::{IntoResponse, Response};
 use sqlx::PgPool;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
+use utoipa_axum::router::OpenApiRouter;
 
-pub use error::ApiError;
+pub use error::{ApiError, ErrorBody, ErrorDetail};
+pub use spec::{OpenApiDocument, openapi};
 pub use web::{ClientConfig, WebConfig};
 
 use crate::accounts::Accounts;
@@ -61,6 +70,8 @@ pub struct AppState {
     pub tokens: Arc<Tokens>,
     pub limits: Arc<Limits>,
     pub proxy: TrustForwardedFor,
+    /// What `GET /openapi.json` serves (assembled by the `chat` binary, see [`spec`]).
+    pub openapi: OpenApiDocument,
     pub web: WebConfig,
 }
 
@@ -68,16 +79,18 @@ pub struct AppState {
 #[derive(Clone, Copy, Debug)]
 pub struct TrustForwardedFor(pub bool);
 
-pub fn router(state: AppState, cors_origins: &[String]) -> Router {
-    let request_id = HeaderName::from_static(REQUEST_ID_HEADER);
-    // Route layers run only for requests that match one of the routes above them, before any
-    // of the handler's extractors.
-    let public = Router::new()
+/// The routes anyone may call. They take no query.
+fn public_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .merge(health::routes())
         .merge(accounts::public_routes())
         .merge(web::routes())
-        .route_layer(middleware::from_fn(no_query));
-    let authenticated = Router::new()
+        .merge(spec::routes())
+}
+
+/// The routes behind the bearer token.
+fn authenticated_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .merge(accounts::routes())
         .merge(admin::routes())
         .merge(events::routes())
@@ -85,7 +98,17 @@ pub fn router(state: AppState, cors_origins: &[String]) -> Router {
         .merge(messages::routes())
         .merge(time_travel::routes())
         .merge(erasure::routes())
-        .route_layer(middleware::from_fn_with_state(state.tokens.clone(), authentication::authenticate));
+}
+
+pub fn router(state: AppState, cors_origins: &[String]) -> Router {
+    let request_id = HeaderName::from_static(REQUEST_ID_HEADER);
+    // Route layers run only for requests that match one of the routes above them, before any
+    // of the handler's extractors. (The documents of these routers are [`openapi`]'s.)
+    let (public, _) = public_routes().split_for_parts();
+    let public = public.route_layer(middleware::from_fn(no_query));
+    let (authenticated, _) = authenticated_routes().split_for_parts();
+    let authenticated =
+        authenticated.route_layer(middleware::from_fn_with_state(state.tokens.clone(), authentication::authenticate));
     let router = Router::new()
         .merge(public)
         .merge(authenticated)
@@ -131,7 +154,7 @@ async fn deadline(request: Request, next: Next) -> Response {
 }
 
 /// What every room command answers.
-#[derive(serde::Serialize)]
+#[derive(serde::Serialize, utoipa::ToSchema)]
 struct CommandReply {
     /// The room sequence after the command (see `room_writer::Receipt`).
     seq: u64,

@@ -218,7 +218,7 @@ fn documented_answer(written: &[u8]) -> Option<Vec<u8>> {
     let status = status(error.code());
     let request_id = Uuid::new_v4();
     tracing::info!(%request_id, status = status.as_u16(), "refused a request the HTTP parser could not take");
-    let body = error.body().to_string();
+    let body = serde_json::to_string(&error.body()).unwrap_or_default();
     let mut answer = format!(
         "{version} {} {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n{REQUEST_ID_HEADER}: {request_id}\r\n",
         status.as_str(),

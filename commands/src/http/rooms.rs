@@ -1,9 +1,8 @@
 //! `/v1/rooms…`: create rooms, membership, roles, read markers; list and inspect rooms.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
 use chat_domain::room::{Role, RoomCommand, Visibility};
 use chat_domain::text::RoomName;
 use chat_domain::{RoomId, UserId};
@@ -13,38 +12,61 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::callers::{Caller, Reader, RoomReader};
+use super::error::ErrorBody;
 use super::extract::{ApiJson, ApiPath};
 use super::{ApiError, AppState, CommandReply};
 use crate::accounts;
 use crate::parse::field;
 use crate::room_writer::RoomWriters;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/v1/rooms", post(create).get(list))
-        .route("/v1/rooms/{room_id}", get(detail))
-        .route("/v1/rooms/{room_id}/join", post(join))
-        .route("/v1/rooms/{room_id}/leave", post(leave))
-        .route("/v1/rooms/{room_id}/members/{user_id}", put(add_member).delete(remove_member))
-        .route("/v1/rooms/{room_id}/members/{user_id}/role", put(change_role))
-        .route("/v1/rooms/{room_id}/read", post(mark_read))
-        .route("/v1/rooms/{room_id}/receipts", get(receipts))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create, list))
+        .routes(routes!(detail))
+        .routes(routes!(join))
+        .routes(routes!(leave))
+        .routes(routes!(add_member, remove_member))
+        .routes(routes!(change_role))
+        .routes(routes!(mark_read))
+        .routes(routes!(receipts))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 enum CreateRoomRequest {
-    Group { name: String, visibility: Option<Visibility> },
-    Direct { user_id: UserId },
+    Group {
+        /// 1–100 characters on one line, trimmed.
+        #[schema(
+            max_length = 100,
+            pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+        )]
+        name: String,
+        /// Default `public`.
+        visibility: Option<Visibility>,
+    },
+    Direct {
+        user_id: UserId,
+    },
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = CreatedRoom)]
 struct Created {
     room_id: RoomId,
     seq: u64,
 }
 
 /// 201 for a new room; 200 when the direct room already existed.
+#[utoipa::path(post, path = "/v1/rooms", operation_id = "create_room", tag = "rooms", request_body = CreateRoomRequest,
+    responses(
+        (status = 201, description = "A new room", body = Created),
+        (status = 200, description = "The direct room of this pair already existed; nothing was written", body = Created),
+        (status = 404, description = "`user_not_found` (direct)", body = ErrorBody),
+        (status = 409, description = "`room_exists`", body = ErrorBody),
+        (status = 422, description = "`invalid_request`, `invalid_input` (`name`), `direct_room_with_self`", body = ErrorBody),
+    ))]
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -76,22 +98,41 @@ struct ListParams {
 }
 
 /// The caller's rooms, most recently active first, with unread counts and last message.
+#[utoipa::path(get, path = "/v1/rooms", operation_id = "list_rooms", tag = "rooms",
+    params(
+        ("before" = Option<String>, Query, pattern = "^-?[0-9]{1,19}\\.[0-9a-f]{32}$", description = "The previous page's `next_before`"),
+        ("limit" = Option<i64>, Query, minimum = 1, description = "Page size; default 50, capped at 200"),
+    ),
+    responses((status = 200, description = "A page of the caller's rooms", body = RoomPage)))]
 async fn list(State(pool): State<PgPool>, reader: Reader<ListParams>) -> Result<Json<RoomPage>, ApiError> {
     let limit = PageLimit::or(reader.query.limit, 50, 200);
     let before = reader.query.before.map(|Cursor(cursor)| cursor);
     Ok(Json(rooms::page(&pool, reader.user, before, limit).await?))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct Receipts {
     receipts: Vec<Receipt>,
 }
 
 /// How far each member has read (members only).
+#[utoipa::path(get, path = "/v1/rooms/{room_id}/receipts", operation_id = "list_receipts", tag = "rooms", params(("room_id" = Uuid, Path, description = "The room")),
+    responses(
+        (status = 200, description = "Each member's read marker", body = Receipts),
+        (status = 403, description = "`not_a_member`", body = ErrorBody),
+        (status = 404, description = "`room_not_found`", body = ErrorBody),
+    ))]
 async fn receipts(State(pool): State<PgPool>, reader: RoomReader) -> Result<Json<Receipts>, ApiError> {
     Ok(Json(Receipts { receipts: rooms::receipts(&pool, reader.room).await? }))
 }
 
+/// A room the caller is a member of, with its members.
+#[utoipa::path(get, path = "/v1/rooms/{room_id}", operation_id = "get_room", tag = "rooms", params(("room_id" = Uuid, Path, description = "The room")),
+    responses(
+        (status = 200, description = "The room", body = RoomDetail),
+        (status = 403, description = "`not_a_member`", body = ErrorBody),
+        (status = 404, description = "`room_not_found`", body = ErrorBody),
+    ))]
 async fn detail(State(pool): State<PgPool>, reader: RoomReader) -> Result<Json<RoomDetail>, ApiError> {
     rooms::detail(&pool, reader.room, reader.user)
         .await?
@@ -99,6 +140,14 @@ async fn detail(State(pool): State<PgPool>, reader: RoomReader) -> Result<Json<R
         .ok_or(ApiError::Room(chat_domain::room::RoomError::NotAMember))
 }
 
+/// Join a public group room.
+#[utoipa::path(post, path = "/v1/rooms/{room_id}/join", operation_id = "join_room", tag = "rooms", params(("room_id" = Uuid, Path, description = "The room")),
+    responses(
+        (status = 200, description = "Joined (`changed: false` if already a member)", body = CommandReply),
+        (status = 403, description = "`room_private`", body = ErrorBody),
+        (status = 404, description = "`room_not_found`", body = ErrorBody),
+        (status = 409, description = "`direct_room_membership_fixed`", body = ErrorBody),
+    ))]
 async fn join(
     State(writers): State<RoomWriters>,
     caller: Caller,
@@ -108,6 +157,14 @@ async fn join(
     Ok(Json(receipt.into()))
 }
 
+/// Leave a group room.
+#[utoipa::path(post, path = "/v1/rooms/{room_id}/leave", operation_id = "leave_room", tag = "rooms", params(("room_id" = Uuid, Path, description = "The room")),
+    responses(
+        (status = 200, description = "Left (`changed: false` if not a member)", body = CommandReply),
+        (status = 403, description = "`not_a_member`", body = ErrorBody),
+        (status = 404, description = "`room_not_found`", body = ErrorBody),
+        (status = 409, description = "`direct_room_membership_fixed`, `owner_cannot_leave`", body = ErrorBody),
+    ))]
 async fn leave(
     State(writers): State<RoomWriters>,
     caller: Caller,
@@ -117,6 +174,14 @@ async fn leave(
     Ok(Json(receipt.into()))
 }
 
+/// Add a user to a group room (admins and the owner).
+#[utoipa::path(put, path = "/v1/rooms/{room_id}/members/{user_id}", tag = "rooms", params(("room_id" = Uuid, Path, description = "The room"), ("user_id" = Uuid, Path, description = "The member")),
+    responses(
+        (status = 200, description = "Added (`changed: false` if already a member)", body = CommandReply),
+        (status = 403, description = "`not_a_member`, `not_allowed`", body = ErrorBody),
+        (status = 404, description = "`user_not_found`, `room_not_found`", body = ErrorBody),
+        (status = 409, description = "`direct_room_membership_fixed`", body = ErrorBody),
+    ))]
 async fn add_member(
     State(state): State<AppState>,
     caller: Caller,
@@ -127,6 +192,14 @@ async fn add_member(
     Ok(Json(receipt.into()))
 }
 
+/// Remove a member from a group room (someone the caller outranks).
+#[utoipa::path(delete, path = "/v1/rooms/{room_id}/members/{user_id}", tag = "rooms", params(("room_id" = Uuid, Path, description = "The room"), ("user_id" = Uuid, Path, description = "The member")),
+    responses(
+        (status = 200, description = "Removed (`changed: false` if not a member)", body = CommandReply),
+        (status = 403, description = "`not_a_member`, `not_allowed`", body = ErrorBody),
+        (status = 404, description = "`room_not_found`", body = ErrorBody),
+        (status = 409, description = "`direct_room_membership_fixed`", body = ErrorBody),
+    ))]
 async fn remove_member(
     State(writers): State<RoomWriters>,
     caller: Caller,
@@ -136,12 +209,22 @@ async fn remove_member(
     Ok(Json(receipt.into()))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = ChangeRoleRequest)]
 struct RoleRequest {
     role: Role,
 }
 
+/// Make a member an admin or a plain member (the owner only).
+#[utoipa::path(put, path = "/v1/rooms/{room_id}/members/{user_id}/role", tag = "rooms", params(("room_id" = Uuid, Path, description = "The room"), ("user_id" = Uuid, Path, description = "The member")),
+    request_body = RoleRequest,
+    responses(
+        (status = 200, description = "Changed (`changed: false` if the member had that role)", body = CommandReply),
+        (status = 403, description = "`not_a_member`, `not_allowed`", body = ErrorBody),
+        (status = 404, description = "`room_not_found`", body = ErrorBody),
+        (status = 422, description = "`invalid_request`, `target_not_a_member`", body = ErrorBody),
+    ))]
 async fn change_role(
     State(writers): State<RoomWriters>,
     caller: Caller,
@@ -152,12 +235,22 @@ async fn change_role(
     Ok(Json(writers.execute(room, command, caller.meta()).await?.into()))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = MarkReadRequest)]
 struct ReadRequest {
     up_to_seq: u64,
 }
 
+/// Move the caller's read marker forward.
+#[utoipa::path(post, path = "/v1/rooms/{room_id}/read", tag = "rooms", params(("room_id" = Uuid, Path, description = "The room")),
+    request_body = ReadRequest,
+    responses(
+        (status = 200, description = "Moved (`changed: false` if not forward)", body = CommandReply),
+        (status = 403, description = "`not_a_member`", body = ErrorBody),
+        (status = 404, description = "`room_not_found`", body = ErrorBody),
+        (status = 422, description = "`invalid_request`, `seq_out_of_range`", body = ErrorBody),
+    ))]
 async fn mark_read(
     State(writers): State<RoomWriters>,
     caller: Caller,

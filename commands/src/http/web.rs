@@ -9,14 +9,15 @@
 
 use std::path::PathBuf;
 
+use axum::Json;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::Serialize;
 use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::{ApiError, AppState};
 
@@ -30,7 +31,7 @@ pub struct WebConfig {
 }
 
 /// What the web client (or any browser app) needs before it can connect.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ClientConfig {
     /// WebSocket URLs of the gateways, tried in turn: absolute (`wss://chat.example/v1/ws`), a
     /// path on the page's own host (`/v1/ws`, behind one load balancer), or a port and path on
@@ -49,10 +50,13 @@ const ASSETS_CACHE: &str = "public, max-age=31536000, immutable";
 /// Everything else (`index.html` above all) is revalidated, so a new build is picked up at once.
 const PAGES_CACHE: &str = "no-cache";
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/v1/client-config", get(client_config))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(client_config))
 }
 
+/// Where the gateways are, for a browser app before it connects.
+#[utoipa::path(get, path = "/v1/client-config", tag = "meta",
+    responses((status = 200, description = "The gateways' WebSocket URLs", body = ClientConfig)))]
 async fn client_config(State(web): State<WebConfig>) -> Json<ClientConfig> {
     Json(ClientConfig { gateways: web.gateways })
 }

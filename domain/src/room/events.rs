@@ -10,7 +10,7 @@ use crate::ids::{MessageId, UserId};
 use crate::redaction::Redactable;
 use crate::text::{ClientMsgId, MessageBody, Reaction};
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "type")]
 pub enum RoomEvent {
     /// The room came into existence; the creator's (or both direct members') `MemberJoined`
@@ -23,11 +23,13 @@ pub enum RoomEvent {
     MemberJoined {
         user_id: UserId,
         role: Role,
+        #[schema(required = true)]
         added_by: Option<UserId>,
     },
     /// `removed_by` is `None` when the user left by themselves.
     MemberLeft {
         user_id: UserId,
+        #[schema(required = true)]
         removed_by: Option<UserId>,
     },
     MemberRoleChanged {
@@ -41,14 +43,17 @@ pub enum RoomEvent {
     MessagePosted {
         message_id: MessageId,
         author: UserId,
+        #[schema(value_type = Option<MessageBody>, required = true)]
         body: Redactable<MessageBody>,
         client_msg_id: ClientMsgId,
+        #[schema(required = true)]
         reply_to: Option<MessageId>,
         mentions: Vec<UserId>,
     },
     /// `body` is redacted (`null`) once the author is erased.
     MessageEdited {
         message_id: MessageId,
+        #[schema(value_type = Option<MessageBody>, required = true)]
         body: Redactable<MessageBody>,
         edited_by: UserId,
     },

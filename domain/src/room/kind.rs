@@ -6,7 +6,7 @@ use crate::ids::UserId;
 use crate::text::RoomName;
 
 /// Who may join a group room without being added.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Visibility {
     /// Anyone may join.
@@ -17,15 +17,21 @@ pub enum Visibility {
 
 /// A group room has a name and an owner; a direct room is the one conversation of two users
 /// and its membership never changes.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum RoomKind {
-    Group { name: RoomName, visibility: Visibility },
-    Direct { members: [UserId; 2] },
+    Group {
+        name: RoomName,
+        visibility: Visibility,
+    },
+    Direct {
+        #[schema(min_items = 2, max_items = 2)]
+        members: [UserId; 2],
+    },
 }
 
 /// A member's role, in increasing power. The owner created the room; admins moderate.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Member,

@@ -10,11 +10,12 @@ use super::events::RoomEvent;
 use super::kind::{Role, RoomKind};
 use crate::ids::UserId;
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct RoomView {
     /// The sequence of the last event folded in (0: the room did not exist yet).
     pub seq: u64,
     /// What sort of room (`None` before it was created).
+    #[schema(required = true)]
     pub kind: Option<RoomKind>,
     /// The members, owner first, then admins, then members; by user id within a role.
     pub members: Vec<MemberView>,
@@ -26,7 +27,8 @@ pub struct RoomView {
     pub reaction_count: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = RoomViewMember)]
 pub struct MemberView {
     pub user_id: UserId,
     pub role: Role,

@@ -7,7 +7,8 @@ use sqlx::PgPool;
 use sqlx::types::Json;
 use uuid::Uuid;
 
-#[derive(Debug, Serialize, sqlx::FromRow)]
+#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[schema(as = Message)]
 pub struct MessageView {
     pub message_id: Uuid,
     pub seq: i64,
@@ -15,17 +16,23 @@ pub struct MessageView {
     pub client_msg_id: String,
     /// `None` once the message is deleted, or once its author was erased (then `deleted_at` is
     /// `None`).
+    #[schema(required = true)]
     pub body: Option<String>,
+    #[schema(required = true)]
     pub reply_to: Option<Uuid>,
     pub created_at: DateTime<Utc>,
+    #[schema(required = true)]
     pub edited_at: Option<DateTime<Utc>>,
+    #[schema(required = true)]
     pub deleted_at: Option<DateTime<Utc>>,
     /// The sequence of the last event that changed this message (post, edit, delete, reaction).
     pub updated_seq: i64,
+    #[schema(value_type = Vec<ReactionView>)]
     pub reactions: Json<Vec<ReactionView>>,
 }
 
-#[derive(Debug, Serialize, serde::Deserialize)]
+#[derive(Debug, Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = MessageReaction)]
 pub struct ReactionView {
     pub reaction: String,
     pub count: i64,
@@ -33,11 +40,13 @@ pub struct ReactionView {
     pub user_ids: Vec<Uuid>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = MessagePage)]
 pub struct HistoryPage {
     /// Newest first.
     pub messages: Vec<MessageView>,
     /// Pass as `before` to get the next (older) page; `None` when this page reached the start.
+    #[schema(required = true)]
     pub next_before: Option<i64>,
 }
 

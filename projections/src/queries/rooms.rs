@@ -64,14 +64,20 @@ fn parse_role(role: &str) -> Role {
 }
 
 /// One room in a member's room list.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct RoomSummary {
     pub room_id: Uuid,
     /// `group` or `direct`.
+    #[schema(pattern = "^(group|direct)$")]
     pub kind: String,
+    /// `null` for a direct room.
+    #[schema(required = true)]
     pub name: Option<String>,
+    /// `null` for a direct room.
+    #[schema(value_type = Option<chat_domain::room::Visibility>, required = true)]
     pub visibility: Option<String>,
     /// The caller's role.
+    #[schema(value_type = Role)]
     pub role: String,
     pub member_count: i32,
     /// Messages not deleted.
@@ -84,12 +90,13 @@ pub struct RoomSummary {
     pub unread_count: i32,
     /// Of those, the ones that mention the caller.
     pub unread_mentions: i32,
+    #[schema(required = true)]
     pub last_message: Option<LastMessage>,
     pub created_at: DateTime<Utc>,
     pub last_activity_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct LastMessage {
     pub message_id: Uuid,
     pub seq: i64,
@@ -197,11 +204,12 @@ impl FromStr for RoomCursor {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct RoomPage {
     /// Most recently active first.
     pub rooms: Vec<RoomSummary>,
     /// Pass as `before` for the next page; `None` on the last page.
+    #[schema(required = true)]
     pub next_before: Option<String>,
 }
 
@@ -231,22 +239,29 @@ pub async fn page(
     Ok(RoomPage { rooms: rows.into_iter().map(RoomSummary::from).collect(), next_before })
 }
 
-#[derive(Debug, Serialize, sqlx::FromRow)]
+#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[schema(as = RoomMember)]
 pub struct MemberView {
     pub user_id: Uuid,
+    #[schema(required = true)]
     pub username: Option<String>,
+    #[schema(required = true)]
     pub display_name: Option<String>,
+    #[schema(value_type = Role)]
     pub role: String,
     pub joined_seq: i64,
     /// Everyone in the room may see how far each member has read (read receipts).
     pub last_read_seq: i64,
     /// `online`, `away` or `offline`.
+    #[schema(value_type = chat_domain::presence::PresenceStatus)]
     pub presence: String,
     /// Since when the presence holds (for `offline`: last seen).
+    #[schema(required = true)]
     pub presence_since: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = Room)]
 pub struct RoomDetail {
     #[serde(flatten)]
     pub summary: RoomSummary,
@@ -277,7 +292,8 @@ pub async fn detail(pool: &PgPool, room: RoomId, viewer: UserId) -> Result<Optio
 }
 
 /// Read receipts: how far each member of `room` has read.
-#[derive(Debug, Serialize, sqlx::FromRow)]
+#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[schema(as = ReadReceipt)]
 pub struct Receipt {
     pub user_id: Uuid,
     pub last_read_seq: i64,

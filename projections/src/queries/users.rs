@@ -6,15 +6,18 @@ use serde::Serialize;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-#[derive(Debug, Serialize, sqlx::FromRow)]
+#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[schema(as = User)]
 pub struct UserView {
     pub user_id: Uuid,
     pub username: String,
     pub display_name: String,
     pub registered_at: DateTime<Utc>,
     /// `online`, `away` or `offline`.
+    #[schema(value_type = chat_domain::presence::PresenceStatus)]
     pub presence: String,
     /// Since when the presence holds (for `offline`: last seen); `None` if never seen.
+    #[schema(required = true)]
     pub presence_since: Option<DateTime<Utc>>,
 }
 
