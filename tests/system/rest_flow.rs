@@ -184,3 +184,36 @@ async fn private_rooms_admit_only_those_an_admin_adds() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_stranger_is_found_by_exact_username_without_their_presence_then_messaged_directly() {
+    let (_db, _server, api) = system().await;
+    let alice = api.register("alice").await;
+    let bob = api.register("bob").await;
+    let bob_name = eventually("bob's profile projected", Duration::from_secs(10), || async {
+        let me = bob.get("/v1/me").await;
+        (me.status == 200).then(|| me.str("username").to_owned())
+    })
+    .await;
+
+    // Any case finds him; his identity only, not his presence (they share no room).
+    let found = alice.get(&format!("/v1/users?username={}", bob_name.to_uppercase())).await;
+    assert_eq!(found.status, 200, "{found:?}");
+    assert_eq!(found.body, json!({"users": [{"user_id": bob.id, "username": bob_name, "display_name": bob_name}]}));
+
+    for nobody in ["nobody_here_at_all", "no", "%25", "bob_"] {
+        let missing = alice.get(&format!("/v1/users?username={nobody}")).await;
+        assert_eq!((missing.status, &missing.body), (200, &json!({"users": []})), "{nobody}");
+    }
+    let without = alice.get("/v1/users").await;
+    assert_eq!((without.status, without.code()), (400, Some("invalid_query")));
+    let extra = alice.get(&format!("/v1/users?username={bob_name}&limit=5")).await;
+    assert_eq!((extra.status, extra.code()), (400, Some("invalid_query")));
+    let anonymous = api.call(Method::GET, &format!("/v1/users?username={bob_name}"), None, None).await;
+    assert_eq!(anonymous.status, 401);
+
+    let opened = alice
+        .call(Method::POST, "/v1/rooms", Some(json!({"type": "direct", "user_id": found.body["users"][0]["user_id"]})))
+        .await;
+    assert_eq!(opened.status, 201, "{opened:?}");
+}

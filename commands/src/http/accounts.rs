@@ -7,8 +7,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chat_domain::UserId;
 use chat_domain::text::{DisplayName, Username};
-use chat_projections::queries::users::{self, UserView};
-use serde::Deserialize;
+use chat_projections::queries::users::{self, UserIdentity, UserView};
+use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 
 use super::callers::{Caller, Reader};
@@ -33,7 +33,11 @@ pub fn public_routes() -> OpenApiRouter<AppState> {
 
 /// The routes for an authenticated caller.
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(logout_all)).routes(routes!(me, update_me)).routes(routes!(user))
+    OpenApiRouter::new()
+        .routes(routes!(logout_all))
+        .routes(routes!(me, update_me))
+        .routes(routes!(user))
+        .routes(routes!(find_users))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -171,6 +175,34 @@ async fn user(
         return Err(ApiError::UserNotFound);
     }
     users::get(&pool, user).await?.map(Json).ok_or(ApiError::UserNotFound)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FindParams {
+    username: String,
+}
+
+/// What a user search found.
+#[derive(Serialize, utoipa::ToSchema)]
+struct FoundUsers {
+    /// At most one: the user with exactly that username.
+    users: Vec<UserIdentity>,
+}
+
+/// Finds the user with a username, to open a direct room with them: their identity only (their
+/// presence and profile stay for those who share a room with them). Matching is exact, after
+/// the same normalisation as at registration (lower case); a name no one could register finds
+/// no one.
+#[utoipa::path(get, path = "/v1/users", operation_id = "find_users", tag = "accounts",
+    params(("username" = String, Query, description = "The exact username (any case)")),
+    responses((status = 200, description = "The user with that username, or no one", body = FoundUsers)))]
+async fn find_users(State(pool): State<PgPool>, reader: Reader<FindParams>) -> Result<Json<FoundUsers>, ApiError> {
+    let users = match Username::parse(&reader.query.username) {
+        Ok(username) => users::by_username(&pool, username.as_str()).await?.into_iter().collect(),
+        Err(_) => Vec::new(),
+    };
+    Ok(Json(FoundUsers { users }))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

@@ -33,6 +33,23 @@ pub async fn get(pool: &PgPool, user: UserId) -> Result<Option<UserView>, sqlx::
     .await
 }
 
+/// A user as anyone may find them: who they are, not how they are (no presence, which only
+/// those who share a room with them see).
+#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct UserIdentity {
+    pub user_id: Uuid,
+    pub username: String,
+    pub display_name: String,
+}
+
+/// The user with exactly this (normalised) username, if any.
+pub async fn by_username(pool: &PgPool, username: &str) -> Result<Option<UserIdentity>, sqlx::Error> {
+    sqlx::query_as("SELECT user_id, username, display_name FROM users WHERE username = $1")
+        .bind(username)
+        .fetch_optional(pool)
+        .await
+}
+
 /// Whether `a` and `b` share a room (who may see whose presence and profile details).
 pub async fn share_a_room(pool: &PgPool, a: UserId, b: UserId) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar(

@@ -167,6 +167,13 @@ export interface UserView {
   presence_since: Timestamp | null;
 }
 
+/** `GET /v1/users?username=`: who a user is, as anyone may find them (no presence). */
+export interface UserIdentity {
+  user_id: UserId;
+  username: string;
+  display_name: string;
+}
+
 /** `PATCH /v1/me` (204) */
 export interface UpdateProfileRequest {
   display_name: string;

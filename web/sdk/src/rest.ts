@@ -26,6 +26,7 @@ import type {
   RoomPage,
   SessionResponse,
   UserId,
+  UserIdentity,
   UserView,
   Visibility,
 } from "./contract";
@@ -196,7 +197,7 @@ export class ChatApi {
     return (await this.refresh()).token;
   }
 
-  // -- Profile and users (api.md §2.5–2.7) -----------------------------------------------------
+  // -- Profile and users (api.md §2.5–2.8) -----------------------------------------------------
 
   /** `GET /v1/me` */
   me(): Promise<UserView> {
@@ -211,6 +212,15 @@ export class ChatApi {
   /** `GET /v1/users/{user_id}`: yourself or someone who shares a room with you. */
   user(userId: UserId): Promise<UserView> {
     return this.get<UserView>(`/v1/users/${seg(userId)}`);
+  }
+
+  /**
+   * `GET /v1/users?username=`: the user with exactly that username (any case), or `null`; how
+   * to find someone you share no room with yet, to open a direct room with them.
+   */
+  async findUser(username: string): Promise<UserIdentity | null> {
+    const found = await this.get<{ users: UserIdentity[] }>("/v1/users", { username });
+    return found.users[0] ?? null;
   }
 
   // -- Rooms (api.md §3) -----------------------------------------------------------------------

@@ -270,9 +270,15 @@ export class ChatModel {
    */
   async openDirect(username: string): Promise<RoomId | null> {
     const wanted = username.trim().replace(/^@/, "").toLowerCase();
-    const found = this.people.byUsername(wanted);
+    let found: UserId | null;
+    try {
+      found = this.people.byUsername(wanted) ?? (await this.api.findUser(wanted))?.user_id ?? null;
+    } catch (error) {
+      this.fail(error);
+      return null;
+    }
     if (found === null) {
-      this.problem = `No one called “${wanted}” shares a room with you.`;
+      this.problem = `No one is called “${wanted}”.`;
       this.changed();
       return null;
     }

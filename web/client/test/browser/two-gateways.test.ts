@@ -2,7 +2,8 @@
  * Two people, each in their own browser profile and pinned to a different gateway, chat in a
  * room: every message appears once and in order on the other side, and so do replies, edits,
  * deletes, reactions, the typing indicator and the read ticks; a direct conversation opened by
- * username shows up in the other's list with presence, unread and mention badges; leaving takes
+ * username shows up in the other's list with presence, unread and mention badges, and one with
+ * a stranger opens from their exact username; leaving takes
  * the room off the list and the person off the members. Screenshots of the room, in light and
  * dark mode.
  */
@@ -103,6 +104,20 @@ describe("two people on two gateways", () => {
     await enterRoom(b, alice.username);
     await seeOnce(b, `@${bob.username} just us`);
     await expect.poll(() => direct.getByLabel("1 unread").count(), { timeout: PATIENCE }).toBe(0);
+
+    // Someone Alice shares no room with is found by their exact username (any case); a name no
+    // one has is said so.
+    const carol = await stack.account("carol");
+    // (The users read model trails registration by a moment.)
+    await expect.poll(() => alice.api.findUser(carol.username), { timeout: PATIENCE }).not.toBeNull();
+    await a.getByRole("button", { name: "New conversation" }).click();
+    await a.getByLabel("Direct message").fill(`${carol.username}x`);
+    await a.getByRole("button", { name: "Open" }).click();
+    await a.getByRole("alert").filter({ hasText: `No one is called “${carol.username}x”.` }).waitFor({ timeout: PATIENCE });
+    await a.getByRole("button", { name: "Dismiss" }).click();
+    await a.getByLabel("Direct message").fill(carol.username.toUpperCase());
+    await a.getByRole("button", { name: "Open" }).click();
+    await a.getByRole("heading", { name: carol.username, level: 2 }).waitFor({ timeout: PATIENCE });
 
     await enterRoom(a, "general");
     await screenshot(a, "room-light");

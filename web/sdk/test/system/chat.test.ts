@@ -228,6 +228,15 @@ describe("the REST client against the server", () => {
     expect(opened.created).toBe(true);
     await expect(bob.openDirectRoom(userId(alice))).resolves.toEqual({ ...opened, created: false });
 
+    // A stranger is found by their exact username (any case), identity only, then messaged.
+    const { username } = await stranger.me();
+    const carol = await eventually("Carol is known to the users read model", () =>
+      alice.findUser(username.toUpperCase()).then((found) => found ?? undefined),
+    );
+    expect(carol).toEqual({ user_id: userId(stranger), username, display_name: username });
+    await expect(alice.findUser(`${username}x`)).resolves.toBeNull();
+    await expect(alice.openDirectRoom(carol.user_id)).resolves.toMatchObject({ created: true });
+
     // History paging and the post idempotency key.
     const key = randomUUID();
     const posted = await alice.postMessage(room, "once", { clientMsgId: key });

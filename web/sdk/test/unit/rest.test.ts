@@ -170,6 +170,20 @@ describe("ChatApi: requests", () => {
     await expect(api.openDirectRoom("u-2")).resolves.toEqual({ room_id: "d", seq: 3, created: false });
   });
 
+  it("finds a user by username, or no one", async () => {
+    const bob = { user_id: "u-2", username: "bob", display_name: "Bob" };
+    const { fetch, calls } = fakeFetch((call) =>
+      json(200, { users: new URL(call.url).searchParams.get("username") === "Bob" ? [bob] : [] }),
+    );
+    const api = new ChatApi({ baseUrl: "http://api", fetch, credentials: LOGIN });
+    await expect(api.findUser("Bob")).resolves.toEqual(bob);
+    await expect(api.findUser("nobody here")).resolves.toBeNull();
+    expect(calls.map((call) => call.url)).toEqual([
+      "http://api/v1/users?username=Bob",
+      "http://api/v1/users?username=nobody+here",
+    ]);
+  });
+
   it("pages history back to the start", async () => {
     const { fetch, calls } = fakeFetch((call) => {
       const before = new URL(call.url).searchParams.get("before");
