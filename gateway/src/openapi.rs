@@ -99,8 +99,7 @@ fn pascal(tag: &str) -> String {
 pub enum ClientFrameSchema {
     /// The first frame, and only the first.
     Identify {
-        #[serde(skip_serializing_if = "Option::is_none")]
-        #[schema(nullable = false)]
+        #[schema(max_length = 64)]
         id: Option<String>,
         token: String,
         /// `{"<room_id>": <last seq processed>}`; `0`: from the start of the room.

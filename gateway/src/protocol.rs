@@ -223,8 +223,8 @@ pub enum ServerFrame<'a> {
         recovered: bool,
         from_seq: u64,
         to_seq: u64,
-        #[schema(value_type = Option<String>, required = true)]
-        reason: Option<&'a str>,
+        #[schema(required = true)]
+        reason: Option<ResumeFailure>,
     },
     Ack {
         #[schema(value_type = String)]
@@ -265,9 +265,25 @@ pub enum ServerFrame<'a> {
         users: &'a [PresenceEntry],
     },
     Reconnect {
-        #[schema(value_type = String)]
-        reason: &'a str,
+        reason: ReconnectReason,
     },
+}
+
+/// Why a room was not resumed from the position the client gave (`resumed.recovered: false`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ResumeFailure {
+    /// The user is no longer a member: the room is not delivered at all.
+    NotAMember,
+    /// The position is past the room's end: delivery starts from `to_seq`.
+    UnknownPosition,
+}
+
+/// Why the gateway asks the client to reconnect elsewhere (then it closes with 4009).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReconnectReason {
+    ServerDraining,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]

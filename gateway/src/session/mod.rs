@@ -26,7 +26,7 @@ use self::writer::Writer;
 use crate::backfill;
 use crate::connection::{ConnHandle, Connection, Outbound};
 use crate::hub::{Hub, MAX_ROOMS_PER_USER};
-use crate::protocol::{ClientFrame, CloseReason, PROTOCOL_VERSION, ServerFrame};
+use crate::protocol::{ClientFrame, CloseReason, PROTOCOL_VERSION, ResumeFailure, ServerFrame};
 
 /// Serves one connection. Not an `async fn`, whose future would keep its arguments for the
 /// connection's lifetime (the socket alone is 368 bytes) although the start-up takes them.
@@ -146,7 +146,7 @@ async fn start(socket: WebSocket, hub: Arc<Hub>, session: Uuid) -> Option<Starte
             recovered: false,
             from_seq: seen,
             to_seq: seen,
-            reason: Some("not_a_member"),
+            reason: Some(ResumeFailure::NotAMember),
         };
         initial.push(Outbound::Frame(frame.encode()));
     }

@@ -15,7 +15,7 @@ use super::close;
 use crate::backfill::{Backfill, Membership, RoomStore};
 use crate::connection::{ConnHandle, Outbound};
 use crate::hub::Hub;
-use crate::protocol::{CloseReason, ServerFrame};
+use crate::protocol::{CloseReason, ReconnectReason, ResumeFailure, ServerFrame};
 
 /// The writer's way out: the connection is closing (the reason is on the closer).
 struct Stop;
@@ -42,7 +42,7 @@ impl Writer {
         }
         let reason = self.conn.closer.reason();
         if reason == CloseReason::Draining {
-            let frame = ServerFrame::Reconnect { reason: reason.text() }.encode();
+            let frame = ServerFrame::Reconnect { reason: ReconnectReason::ServerDraining }.encode();
             let _ = tokio::time::timeout(Duration::from_secs(1), self.sink.send(Message::Text(frame))).await;
         }
         close(&mut self.sink, reason).await;
@@ -175,7 +175,7 @@ impl Writer {
             if stored < after {
                 // The client claims more than the room holds: say so before sending anything,
                 // so that it resets its position to `to_seq` and keeps what follows.
-                self.report(room, false, after, stored, Some("unknown_position")).await?;
+                self.report(room, false, after, stored, Some(ResumeFailure::UnknownPosition)).await?;
                 (last, recovered) = (stored, false);
             }
         }
@@ -199,7 +199,7 @@ impl Writer {
         recovered: bool,
         from: u64,
         to: u64,
-        reason: Option<&str>,
+        reason: Option<ResumeFailure>,
     ) -> Result<(), Stop> {
         let frame = ServerFrame::Resumed { room_id: room, recovered, from_seq: from, to_seq: to, reason };
         self.send(Message::Text(frame.encode())).await

@@ -63,13 +63,26 @@ fn parse_role(role: &str) -> Role {
     }
 }
 
+/// Which sort of room, as lists show it (the tag of [`chat_domain::room::RoomKind`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RoomKindName {
+    Group,
+    Direct,
+}
+
+fn parse_kind(kind: &str) -> RoomKindName {
+    match kind {
+        "direct" => RoomKindName::Direct,
+        _ => RoomKindName::Group,
+    }
+}
+
 /// One room in a member's room list.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct RoomSummary {
     pub room_id: Uuid,
-    /// `group` or `direct`.
-    #[schema(pattern = "^(group|direct)$")]
-    pub kind: String,
+    pub kind: RoomKindName,
     /// `null` for a direct room.
     #[schema(required = true)]
     pub name: Option<String>,
@@ -143,7 +156,7 @@ impl From<SummaryRow> for RoomSummary {
             };
         Self {
             room_id: row.room_id,
-            kind: row.kind,
+            kind: parse_kind(&row.kind),
             name: row.name,
             visibility: row.visibility,
             role: row.role,

@@ -4,9 +4,9 @@
  * These types mirror docs/api.md (REST) and docs/protocol.md (WebSocket), which in turn are
  * backed by the Rust sources (`commands/src/http/`, `projections/src/queries/`,
  * `gateway/src/protocol.rs`, `nats/src/wire.rs`, `domain/src/room/events.rs`,
- * `domain/src/error_code.rs`). They are written by hand for now; they will be generated from
- * the server's `/openapi.json` later, which is why they live in this one file and nothing else
- * (no logic beyond the list of error codes) lives here. Change them only together with the docs.
+ * `domain/src/error_code.rs`). They are written by hand, named as the SDK's users see them,
+ * and checked against the server's OpenAPI document by `sdk/test/contract/matches-openapi.ts`
+ * (a field that differs fails `npm run typecheck`). Nothing but types and constants lives here.
  *
  * Conventions of the wire (api.md §1, protocol.md §1): ids are UUID strings, sequences are JSON
  * integers, timestamps are RFC 3339 strings in UTC, and a nullable field is always present
@@ -288,7 +288,7 @@ export interface PostMessageRequest {
   /** Your idempotency key: 1–64 printable ASCII characters, reused on every retry. */
   client_msg_id: string;
   reply_to?: MessageId | null;
-  mentions?: UserId[] | null;
+  mentions?: UserId[];
 }
 
 /** `POST …/messages`: 201 new (`duplicate: false`), 200 a recognised retry (`duplicate: true`). */

@@ -1,0 +1,115 @@
+/**
+ * The hand-written wire contract (`sdk/src/contract.ts`, and the web client's `ClientConfig`)
+ * checked against the server's OpenAPI document. `docs/openapi.json`, which a Rust test keeps
+ * equal to what the code generates, is turned into types (`npm run generate` →
+ * `sdk/generated/openapi.ts`, not committed), and every type of the contract must convert both
+ * ways to and from its schema. A field added, removed, renamed, made nullable or optional on
+ * either side fails `tsc`, so the SDK cannot drift from the server.
+ *
+ * Why not use the generated types directly: they are one deep `components["schemas"]` tree
+ * whose doc comments are the server's, and the contract names things as the SDK's users see
+ * them (`MessageView`, `CommandResult`); this file is the bridge, and costs nothing at run time
+ * (it is only type-checked).
+ */
+
+import type { components } from "../../generated/openapi";
+import type { ClientConfig } from "../../../client/src/gateways";
+import type * as C from "../../src/contract";
+
+type S = components["schemas"];
+
+/** Compiles only if `A` and `B` are assignable to each other. */
+function same<A, B>(toSpec: (value: A) => B, fromSpec: (value: B) => A): void {
+  void toSpec;
+  void fromSpec;
+}
+const both = <T>(value: T): T => value;
+
+/** Compiles only if every `A` the SDK sends is a valid `B`: for requests the SDK narrows. */
+function sent<A, B>(toSpec: (value: A) => B): void {
+  void toSpec;
+}
+
+// Shared values.
+same<C.ErrorCode, S["ErrorCode"]>(both, both);
+same<C.ErrorBody, S["ErrorBody"]>(both, both);
+same<C.Visibility, S["Visibility"]>(both, both);
+same<C.Role, S["Role"]>(both, both);
+same<C.PresenceStatus, S["PresenceStatus"]>(both, both);
+
+// REST: accounts.
+same<C.RegisterRequest, S["RegisterRequest"]>(both, both);
+same<C.LoginRequest, S["LoginRequest"]>(both, both);
+same<C.SessionResponse, S["Session"]>(both, both);
+same<C.RefreshRequest, S["RefreshRequest"]>(both, both);
+same<C.RefreshResponse, S["Refreshed"]>(both, both);
+same<C.UserView, S["User"]>(both, both);
+same<C.UserIdentity, S["UserIdentity"]>(both, both);
+same<{ users: C.UserIdentity[] }, S["FoundUsers"]>(both, both);
+same<C.UpdateProfileRequest, S["UpdateProfileRequest"]>(both, both);
+
+// REST: what the web client reads before it connects.
+same<ClientConfig, S["ClientConfig"]>(both, both);
+
+// REST: rooms and messages.
+same<C.CreateRoomRequest, S["CreateRoomRequest"]>(both, both);
+same<C.CreateRoomResponse, S["CreatedRoom"]>(both, both);
+same<C.CommandResult, S["CommandReply"]>(both, both);
+same<C.LastMessage, S["LastMessage"]>(both, both);
+same<C.RoomSummary, S["RoomSummary"]>(both, both);
+same<C.RoomPage, S["RoomPage"]>(both, both);
+same<C.MemberView, S["RoomMember"]>(both, both);
+same<C.RoomDetail, S["Room"]>(both, both);
+// The server takes any role and refuses `owner` (ownership does not move); the SDK offers only
+// what can succeed.
+sent<C.ChangeRoleRequest, S["ChangeRoleRequest"]>(both);
+same<C.MarkReadRequest, S["MarkReadRequest"]>(both, both);
+same<C.Receipt, S["ReadReceipt"]>(both, both);
+same<C.ReceiptsResponse, S["Receipts"]>(both, both);
+same<C.PostMessageRequest, S["PostMessageRequest"]>(both, both);
+same<C.PostMessageResponse, S["PostedMessage"]>(both, both);
+same<C.EditMessageRequest, S["EditMessageRequest"]>(both, both);
+same<C.ReactionView, S["MessageReaction"]>(both, both);
+same<C.MessageView, S["Message"]>(both, both);
+same<C.HistoryPage, S["MessagePage"]>(both, both);
+
+// Room events.
+same<C.RoomKind, S["RoomKind"]>(both, both);
+same<C.RoomCreated, S["RoomCreated"]>(both, both);
+same<C.MemberJoined, S["MemberJoined"]>(both, both);
+same<C.MemberLeft, S["MemberLeft"]>(both, both);
+same<C.MemberRoleChanged, S["MemberRoleChanged"]>(both, both);
+same<C.MessagePosted, S["MessagePosted"]>(both, both);
+same<C.MessageEdited, S["MessageEdited"]>(both, both);
+same<C.MessageDeleted, S["MessageDeleted"]>(both, both);
+same<C.ReactionAdded, S["ReactionAdded"]>(both, both);
+same<C.ReactionRemoved, S["ReactionRemoved"]>(both, both);
+same<C.ReadMarkerMoved, S["ReadMarkerMoved"]>(both, both);
+same<C.RoomEvent, S["RoomEvent"]>(both, both);
+
+// WebSocket: client frames.
+same<C.IdentifyFrame, S["ClientIdentify"]>(both, both);
+same<C.PingFrame, S["ClientPing"]>(both, both);
+same<C.TypingClientFrame, S["ClientTyping"]>(both, both);
+same<C.PresenceClientFrame, S["ClientPresence"]>(both, both);
+same<C.PostCommandFrame, S["ClientPost"]>(both, both);
+same<C.EditCommandFrame, S["ClientEdit"]>(both, both);
+same<C.DeleteCommandFrame, S["ClientDelete"]>(both, both);
+same<C.ReactCommandFrame, S["ClientReact"]>(both, both);
+same<C.UnreactCommandFrame, S["ClientUnreact"]>(both, both);
+same<C.MarkReadCommandFrame, S["ClientMarkRead"]>(both, both);
+same<C.ClientFrame, S["ClientFrame"]>(both, both);
+
+// WebSocket: server frames.
+same<C.HelloFrame, S["ServerHello"]>(both, both);
+same<C.ReadyFrame, S["ServerReady"]>(both, both);
+same<C.EventFrame, S["ServerEvent"]>(both, both);
+same<C.ResumedFrame, S["ServerResumed"]>(both, both);
+same<C.AckFrame, S["ServerAck"]>(both, both);
+same<C.ErrorFrame, S["ServerError"]>(both, both);
+same<C.TypingServerFrame, S["ServerTyping"]>(both, both);
+same<C.PongFrame, S["ServerPong"]>(both, both);
+same<C.PresenceEntry, S["PresenceEntry"]>(both, both);
+same<C.PresenceServerFrame, S["ServerPresence"]>(both, both);
+same<C.ReconnectFrame, S["ServerReconnect"]>(both, both);
+same<C.ServerFrame, S["ServerFrame"]>(both, both);
