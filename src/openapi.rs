@@ -8,7 +8,7 @@
 //! Regenerate the copy after changing a route or a serialised type:
 //!
 //! ```text
-//! cargo run -q -- openapi > docs/openapi.json
+//! cargo run -q --bin chat -- openapi > docs/openapi.json
 //! ```
 //!
 //! (or `CHAT_BLESS=1 cargo nextest run -p chat --lib openapi`).
@@ -49,7 +49,7 @@ mod tests {
         assert!(
             committed == generated,
             "docs/openapi.json differs from the generated document; regenerate it with \
-             `cargo run -q -- openapi > docs/openapi.json` (or CHAT_BLESS=1 on this test) and review the diff"
+             `cargo run -q --bin chat -- openapi > docs/openapi.json` (or CHAT_BLESS=1 on this test) and review the diff"
         );
     }
 
