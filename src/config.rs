@@ -98,6 +98,14 @@ pub struct ApiArgs {
     #[arg(long, env = "CHAT_AUTH_BURST", default_value_t = NonZeroU32::new(10).unwrap())]
     pub auth_burst: NonZeroU32,
 
+    /// Username lookups (`GET /v1/users?username=`) per minute per user, sustained.
+    #[arg(long, env = "CHAT_LOOKUP_RATE_PER_MINUTE", default_value_t = NonZeroU32::new(30).unwrap())]
+    pub lookup_rate_per_minute: NonZeroU32,
+
+    /// Username lookups a user may make in a burst.
+    #[arg(long, env = "CHAT_LOOKUP_BURST", default_value_t = NonZeroU32::new(10).unwrap())]
+    pub lookup_burst: NonZeroU32,
+
     /// Behind one trusted reverse proxy: take the client address from the last
     /// `X-Forwarded-For` entry. Leave off when clients reach the API directly.
     #[arg(long, env = "CHAT_TRUST_FORWARDED_FOR", value_parser = clap::builder::BoolishValueParser::new(), num_args = 0..=1, default_missing_value = "true", default_value = "false")]
@@ -145,6 +153,8 @@ impl ApiArgs {
             post_burst: self.post_burst,
             auth_per_minute: self.auth_rate_per_minute,
             auth_burst: self.auth_burst,
+            lookups_per_minute: self.lookup_rate_per_minute,
+            lookup_burst: self.lookup_burst,
         }
     }
 }

@@ -1,4 +1,5 @@
-//! Rate limits (governor, GCRA): posts per user, registrations and logins per client address.
+//! Rate limits (governor, GCRA): posts per user, registrations and logins per client address,
+//! username lookups per user (so that the directory cannot be enumerated at request speed).
 //!
 //! Limits live in each command-service instance's memory: REST and WebSocket posts of one user
 //! count together on one instance. With several instances a user can reach each instance's
@@ -24,6 +25,9 @@ pub struct LimitsConfig {
     /// Registrations and logins per minute per client address, sustained.
     pub auth_per_minute: NonZeroU32,
     pub auth_burst: NonZeroU32,
+    /// Username lookups (`GET /v1/users?username=`) per minute per user, sustained.
+    pub lookups_per_minute: NonZeroU32,
+    pub lookup_burst: NonZeroU32,
 }
 
 /// Refused: try again after this long.
@@ -44,6 +48,7 @@ impl RateLimited {
 pub struct Limits {
     posts: DefaultKeyedRateLimiter<UserId>,
     auth: DefaultKeyedRateLimiter<IpAddr>,
+    lookups: DefaultKeyedRateLimiter<UserId>,
     clock: DefaultClock,
 }
 
@@ -59,7 +64,13 @@ impl Limits {
     pub fn new(config: &LimitsConfig) -> Self {
         let posts = Quota::per_second(config.posts_per_second).allow_burst(config.post_burst);
         let auth = Quota::per_minute(config.auth_per_minute).allow_burst(config.auth_burst);
-        Self { posts: RateLimiter::keyed(posts), auth: RateLimiter::keyed(auth), clock: DefaultClock::default() }
+        let lookups = Quota::per_minute(config.lookups_per_minute).allow_burst(config.lookup_burst);
+        Self {
+            posts: RateLimiter::keyed(posts),
+            auth: RateLimiter::keyed(auth),
+            lookups: RateLimiter::keyed(lookups),
+            clock: DefaultClock::default(),
+        }
     }
 
     /// One post by `user`.
@@ -84,12 +95,19 @@ impl Limits {
         check(&self.auth, &self.clock, &address)
     }
 
+    /// One username lookup by `user`.
+    pub fn lookup(&self, user: UserId) -> Result<(), RateLimited> {
+        check(&self.lookups, &self.clock, &user)
+    }
+
     /// Forgets keys whose limits have fully recovered, so that memory follows active users.
     pub fn forget_idle(&self) {
         self.posts.retain_recent();
         self.posts.shrink_to_fit();
         self.auth.retain_recent();
         self.auth.shrink_to_fit();
+        self.lookups.retain_recent();
+        self.lookups.shrink_to_fit();
     }
 }
 
@@ -107,6 +125,8 @@ mod tests {
             post_burst: NonZeroU32::new(3).unwrap(),
             auth_per_minute: one,
             auth_burst: one,
+            lookups_per_minute: one,
+            lookup_burst: one,
         });
         let (ada, bob) = (UserId::from_uuid(Uuid::from_u128(1)), UserId::from_uuid(Uuid::from_u128(2)));
         for _ in 0..3 {
@@ -115,5 +135,7 @@ mod tests {
         let refused = limits.post(ada).unwrap_err();
         assert!(refused.retry_after > Duration::ZERO && refused.retry_after <= Duration::from_secs(1));
         assert_eq!(limits.post(bob), Ok(()), "limits are per user");
+        assert_eq!(limits.lookup(ada), Ok(()), "lookups count apart from posts");
+        assert!(limits.lookup(ada).is_err());
     }
 }

@@ -1,6 +1,6 @@
-//! What a hostile or careless client can do in bulk, and what the service gives away: post and
-//! login floods meet rate limits (per user across REST and WebSocket, per client address, per
-//! connection), every answer carries the security headers, CORS admits only configured
+//! What a hostile or careless client can do in bulk, and what the service gives away: post,
+//! login and username-lookup floods meet rate limits (per user across REST and WebSocket, per
+//! client address, per connection), every answer carries the security headers, CORS admits only configured
 //! origins, and secrets and message bodies never reach the logs.
 
 use std::collections::{HashMap, HashSet};
@@ -139,6 +139,35 @@ async fn username(user: &User) -> String {
         me.body["username"].as_str().map(str::to_owned)
     })
     .await
+}
+
+#[tokio::test]
+async fn a_username_lookup_flood_is_limited_per_user() {
+    const FLOOD: usize = 20;
+    let stack = Stack::new().await.env("CHAT_LOOKUP_RATE_PER_MINUTE", "5").env("CHAT_LOOKUP_BURST", "5");
+    let server = Server::start(&stack, "up").await;
+    let api = Api::new(server.url());
+    let alice = api.register("alice").await;
+    let bob = api.register("bob").await;
+    let name = username(&bob).await;
+
+    let started = Instant::now();
+    let flood = join_all((0..FLOOD).map(|n| {
+        let alice = alice.clone();
+        async move { alice.get(&format!("/v1/users?username=guess_{n}")).await }
+    }))
+    .await;
+    let elapsed = started.elapsed();
+    let admitted = flood.iter().filter(|reply| reply.status == 200).count();
+    for refused in flood.iter().filter(|reply| reply.status != 200) {
+        assert_rate_limited(refused);
+    }
+    assert!(admitted >= 5, "the burst passes: {admitted} of {FLOOD}");
+    let allowed = admissible(5, 5, Duration::from_secs(60), elapsed);
+    assert!(admitted <= allowed, "{admitted} lookups admitted in {elapsed:?}, at most {allowed}");
+
+    let by_bob = bob.get(&format!("/v1/users?username={name}")).await;
+    assert_eq!(by_bob.status, 200, "another user is not limited: {by_bob:?}");
 }
 
 /// Limits for logins: 5 per minute per address, in a burst of 5.

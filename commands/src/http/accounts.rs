@@ -196,8 +196,17 @@ struct FoundUsers {
 /// no one.
 #[utoipa::path(get, path = "/v1/users", operation_id = "find_users", tag = "accounts",
     params(("username" = String, Query, description = "The exact username (any case)")),
-    responses((status = 200, description = "The user with that username, or no one", body = FoundUsers)))]
-async fn find_users(State(pool): State<PgPool>, reader: Reader<FindParams>) -> Result<Json<FoundUsers>, ApiError> {
+    responses(
+        (status = 200, description = "The user with that username, or no one", body = FoundUsers),
+        (status = 429, description = "`rate_limited` (lookups per user)", body = ErrorBody,
+            headers(("retry-after" = u64, description = "Seconds to wait"))),
+    ))]
+async fn find_users(
+    State(pool): State<PgPool>,
+    State(limits): State<Arc<Limits>>,
+    reader: Reader<FindParams>,
+) -> Result<Json<FoundUsers>, ApiError> {
+    limits.lookup(reader.user)?;
     let users = match Username::parse(&reader.query.username) {
         Ok(username) => users::by_username(&pool, username.as_str()).await?.into_iter().collect(),
         Err(_) => Vec::new(),

@@ -223,7 +223,14 @@ mod tests {
         let keys = [SigningKey { kid: "k".into(), secret: Secret::new(vec![7; 32]) }];
         let tokens = Arc::new(Tokens::new(&keys, Duration::from_secs(60)));
         let one = NonZeroU32::MIN;
-        let limits = LimitsConfig { posts_per_second: one, post_burst: one, auth_per_minute: one, auth_burst: one };
+        let limits = LimitsConfig {
+            posts_per_second: one,
+            post_burst: one,
+            auth_per_minute: one,
+            auth_burst: one,
+            lookups_per_minute: one,
+            lookup_burst: one,
+        };
         let state = AppState {
             rooms: RoomWriters::new(store.clone(), WriterConfig::default()),
             accounts: Accounts::new(
