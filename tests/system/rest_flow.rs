@@ -217,3 +217,65 @@ async fn a_stranger_is_found_by_exact_username_without_their_presence_then_messa
         .await;
     assert_eq!(opened.status, 201, "{opened:?}");
 }
+
+#[tokio::test]
+async fn the_directory_lists_public_rooms_by_name_and_never_private_or_direct_ones() {
+    let (_db, _server, api) = system().await;
+    let alice = api.register("alice").await;
+    let bob = api.register("bob").await;
+    let club = alice.create_group("Book Club").await;
+    let books = alice.create_group("books_50%").await;
+    let _lobby = alice.create_group("lobby").await;
+    let secret = alice
+        .call(
+            Method::POST,
+            "/v1/rooms",
+            Some(json!({"type": "group", "name": "book secrets", "visibility": "private"})),
+        )
+        .await;
+    assert_eq!(secret.status, 201, "{secret:?}");
+    let direct = alice.call(Method::POST, "/v1/rooms", Some(json!({"type": "direct", "user_id": bob.id}))).await;
+    assert_eq!(direct.status, 201, "{direct:?}");
+    assert_eq!(bob.join(club).await.status, 200);
+
+    // Most members first; any case; the caller's own membership marked.
+    let names = |reply: &crate::harness::Reply| -> Vec<(String, bool)> {
+        reply.body["rooms"]
+            .as_array()
+            .map(|rooms| {
+                rooms
+                    .iter()
+                    .map(|room| (room["name"].as_str().unwrap_or_default().to_owned(), room["joined"] == true))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let found = eventually("the directory shows the three public rooms", Duration::from_secs(10), || async {
+        let reply = bob.get("/v1/directory/rooms").await;
+        let rooms = names(&reply);
+        (rooms.len() == 3 && reply.body["rooms"][0]["member_count"] == 2).then_some(reply)
+    })
+    .await;
+    assert_eq!(found.body["rooms"][0]["room_id"], json!(club));
+    assert_eq!(names(&found)[0], ("Book Club".to_owned(), true));
+    assert!(names(&found)[1..].iter().all(|(name, joined)| name != "book secrets" && !joined), "{found:?}");
+
+    let search = bob.get("/v1/directory/rooms?q=%20BOOK%20").await;
+    assert_eq!(names(&search), [("Book Club".to_owned(), true), ("books_50%".to_owned(), false)]);
+    // LIKE's wildcards are plain characters in a search.
+    let percent = bob.get("/v1/directory/rooms?q=50%25").await;
+    assert_eq!(percent.body["rooms"][0]["room_id"], json!(books), "{percent:?}");
+    assert_eq!(names(&bob.get("/v1/directory/rooms?q=_").await), [("books_50%".to_owned(), false)]);
+    assert_eq!(names(&bob.get("/v1/directory/rooms?q=Book&limit=1").await).len(), 1);
+    assert_eq!(names(&bob.get("/v1/directory/rooms?q=secret").await), []);
+
+    // Joining what the directory found.
+    assert_eq!(bob.join(books).await.status, 200);
+
+    for bad in ["limit=0", "limit=x", "sort=name", &format!("q={}", "a".repeat(101))] {
+        let refused = bob.get(&format!("/v1/directory/rooms?{bad}")).await;
+        assert_eq!((refused.status, refused.code()), (400, Some("invalid_query")), "{bad}");
+    }
+    let anonymous = api.call(Method::GET, "/v1/directory/rooms", None, None).await;
+    assert_eq!(anonymous.status, 401);
+}

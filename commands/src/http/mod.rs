@@ -18,6 +18,7 @@ mod accounts;
 mod admin;
 mod authentication;
 mod callers;
+mod directory;
 mod erasure;
 mod error;
 mod events;
@@ -95,6 +96,7 @@ fn authenticated_routes() -> OpenApiRouter<AppState> {
         .merge(admin::routes())
         .merge(events::routes())
         .merge(rooms::routes())
+        .merge(directory::routes())
         .merge(messages::routes())
         .merge(time_travel::routes())
         .merge(erasure::routes())

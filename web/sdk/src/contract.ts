@@ -258,6 +258,16 @@ export interface RoomDetail extends RoomSummary {
   members: MemberView[];
 }
 
+/** One entry of `GET /v1/directory/rooms`: a public room anyone may join. */
+export interface DirectoryRoom {
+  room_id: RoomId;
+  name: string;
+  member_count: number;
+  last_activity_at: Timestamp;
+  /** Whether you are a member already. */
+  joined: boolean;
+}
+
 /** `PUT /v1/rooms/{room_id}/members/{user_id}/role` */
 export interface ChangeRoleRequest {
   role: "admin" | "member";

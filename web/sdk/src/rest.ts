@@ -11,6 +11,7 @@ import type {
   CommandResult,
   CreateRoomRequest,
   CreateRoomResponse,
+  DirectoryRoom,
   ErrorBody,
   ErrorCode,
   HistoryPage,
@@ -255,6 +256,15 @@ export class ChatApi {
     const body: CreateRoomRequest = { type: "direct", user_id: userId };
     const answer = await this.call<CreateRoomResponse>({ method: "POST", path: "/v1/rooms", body, auth: true });
     return { ...answer.body, created: answer.status === 201 };
+  }
+
+  /**
+   * `GET /v1/directory/rooms`: public rooms, most members first; with `search`, those whose
+   * name contains it (any case).
+   */
+  async publicRooms(options: PageOptions & { search?: string } = {}): Promise<DirectoryRoom[]> {
+    const found = await this.get<{ rooms: DirectoryRoom[] }>("/v1/directory/rooms", { q: options.search, limit: options.limit });
+    return found.rooms;
   }
 
   /** `GET /v1/rooms/{room_id}`: detail with members, their read markers and presence. */

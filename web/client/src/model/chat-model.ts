@@ -10,6 +10,7 @@ import {
   type ChatApi,
   ChatApiError,
   type ChatSession,
+  type DirectoryRoom,
   type EventFrame,
   type MemberView,
   type MessageId,
@@ -257,6 +258,11 @@ export class ChatModel {
     return joined === null ? null : this.arrive(roomId);
   }
 
+  /** Public rooms whose name contains `search` (all when empty), most members first. */
+  publicRooms(search: string): Promise<DirectoryRoom[] | null> {
+    return this.attempt(this.api.publicRooms(search.trim() === "" ? {} : { search: search.trim() }));
+  }
+
   /** Leaves a room; answers whether the user is out. */
   async leaveRoom(roomId: RoomId): Promise<boolean> {
     if ((await this.attempt(this.api.leaveRoom(roomId))) === null) return false;
@@ -265,8 +271,8 @@ export class ChatModel {
   }
 
   /**
-   * Opens the direct conversation with `username`. The API finds users by id, so the name is
-   * looked up among the people of the user's rooms.
+   * Opens the direct conversation with `username`: someone the user has met, else whoever the
+   * server's exact-username lookup finds.
    */
   async openDirect(username: string): Promise<RoomId | null> {
     const wanted = username.trim().replace(/^@/, "").toLowerCase();

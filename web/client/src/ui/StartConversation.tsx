@@ -1,9 +1,13 @@
-/** Create a group room, join a public room by its id, or open a direct conversation. */
+/**
+ * Create a group room, find a public room in the directory (or join one by its id or link), or
+ * open a direct conversation.
+ */
 
 import { useState } from "preact/hooks";
 
 import type { RoomId } from "../../../sdk/src/index";
 import type { ChatModel } from "../model/chat-model";
+import { RoomDirectory } from "./RoomDirectory";
 import { openRoom } from "./route";
 
 interface Props {
@@ -21,7 +25,8 @@ export function StartConversation({ model, onDone }: Props) {
   return (
     <section class="start" aria-label="Start a conversation">
       <OneField label="New group room" placeholder="Room name" action="Create" onSubmit={(name, isPublic) => go(model.createRoom(name, isPublic))} withVisibility />
-      <OneField label="Join a public room" placeholder="Room id or link" action="Join" onSubmit={(id) => go(model.joinRoom(id))} />
+      <RoomDirectory model={model} onOpen={(opening) => void go(opening)} />
+      <OneField label="Join by room id" placeholder="Room id or link" action="Join" onSubmit={(id) => go(model.joinRoom(id))} />
       <OneField label="Direct message" placeholder="Username" action="Open" onSubmit={(name) => go(model.openDirect(name))} />
     </section>
   );

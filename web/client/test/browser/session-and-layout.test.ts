@@ -38,6 +38,8 @@ describe("the client's views", () => {
     await page.getByLabel("Password").fill("correct horse battery");
     await page.getByRole("button", { name: "Create account" }).click();
     await page.getByRole("button", { name: "New conversation" }).click();
+    await page.getByRole("list", { name: "Public rooms" }).waitFor({ timeout: PATIENCE });
+    expect(await seriousViolations(page)).toEqual([]);
     await page.getByLabel("New group room").fill("plans");
     await page.getByRole("button", { name: "Create" }).click();
     await page.getByRole("heading", { name: "plans", level: 2 }).waitFor({ timeout: PATIENCE });

@@ -1,6 +1,6 @@
 /**
  * Two people, each in their own browser profile and pinned to a different gateway, chat in a
- * room: every message appears once and in order on the other side, and so do replies, edits,
+ * room that one of them found in the public directory: every message appears once and in order on the other side, and so do replies, edits,
  * deletes, reactions, the typing indicator and the read ticks; a direct conversation opened by
  * username shows up in the other's list with presence, unread and mention badges, and one with
  * a stranger opens from their exact username; leaving takes
@@ -34,15 +34,22 @@ describe("two people on two gateways", () => {
     if (gw1 === undefined || gw2 === undefined) throw new Error("two gateways expected");
     const alice = await stack.account("alice");
     const bob = await stack.account("bob");
-    const { room_id: roomId } = await alice.api.createGroupRoom("general");
-    await bob.api.joinRoom(roomId);
+    await alice.api.createGroupRoom("general");
+    await alice.api.createGroupRoom("random");
 
     const a: Page = await openClient(browser, stack, { gateway: gw1 });
     const b: Page = await openClient(browser, stack, { gateway: gw2 });
     await logIn(a, alice);
     await logIn(b, bob);
     await enterRoom(a, "general");
-    await enterRoom(b, "general");
+
+    // Bob finds the room in the public directory by part of its name, and joins it.
+    await b.getByRole("button", { name: "New conversation" }).click();
+    await b.getByLabel("Find a public room").fill("GEN");
+    const publicRooms = b.getByRole("list", { name: "Public rooms" });
+    await expect.poll(() => publicRooms.getByRole("listitem").allTextContents(), { timeout: PATIENCE }).toEqual(["general1 memberJoin"]);
+    await publicRooms.getByRole("listitem", { name: "general" }).getByRole("button", { name: "Join" }).click();
+    await b.getByRole("heading", { name: "general", level: 2 }).waitFor({ timeout: PATIENCE });
 
     // Messages: once each, in the order sent.
     const sent = ["hello bob", "one", "two", "three", "four"];

@@ -58,6 +58,7 @@ same<C.CommandResult, S["CommandReply"]>(both, both);
 same<C.LastMessage, S["LastMessage"]>(both, both);
 same<C.RoomSummary, S["RoomSummary"]>(both, both);
 same<C.RoomPage, S["RoomPage"]>(both, both);
+same<{ rooms: C.DirectoryRoom[] }, S["Directory"]>(both, both);
 same<C.MemberView, S["RoomMember"]>(both, both);
 same<C.RoomDetail, S["Room"]>(both, both);
 // The server takes any role and refuses `owner` (ownership does not move); the SDK offers only

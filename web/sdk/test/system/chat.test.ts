@@ -237,6 +237,15 @@ describe("the REST client against the server", () => {
     await expect(alice.findUser(`${username}x`)).resolves.toBeNull();
     await expect(alice.openDirectRoom(carol.user_id)).resolves.toMatchObject({ created: true });
 
+    // The public directory finds the room by part of its name; Carol is not in it, Bob is.
+    const { name } = await alice.room(room);
+    const part = (name ?? "").slice(-6).toUpperCase();
+    const listed = await eventually("the room is in the directory", () =>
+      stranger.publicRooms({ search: part }).then((rooms) => (rooms.length > 0 ? rooms : undefined)),
+    );
+    expect(listed).toEqual([expect.objectContaining({ room_id: room, name, member_count: 2, joined: false })]);
+    await expect(bob.publicRooms({ search: part })).resolves.toEqual([expect.objectContaining({ room_id: room, joined: true })]);
+
     // History paging and the post idempotency key.
     const key = randomUUID();
     const posted = await alice.postMessage(room, "once", { clientMsgId: key });

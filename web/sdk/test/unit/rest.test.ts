@@ -170,6 +170,15 @@ describe("ChatApi: requests", () => {
     await expect(api.openDirectRoom("u-2")).resolves.toEqual({ room_id: "d", seq: 3, created: false });
   });
 
+  it("searches the public room directory", async () => {
+    const room = { room_id: "r", name: "Book Club", member_count: 2, last_activity_at: "2026-12-07T13:00:00Z", joined: false };
+    const { fetch, calls } = fakeFetch(() => json(200, { rooms: [room] }));
+    const api = new ChatApi({ baseUrl: "http://api", fetch, credentials: LOGIN });
+    await expect(api.publicRooms({ search: "book club" })).resolves.toEqual([room]);
+    await api.publicRooms();
+    expect(calls.map((call) => call.url)).toEqual(["http://api/v1/directory/rooms?q=book+club", "http://api/v1/directory/rooms"]);
+  });
+
   it("finds a user by username, or no one", async () => {
     const bob = { user_id: "u-2", username: "bob", display_name: "Bob" };
     const { fetch, calls } = fakeFetch((call) =>
