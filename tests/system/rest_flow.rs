@@ -272,7 +272,7 @@ async fn the_directory_lists_public_rooms_by_name_and_never_private_or_direct_on
     // Joining what the directory found.
     assert_eq!(bob.join(books).await.status, 200);
 
-    for bad in ["limit=0", "limit=x", "sort=name", &format!("q={}", "a".repeat(101))] {
+    for bad in ["limit=0", "limit=x", "sort=name", "q=a%00b", "q=%C2%80", &format!("q={}", "a".repeat(101))] {
         let refused = bob.get(&format!("/v1/directory/rooms?{bad}")).await;
         assert_eq!((refused.status, refused.code()), (400, Some("invalid_query")), "{bad}");
     }

@@ -26,7 +26,8 @@ struct DirectoryParams {
     limit: Option<PageLimit>,
 }
 
-/// A name search: trimmed, empty means none, at most [`MAX_SEARCH_CHARS`].
+/// A name search: trimmed, empty means none, at most [`MAX_SEARCH_CHARS`], no control
+/// characters (no room name has one, and Postgres text cannot hold NUL).
 struct Search(Option<String>);
 
 impl<'de> Deserialize<'de> for Search {
@@ -35,6 +36,9 @@ impl<'de> Deserialize<'de> for Search {
         let text = text.trim();
         if text.chars().count() > MAX_SEARCH_CHARS {
             return Err(serde::de::Error::custom(format!("q is longer than {MAX_SEARCH_CHARS} characters")));
+        }
+        if text.chars().any(char::is_control) {
+            return Err(serde::de::Error::custom("q must not contain control characters"));
         }
         Ok(Self((!text.is_empty()).then(|| text.to_owned())))
     }
@@ -50,7 +54,7 @@ struct Directory {
 /// Private and direct rooms are never listed. Not paged: a search narrows it.
 #[utoipa::path(get, path = "/v1/directory/rooms", operation_id = "list_public_rooms", tag = "rooms",
     params(
-        ("q" = Option<String>, Query, max_length = 100, description = "Part of the name, any case"),
+        ("q" = Option<String>, Query, max_length = 100, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$", description = "Part of the name, any case"),
         ("limit" = Option<i64>, Query, minimum = 1, description = "How many; default 20, capped at 50"),
     ),
     responses((status = 200, description = "Public rooms, most members first", body = Directory)))]
