@@ -275,6 +275,41 @@ export class ChatModel {
    * server's exact-username lookup finds.
    */
   async openDirect(username: string): Promise<RoomId | null> {
+    const found = await this.findPerson(username);
+    if (found === null) return null;
+    const opened = await this.attempt(this.api.openDirectRoom(found));
+    return opened === null ? null : this.arrive(opened.room_id);
+  }
+
+  // -- Moderation (the room's owner and admins; the API refuses anyone else) -------------------
+
+  /** Whether the user may add and remove members of `roomId` (owner or admin of a group room). */
+  moderates(roomId: RoomId): boolean {
+    const room = this.rooms.get(roomId);
+    return room !== undefined && room.kind === "group" && room.role !== "member";
+  }
+
+  /** Adds the person called `username` to the room; answers whether they are in. */
+  async addMember(roomId: RoomId, username: string): Promise<boolean> {
+    const found = await this.findPerson(username);
+    return found !== null && (await this.attempt(this.api.addMember(roomId, found))) !== null;
+  }
+
+  async removeMember(roomId: RoomId, userId: UserId): Promise<void> {
+    await this.attempt(this.api.removeMember(roomId, userId));
+  }
+
+  /** Makes a member an admin or a plain member (the owner only). */
+  async changeRole(roomId: RoomId, userId: UserId, role: "admin" | "member"): Promise<void> {
+    await this.attempt(this.api.changeRole(roomId, userId, role));
+  }
+
+  /**
+   * The id of the person called `username` (any case, a leading `@` allowed): someone the user
+   * has met, else whoever the server's exact-username lookup finds. `null`, with the problem
+   * shown, when no one is called that or the lookup failed.
+   */
+  private async findPerson(username: string): Promise<UserId | null> {
     const wanted = username.trim().replace(/^@/, "").toLowerCase();
     let found: UserId | null;
     try {
@@ -286,10 +321,8 @@ export class ChatModel {
     if (found === null) {
       this.problem = `No one is called “${wanted}”.`;
       this.changed();
-      return null;
     }
-    const opened = await this.attempt(this.api.openDirectRoom(found));
-    return opened === null ? null : this.arrive(opened.room_id);
+    return found;
   }
 
   dismissProblem(): void {

@@ -1,4 +1,10 @@
-/** The room's members with their role and presence, owners and admins first. */
+/**
+ * The room's members with their role and presence, owners and admins first. The owner and
+ * admins of a group room also manage it here: add someone by username, remove a member they
+ * outrank, and (the owner) make a member an admin or back.
+ */
+
+import { useState } from "preact/hooks";
 
 import type { MemberView, Role, RoomId } from "../../../sdk/src/index";
 import type { ChatModel } from "../model/chat-model";
@@ -7,25 +13,72 @@ import { PresenceDot } from "./PresenceDot";
 const RANK: Record<Role, number> = { owner: 0, admin: 1, member: 2 };
 
 export function MembersPanel({ model, roomId }: { model: ChatModel; roomId: RoomId }) {
+  const room = model.room(roomId);
   const members = [...model.roomMembers(roomId)].sort(byRoleThenName(model));
+  const myRole = room?.role ?? "member";
+  const moderates = model.moderates(roomId);
   return (
     <aside class="members" aria-label="Members">
       <h3>Members</h3>
       <ul>
-        {members.map((member) => (
-          <li key={member.user_id}>
-            <PresenceDot status={model.person(member.user_id).presence} />
-            <span class="member-name">{model.person(member.user_id).name}</span>
-            {member.role !== "member" && <span class="role">{member.role}</span>}
-          </li>
-        ))}
+        {members.map((member) => {
+          const name = model.person(member.user_id).name;
+          const outranked = moderates && member.user_id !== model.me && RANK[myRole] < RANK[member.role];
+          return (
+            <li key={member.user_id} aria-label={name}>
+              <PresenceDot status={model.person(member.user_id).presence} />
+              <span class="member-name">{name}</span>
+              {member.role !== "member" && <span class="role">{member.role}</span>}
+              {outranked && myRole === "owner" && (
+                <button
+                  type="button"
+                  class="link"
+                  aria-label={member.role === "admin" ? `Make member ${name}` : `Make admin ${name}`}
+                  onClick={() => void model.changeRole(roomId, member.user_id, member.role === "admin" ? "member" : "admin")}
+                >
+                  {member.role === "admin" ? "Make member" : "Make admin"}
+                </button>
+              )}
+              {outranked && (
+                <button type="button" class="link" aria-label={`Remove ${name}`} onClick={() => void model.removeMember(roomId, member.user_id)}>
+                  Remove
+                </button>
+              )}
+            </li>
+          );
+        })}
       </ul>
-      {model.room(roomId)?.kind === "group" && (
+      {moderates && <AddMember model={model} roomId={roomId} />}
+      {room?.kind === "group" && room.visibility === "public" && (
         <p class="muted invite">
-          Others join with the room id <code>{roomId}</code>
+          Others find it in the public room directory, or join with the room id <code>{roomId}</code>
         </p>
       )}
+      {room?.kind === "group" && room.visibility === "private" && !moderates && <p class="muted invite">Only the owner and admins add people to this private room.</p>}
     </aside>
+  );
+}
+
+function AddMember({ model, roomId }: { model: ChatModel; roomId: RoomId }) {
+  const [username, setUsername] = useState("");
+  const id = `add-member-${roomId}`;
+  return (
+    <form
+      class="one-field add-member"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (username.trim() === "") return;
+        void model.addMember(roomId, username).then((added) => {
+          if (added) setUsername("");
+        });
+      }}
+    >
+      <label for={id}>Add someone</label>
+      <div class="row">
+        <input id={id} placeholder="Username" value={username} onInput={(event) => setUsername(event.currentTarget.value)} />
+        <button type="submit">Add</button>
+      </div>
+    </form>
   );
 }
 

@@ -1,0 +1,77 @@
+/**
+ * A private room, managed from the members panel: its owner creates it (it is not in the public
+ * directory), adds someone by username, who sees it arrive in their list and can chat; the
+ * owner makes them an admin and back, and removes them, and the room leaves their list. Axe
+ * checks the panel as its owner sees it.
+ */
+
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import type { Stack } from "../../../sdk/test/system/harness";
+import { PATIENCE, enterRoom, launchChromium, logIn, openClient, roomEntry, screenshot, seeOnce, send, seriousViolations, webStack } from "./browser";
+
+let stack: Stack | undefined;
+let browser: Browser | undefined;
+
+beforeAll(async () => {
+  stack = await webStack();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+describe("a private room", () => {
+  it("is managed by its owner: add by username, make admin and back, remove", async () => {
+    if (stack === undefined || browser === undefined) throw new Error("the stack did not start");
+    const [gw1, gw2] = stack.gatewayUrls;
+    if (gw1 === undefined || gw2 === undefined) throw new Error("two gateways expected");
+    const alice = await stack.account("alice");
+    const bob = await stack.account("bob");
+    // (The users read model trails registration by a moment.)
+    await expect.poll(() => alice.api.findUser(bob.username), { timeout: PATIENCE }).not.toBeNull();
+
+    const a = await openClient(browser, stack, { gateway: gw1, bypassCSP: true });
+    const b = await openClient(browser, stack, { gateway: gw2 });
+    await logIn(a, alice);
+    await logIn(b, bob);
+
+    // Alice creates it private: the directory does not list it.
+    await a.getByRole("button", { name: "New conversation" }).click();
+    await a.getByLabel("New group room").fill("secret plans");
+    await a.getByRole("checkbox", { name: "Public" }).uncheck();
+    await a.getByRole("button", { name: "Create" }).click();
+    await a.getByRole("heading", { name: "secret plans", level: 2 }).waitFor({ timeout: PATIENCE });
+    await b.getByRole("button", { name: "New conversation" }).click();
+    await b.getByLabel("Find a public room").fill("secret");
+    await b.getByRole("list", { name: "Public rooms" }).getByText("No public room is called that.").waitFor({ timeout: PATIENCE });
+
+    // She adds Bob by username (any case): the room arrives in his list, and they chat.
+    await a.getByRole("button", { name: /^Members/ }).click();
+    const panel = a.getByRole("complementary", { name: "Members" });
+    await panel.getByLabel("Add someone").fill(bob.username.toUpperCase());
+    await panel.getByRole("button", { name: "Add" }).click();
+    await panel.getByRole("listitem", { name: bob.username }).waitFor({ timeout: PATIENCE });
+    expect(await seriousViolations(a)).toEqual([]);
+    await screenshot(a, "private-room-members");
+    await enterRoom(b, "secret plans");
+    await send(b, "thanks for the invite");
+    await seeOnce(a, "thanks for the invite");
+
+    // Admin and back: Bob's own panel shows his role.
+    await panel.getByRole("button", { name: `Make admin ${bob.username}` }).click();
+    await b.getByRole("button", { name: /^Members/ }).click();
+    const bobsView = b.getByRole("complementary", { name: "Members" }).getByRole("listitem", { name: bob.username });
+    await bobsView.getByText("admin").waitFor({ timeout: PATIENCE });
+    await panel.getByRole("button", { name: `Make member ${bob.username}` }).click();
+    await expect.poll(() => bobsView.getByText("admin").count(), { timeout: PATIENCE }).toBe(0);
+
+    // Removed: off Alice's members, and the room off Bob's list.
+    await panel.getByRole("button", { name: `Remove ${bob.username}` }).click();
+    await expect.poll(() => panel.getByRole("listitem", { name: bob.username }).count(), { timeout: PATIENCE }).toBe(0);
+    await expect.poll(() => roomEntry(b, "secret plans").count(), { timeout: PATIENCE }).toBe(0);
+  });
+});
