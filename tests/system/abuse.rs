@@ -33,6 +33,14 @@ fn assert_rate_limited(reply: &Reply) {
     assert!(retry_after >= 1, "{reply:?}");
 }
 
+/// How many answers of a flood were `ok` (the others must all be `429 rate_limited`).
+fn admitted(flood: &[Reply], ok: u16) -> usize {
+    for refused in flood.iter().filter(|reply| reply.status != ok) {
+        assert_rate_limited(refused);
+    }
+    flood.iter().filter(|reply| reply.status == ok).count()
+}
+
 /// The answers (`ack` or `error`) to the commands with `ids`, by id, skipping everything else
 /// (events, typing, presence).
 async fn answers(ws: &mut Ws, ids: &[String]) -> HashMap<String, Value> {
@@ -92,10 +100,7 @@ async fn a_post_flood_is_limited_per_user_across_rest_and_websocket() {
     let over_ws = answers(&mut ws, &ids).await;
     let elapsed = started.elapsed();
 
-    let rest_posted = rest.iter().filter(|reply| reply.status == 201).count();
-    for refused in rest.iter().filter(|reply| reply.status != 201) {
-        assert_rate_limited(refused);
-    }
+    let rest_posted = admitted(&rest, 201);
     assert!(rest_posted >= RATE as usize, "the burst passes: {rest_posted} of {FLOOD} posted");
     let ws_posted = over_ws.values().filter(|frame| frame["type"] == "ack").count();
     for (id, frame) in over_ws.iter().filter(|(_, frame)| frame["type"] != "ack") {
@@ -158,10 +163,7 @@ async fn a_username_lookup_flood_is_limited_per_user() {
     }))
     .await;
     let elapsed = started.elapsed();
-    let admitted = flood.iter().filter(|reply| reply.status == 200).count();
-    for refused in flood.iter().filter(|reply| reply.status != 200) {
-        assert_rate_limited(refused);
-    }
+    let admitted = admitted(&flood, 200);
     assert!(admitted >= 5, "the burst passes: {admitted} of {FLOOD}");
     let allowed = admissible(5, 5, Duration::from_secs(60), elapsed);
     assert!(admitted <= allowed, "{admitted} lookups admitted in {elapsed:?}, at most {allowed}");
@@ -187,10 +189,7 @@ async fn a_login_flood_is_limited_per_forwarded_address_behind_a_trusted_proxy()
     let started = Instant::now();
     let flood = logins(&api, &name, Some("203.0.113.7"), FLOOD).await;
     let elapsed = started.elapsed();
-    let admitted = flood.iter().filter(|reply| reply.status == 200).count();
-    for refused in flood.iter().filter(|reply| reply.status != 200) {
-        assert_rate_limited(refused);
-    }
+    let admitted = admitted(&flood, 200);
     assert!(admitted >= 5, "the burst passes: {admitted} of {FLOOD}");
     let allowed = admissible(5, 5, Duration::from_secs(60), elapsed);
     assert!(admitted <= allowed, "{admitted} logins admitted in {elapsed:?}, at most {allowed}");
@@ -213,10 +212,7 @@ async fn without_a_trusted_proxy_x_forwarded_for_is_ignored() {
     let started = Instant::now();
     let flood = logins(&api, &name, Some("203.0.113.7"), FLOOD).await;
     let elapsed = started.elapsed();
-    let admitted = flood.iter().filter(|reply| reply.status == 200).count();
-    for refused in flood.iter().filter(|reply| reply.status != 200) {
-        assert_rate_limited(refused);
-    }
+    let admitted = admitted(&flood, 200);
     let allowed = admissible(5, 5, Duration::from_secs(60), elapsed);
     assert!(
         admitted < allowed,

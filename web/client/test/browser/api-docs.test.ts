@@ -4,28 +4,15 @@
  * asking no other origin for anything.
  */
 
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import type { Stack } from "../../../sdk/test/system/harness";
-import { PATIENCE, cspRefusals, launchChromium, watchCsp, webStack } from "./browser";
+import { PATIENCE, cspRefusals, watchCsp, webSuite } from "./browser";
 
-let stack: Stack | undefined;
-let browser: Browser | undefined;
-
-beforeAll(async () => {
-  stack = await webStack();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+const suite = webSuite();
 
 describe("the API reference page", () => {
   it("runs Swagger UI from our own assets under the CSP", async () => {
-    if (stack === undefined || browser === undefined) throw new Error("the stack did not start");
+    const { stack, browser } = suite();
     const page = await browser.newPage();
     const requested: string[] = [];
     page.on("request", (request) => requested.push(request.url()));
@@ -35,7 +22,7 @@ describe("the API reference page", () => {
     // Swagger UI renders into the page (the spec itself, or why it cannot show it).
     await expect.poll(async () => (await reference.innerText()).trim().length, { timeout: PATIENCE }).toBeGreaterThan(0);
     expect(cspRefusals(page)).toEqual([]);
-    expect(requested.filter((url) => !url.startsWith(stack?.apiUrl ?? "") && !url.startsWith("data:"))).toEqual([]);
+    expect(requested.filter((url) => !url.startsWith(stack.apiUrl) && !url.startsWith("data:"))).toEqual([]);
     expect(requested).toContain(`${stack.apiUrl}/openapi.json`);
     await page.close();
   });

@@ -11,7 +11,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { type Browser, type BrowserContext, type Locator, type Page, chromium } from "playwright-core";
-import { expect, onTestFailed } from "vitest";
+import { afterAll, beforeAll, expect, onTestFailed } from "vitest";
 
 import { type Account, Stack } from "../../../sdk/test/system/harness";
 
@@ -24,12 +24,44 @@ const SCREENSHOTS = resolve(WEB_ROOT, "../target/screenshots");
 export const PATIENCE = 30_000;
 
 /** A stack whose API serves the built client. */
-export async function webStack(env: Record<string, string> = {}): Promise<Stack> {
+async function webStack(): Promise<Stack> {
   if (!existsSync(resolve(DIST, "index.html"))) throw new Error(`no built client in ${DIST}: run npm run build`);
-  return Stack.start({ gateways: 2, webDir: DIST, env });
+  return Stack.start({ gateways: 2, webDir: DIST });
 }
 
-export function launchChromium(): Promise<Browser> {
+/** What a test file's tests run against. */
+export interface WebSuite {
+  stack: Stack;
+  browser: Browser;
+  /** The two gateways' WebSocket URLs. */
+  gateways: [string, string];
+}
+
+/**
+ * Starts a stack (two gateways) and Chromium before the calling test file's tests and stops
+ * them after; the answer gives them to a test (and throws if they did not start).
+ */
+export function webSuite(): () => WebSuite {
+  let stack: Stack | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    stack = await webStack();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+  return () => {
+    const [first, second] = stack?.gatewayUrls ?? [];
+    if (stack === undefined || browser === undefined || first === undefined || second === undefined) {
+      throw new Error("the stack or the browser did not start");
+    }
+    return { stack, browser, gateways: [first, second] };
+  };
+}
+
+function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env["CHROMIUM_BIN"] ?? "/usr/bin/chromium",
     headless: true,

@@ -7,31 +7,17 @@
  * caught-up is printed for both (for the pinned page it includes the outage the test imposes).
  */
 
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import type { Stack } from "../../../sdk/test/system/harness";
-import { PATIENCE, enterRoom, launchChromium, logIn, messageRows, openClient, seeOnce, send, visibleBodies, webStack } from "./browser";
+import { PATIENCE, enterRoom, logIn, messageRows, openClient, seeOnce, send, visibleBodies, webSuite } from "./browser";
 
-let stack: Stack | undefined;
-let browser: Browser | undefined;
-
-beforeAll(async () => {
-  stack = await webStack();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+const suite = webSuite();
 
 describe("a page whose gateway is killed", () => {
   it("shows reconnecting, queues a send, then catches up with nothing lost or duplicated", async () => {
-    if (stack === undefined || browser === undefined) throw new Error("the stack did not start");
-    const [gw1, gw2] = stack.gatewayUrls;
+    const { stack, browser, gateways: [gw1, gw2] } = suite();
     const doomed = stack.gateways[0];
-    if (gw1 === undefined || gw2 === undefined || doomed === undefined) throw new Error("two gateways expected");
+    if (doomed === undefined) throw new Error("two gateways expected");
     const alice = await stack.account("alice");
     const bob = await stack.account("bob");
     const { room_id: roomId } = await alice.api.createGroupRoom("outage");
@@ -84,7 +70,7 @@ describe("a page whose gateway is killed", () => {
   });
 
   it("moves to another configured gateway and catches up there", async () => {
-    if (stack === undefined || browser === undefined) throw new Error("the stack did not start");
+    const { stack, browser, gateways } = suite();
     const alice = await stack.account("alice");
     const bob = await stack.account("bob");
     const { room_id: roomId } = await alice.api.createGroupRoom("failover");
@@ -96,7 +82,7 @@ describe("a page whose gateway is killed", () => {
     await enterRoom(a, "failover");
     await send(a, "hello from the first gateway");
     await seeOnce(a, "hello from the first gateway");
-    const first = new URL(stack.gatewayUrls[0] ?? "").host;
+    const first = new URL(gateways[0]).host;
     const doomed = stack.gateways.find((gateway) => gateway.running && gateway.url !== null && new URL(gateway.url).host === first);
     if (doomed === undefined) throw new Error("no gateway runs at the first configured address");
 

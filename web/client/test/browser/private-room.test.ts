@@ -5,30 +5,15 @@
  * checks the panel as its owner sees it.
  */
 
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import type { Stack } from "../../../sdk/test/system/harness";
-import { PATIENCE, enterRoom, launchChromium, logIn, openClient, roomEntry, screenshot, seeOnce, send, seriousViolations, webStack } from "./browser";
+import { PATIENCE, enterRoom, logIn, openClient, roomEntry, screenshot, seeOnce, send, seriousViolations, webSuite } from "./browser";
 
-let stack: Stack | undefined;
-let browser: Browser | undefined;
-
-beforeAll(async () => {
-  stack = await webStack();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+const suite = webSuite();
 
 describe("a private room", () => {
   it("is managed by its owner: add by username, make admin and back, remove", async () => {
-    if (stack === undefined || browser === undefined) throw new Error("the stack did not start");
-    const [gw1, gw2] = stack.gatewayUrls;
-    if (gw1 === undefined || gw2 === undefined) throw new Error("two gateways expected");
+    const { stack, browser, gateways: [gw1, gw2] } = suite();
     const alice = await stack.account("alice");
     const bob = await stack.account("bob");
     // (The users read model trails registration by a moment.)

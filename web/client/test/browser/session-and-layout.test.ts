@@ -6,28 +6,15 @@
  * panel. Screenshots of each.
  */
 
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import type { Stack } from "../../../sdk/test/system/harness";
-import { PATIENCE, enterRoom, launchChromium, logIn, openClient, roomEntry, screenshot, seeOnce, send, seriousViolations, webStack } from "./browser";
+import { PATIENCE, enterRoom, logIn, openClient, roomEntry, screenshot, seeOnce, send, seriousViolations, webSuite } from "./browser";
 
-let stack: Stack | undefined;
-let browser: Browser | undefined;
-
-beforeAll(async () => {
-  stack = await webStack();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+const suite = webSuite();
 
 describe("the client's views", () => {
   it("registers, creates a room, and a reload restores the login, the room and its messages", async () => {
-    if (stack === undefined || browser === undefined) throw new Error("the stack did not start");
+    const { stack, browser } = suite();
     const page = await openClient(browser, stack, { bypassCSP: true });
     await page.getByRole("button", { name: "Log in" }).waitFor({ timeout: PATIENCE });
     expect(await seriousViolations(page)).toEqual([]);
@@ -82,7 +69,7 @@ describe("the client's views", () => {
   });
 
   it("works on a phone: the list, then the room, then back", async () => {
-    if (stack === undefined || browser === undefined) throw new Error("the stack did not start");
+    const { stack, browser } = suite();
     const dave = await stack.account("dave");
     await dave.api.createGroupRoom("pocket");
     const page = await openClient(browser, stack, { viewport: { width: 375, height: 740 }, colorScheme: "dark" });

@@ -8,30 +8,16 @@
  * dark mode.
  */
 
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 
-import type { Stack } from "../../../sdk/test/system/harness";
-import { PATIENCE, cspRefusals, enterRoom, launchChromium, logIn, messageRows, openClient, roomEntry, screenshot, seeOnce, send, visibleBodies, webStack } from "./browser";
+import { PATIENCE, cspRefusals, enterRoom, logIn, messageRows, openClient, roomEntry, screenshot, seeOnce, send, visibleBodies, webSuite } from "./browser";
 
-let stack: Stack | undefined;
-let browser: Browser | undefined;
-
-beforeAll(async () => {
-  stack = await webStack();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+const suite = webSuite();
 
 describe("two people on two gateways", () => {
   it("see each other's messages, replies, edits, deletes, reactions, typing and read ticks", async () => {
-    if (stack === undefined || browser === undefined) throw new Error("the stack did not start");
-    const [gw1, gw2] = stack.gatewayUrls;
-    if (gw1 === undefined || gw2 === undefined) throw new Error("two gateways expected");
+    const { stack, browser, gateways: [gw1, gw2] } = suite();
     const alice = await stack.account("alice");
     const bob = await stack.account("bob");
     await alice.api.createGroupRoom("general");

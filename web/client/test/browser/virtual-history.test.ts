@@ -3,31 +3,18 @@
  * scrolling up loads older messages page after page, keeping the row count small.
  */
 
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import type { Stack } from "../../../sdk/test/system/harness";
-import { PATIENCE, enterRoom, launchChromium, logIn, openClient, seeOnce, webStack } from "./browser";
+import { PATIENCE, enterRoom, logIn, openClient, seeOnce, webSuite } from "./browser";
 
 const MESSAGES = 2_000;
 const SENDERS = 16;
 
-let stack: Stack | undefined;
-let browser: Browser | undefined;
-
-beforeAll(async () => {
-  stack = await webStack();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+const suite = webSuite();
 
 describe("a long history", () => {
   it("renders a window of rows and loads older ones on scrolling up", async () => {
-    if (stack === undefined || browser === undefined) throw new Error("the stack did not start");
+    const { stack, browser } = suite();
     const erin = await stack.account("erin");
     const { room_id: roomId } = await erin.api.createGroupRoom("archive");
     const bodies = Array.from({ length: MESSAGES }, (_, index) => `msg-${String(index).padStart(4, "0")}`);
