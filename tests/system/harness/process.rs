@@ -55,6 +55,11 @@ fn chat(stack: &Stack) -> Command {
         .env("CHAT_AUTH_RATE_PER_MINUTE", "1000000")
         .env("CHAT_AUTH_BURST", "100000")
         .env("CHAT_WS_COMMAND_RATE", "100000")
+        .env("CHAT_LOOKUP_RATE_PER_MINUTE", "1000000")
+        .env("CHAT_LOOKUP_BURST", "100000")
+        // No web client unless a test serves one: a `web/dist` built in the working tree (by
+        // `scripts/up.sh`) must not turn unknown paths into the client's page.
+        .env("CHAT_WEB_DIR", "/nonexistent/chat-web")
         .env("RUST_LOG", std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".to_owned()));
     for (key, value) in &stack.env {
         command.env(key, value);
