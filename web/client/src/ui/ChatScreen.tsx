@@ -12,6 +12,8 @@ import { RoomView } from "./RoomView";
 import { useRoute } from "./route";
 import { useModel } from "./use-model";
 
+const TITLE = "Chat";
+
 interface Props {
   model: ChatModel;
   onLogOut: () => void;
@@ -21,6 +23,14 @@ export function ChatScreen({ model, onLogOut }: Props) {
   useModel(model);
   const roomId = useRoute();
   useEffect(() => model.view(roomId), [model, roomId]);
+  // The tab says how many messages wait, as chat apps' tabs do.
+  const unread = model.roomList().reduce((sum, entry) => sum + entry.unread_count, 0);
+  useEffect(() => {
+    document.title = unread > 0 ? `(${unread}) ${TITLE}` : TITLE;
+    return () => {
+      document.title = TITLE;
+    };
+  }, [unread]);
   const room = roomId === null ? undefined : model.room(roomId);
 
   return (

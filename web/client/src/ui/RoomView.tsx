@@ -1,6 +1,6 @@
 /**
- * One room: its header (title, members, leave), the virtualised history with the user's
- * unacknowledged posts at the end, who is typing, and the composer. Reply and edit targets
+ * One room: its header (title, members, leave), the virtualised history (each day under its
+ * name) with the user's unacknowledged posts at the end, who is typing, and the composer. Reply and edit targets
  * live here, shared by the rows (which start them) and the composer (which completes them).
  */
 
@@ -8,6 +8,7 @@ import { useCallback, useMemo, useState } from "preact/hooks";
 
 import type { PendingPost, RoomSummary } from "../../../sdk/src/index";
 import type { ChatModel } from "../model/chat-model";
+import { dayKey, dayLabel } from "../model/days";
 import type { Message } from "../model/timeline";
 import { Composer } from "./Composer";
 import { MembersPanel } from "./MembersPanel";
@@ -15,7 +16,8 @@ import { MessageRow, PendingRow } from "./MessageRow";
 import { VirtualList } from "./VirtualList";
 import { openRoom } from "./route";
 
-type Row = { kind: "message"; message: Message } | { kind: "pending"; post: PendingPost };
+/** A message (under the name of its day when it is the day's first), or a post not acked yet. */
+type Row = { kind: "message"; message: Message; day: string | null } | { kind: "pending"; post: PendingPost };
 
 interface Props {
   model: ChatModel;
@@ -32,7 +34,11 @@ export function RoomView({ model, room }: Props) {
   const pending = model.pending(roomId);
   const rows = useMemo<Row[]>(
     () => [
-      ...messages.map((message): Row => ({ kind: "message", message })),
+      ...messages.map((message, index): Row => {
+        const previous = messages[index - 1];
+        const firstOfDay = previous === undefined || dayKey(previous.createdAt) !== dayKey(message.createdAt);
+        return { kind: "message", message, day: firstOfDay ? dayLabel(message.createdAt) : null };
+      }),
       ...pending.map((post): Row => ({ kind: "pending", post })),
     ],
     [messages, pending.map((post) => post.clientMsgId).join()],
@@ -71,13 +77,14 @@ export function RoomView({ model, room }: Props) {
             onNearStart={loadOlder}
             render={(row) =>
               row.kind === "message" ? (
-                <MessageRow
-                  model={model}
-                  roomId={roomId}
-                  message={row.message}
-                  onReply={setReplyTo}
-                  onEdit={setEditing}
-                />
+                <>
+                  {row.day !== null && (
+                    <div class="day" role="separator" aria-label={row.day}>
+                      {row.day}
+                    </div>
+                  )}
+                  <MessageRow model={model} roomId={roomId} message={row.message} onReply={setReplyTo} onEdit={setEditing} />
+                </>
               ) : (
                 <PendingRow model={model} post={row.post} />
               )

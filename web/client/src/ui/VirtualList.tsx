@@ -3,7 +3,7 @@
  * DOM (a 10 000-message room renders a few dozen), measured after each render. It behaves as a
  * chat log should: it sticks to the bottom while the user is there, keeps the row they are
  * looking at in place when older rows are prepended or rows change height, and asks for older
- * rows when the user nears the top.
+ * rows when the user nears the top. Scrolled away from the bottom, a button jumps back.
  */
 
 import type { ComponentChildren } from "preact";
@@ -38,6 +38,8 @@ export function VirtualList<T>({ items, keyOf, render, label, onNearStart, estim
   const container = useRef<HTMLDivElement>(null);
   const heights = useRef(new Map<string, number>());
   const atBottom = useRef(true);
+  /** Shown while the user has scrolled away from the newest rows. */
+  const [away, setAway] = useState(false);
   const anchor = useRef<Anchor | null>(null);
   const [viewport, setViewport] = useState({ top: 0, height: 600 });
   const [measured, setMeasured] = useState(0);
@@ -89,6 +91,7 @@ export function VirtualList<T>({ items, keyOf, render, label, onNearStart, estim
     if (element === null) return;
     const top = element.scrollTop;
     atBottom.current = element.scrollHeight - top - element.clientHeight < BOTTOM_SLACK;
+    setAway(!atBottom.current);
     const first = rowAt(offsets, top);
     const key = keys[first];
     anchor.current = key === undefined ? null : { key, delta: (offsets[first] ?? 0) - top };
@@ -101,16 +104,31 @@ export function VirtualList<T>({ items, keyOf, render, label, onNearStart, estim
     if (event.deltaY < 0 && (container.current?.scrollTop ?? 1) === 0) onNearStart();
   };
 
+  const jumpToLatest = () => {
+    const element = container.current;
+    if (element === null) return;
+    atBottom.current = true;
+    setAway(false);
+    element.scrollTop = element.scrollHeight;
+  };
+
   const visible = items.slice(rows.start, rows.end + 1);
   return (
-    <div ref={container} class="virtual-list" role="log" aria-label={label} tabIndex={0} onScroll={onScroll} onWheel={onWheel}>
-      <div class="list-start" style={{ height: `${rows.before}px` }} aria-hidden="true" />
-      {visible.map((item) => (
-        <div key={keyOf(item)} data-row={keyOf(item)}>
-          {render(item)}
-        </div>
-      ))}
-      <div style={{ height: `${rows.after}px` }} aria-hidden="true" />
+    <div class="virtual-frame">
+      <div ref={container} class="virtual-list" role="log" aria-label={label} tabIndex={0} onScroll={onScroll} onWheel={onWheel}>
+        <div class="list-start" style={{ height: `${rows.before}px` }} aria-hidden="true" />
+        {visible.map((item) => (
+          <div key={keyOf(item)} data-row={keyOf(item)}>
+            {render(item)}
+          </div>
+        ))}
+        <div style={{ height: `${rows.after}px` }} aria-hidden="true" />
+      </div>
+      {away && (
+        <button type="button" class="jump-latest" onClick={jumpToLatest}>
+          Jump to latest ↓
+        </button>
+      )}
     </div>
   );
 }

@@ -42,6 +42,8 @@ describe("two people on two gateways", () => {
     for (const text of sent) await send(a, text);
     for (const text of sent) await seeOnce(b, text);
     expect(await visibleBodies(b)).toEqual(sent);
+    // The day's messages sit under its name.
+    await b.getByRole("separator", { name: "Today" }).waitFor({ timeout: PATIENCE });
 
     // Typing: Bob types, Alice sees it; sending ends it.
     await b.getByRole("textbox", { name: /^Message / }).fill("typing a reply");
@@ -94,9 +96,11 @@ describe("two people on two gateways", () => {
     await direct.getByRole("img", { name: "online" }).waitFor({ timeout: PATIENCE });
     await direct.getByLabel("1 unread").waitFor({ timeout: PATIENCE });
     await direct.getByLabel("1 mention").waitFor({ timeout: PATIENCE });
+    await expect.poll(() => b.title(), { timeout: PATIENCE }).toBe("(1) Chat");
     await enterRoom(b, alice.username);
     await seeOnce(b, `@${bob.username} just us`);
     await expect.poll(() => direct.getByLabel("1 unread").count(), { timeout: PATIENCE }).toBe(0);
+    await expect.poll(() => b.title(), { timeout: PATIENCE }).toBe("Chat");
 
     // Someone Alice shares no room with is found by their exact username (any case); a name no
     // one has is said so.

@@ -60,5 +60,10 @@ describe("a long history", () => {
     expect(ordered.indexOf(top ?? "")).toBeLessThan(MESSAGES - 500);
     expect(ordered.indexOf(top ?? "")).toBeGreaterThanOrEqual(0);
     expect(await rows.count()).toBeLessThan(80);
+
+    // Back to the newest message in one click.
+    await page.getByRole("button", { name: "Jump to latest ↓" }).click();
+    await seeOnce(page, newest);
+    await expect.poll(() => page.getByRole("button", { name: "Jump to latest ↓" }).count(), { timeout: PATIENCE }).toBe(0);
   });
 });

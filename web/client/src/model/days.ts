@@ -1,0 +1,24 @@
+/**
+ * Which local calendar day a message belongs to, and how the timeline names that day
+ * ("Today", "Yesterday", else the date; the year only when it is not this year).
+ */
+
+/** A key equal for two instants on the same local day. */
+export function dayKey(at: string): string {
+  const date = new Date(at);
+  return `${date.getFullYear()}-${date.getMonth()}-${date.getDate()}`;
+}
+
+/** The day of `at` as a separator shows it, seen at `now`. */
+export function dayLabel(at: string, now: Date = new Date()): string {
+  const date = new Date(at);
+  const yesterday = new Date(now.getFullYear(), now.getMonth(), now.getDate() - 1);
+  if (dayKey(at) === dayKey(now.toISOString())) return "Today";
+  if (dayKey(at) === dayKey(yesterday.toISOString())) return "Yesterday";
+  return date.toLocaleDateString([], {
+    weekday: "long",
+    month: "long",
+    day: "numeric",
+    ...(date.getFullYear() === now.getFullYear() ? {} : { year: "numeric" }),
+  });
+}
