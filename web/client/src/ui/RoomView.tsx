@@ -16,8 +16,12 @@ import { MessageRow, PendingRow } from "./MessageRow";
 import { VirtualList } from "./VirtualList";
 import { openRoom } from "./route";
 
-/** A message (under the name of its day when it is the day's first), or a post not acked yet. */
-type Row = { kind: "message"; message: Message; day: string | null } | { kind: "pending"; post: PendingPost };
+/**
+ * A message (under the name of its day when it is the day's first, and under "New messages"
+ * when it is the first the user had not read when they opened the room), or a post not acked
+ * yet.
+ */
+type Row = { kind: "message"; message: Message; day: string | null; firstUnread: boolean } | { kind: "pending"; post: PendingPost };
 
 interface Props {
   model: ChatModel;
@@ -29,19 +33,25 @@ export function RoomView({ model, room }: Props) {
   const [replyTo, setReplyTo] = useState<Message | null>(null);
   const [editing, setEditing] = useState<Message | null>(null);
   const [showMembers, setShowMembers] = useState(false);
+  // What was unread when the user opened the room (the view marks it read at once; what
+  // arrives while they look is read as it comes).
+  const [unreadAtOpen] = useState({ after: room.last_read_seq, upTo: room.last_seq });
   const timeline = model.timeline(roomId);
   const messages = timeline.messages();
+  const firstUnread = messages.find(
+    (message) => message.seq > unreadAtOpen.after && message.seq <= unreadAtOpen.upTo && message.author !== model.me,
+  )?.id;
   const pending = model.pending(roomId);
   const rows = useMemo<Row[]>(
     () => [
       ...messages.map((message, index): Row => {
         const previous = messages[index - 1];
         const firstOfDay = previous === undefined || dayKey(previous.createdAt) !== dayKey(message.createdAt);
-        return { kind: "message", message, day: firstOfDay ? dayLabel(message.createdAt) : null };
+        return { kind: "message", message, day: firstOfDay ? dayLabel(message.createdAt) : null, firstUnread: message.id === firstUnread };
       }),
       ...pending.map((post): Row => ({ kind: "pending", post })),
     ],
-    [messages, pending.map((post) => post.clientMsgId).join()],
+    [messages, firstUnread, pending.map((post) => post.clientMsgId).join()],
   );
   const title = model.title(room);
   const loadOlder = useCallback(() => void model.loadOlder(roomId), [model, roomId]);
@@ -81,6 +91,11 @@ export function RoomView({ model, room }: Props) {
                   {row.day !== null && (
                     <div class="day" role="separator" aria-label={row.day}>
                       {row.day}
+                    </div>
+                  )}
+                  {row.firstUnread && (
+                    <div class="day new-messages" role="separator" aria-label="New messages">
+                      New messages
                     </div>
                   )}
                   <MessageRow model={model} roomId={roomId} message={row.message} onReply={setReplyTo} onEdit={setEditing} />

@@ -42,8 +42,9 @@ describe("two people on two gateways", () => {
     for (const text of sent) await send(a, text);
     for (const text of sent) await seeOnce(b, text);
     expect(await visibleBodies(b)).toEqual(sent);
-    // The day's messages sit under its name.
+    // The day's messages sit under its name; what came while Bob looked is not "new".
     await b.getByRole("separator", { name: "Today" }).waitFor({ timeout: PATIENCE });
+    expect(await b.getByRole("separator", { name: "New messages" }).count()).toBe(0);
 
     // Typing: Bob types, Alice sees it; sending ends it.
     await b.getByRole("textbox", { name: /^Message / }).fill("typing a reply");
@@ -99,6 +100,7 @@ describe("two people on two gateways", () => {
     await expect.poll(() => b.title(), { timeout: PATIENCE }).toBe("(1) Chat");
     await enterRoom(b, alice.username);
     await seeOnce(b, `@${bob.username} just us`);
+    await b.getByRole("separator", { name: "New messages" }).waitFor({ timeout: PATIENCE });
     await expect.poll(() => direct.getByLabel("1 unread").count(), { timeout: PATIENCE }).toBe(0);
     await expect.poll(() => b.title(), { timeout: PATIENCE }).toBe("Chat");
 
