@@ -90,6 +90,7 @@ export class ChatModel {
 
   /** Starts loading the room list and connecting. */
   start(): void {
+    void this.people.learn(this.me);
     const update = () => {
       this.online = navigator.onLine;
       this.markViewedRead();
@@ -279,6 +280,14 @@ export class ChatModel {
     if (found === null) return null;
     const opened = await this.attempt(this.api.openDirectRoom(found));
     return opened === null ? null : this.arrive(opened.room_id);
+  }
+
+  /** Changes the user's display name; answers whether it took. */
+  async setDisplayName(name: string): Promise<boolean> {
+    if ((await this.attempt(this.api.updateMe(name.trim()))) === null) return false;
+    this.people.rename(this.me, name.trim());
+    this.changed();
+    return true;
   }
 
   // -- Moderation (the room's owner and admins; the API refuses anyone else) -------------------

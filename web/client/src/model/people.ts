@@ -50,6 +50,11 @@ export class People {
     }
   }
 
+  /** A new display name (the user's own, just changed). */
+  rename(userId: UserId, name: string): void {
+    this.known.set(userId, { ...this.get(userId), name });
+  }
+
   setPresence(userId: UserId, presence: PresenceStatus): void {
     const person = this.known.get(userId);
     if (person !== undefined) this.known.set(userId, { ...person, presence });

@@ -1,13 +1,15 @@
 /**
  * The rooms of the user, most recently active first: name (the other person for a direct
- * room, with their presence), last message, unread and mention badges. Above it the user's
- * menu, below it the forms that start a conversation.
+ * room, with their presence; private rooms marked), last message, unread and mention badges.
+ * Above it the user's menu (their name, which they can change), below it the forms that start
+ * a conversation.
  */
 
 import { useState } from "preact/hooks";
 
 import type { RoomId, RoomSummary } from "../../../sdk/src/index";
 import type { ChatModel } from "../model/chat-model";
+import { MyName } from "./MyName";
 import { PresenceDot } from "./PresenceDot";
 import { StartConversation } from "./StartConversation";
 import { ThemeToggle } from "./ThemeToggle";
@@ -26,7 +28,7 @@ export function RoomList({ model, openRoomId, onLogOut }: Props) {
     <nav class="sidebar" aria-label="Rooms">
       <header class="sidebar-header">
         <h1>Chat</h1>
-        <span class="me">{model.person(model.me).name}</span>
+        <MyName model={model} />
         <ThemeToggle />
         <button type="button" class="secondary" onClick={onLogOut}>
           Log out
@@ -58,7 +60,8 @@ function RoomEntry({ model, room, open }: { model: ChatModel; room: RoomSummary;
       <a href={roomHref(room.room_id)} aria-current={open ? "page" : undefined} class="room-entry">
         <span class="room-title">
           {peer !== null && <PresenceDot status={model.person(peer).presence} />}
-          {model.title(room)}
+          <span>{model.title(room)}</span>
+          {room.visibility === "private" && <span class="role">private</span>}
         </span>
         <span class="room-preview">{preview}</span>
         {room.unread_count > 0 && (

@@ -61,6 +61,14 @@ describe("the client's views", () => {
     await box.press("Enter");
     await expect.poll(() => page.getByRole("article").filter({ hasText: "two\nlines" }).count(), { timeout: PATIENCE }).toBe(1);
 
+    // Her display name: shown atop the list, changed there, kept by the server.
+    await page.getByRole("button", { name: `${username} (change your display name)` }).click();
+    await page.getByLabel("Display name").fill("Carol Danvers");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("button", { name: "Carol Danvers (change your display name)" }).waitFor({ timeout: PATIENCE });
+    await page.reload();
+    await page.getByRole("button", { name: "Carol Danvers (change your display name)" }).waitFor({ timeout: PATIENCE });
+
     // Logging out forgets the login, also across a reload.
     await page.getByRole("button", { name: "Log out" }).click();
     await page.getByRole("button", { name: "Log in" }).waitFor({ timeout: PATIENCE });
