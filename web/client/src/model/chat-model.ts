@@ -453,6 +453,21 @@ export class ChatModel {
     this.changed();
   }
 
+  /**
+   * Members (not the user) to suggest for a `@query` in the composer: those whose username or
+   * display name starts with it, in the order of their names.
+   */
+  mentionCandidates(roomId: RoomId, query: string, limit = 6): Array<{ userId: UserId; username: string; name: string }> {
+    const wanted = query.toLowerCase();
+    return this.roomMembers(roomId)
+      .filter((member) => member.user_id !== this.me)
+      .map((member) => ({ userId: member.user_id, ...this.people.get(member.user_id) }))
+      .flatMap(({ userId, username, name }) => (username === null ? [] : [{ userId, username, name }]))
+      .filter(({ username, name }) => username.startsWith(wanted) || name.toLowerCase().startsWith(wanted))
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .slice(0, limit);
+  }
+
   /** The members named `@username` in a message. */
   private mentionsIn(roomId: RoomId, body: string): UserId[] {
     const names = new Set([...body.matchAll(/@([a-z0-9_.-]+)/gi)].map((match) => (match[1] ?? "").toLowerCase()));

@@ -1,13 +1,15 @@
 /**
  * The message box. Enter sends, Shift+Enter starts a new line, Esc cancels a reply or an edit,
- * Up in an empty box edits the user's last message. Typing is reported as the user types
- * (the SDK throttles it) and stopped when the box is emptied or sent.
+ * Up in an empty box edits the user's last message. Typing `@` suggests the room's members
+ * (Up/Down to choose, Enter or Tab to complete, Esc to dismiss). Typing is reported as the user
+ * types (the SDK throttles it) and stopped when the box is emptied or sent.
  */
 
 import { useEffect, useRef, useState } from "preact/hooks";
 
 import type { RoomId } from "../../../sdk/src/index";
 import type { ChatModel } from "../model/chat-model";
+import { type MentionQuery, completeMention, mentionQuery } from "../model/mention-query";
 import type { Message } from "../model/timeline";
 
 interface Props {
@@ -23,6 +25,21 @@ interface Props {
 export function Composer({ model, roomId, roomTitle, replyTo, editing, onCancel, onEditLast }: Props) {
   const [text, setText] = useState("");
   const box = useRef<HTMLTextAreaElement>(null);
+  const [mention, setMention] = useState<MentionQuery | null>(null);
+  const [chosen, setChosen] = useState(0);
+  const candidates = mention === null ? [] : model.mentionCandidates(roomId, mention.query);
+  const suggesting = candidates.length > 0;
+  const listId = `mentions-${roomId}`;
+
+  const complete = (username: string) => {
+    const element = box.current;
+    if (mention === null || element === null) return;
+    const done = completeMention(text, element.selectionStart, mention, username);
+    setText(done.text);
+    setMention(null);
+    // After Preact has put the new text in, put the caret after the completed name.
+    requestAnimationFrame(() => element.setSelectionRange(done.caret, done.caret));
+  };
 
   useEffect(() => {
     if (editing !== null) setText(editing.body ?? "");
@@ -47,6 +64,22 @@ export function Composer({ model, roomId, roomTitle, replyTo, editing, onCancel,
   };
 
   const onKeyDown = (event: KeyboardEvent) => {
+    if (suggesting && (event.key === "ArrowDown" || event.key === "ArrowUp")) {
+      event.preventDefault();
+      const step = event.key === "ArrowDown" ? 1 : candidates.length - 1;
+      setChosen((chosen + step) % candidates.length);
+      return;
+    }
+    if (suggesting && (event.key === "Enter" || event.key === "Tab") && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      complete((candidates[chosen] ?? candidates[0])?.username ?? "");
+      return;
+    }
+    if (suggesting && event.key === "Escape") {
+      event.preventDefault();
+      setMention(null);
+      return;
+    }
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
       submit();
@@ -59,8 +92,10 @@ export function Composer({ model, roomId, roomTitle, replyTo, editing, onCancel,
     }
   };
 
-  const onInput = (value: string) => {
+  const onInput = (value: string, caret: number) => {
     setText(value);
+    setMention(mentionQuery(value, caret));
+    setChosen(0);
     if (editing === null) model.typed(roomId, value.trim() !== "");
   };
 
@@ -84,6 +119,25 @@ export function Composer({ model, roomId, roomTitle, replyTo, editing, onCancel,
           </button>
         </div>
       )}
+      {suggesting && (
+        <ul class="mention-list" id={listId} role="listbox" aria-label="Members to mention">
+          {candidates.map((candidate, index) => (
+            <li
+              key={candidate.userId}
+              id={`${listId}-${index}`}
+              role="option"
+              aria-selected={index === chosen}
+              // Keep the focus in the box: the click completes the name there.
+              onMouseDown={(event) => {
+                event.preventDefault();
+                complete(candidate.username);
+              }}
+            >
+              <strong>{candidate.name}</strong> <span class="muted">@{candidate.username}</span>
+            </li>
+          ))}
+        </ul>
+      )}
       <div class="row">
         <textarea
           ref={box}
@@ -91,9 +145,15 @@ export function Composer({ model, roomId, roomTitle, replyTo, editing, onCancel,
           aria-label={`Message ${roomTitle}`}
           placeholder={`Message ${roomTitle}`}
           value={text}
-          onInput={(event) => onInput(event.currentTarget.value)}
+          aria-autocomplete="list"
+          aria-controls={suggesting ? listId : undefined}
+          aria-activedescendant={suggesting ? `${listId}-${chosen}` : undefined}
+          onInput={(event) => onInput(event.currentTarget.value, event.currentTarget.selectionStart)}
           onKeyDown={onKeyDown}
-          onBlur={() => model.typed(roomId, false)}
+          onBlur={() => {
+            setMention(null);
+            model.typed(roomId, false);
+          }}
         />
         <button type="submit">{editing !== null ? "Save" : "Send"}</button>
       </div>

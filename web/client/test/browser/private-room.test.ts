@@ -46,6 +46,16 @@ describe("a private room", () => {
     await send(b, "thanks for the invite");
     await seeOnce(a, "thanks for the invite");
 
+    // Mention suggestions list the room's members (not herself); Esc dismisses them.
+    const box = a.getByRole("textbox", { name: /^Message / });
+    await box.pressSequentially("@");
+    const suggestions = a.getByRole("listbox", { name: "Members to mention" });
+    await expect.poll(() => suggestions.getByRole("option").allTextContents(), { timeout: PATIENCE }).toEqual([`${bob.username} @${bob.username}`]);
+    expect(await seriousViolations(a)).toEqual([]);
+    await box.press("Escape");
+    await expect.poll(() => suggestions.count()).toBe(0);
+    await box.fill("");
+
     // Admin and back: Bob's own panel shows his role.
     await panel.getByRole("button", { name: `Make admin ${bob.username}` }).click();
     await b.getByRole("button", { name: /^Members/ }).click();

@@ -92,7 +92,14 @@ describe("two people on two gateways", () => {
     await a.getByLabel("Direct message").fill(bob.username);
     await a.getByRole("button", { name: "Open" }).click();
     await a.getByRole("heading", { name: bob.username, level: 2 }).waitFor({ timeout: PATIENCE });
-    await send(a, `@${bob.username} just us`);
+    // The mention is completed from the members: "@bo", Tab.
+    const box = a.getByRole("textbox", { name: /^Message / });
+    await box.pressSequentially("@bo");
+    await a.getByRole("listbox", { name: "Members to mention" }).getByRole("option", { name: new RegExp(`@${bob.username}`) }).waitFor({ timeout: PATIENCE });
+    await box.press("Tab");
+    await expect.poll(() => box.inputValue()).toBe(`@${bob.username} `);
+    await box.pressSequentially("just us");
+    await box.press("Enter");
     const direct = roomEntry(b, alice.username);
     await direct.getByRole("img", { name: "online" }).waitFor({ timeout: PATIENCE });
     await direct.getByLabel("1 unread").waitFor({ timeout: PATIENCE });
