@@ -6,6 +6,7 @@
 import type { PendingPost, RoomId } from "../../../sdk/src/index";
 import type { ChatModel } from "../model/chat-model";
 import type { Message } from "../model/timeline";
+import { MessageText } from "./MessageText";
 
 const QUICK_REACTIONS = ["👍", "❤️", "😂", "🎉"];
 
@@ -35,7 +36,7 @@ export function MessageRow({ model, roomId, message, onReply, onEdit }: Props) {
         {message.edited && !message.deleted && <span class="muted"> (edited)</span>}
         {own && <Ticks status={read ? "Read" : "Sent"} />}
       </header>
-      {message.deleted ? <p class="body muted">Message deleted</p> : <p class="body">{message.body}</p>}
+      {message.deleted ? <p class="body muted">Message deleted</p> : <p class="body">{message.body === null ? null : <MessageText text={message.body} />}</p>}
       {message.reactions.size > 0 && (
         <div class="reactions" role="group" aria-label="Reactions">
           {[...message.reactions].map(([reaction, users]) => (
@@ -87,7 +88,9 @@ export function PendingRow({ model, post }: { model: ChatModel; post: PendingPos
         <strong>You</strong> <time dateTime={post.queuedAt}>{clock(post.queuedAt)}</time>
         <Ticks status={model.connection === "connected" ? "Sending" : "Queued"} />
       </header>
-      <p class="body">{post.body}</p>
+      <p class="body">
+        <MessageText text={post.body} />
+      </p>
     </article>
   );
 }

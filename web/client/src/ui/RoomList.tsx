@@ -61,7 +61,12 @@ function RoomEntry({ model, room, open }: { model: ChatModel; room: RoomSummary;
         <span class="room-title">
           {peer !== null && <PresenceDot status={model.person(peer).presence} />}
           <span>{model.title(room)}</span>
-          {room.visibility === "private" && <span class="role">private</span>}
+          {room.visibility === "private" && (
+            <>
+              {" "}
+              <span class="role">private</span>
+            </>
+          )}
         </span>
         <span class="room-preview">{preview}</span>
         {room.unread_count > 0 && (

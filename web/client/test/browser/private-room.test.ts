@@ -1,6 +1,7 @@
 /**
  * A private room, managed from the members panel: its owner creates it (it is not in the public
- * directory), adds someone by username, who sees it arrive in their list and can chat; the
+ * directory), adds someone by username, who sees it arrive in their list and can chat (a link
+ * in a message is a link); mention suggestions list the members; the
  * owner makes them an admin and back, and removes them, and the room leaves their list. Axe
  * checks the panel as its owner sees it.
  */
@@ -43,8 +44,15 @@ describe("a private room", () => {
     expect(await seriousViolations(a)).toEqual([]);
     await screenshot(a, "private-room-members");
     await enterRoom(b, "secret plans");
-    await send(b, "thanks for the invite");
-    await seeOnce(a, "thanks for the invite");
+    await send(b, "thanks! notes at https://example.com/plans?v=2.");
+    await seeOnce(a, "thanks! notes at https://example.com/plans?v=2.");
+    // The link is a link (to a new tab, without an opener); the full stop stays text.
+    const link = a.getByRole("link", { name: "https://example.com/plans?v=2", exact: true });
+    expect([await link.getAttribute("href"), await link.getAttribute("target"), await link.getAttribute("rel")]).toEqual([
+      "https://example.com/plans?v=2",
+      "_blank",
+      "noopener noreferrer nofollow",
+    ]);
 
     // Mention suggestions list the room's members (not herself); Esc dismisses them.
     const box = a.getByRole("textbox", { name: /^Message / });
