@@ -1,7 +1,7 @@
 //! What a hostile or careless client can do in bulk, and what the service gives away: post,
 //! login and username-lookup floods meet rate limits (per user across REST and WebSocket, per
-//! client address, per connection), every answer carries the security headers, CORS admits only configured
-//! origins, and secrets and message bodies never reach the logs.
+//! client address, per connection), every answer carries the security headers, CORS admits
+//! only configured origins, and secrets and message bodies never reach the logs.
 
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};

@@ -391,6 +391,9 @@ pub fn requests(known: &Known) -> BoxedStrategy<HostileRequest> {
     let rooms =
         query(vec![("before", before_cursor()), ("limit", limit())]).prop_map(|q| format!("/v1/rooms{q}")).boxed();
     let user = id_segment(users()).prop_map(|u| format!("/v1/users/{u}")).boxed();
+    let find_user = query(vec![("username", url_text())]).prop_map(|q| format!("/v1/users{q}")).boxed();
+    let directory =
+        query(vec![("q", url_text()), ("limit", limit())]).prop_map(|q| format!("/v1/directory/rooms{q}")).boxed();
     let member_role =
         (room(), id_segment(users())).prop_map(|(r, u)| format!("/v1/rooms/{r}/members/{u}/role")).boxed();
     let fixed = |path: &'static str| Just(path.to_owned()).boxed();
@@ -411,6 +414,8 @@ pub fn requests(known: &Known) -> BoxedStrategy<HostileRequest> {
         endpoint(known, "receipts", "GET", in_room("/receipts"), None),
         endpoint(known, "join", "POST", in_room("/join"), None),
         endpoint(known, "user", "GET", user, None),
+        endpoint(known, "find user", "GET", find_user, None),
+        endpoint(known, "directory", "GET", directory, None),
         endpoint(known, "me", "PATCH", fixed("/v1/me"), Some(profile)),
         endpoint(known, "change role", "PUT", member_role, Some(role)),
         endpoint(known, "admin feeds", "GET", fixed("/v1/admin/feeds"), None),
@@ -436,6 +441,9 @@ pub fn regressions(known: &Known) -> Vec<HostileRequest> {
             format!("/v1/rooms/{}/messages?before=-9223372036854775808&limit=9223372036854775807", known.room),
         ),
         get("room detail", format!("/v1/rooms/{}/..", known.room)),
+        // A NUL in a directory search reached Postgres, which cannot hold one in text: 500.
+        get("directory", "/v1/directory/rooms?q=a%00b".to_owned()),
+        get("find user", "/v1/users?username=a%00b".to_owned()),
     ]
 }
 

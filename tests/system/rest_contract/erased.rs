@@ -22,6 +22,8 @@ fn reads(user: &User, admin: bool, other: &User, room: Uuid, unknown: Uuid) -> V
         (format!("/v1/users/{}", other.id), 200),
         ("/v1/rooms".to_owned(), 200),
         ("/v1/rooms?limit=5".to_owned(), 200),
+        ("/v1/users?username=anyone_at_all".to_owned(), 200),
+        ("/v1/directory/rooms".to_owned(), 200),
         (format!("/v1/rooms/{room}"), 200),
         (format!("/v1/rooms/{room}/messages"), 200),
         (format!("/v1/rooms/{room}/messages?limit=5"), 200),
