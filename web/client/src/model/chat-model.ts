@@ -284,8 +284,9 @@ export class ChatModel {
 
   /** Changes the user's display name; answers whether it took. */
   async setDisplayName(name: string): Promise<boolean> {
-    if ((await this.attempt(this.api.updateMe(name.trim()))) === null) return false;
-    this.people.rename(this.me, name.trim());
+    const wanted = name.trim();
+    if ((await this.attempt(this.api.updateMe(wanted))) === null) return false;
+    this.people.rename(this.me, wanted);
     this.changed();
     return true;
   }
@@ -460,9 +461,10 @@ export class ChatModel {
   mentionCandidates(roomId: RoomId, query: string, limit = 6): Array<{ userId: UserId; username: string; name: string }> {
     const wanted = query.toLowerCase();
     return this.roomMembers(roomId)
-      .filter((member) => member.user_id !== this.me)
-      .map((member) => ({ userId: member.user_id, ...this.people.get(member.user_id) }))
-      .flatMap(({ userId, username, name }) => (username === null ? [] : [{ userId, username, name }]))
+      .flatMap(({ user_id: userId }) => {
+        const { username, name } = this.people.get(userId);
+        return userId === this.me || username === null ? [] : [{ userId, username, name }];
+      })
       .filter(({ username, name }) => username.startsWith(wanted) || name.toLowerCase().startsWith(wanted))
       .sort((a, b) => a.name.localeCompare(b.name))
       .slice(0, limit);

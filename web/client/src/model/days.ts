@@ -4,7 +4,7 @@
  */
 
 /** A key equal for two instants on the same local day. */
-export function dayKey(at: string): string {
+export function dayKey(at: string | Date): string {
   const date = new Date(at);
   return `${date.getFullYear()}-${date.getMonth()}-${date.getDate()}`;
 }
@@ -13,8 +13,8 @@ export function dayKey(at: string): string {
 export function dayLabel(at: string, now: Date = new Date()): string {
   const date = new Date(at);
   const yesterday = new Date(now.getFullYear(), now.getMonth(), now.getDate() - 1);
-  if (dayKey(at) === dayKey(now.toISOString())) return "Today";
-  if (dayKey(at) === dayKey(yesterday.toISOString())) return "Yesterday";
+  if (dayKey(date) === dayKey(now)) return "Today";
+  if (dayKey(date) === dayKey(yesterday)) return "Yesterday";
   return date.toLocaleDateString([], {
     weekday: "long",
     month: "long",

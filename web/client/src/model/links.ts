@@ -27,7 +27,7 @@ function trimEnd(url: string): string {
   let end = url.length;
   for (;;) {
     const char = url[end - 1] ?? "";
-    if (".,;:!?'".includes(char) && end > 0) {
+    if (end > 0 && ".,;:!?'".includes(char)) {
       end -= 1;
     } else if (char === ")" && count(url.slice(0, end), "(") < count(url.slice(0, end), ")")) {
       end -= 1;

@@ -1,7 +1,8 @@
 /**
  * One room: its header (title, members, leave), the virtualised history (each day under its
- * name) with the user's unacknowledged posts at the end, who is typing, and the composer. Reply and edit targets
- * live here, shared by the rows (which start them) and the composer (which completes them).
+ * name) with the user's unacknowledged posts at the end, who is typing, and the composer.
+ * Reply and edit targets live here, shared by the rows (which start them) and the composer
+ * (which completes them).
  */
 
 import { useCallback, useMemo, useState } from "preact/hooks";
@@ -38,21 +39,22 @@ export function RoomView({ model, room }: Props) {
   const [unreadAtOpen] = useState({ after: room.last_read_seq, upTo: room.last_seq });
   const timeline = model.timeline(roomId);
   const messages = timeline.messages();
-  const firstUnread = messages.find(
-    (message) => message.seq > unreadAtOpen.after && message.seq <= unreadAtOpen.upTo && message.author !== model.me,
-  )?.id;
   const pending = model.pending(roomId);
-  const rows = useMemo<Row[]>(
-    () => [
-      ...messages.map((message, index): Row => {
-        const previous = messages[index - 1];
-        const firstOfDay = previous === undefined || dayKey(previous.createdAt) !== dayKey(message.createdAt);
-        return { kind: "message", message, day: firstOfDay ? dayLabel(message.createdAt) : null, firstUnread: message.id === firstUnread };
-      }),
-      ...pending.map((post): Row => ({ kind: "pending", post })),
-    ],
-    [messages, firstUnread, pending.map((post) => post.clientMsgId).join()],
-  );
+  // Recomputed only when the messages or the pending posts change, not on every render.
+  const rows = useMemo<Row[]>(() => {
+    let previousDay: string | null = null;
+    let unreadFound = false;
+    const messageRows = messages.map((message): Row => {
+      const day = dayKey(message.createdAt);
+      const firstOfDay = day !== previousDay;
+      previousDay = day;
+      const firstUnread =
+        !unreadFound && message.seq > unreadAtOpen.after && message.seq <= unreadAtOpen.upTo && message.author !== model.me;
+      unreadFound ||= firstUnread;
+      return { kind: "message", message, day: firstOfDay ? dayLabel(message.createdAt) : null, firstUnread };
+    });
+    return [...messageRows, ...pending.map((post): Row => ({ kind: "pending", post }))];
+  }, [messages, pending.map((post) => post.clientMsgId).join()]);
   const title = model.title(room);
   const loadOlder = useCallback(() => void model.loadOlder(roomId), [model, roomId]);
   const editLast = () => {
