@@ -52,13 +52,21 @@ pub enum FieldType {
     Nullable(&'static FieldType),
     /// A JSON array of the inner type.
     List(&'static FieldType),
+    /// `true` or `false`.
+    Flag,
+    /// An object with exactly these fields.
+    Object(&'static [FieldDoc]),
     /// An object tagged by its `type` field: one of these variants with their fields.
     Tagged(&'static [(&'static str, &'static [FieldDoc])]),
 }
 
 /// Every event type of every aggregate, in catalog order.
 pub fn events() -> impl Iterator<Item = &'static EventDoc> {
-    crate::room::CATALOG.iter().chain(crate::user::CATALOG).chain(crate::presence::CATALOG)
+    crate::room::CATALOG
+        .iter()
+        .chain(crate::user::CATALOG)
+        .chain(crate::presence::CATALOG)
+        .chain(crate::website::CATALOG)
 }
 
 /// The catalog entry of `aggregate`'s event `name`.
@@ -87,6 +95,8 @@ impl FieldType {
             FieldType::Enum(values) => values.iter().map(|v| format!("`\"{v}\"`")).collect::<Vec<_>>().join(" \\| "),
             FieldType::Nullable(inner) => format!("{} or null", inner.describe()),
             FieldType::List(inner) => format!("list of {}", inner.describe()),
+            FieldType::Flag => "boolean".to_owned(),
+            FieldType::Object(_) => "object".to_owned(),
             FieldType::Tagged(variants) => {
                 let tags: Vec<String> = variants.iter().map(|(tag, _)| format!("`{tag}`")).collect();
                 format!("object tagged by `type`: {}", tags.join(" or "))
@@ -103,8 +113,11 @@ impl FieldType {
             FieldType::Enum(values) => json!({"enum": values}),
             FieldType::Nullable(inner) => json!({"anyOf": [inner.schema(), {"type": "null"}]}),
             FieldType::List(inner) => json!({"type": "array", "items": inner.schema()}),
+            FieldType::Flag => json!({"type": "boolean"}),
+            FieldType::Object(fields) => object_schema(None, fields),
             FieldType::Tagged(variants) => {
-                let one_of: Vec<Value> = variants.iter().map(|(tag, fields)| object_schema(tag, fields)).collect();
+                let one_of: Vec<Value> =
+                    variants.iter().map(|(tag, fields)| object_schema(Some(tag), fields)).collect();
                 json!({"oneOf": one_of})
             }
         }
@@ -120,19 +133,24 @@ impl FieldType {
             FieldType::Enum(values) => value.as_str().is_some_and(|s| values.contains(&s)),
             FieldType::Nullable(inner) => value.is_null() || inner.admits(value),
             FieldType::List(inner) => value.as_array().is_some_and(|items| items.iter().all(|item| inner.admits(item))),
+            FieldType::Flag => value.is_boolean(),
+            FieldType::Object(fields) => admits_object(false, fields, value),
             FieldType::Tagged(variants) => {
                 let tag = value.get("type").and_then(Value::as_str);
-                variants.iter().any(|(name, fields)| Some(*name) == tag && admits_object(fields, value))
+                variants.iter().any(|(name, fields)| Some(*name) == tag && admits_object(true, fields, value))
             }
         }
     }
 }
 
-/// An object with `type` = `tag` and exactly `fields`, all required.
-fn object_schema(tag: &str, fields: &[FieldDoc]) -> Value {
+/// An object with exactly `fields`, all required, and `type` = `tag` if tagged.
+fn object_schema(tag: Option<&str>, fields: &[FieldDoc]) -> Value {
     let mut properties = Map::new();
-    properties.insert("type".to_owned(), json!({"const": tag}));
-    let mut required = vec![json!("type")];
+    let mut required = Vec::new();
+    if let Some(tag) = tag {
+        properties.insert("type".to_owned(), json!({"const": tag}));
+        required.push(json!("type"));
+    }
     for field in fields {
         let mut schema = field.ty.schema();
         schema["description"] = json!(field.meaning);
@@ -142,11 +160,12 @@ fn object_schema(tag: &str, fields: &[FieldDoc]) -> Value {
     json!({"type": "object", "properties": properties, "required": required, "additionalProperties": false})
 }
 
-/// Whether `value` is an object with a `type` and exactly `fields`, each of its type.
-fn admits_object(fields: &[FieldDoc], value: &Value) -> bool {
+/// Whether `value` is an object with exactly `fields`, each of its type (and a `type`, if
+/// `tagged`).
+fn admits_object(tagged: bool, fields: &[FieldDoc], value: &Value) -> bool {
     let Some(object) = value.as_object() else { return false };
-    object.len() == fields.len() + 1
-        && object.contains_key("type")
+    object.len() == fields.len() + usize::from(tagged)
+        && (!tagged || object.contains_key("type"))
         && fields.iter().all(|field| object.get(field.name).is_some_and(|v| field.ty.admits(v)))
 }
 
@@ -258,7 +277,7 @@ pub fn render_markdown() -> String {
             let _ = writeln!(out, "| field | type | meaning |\n| --- | --- | --- |");
             for field in doc.fields {
                 let _ = writeln!(out, "| `{}` | {} | {} |", field.name, doc.describe(field), doc.meaning(field));
-                nested_rows(&mut out, field);
+                nested_rows(&mut out, field.name, &field.ty);
             }
             if let Some(personal) = doc.personal_data() {
                 let _ = writeln!(
@@ -275,20 +294,24 @@ pub fn render_markdown() -> String {
     out
 }
 
-/// Rows for the fields inside a tagged object (`kind.name`, …).
-fn nested_rows(out: &mut String, field: &FieldDoc) {
-    let FieldType::Tagged(variants) = &field.ty else { return };
-    for (tag, fields) in *variants {
-        for inner in *fields {
-            let _ = writeln!(
-                out,
-                "| `{}.{}` | {} | {} *(when `type` is `{tag}`)* |",
-                field.name,
-                inner.name,
-                inner.ty.describe(),
-                inner.meaning
-            );
-            nested_rows(out, inner);
+/// Rows for the fields inside an object (`settings.color`, …) or a tagged object (`kind.name`,
+/// …), at any depth.
+fn nested_rows(out: &mut String, path: &str, ty: &FieldType) {
+    let mut ty = ty;
+    while let FieldType::Nullable(inner) | FieldType::List(inner) = ty {
+        ty = inner;
+    }
+    let variants: Vec<(Option<&str>, &[FieldDoc])> = match ty {
+        FieldType::Object(fields) => vec![(None, fields)],
+        FieldType::Tagged(variants) => variants.iter().map(|(tag, fields)| (Some(*tag), *fields)).collect(),
+        _ => return,
+    };
+    for (tag, fields) in variants {
+        for inner in fields {
+            let path = format!("{path}.{}", inner.name);
+            let when = tag.map(|tag| format!(" *(when `type` is `{tag}`)*")).unwrap_or_default();
+            let _ = writeln!(out, "| `{path}` | {} | {}{when} |", inner.ty.describe(), inner.meaning);
+            nested_rows(out, &path, &inner.ty);
         }
     }
 }

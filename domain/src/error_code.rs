@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::room::RoomError;
 use crate::user::UserError;
+use crate::website::WebsiteError;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -60,6 +61,12 @@ pub enum ErrorCode {
     NotTheAuthor,
     ReplyTargetNotFound,
     SeqOutOfRange,
+    // Websites (support chat).
+    WebsiteNotFound,
+    WebsiteExists,
+    DomainNotFound,
+    TooManyDomains,
+    TooManyAgents,
     // Load and failures.
     RateLimited,
     Busy,
@@ -113,6 +120,11 @@ impl ErrorCode {
             C::NotTheAuthor => "not_the_author",
             C::ReplyTargetNotFound => "reply_target_not_found",
             C::SeqOutOfRange => "seq_out_of_range",
+            C::WebsiteNotFound => "website_not_found",
+            C::WebsiteExists => "website_exists",
+            C::DomainNotFound => "domain_not_found",
+            C::TooManyDomains => "too_many_domains",
+            C::TooManyAgents => "too_many_agents",
             C::RateLimited => "rate_limited",
             C::Busy => "busy",
             C::Timeout => "timeout",
@@ -162,6 +174,20 @@ impl UserError {
             UserError::UserNotFound => ErrorCode::UserNotFound,
             UserError::AlreadyRegistered => ErrorCode::AlreadyRegistered,
             UserError::Erased => ErrorCode::AccountErased,
+        }
+    }
+}
+
+impl WebsiteError {
+    pub const fn code(self) -> ErrorCode {
+        match self {
+            WebsiteError::WebsiteNotFound => ErrorCode::WebsiteNotFound,
+            WebsiteError::WebsiteAlreadyExists => ErrorCode::WebsiteExists,
+            WebsiteError::NotAllowed => ErrorCode::NotAllowed,
+            WebsiteError::DomainNotFound => ErrorCode::DomainNotFound,
+            WebsiteError::TooManyDomains => ErrorCode::TooManyDomains,
+            WebsiteError::TooManyAgents => ErrorCode::TooManyAgents,
+            WebsiteError::OwnerCannotLeave => ErrorCode::OwnerCannotLeave,
         }
     }
 }

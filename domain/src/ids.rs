@@ -58,6 +58,10 @@ uuid_id!(
     RoomId
 );
 uuid_id!(
+    /// A website with support chat; also the id of its `Website` aggregate.
+    WebsiteId
+);
+uuid_id!(
     /// A message within a room, chosen by the server when the message is first posted.
     MessageId
 );

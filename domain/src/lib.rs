@@ -7,6 +7,8 @@
 //! - [`room`]: the `Room` aggregate — membership, roles, the message timeline, reactions and
 //!   read markers. Its aggregate sequence is the room's total, gap-free event order.
 //! - [`user`]: the `User` aggregate — registration and profile.
+//! - [`website`]: the `Website` aggregate — a site with support chat: its domains and their
+//!   verification, the widget's settings, its team of agents.
 //! - [`presence`]: the `Presence` aggregate — a user's recorded online/away/offline transitions.
 //! - [`upcast`]: upcasters that bring stored events of older versions to the current shape.
 //! - [`catalog`]: every event type, version and field, described for analysts (`docs/events.md`).
@@ -26,6 +28,7 @@ pub mod room;
 pub mod text;
 pub mod upcast;
 pub mod user;
+pub mod website;
 
 pub use error_code::ErrorCode;
-pub use ids::{MessageId, RoomId, UserId};
+pub use ids::{MessageId, RoomId, UserId, WebsiteId};

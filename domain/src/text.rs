@@ -49,6 +49,14 @@ fn single_line(s: &str) -> Result<(), TextError> {
     Ok(())
 }
 
+/// `s` trimmed, if it is then 1–`max` characters on one line.
+fn trimmed_line(s: &str, max: usize) -> Result<String, TextError> {
+    let s = s.trim();
+    check_length(s, 1, max)?;
+    single_line(s)?;
+    Ok(s.to_owned())
+}
+
 macro_rules! text_value {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
@@ -91,6 +99,10 @@ text_value!(
     RoomName
 );
 text_value!(
+    /// A support website's name, as its team sees it: 1–100 characters on one line, trimmed.
+    WebsiteName
+);
+text_value!(
     /// A login name: 3–32 characters of `a-z 0-9 _ . -`, starting with a letter or digit,
     /// case-insensitive (stored lower-case).
     Username
@@ -130,10 +142,15 @@ impl RoomName {
     pub const MAX_CHARS: usize = 100;
 
     pub fn parse(s: impl AsRef<str>) -> Result<Self, TextError> {
-        let s = s.as_ref().trim();
-        check_length(s, 1, Self::MAX_CHARS)?;
-        single_line(s)?;
-        Ok(Self(s.to_owned()))
+        trimmed_line(s.as_ref(), Self::MAX_CHARS).map(Self)
+    }
+}
+
+impl WebsiteName {
+    pub const MAX_CHARS: usize = 100;
+
+    pub fn parse(s: impl AsRef<str>) -> Result<Self, TextError> {
+        trimmed_line(s.as_ref(), Self::MAX_CHARS).map(Self)
     }
 }
 
@@ -151,10 +168,7 @@ impl Username {
 
 impl DisplayName {
     pub fn parse(s: impl AsRef<str>) -> Result<Self, TextError> {
-        let s = s.as_ref().trim();
-        check_length(s, 1, 64)?;
-        single_line(s)?;
-        Ok(Self(s.to_owned()))
+        trimmed_line(s.as_ref(), 64).map(Self)
     }
 }
 

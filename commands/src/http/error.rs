@@ -195,14 +195,20 @@ pub fn status(code: ErrorCode) -> StatusCode {
         | C::RefreshTokenReused
         | C::AccountErased => S::UNAUTHORIZED,
         C::NotAMember | C::NotAllowed | C::RoomPrivate | C::NotTheAuthor | C::AdminOnly => S::FORBIDDEN,
-        C::NotFound | C::UserNotFound | C::RoomNotFound | C::MessageNotFound => S::NOT_FOUND,
+        C::NotFound
+        | C::UserNotFound
+        | C::RoomNotFound
+        | C::MessageNotFound
+        | C::WebsiteNotFound
+        | C::DomainNotFound => S::NOT_FOUND,
         C::MethodNotAllowed => S::METHOD_NOT_ALLOWED,
         C::RoomExists
         | C::DirectRoomMembershipFixed
         | C::OwnerCannotLeave
         | C::MessageDeleted
         | C::UsernameTaken
-        | C::AlreadyRegistered => S::CONFLICT,
+        | C::AlreadyRegistered
+        | C::WebsiteExists => S::CONFLICT,
         C::PayloadTooLarge => S::PAYLOAD_TOO_LARGE,
         C::UriTooLong => S::URI_TOO_LONG,
         C::HeadersTooLarge => S::REQUEST_HEADER_FIELDS_TOO_LARGE,
@@ -212,7 +218,9 @@ pub fn status(code: ErrorCode) -> StatusCode {
         | C::DirectRoomWithSelf
         | C::TargetNotAMember
         | C::ReplyTargetNotFound
-        | C::SeqOutOfRange => S::UNPROCESSABLE_ENTITY,
+        | C::SeqOutOfRange
+        | C::TooManyDomains
+        | C::TooManyAgents => S::UNPROCESSABLE_ENTITY,
         C::RateLimited => S::TOO_MANY_REQUESTS,
         C::Internal => S::INTERNAL_SERVER_ERROR,
         C::Busy | C::Unavailable => S::SERVICE_UNAVAILABLE,

@@ -37,11 +37,15 @@ fn one_of_each() -> Vec<(&'static str, String, String, Value)> {
             PresenceEvent::PresenceChanged { .. } => {}
         }
     }
+    let websites = crate::website::tests::one_of_each_event();
     let mut all = Vec::new();
     all.extend(rooms.iter().map(|e| ("room", e.event_type(), e.event_version(), serde_json::to_value(e).unwrap())));
     all.extend(users.iter().map(|e| ("user", e.event_type(), e.event_version(), serde_json::to_value(e).unwrap())));
     all.extend(
         presence.iter().map(|e| ("presence", e.event_type(), e.event_version(), serde_json::to_value(e).unwrap())),
+    );
+    all.extend(
+        websites.iter().map(|e| ("website", e.event_type(), e.event_version(), serde_json::to_value(e).unwrap())),
     );
     all
 }
