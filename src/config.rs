@@ -10,6 +10,7 @@ use std::num::NonZeroU32;
 use chat_auth::{Secret, SigningKey};
 use chat_commands::http::WebConfig;
 use chat_commands::limits::LimitsConfig;
+use chat_commands::verification::VerifierConfig;
 use chat_gateway::GatewayConfig;
 use clap::Args;
 
@@ -106,6 +107,15 @@ pub struct ApiArgs {
     #[arg(long, env = "CHAT_LOOKUP_BURST", default_value_t = NonZeroU32::new(10).unwrap())]
     pub lookup_burst: NonZeroU32,
 
+    /// Domain checks of support-chat websites per minute per user, sustained (each fetches up
+    /// to three pages from the site).
+    #[arg(long, env = "CHAT_DOMAIN_CHECK_RATE_PER_MINUTE", default_value_t = NonZeroU32::new(10).unwrap())]
+    pub domain_check_rate_per_minute: NonZeroU32,
+
+    /// Domain checks a user may ask for in a burst.
+    #[arg(long, env = "CHAT_DOMAIN_CHECK_BURST", default_value_t = NonZeroU32::new(5).unwrap())]
+    pub domain_check_burst: NonZeroU32,
+
     /// Behind one trusted reverse proxy: take the client address from the last
     /// `X-Forwarded-For` entry. Leave off when clients reach the API directly.
     #[arg(long, env = "CHAT_TRUST_FORWARDED_FOR", value_parser = clap::builder::BoolishValueParser::new(), num_args = 0..=1, default_missing_value = "true", default_value = "false")]
@@ -126,6 +136,15 @@ pub struct ApiArgs {
     /// `:8081/v1/ws`.
     #[arg(long, env = "CHAT_PUBLIC_GATEWAYS", value_delimiter = ',', default_value = "")]
     pub public_gateways: Vec<String>,
+
+    /// How long a website's domain check may wait for each page it fetches, in milliseconds.
+    #[arg(long, env = "CHAT_VERIFY_TIMEOUT_MS", default_value_t = 5000, value_parser = clap::value_parser!(u64).range(1..=60_000))]
+    pub verify_timeout_ms: u64,
+
+    /// Tests only: let domain checks fetch from loopback addresses (127.0.0.0/8, ::1) on any
+    /// port. Every other private or reserved address stays refused.
+    #[arg(long, env = "CHAT_VERIFY_ALLOW_LOOPBACK", value_parser = clap::builder::BoolishValueParser::new(), num_args = 0..=1, default_missing_value = "true", default_value = "false")]
+    pub verify_allow_loopback: bool,
 }
 
 impl ApiArgs {
@@ -147,6 +166,15 @@ impl ApiArgs {
         WebConfig { dir, gateways }
     }
 
+    /// The limits of websites' domain checks.
+    pub fn verifier(&self) -> VerifierConfig {
+        VerifierConfig {
+            timeout: Duration::from_millis(self.verify_timeout_ms),
+            allow_loopback: self.verify_allow_loopback,
+            ..VerifierConfig::default()
+        }
+    }
+
     pub fn limits(&self) -> LimitsConfig {
         LimitsConfig {
             posts_per_second: self.post_rate,
@@ -155,6 +183,8 @@ impl ApiArgs {
             auth_burst: self.auth_burst,
             lookups_per_minute: self.lookup_rate_per_minute,
             lookup_burst: self.lookup_burst,
+            checks_per_minute: self.domain_check_rate_per_minute,
+            check_burst: self.domain_check_burst,
         }
     }
 }

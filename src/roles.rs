@@ -26,7 +26,7 @@ use chat_nats::Subjects;
 use chat_nats::connect::{Connection, connect};
 use chat_nats::relay::Relay;
 use chat_nats::stream::{StreamSettings, ensure_stream};
-use chat_projections::projectors::{RoomsProjector, UsersProjector};
+use chat_projections::projectors::{RoomsProjector, SupportProjector, UsersProjector};
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
@@ -95,6 +95,7 @@ pub async fn start_api(
         writers: WriterConfig::default(),
         openapi: OpenApiDocument::new(crate::openapi::json()),
         web: args.web(gateway_port),
+        verifier: args.verifier(),
     };
     let api = Api::build(&config, cx.pool.clone(), bus).await.context("cannot start the HTTP API")?;
     let addr = api.local_addr()?;
@@ -159,7 +160,8 @@ pub fn start_projections(cx: &RoleContext<'_>) {
     let config = RunnerConfig { gather: PROJECTOR_GATHER, ..RunnerConfig::default() };
     let pool = &cx.pool;
     let users = FeedRunner::new(UsersProjector::NAME, pool.clone(), UsersProjector, wakeup.clone(), config.clone());
-    let rooms = FeedRunner::new(RoomsProjector::NAME, pool.clone(), RoomsProjector, wakeup, config);
+    let rooms = FeedRunner::new(RoomsProjector::NAME, pool.clone(), RoomsProjector, wakeup.clone(), config.clone());
+    let support = FeedRunner::new(SupportProjector::NAME, pool.clone(), SupportProjector, wakeup, config);
     let shutdown = cx.shutdown.clone();
     cx.spawn("users projector", async move {
         users.run(shutdown).await;
@@ -168,6 +170,11 @@ pub fn start_projections(cx: &RoleContext<'_>) {
     let shutdown = cx.shutdown.clone();
     cx.spawn("rooms projector", async move {
         rooms.run(shutdown).await;
+        Ok(())
+    });
+    let shutdown = cx.shutdown.clone();
+    cx.spawn("support projector", async move {
+        support.run(shutdown).await;
         Ok(())
     });
     println!("running projections");

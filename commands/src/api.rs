@@ -21,6 +21,8 @@ use crate::http::{AppState, OpenApiDocument, WebConfig, router};
 use crate::limits::{Limits, LimitsConfig};
 use crate::room_writer::{RoomWriters, WriterConfig};
 use crate::store::EventStore;
+use crate::verification::{Verifier, VerifierConfig};
+use crate::websites::Websites;
 
 #[derive(Clone, Debug)]
 pub struct ApiConfig {
@@ -40,6 +42,8 @@ pub struct ApiConfig {
     pub openapi: OpenApiDocument,
     /// The web client's files and the gateways it is told about.
     pub web: WebConfig,
+    /// Limits of the domain checks of support-chat websites.
+    pub verifier: VerifierConfig,
 }
 
 /// The HTTP API plus, when given a NATS client, the command bus for gateways; both share one
@@ -64,6 +68,10 @@ impl Api {
             limits: Arc::new(Limits::new(&config.limits)),
             proxy: TrustForwardedFor(config.trust_forwarded_for),
             rooms: RoomWriters::new(store.clone(), config.writers.clone()),
+            websites: Websites::new(
+                store.clone(),
+                Verifier::new(config.verifier.clone()).map_err(std::io::Error::other)?,
+            ),
             accounts: Accounts::new(pool.clone(), store, tokens.clone(), refresh),
             pool,
             tokens,

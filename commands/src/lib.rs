@@ -10,12 +10,14 @@
 //! - [`bus`]: room commands from gateways over NATS request/reply (queue group).
 //! - [`presence`]: the presence tracker (gateway reports → recorded transitions).
 //! - [`accounts`]: registration, login and profiles (`User` aggregate plus credentials).
+//! - [`websites`]: support-chat websites (`Website` aggregate), their domain checks included.
 //! - [`erasure`]: erasing a user's personal data (events redacted in place, read models,
 //!   credentials), in one transaction.
 //! - [`limits`]: rate limits (posts per user, logins per address).
 //! - [`credentials`]: password hashing and refresh tokens (access tokens are `chat_auth`'s).
 //! - [`http`]: the REST router — commands and read-model queries behind one auth and error
 //!   model — and its OpenAPI document (`http::spec`), generated from the same annotations.
+//! - [`verification`]: SSRF-safe checks that a website publishes its domain-ownership token.
 //! - [`api`]: the buildable HTTP service (`Api::build` → `run_until_stopped`).
 #![forbid(unsafe_code)]
 
@@ -31,3 +33,5 @@ pub mod parse;
 pub mod presence;
 pub mod room_writer;
 pub mod store;
+pub mod verification;
+pub mod websites;

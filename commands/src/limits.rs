@@ -1,5 +1,6 @@
 //! Rate limits (governor, GCRA): posts per user, registrations and logins per client address,
-//! username lookups per user (so that the directory cannot be enumerated at request speed).
+//! username lookups per user (so that the directory cannot be enumerated at request speed),
+//! domain checks per user (each makes the server fetch up to three pages from a site).
 //!
 //! Limits live in each command-service instance's memory: REST and WebSocket posts of one user
 //! count together on one instance. With several instances a user can reach each instance's
@@ -28,6 +29,9 @@ pub struct LimitsConfig {
     /// Username lookups (`GET /v1/users?username=`) per minute per user, sustained.
     pub lookups_per_minute: NonZeroU32,
     pub lookup_burst: NonZeroU32,
+    /// Domain checks (`POST /v1/websites/{id}/domains/{domain}/check`) per minute per user.
+    pub checks_per_minute: NonZeroU32,
+    pub check_burst: NonZeroU32,
 }
 
 /// Refused: try again after this long.
@@ -49,6 +53,7 @@ pub struct Limits {
     posts: DefaultKeyedRateLimiter<UserId>,
     auth: DefaultKeyedRateLimiter<IpAddr>,
     lookups: DefaultKeyedRateLimiter<UserId>,
+    checks: DefaultKeyedRateLimiter<UserId>,
     clock: DefaultClock,
 }
 
@@ -65,10 +70,12 @@ impl Limits {
         let posts = Quota::per_second(config.posts_per_second).allow_burst(config.post_burst);
         let auth = Quota::per_minute(config.auth_per_minute).allow_burst(config.auth_burst);
         let lookups = Quota::per_minute(config.lookups_per_minute).allow_burst(config.lookup_burst);
+        let checks = Quota::per_minute(config.checks_per_minute).allow_burst(config.check_burst);
         Self {
             posts: RateLimiter::keyed(posts),
             auth: RateLimiter::keyed(auth),
             lookups: RateLimiter::keyed(lookups),
+            checks: RateLimiter::keyed(checks),
             clock: DefaultClock::default(),
         }
     }
@@ -100,6 +107,11 @@ impl Limits {
         check(&self.lookups, &self.clock, &user)
     }
 
+    /// One domain check asked for by `user`.
+    pub fn domain_check(&self, user: UserId) -> Result<(), RateLimited> {
+        check(&self.checks, &self.clock, &user)
+    }
+
     /// Forgets keys whose limits have fully recovered, so that memory follows active users.
     pub fn forget_idle(&self) {
         self.posts.retain_recent();
@@ -108,6 +120,8 @@ impl Limits {
         self.auth.shrink_to_fit();
         self.lookups.retain_recent();
         self.lookups.shrink_to_fit();
+        self.checks.retain_recent();
+        self.checks.shrink_to_fit();
     }
 }
 
@@ -127,6 +141,8 @@ mod tests {
             auth_burst: one,
             lookups_per_minute: one,
             lookup_burst: one,
+            checks_per_minute: one,
+            check_burst: one,
         });
         let (ada, bob) = (UserId::from_uuid(Uuid::from_u128(1)), UserId::from_uuid(Uuid::from_u128(2)));
         for _ in 0..3 {

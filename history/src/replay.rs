@@ -11,7 +11,7 @@
 use sqlx::PgPool;
 
 use chat_feed::{Checkpoint, FeedSink};
-use chat_projections::projectors::{RoomsProjector, UsersProjector};
+use chat_projections::projectors::{RoomsProjector, SupportProjector, UsersProjector};
 use chat_projections::rebuild::{EventPoint, Progress, RebuildError, Shadow, Until};
 
 /// What every replay schema's comment starts with.
@@ -106,6 +106,9 @@ pub async fn replay_named(
         }
         RoomsProjector::NAME => {
             replay(pool, name, RoomsProjector::TABLES, schema, &mut RoomsProjector, until, progress).await
+        }
+        SupportProjector::NAME => {
+            replay(pool, name, SupportProjector::TABLES, schema, &mut SupportProjector, until, progress).await
         }
         _ => return None,
     })

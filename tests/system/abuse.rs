@@ -1,5 +1,5 @@
 //! What a hostile or careless client can do in bulk, and what the service gives away: post,
-//! login and username-lookup floods meet rate limits (per user across REST and WebSocket, per
+//! login, username-lookup and domain-check floods meet rate limits (per user across REST and WebSocket, per
 //! client address, per connection), every answer carries the security headers, CORS admits
 //! only configured origins, and secrets and message bodies never reach the logs.
 
@@ -11,7 +11,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::harness::{Api, Reply, Server, Stack, User, Ws, eventually};
+use crate::harness::{Api, Reply, Server, Site, Stack, User, Ws, eventually};
 
 /// The password of accounts made by `Api::register`.
 const HARNESS_PASSWORD: &str = "correct horse";
@@ -170,6 +170,39 @@ async fn a_username_lookup_flood_is_limited_per_user() {
 
     let by_bob = bob.get(&format!("/v1/users?username={name}")).await;
     assert_eq!(by_bob.status, 200, "another user is not limited: {by_bob:?}");
+}
+
+#[tokio::test]
+async fn a_domain_check_flood_is_limited_per_user_and_fetches_nothing_beyond_it() {
+    const FLOOD: usize = 12;
+    let stack = Stack::new().await.env("CHAT_DOMAIN_CHECK_RATE_PER_MINUTE", "3").env("CHAT_DOMAIN_CHECK_BURST", "3");
+    let server = Server::start(&stack, "up").await;
+    let api = Api::new(server.url());
+    let (owner, other) = (api.register("owner").await, api.register("other").await);
+    let site = Site::serve([]).await;
+    let mut websites = Vec::new();
+    for user in [&owner, &other] {
+        let created = user.call(Method::POST, "/v1/websites", Some(json!({"name": "Shop"}))).await;
+        let website = created.uuid("website_id");
+        let path = format!("/v1/websites/{website}/domains");
+        assert_eq!(user.call(Method::POST, &path, Some(json!({"domain": site.domain()}))).await.status, 201);
+        websites.push(format!("{path}/{}/check", site.domain()));
+    }
+
+    let started = Instant::now();
+    let flood = join_all((0..FLOOD).map(|_| owner.call(Method::POST, &websites[0], None))).await;
+    let elapsed = started.elapsed();
+    let admitted = admitted(&flood, 200);
+    assert!(admitted >= 3, "the burst passes: {admitted} of {FLOOD}");
+    let allowed = admissible(3, 3, Duration::from_secs(60), elapsed);
+    assert!(admitted <= allowed, "{admitted} checks admitted in {elapsed:?}, at most {allowed}");
+    let refused = flood.iter().find(|reply| reply.status == 429).expect("a refused check");
+    assert_rate_limited(refused);
+    // Each admitted check asked the site for the file and the home page; the refused asked nothing.
+    assert_eq!(site.requests(), 2 * admitted, "requests the site saw");
+
+    let by_other = other.call(Method::POST, &websites[1], None).await;
+    assert_eq!(by_other.status, 200, "another user is not limited: {by_other:?}");
 }
 
 /// Limits for logins: 5 per minute per address, in a burst of 5.

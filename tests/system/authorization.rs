@@ -74,6 +74,8 @@ const NOT_A_MEMBER: Expect = no(403, "not_a_member");
 const NOT_ALLOWED: Expect = no(403, "not_allowed");
 const NOT_THE_AUTHOR: Expect = no(403, "not_the_author");
 const ADMIN_ONLY: Expect = no(403, "admin_only");
+/// What anyone outside a website's team is told about it, whatever they ask.
+const NO_WEBSITE: Expect = no(404, "website_not_found");
 
 impl fmt::Display for Expect {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -130,6 +132,8 @@ fn rest_table() -> Vec<(Route, [Expect; 4])> {
     use Method as M;
     let post = json!({"body": "hello", "client_msg_id": "row-1"});
     let edit = json!({"body": "edited"});
+    let widget = json!({"color": "green", "size": "small", "language": "en", "position": "left",
+                        "greeting": null, "pre_chat_form": false, "business_hours": null});
     vec![
         // route                                                       anonymous, non-member, member, admin
         (route(M::GET, "/v1/me"), [ANON, ok(200), ok(200), ok(200)]),
@@ -195,6 +199,28 @@ fn rest_table() -> Vec<(Route, [Expect; 4])> {
             [ANON, ADMIN_ONLY, ADMIN_ONLY, no(404, "user_not_found")],
         ),
         (route(M::POST, "/v1/auth/logout-all"), [ANON, ok(204), ok(204), ok(204)]),
+        // Support-chat websites (§11): the fixture's website is owned by the room's admin, and
+        // the room's member is its agent.
+        (route(M::GET, "/v1/websites"), [ANON, ok(200), ok(200), ok(200)]),
+        (route(M::POST, "/v1/websites").body(json!({"name": "mine"})), [ANON, ok(201), ok(201), ok(201)]),
+        (route(M::GET, "/v1/websites/{website}"), [ANON, NO_WEBSITE, ok(200), ok(200)]),
+        (
+            route(M::PATCH, "/v1/websites/{website}").body(json!({"name": "renamed"})),
+            [ANON, NO_WEBSITE, NOT_ALLOWED, ok(200)],
+        ),
+        (route(M::PUT, "/v1/websites/{website}/widget").body(widget), [ANON, NO_WEBSITE, NOT_ALLOWED, ok(200)]),
+        (
+            route(M::POST, "/v1/websites/{website}/domains").body(json!({"domain": "shop.example"})),
+            [ANON, NO_WEBSITE, NOT_ALLOWED, ok(201)],
+        ),
+        (route(M::DELETE, "/v1/websites/{website}/domains/10.0.0.1"), [ANON, NO_WEBSITE, NOT_ALLOWED, ok(200)]),
+        // The check of a private address fails (an answer, not an error) without a fetch.
+        (route(M::POST, "/v1/websites/{website}/domains/10.0.0.1/check"), [ANON, NO_WEBSITE, NOT_ALLOWED, ok(200)]),
+        (
+            route(M::POST, "/v1/websites/{website}/agents").body(json!({"username": "{bystander_name}"})),
+            [ANON, NO_WEBSITE, NOT_ALLOWED, ok(200)],
+        ),
+        (route(M::DELETE, "/v1/websites/{website}/agents/{bystander}"), [ANON, NO_WEBSITE, NOT_ALLOWED, ok(200)]),
     ]
 }
 
@@ -229,7 +255,8 @@ async fn rest_row(world: &World, route: &Route, caller: Caller, expected: Expect
     let fixture = Fixture::new(world, route.visibility, caller).await;
     let token = fixture.token(world, caller, route.operators);
     let path = fixture.fill(world, route.path);
-    let reply = world.api.call(route.method.clone(), &path, token, route.body.clone()).await;
+    let body = route.body.as_ref().map(|body| serde_json::from_str(&fixture.fill(world, &body.to_string())).unwrap());
+    let reply = world.api.call(route.method.clone(), &path, token, body).await;
     let matches = reply.status == expected.status && reply.code() == expected.code;
     (!matches).then(|| format!("{route} as {caller}: expected {expected}, got {} {}", reply.status, reply.body))
 }
@@ -477,9 +504,11 @@ async fn projected_user(user: &User) {
 
 /// One row's room: the world's owner owns it, its admin is an admin, its member and bystander
 /// are members; the owner and the member have each posted a message, and the admin and the
-/// member have reacted 👍 to the owner's.
+/// member have reacted 👍 to the owner's. And one row's website: the room's admin owns it, the
+/// room's member is its agent, and it lists the domain `10.0.0.1`.
 struct Fixture {
     room: Uuid,
+    website: Uuid,
     /// The room's sequence once the fixture is made.
     last_seq: u64,
     owner_message: Uuid,
@@ -513,6 +542,17 @@ impl Fixture {
             let react = format!("/v1/rooms/{room}/messages/{owner_message}/reactions/%F0%9F%91%8D");
             last_seq = made(user.call(Method::PUT, &react, None).await, 200, "react").u64("seq");
         }
+        let website =
+            made(room_admin.call(Method::POST, "/v1/websites", Some(json!({"name": "shop"}))).await, 201, "website")
+                .uuid("website_id");
+        let agent = json!({"username": world.member.username});
+        made(room_admin.call(Method::POST, &format!("/v1/websites/{website}/agents"), Some(agent)).await, 200, "agent");
+        let domain = json!({"domain": "10.0.0.1"});
+        made(
+            room_admin.call(Method::POST, &format!("/v1/websites/{website}/domains"), Some(domain)).await,
+            201,
+            "domain",
+        );
         let non_member = match caller {
             Caller::NonMember => Some(world.api.register("stranger").await),
             _ => None,
@@ -526,10 +566,11 @@ impl Fixture {
             let reacted = history.body["messages"]
                 .as_array()
                 .is_some_and(|messages| messages.iter().any(|message| message["updated_seq"] == last_seq));
-            (detail.status == 200 && detail.body["last_seq"] == last_seq && reacted).then_some(())
+            let team = world.member.get(&format!("/v1/websites/{website}")).await;
+            (detail.status == 200 && detail.body["last_seq"] == last_seq && reacted && team.status == 200).then_some(())
         })
         .await;
-        Self { room, last_seq, owner_message, member_message, non_member }
+        Self { room, website, last_seq, owner_message, member_message, non_member }
     }
 
     /// The caller's token (`None`: anonymous); with `operators`, the admin is the world's global
@@ -545,18 +586,21 @@ impl Fixture {
         Some(&user.token)
     }
 
-    /// `template` with `{room}`, `{owner}`, `{bystander}`, `{outsider}`, `{owner_message}` and
-    /// `{member_message}` replaced by this fixture's ids.
+    /// `template` with `{room}`, `{website}`, `{owner}`, `{bystander}`, `{outsider}`,
+    /// `{owner_message}` and `{member_message}` replaced by this fixture's ids, and
+    /// `{bystander_name}` by the bystander's username.
     fn fill(&self, world: &World, template: &str) -> String {
+        let template = template.replace("{bystander_name}", &world.bystander.username);
         let ids = [
             ("{room}", self.room),
+            ("{website}", self.website),
             ("{owner}", world.owner.id),
             ("{bystander}", world.bystander.id),
             ("{outsider}", world.outsider.id),
             ("{owner_message}", self.owner_message),
             ("{member_message}", self.member_message),
         ];
-        ids.iter().fold(template.to_owned(), |text, (placeholder, id)| text.replace(placeholder, &id.to_string()))
+        ids.iter().fold(template, |text, (placeholder, id)| text.replace(placeholder, &id.to_string()))
     }
 }
 

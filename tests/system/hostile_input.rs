@@ -24,6 +24,7 @@ use std::time::{Duration, Instant};
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use reqwest::Method;
+use serde_json::json;
 use uuid::Uuid;
 
 use crate::harness::{Api, Server, Stack, User, eventually};
@@ -209,7 +210,13 @@ async fn hostile_rest_requests_get_documented_errors_and_the_server_keeps_servin
     let server = Server::start(&stack, "up").await;
     let api = Api::new(server.url());
     let World { alice, bob, room, messages, .. } = world(&api).await;
-    let known = rest::Known { token: alice.token.clone(), user: alice.id, other: bob.id, room, message: messages[0] };
+    let created = alice.call(Method::POST, "/v1/websites", Some(json!({"name": "hostile"}))).await;
+    let website = created.uuid("website_id");
+    let listed =
+        alice.call(Method::POST, &format!("/v1/websites/{website}/domains"), Some(json!({"domain": "10.0.0.1"}))).await;
+    assert_eq!(listed.status, 201, "{listed:?}");
+    let known =
+        rest::Known { token: alice.token.clone(), user: alice.id, other: bob.id, room, message: messages[0], website };
     let http = RawHttp::new(server.url());
     let seed = seed();
     let mut findings = Findings::new(seed);

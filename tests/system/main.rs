@@ -25,4 +25,5 @@ mod rest_contract;
 mod rest_flow;
 mod tokens;
 mod web_client;
+mod websites;
 mod ws_protocol;

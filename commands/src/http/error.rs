@@ -21,6 +21,7 @@ use crate::erasure::ErasureError;
 use crate::limits::RateLimited;
 use crate::parse::InvalidField;
 use crate::room_writer::CommandError;
+use crate::websites::WebsiteCommandError;
 
 /// Every error answer's body (docs/api.md §1 "Errors"); its schema is the OpenAPI document's
 /// `ErrorBody`, so the document and the answers cannot differ.
@@ -55,6 +56,8 @@ pub enum ApiError {
     User(#[from] UserError),
     #[error(transparent)]
     Command(#[from] CommandError),
+    #[error(transparent)]
+    Website(#[from] WebsiteCommandError),
     #[error("{}", .0.error)]
     InvalidField(#[from] InvalidField),
     #[error("the request body is not valid JSON: {0}")]
@@ -117,6 +120,11 @@ impl ApiError {
             ApiError::Room(error) => error.code(),
             ApiError::User(error) => error.code(),
             ApiError::Command(error) => error.code(),
+            ApiError::Website(WebsiteCommandError::Rejected(error)) => error.code(),
+            ApiError::Website(WebsiteCommandError::Erased) => C::AccountErased,
+            ApiError::Website(WebsiteCommandError::UserNotFound) => C::UserNotFound,
+            ApiError::Website(WebsiteCommandError::Busy) => C::Busy,
+            ApiError::Website(WebsiteCommandError::Internal(_)) => C::Internal,
             ApiError::UserNotFound => C::UserNotFound,
             ApiError::AccountErased => C::AccountErased,
             ApiError::InvalidField(_) => C::InvalidInput,

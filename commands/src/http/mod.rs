@@ -31,6 +31,7 @@ mod security;
 pub mod spec;
 mod time_travel;
 mod web;
+mod websites;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -52,6 +53,7 @@ pub use web::{ClientConfig, WebConfig};
 use crate::accounts::Accounts;
 use crate::limits::Limits;
 use crate::room_writer::RoomWriters;
+use crate::websites::Websites;
 use chat_auth::Tokens;
 
 pub(crate) const REQUEST_ID_HEADER: &str = "x-request-id";
@@ -74,6 +76,7 @@ pub struct AppState {
     /// What `GET /openapi.json` serves (assembled by the `chat` binary, see [`spec`]).
     pub openapi: OpenApiDocument,
     pub web: WebConfig,
+    pub websites: Websites,
 }
 
 /// Whether the client address comes from `X-Forwarded-For` (behind one trusted proxy).
@@ -100,6 +103,7 @@ fn authenticated_routes() -> OpenApiRouter<AppState> {
         .merge(messages::routes())
         .merge(time_travel::routes())
         .merge(erasure::routes())
+        .merge(websites::routes())
 }
 
 pub fn router(state: AppState, cors_origins: &[String]) -> Router {

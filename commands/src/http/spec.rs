@@ -56,6 +56,7 @@ pub const BEARER: &str = "bearer";
         (name = "accounts", description = "Registration, sessions, profiles"),
         (name = "rooms", description = "Rooms, membership, read markers"),
         (name = "messages", description = "Posting, editing, reactions, history"),
+        (name = "websites", description = "Support chat: websites, their domains, widget and agents"),
         (name = "admin", description = "Administrators only"),
         (name = "health", description = "Liveness, readiness, metrics"),
         (name = "meta", description = "This document; what a browser app needs before it connects"),
@@ -209,6 +210,8 @@ mod tests {
     use crate::limits::{Limits, LimitsConfig};
     use crate::room_writer::{RoomWriters, WriterConfig};
     use crate::store::EventStore;
+    use crate::verification::{Verifier, VerifierConfig};
+    use crate::websites::Websites;
 
     const METHODS: [Method; 5] = [Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE];
 
@@ -230,9 +233,12 @@ mod tests {
             auth_burst: one,
             lookups_per_minute: one,
             lookup_burst: one,
+            checks_per_minute: one,
+            check_burst: one,
         };
         let state = AppState {
             rooms: RoomWriters::new(store.clone(), WriterConfig::default()),
+            websites: Websites::new(store.clone(), Verifier::new(VerifierConfig::default()).unwrap()),
             accounts: Accounts::new(
                 pool.clone(),
                 store,

@@ -84,7 +84,11 @@ impl Website {
             },
             C::Rename { by, name } => {
                 self.owner_is(by)?;
-                Ok(if self.name.as_ref() == Some(&name) { vec![] } else { vec![E::WebsiteRenamed { name, renamed_by: by }] })
+                Ok(if self.name.as_ref() == Some(&name) {
+                    vec![]
+                } else {
+                    vec![E::WebsiteRenamed { name, renamed_by: by }]
+                })
             }
             C::AddDomain { by, domain, token } => {
                 self.owner_is(by)?;
@@ -98,11 +102,14 @@ impl Website {
             }
             C::RemoveDomain { by, domain } => {
                 self.owner_is(by)?;
-                Ok(if self.domains.contains_key(&domain) { vec![E::DomainRemoved { domain, removed_by: by }] } else { vec![] })
+                Ok(if self.domains.contains_key(&domain) {
+                    vec![E::DomainRemoved { domain, removed_by: by }]
+                } else {
+                    vec![]
+                })
             }
             C::RecordCheck { by, domain, outcome } => {
-                self.owner_is(by)?;
-                let state = self.domains.get(&domain).ok_or(WebsiteError::DomainNotFound)?;
+                let state = self.checkable(by, &domain)?;
                 let after = match outcome {
                     Ok(method) => Verification::Verified(method),
                     Err(reason) => Verification::Failed(reason),
@@ -139,9 +146,20 @@ impl Website {
                 if self.owner == Some(user) {
                     return Err(WebsiteError::OwnerCannotLeave);
                 }
-                Ok(if self.agents.contains(&user) { vec![E::AgentRemoved { user_id: user, removed_by: by }] } else { vec![] })
+                Ok(if self.agents.contains(&user) {
+                    vec![E::AgentRemoved { user_id: user, removed_by: by }]
+                } else {
+                    vec![]
+                })
             }
         }
+    }
+
+    /// The domain `by` may have checked (only the owner may), or why not: the check is I/O
+    /// made before its outcome is recorded, and is refused here before it is made.
+    pub fn checkable(&self, by: UserId, domain: &SiteDomain) -> Result<&DomainState, WebsiteError> {
+        self.owner_is(by)?;
+        self.domains.get(domain).ok_or(WebsiteError::DomainNotFound)
     }
 
     /// Anyone outside the team is told the website does not exist.

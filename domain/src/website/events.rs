@@ -13,19 +13,49 @@ use crate::text::WebsiteName;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "type")]
 pub enum WebsiteEvent {
-    WebsiteRegistered { name: WebsiteName, owner: UserId },
-    WebsiteRenamed { name: WebsiteName, renamed_by: UserId },
+    WebsiteRegistered {
+        name: WebsiteName,
+        owner: UserId,
+    },
+    WebsiteRenamed {
+        name: WebsiteName,
+        renamed_by: UserId,
+    },
     /// The domain is listed, unverified, with the token its owner must publish.
-    DomainAdded { domain: SiteDomain, token: VerificationToken, added_by: UserId },
-    DomainRemoved { domain: SiteDomain, removed_by: UserId },
+    DomainAdded {
+        domain: SiteDomain,
+        token: VerificationToken,
+        added_by: UserId,
+    },
+    DomainRemoved {
+        domain: SiteDomain,
+        removed_by: UserId,
+    },
     /// A check found the token: the widget may be embedded on this domain.
-    DomainVerified { domain: SiteDomain, method: VerificationMethod, checked_by: UserId },
+    DomainVerified {
+        domain: SiteDomain,
+        method: VerificationMethod,
+        checked_by: UserId,
+    },
     /// A check did not find the token: the domain is (no longer) verified.
-    DomainVerificationFailed { domain: SiteDomain, reason: VerificationFailure, checked_by: UserId },
-    WidgetChanged { settings: WidgetSettings, changed_by: UserId },
-    AgentAdded { user_id: UserId, added_by: UserId },
+    DomainVerificationFailed {
+        domain: SiteDomain,
+        reason: VerificationFailure,
+        checked_by: UserId,
+    },
+    WidgetChanged {
+        settings: WidgetSettings,
+        changed_by: UserId,
+    },
+    AgentAdded {
+        user_id: UserId,
+        added_by: UserId,
+    },
     /// `removed_by` is the agent themselves when they left.
-    AgentRemoved { user_id: UserId, removed_by: UserId },
+    AgentRemoved {
+        user_id: UserId,
+        removed_by: UserId,
+    },
 }
 
 impl WebsiteEvent {
@@ -193,6 +223,7 @@ const FAILURE: FieldType = FieldType::Enum(&[
     "too_many_redirects",
     "forbidden_address",
     "bad_status",
+    "not_text",
 ]);
 
 const SETTINGS: &[FieldDoc] = &[

@@ -22,7 +22,9 @@ pub use commands::WebsiteCommand;
 pub use error::WebsiteError;
 pub(crate) use events::CATALOG;
 pub use events::WebsiteEvent;
-pub use settings::{BusinessHours, ColorPreset, DayHours, Greeting, WidgetLanguage, WidgetPosition, WidgetSettings, WidgetSize};
+pub use settings::{
+    BusinessHours, ColorPreset, DayHours, Greeting, WidgetLanguage, WidgetPosition, WidgetSettings, WidgetSize,
+};
 pub use site_domain::{SiteDomain, VerificationFailure, VerificationMethod, VerificationToken};
 
 #[cfg(test)]

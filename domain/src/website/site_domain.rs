@@ -86,6 +86,14 @@ impl VerificationToken {
         Ok(Self(s.to_owned()))
     }
 
+    /// `chat-` and these bytes in hex: how the server makes a token from 16 random bytes.
+    pub fn from_random(bytes: [u8; 16]) -> Self {
+        Self(bytes.iter().fold(String::from("chat-"), |mut token, byte| {
+            token.push_str(&format!("{byte:02x}"));
+            token
+        }))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -99,6 +107,16 @@ pub enum VerificationMethod {
     WellKnownFile,
     /// The home page has `<meta name="chat-verification" content="…">`.
     MetaTag,
+}
+
+impl VerificationMethod {
+    /// What serde writes.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::WellKnownFile => "well_known_file",
+            Self::MetaTag => "meta_tag",
+        }
+    }
 }
 
 /// Why a check did not find the token. Stable codes (stored in events, shown to owners).
@@ -127,10 +145,13 @@ pub enum VerificationFailure {
     /// The site answered with an error status.
     #[error("the site answered with an error status")]
     BadStatus,
+    /// The verification file is not plain text (e.g. an HTML page served for every path).
+    #[error("the verification file is not plain text")]
+    NotText,
 }
 
 impl VerificationFailure {
-    pub const ALL: [VerificationFailure; 8] = [
+    pub const ALL: [VerificationFailure; 9] = [
         Self::TokenNotFound,
         Self::TokenMismatch,
         Self::Unreachable,
@@ -139,6 +160,7 @@ impl VerificationFailure {
         Self::TooManyRedirects,
         Self::ForbiddenAddress,
         Self::BadStatus,
+        Self::NotText,
     ];
 
     pub const fn code(self) -> &'static str {
@@ -151,6 +173,7 @@ impl VerificationFailure {
             Self::TooManyRedirects => "too_many_redirects",
             Self::ForbiddenAddress => "forbidden_address",
             Self::BadStatus => "bad_status",
+            Self::NotText => "not_text",
         }
     }
 }
@@ -192,6 +215,9 @@ mod tests {
     #[test]
     fn tokens_are_long_plain_strings() {
         assert!(VerificationToken::parse("chat-0123456789abcdef").is_ok());
+        let made = VerificationToken::from_random([0xab; 16]);
+        assert_eq!(made.as_str(), format!("chat-{}", "ab".repeat(16)));
+        assert_eq!(VerificationToken::parse(made.as_str()), Ok(made));
         assert_eq!(VerificationToken::parse("short"), Err(TextError::TooShort { min: 16 }));
         assert_eq!(VerificationToken::parse("ABCDEF0123456789abc"), Err(TextError::InvalidCharacter));
     }
@@ -200,6 +226,9 @@ mod tests {
     fn failure_codes_are_what_serde_writes() {
         for failure in VerificationFailure::ALL {
             assert_eq!(serde_json::to_value(failure).unwrap(), failure.code());
+        }
+        for method in [VerificationMethod::WellKnownFile, VerificationMethod::MetaTag] {
+            assert_eq!(serde_json::to_value(method).unwrap(), method.as_str());
         }
     }
 }

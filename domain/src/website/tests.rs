@@ -168,11 +168,8 @@ fn checks_are_recorded_when_they_change_the_domain_state() {
         method: VerificationMethod::WellKnownFile,
         checked_by: owner(),
     };
-    let failed = |reason| WebsiteEvent::DomainVerificationFailed {
-        domain: domain("shop.example"),
-        reason,
-        checked_by: owner(),
-    };
+    let failed =
+        |reason| WebsiteEvent::DomainVerificationFailed { domain: domain("shop.example"), reason, checked_by: owner() };
     Given::with(())
         .given(with_domain())
         .when(check(owner(), Ok(VerificationMethod::WellKnownFile)))
@@ -253,7 +250,9 @@ fn the_owner_adds_agents_up_to_the_limit() {
         .when(WebsiteCommand::AddAgent { by: owner(), user: owner() })
         .then_expect_events(vec![]);
     let mut full = vec![registered()];
-    full.extend((10..10 + MAX_AGENTS as u128 - 1).map(|n| WebsiteEvent::AgentAdded { user_id: user(n), added_by: owner() }));
+    full.extend(
+        (10..10 + MAX_AGENTS as u128 - 1).map(|n| WebsiteEvent::AgentAdded { user_id: user(n), added_by: owner() }),
+    );
     Given::with(())
         .given(full)
         .when(WebsiteCommand::AddAgent { by: owner(), user: outsider() })

@@ -5,9 +5,11 @@
 //! projector never needs to be idempotent because the runner applies each event exactly once.
 
 mod rooms;
+mod support;
 mod users;
 
 pub use rooms::RoomsProjector;
+pub use support::SupportProjector;
 pub use users::UsersProjector;
 
 use sqlx::PgPool;
@@ -17,7 +19,7 @@ use chat_feed::DecodeError;
 use crate::rebuild::{RebuildError, Rebuilt, rebuild};
 
 /// Every projector's name (also its feed name).
-pub const NAMES: [&str; 2] = [UsersProjector::NAME, RoomsProjector::NAME];
+pub const NAMES: [&str; 3] = [UsersProjector::NAME, RoomsProjector::NAME, SupportProjector::NAME];
 
 /// Rebuilds the projector called `name` from the event store and swaps its tables in;
 /// `None` if there is no such projector.
@@ -25,6 +27,7 @@ pub async fn rebuild_named(pool: &PgPool, name: &str, progress: impl Fn(u64)) ->
     Some(match name {
         UsersProjector::NAME => rebuild(pool, name, UsersProjector::TABLES, &mut UsersProjector, progress).await,
         RoomsProjector::NAME => rebuild(pool, name, RoomsProjector::TABLES, &mut RoomsProjector, progress).await,
+        SupportProjector::NAME => rebuild(pool, name, SupportProjector::TABLES, &mut SupportProjector, progress).await,
         _ => return None,
     })
 }

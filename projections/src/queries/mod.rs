@@ -7,3 +7,4 @@ pub mod directory;
 pub mod history;
 pub mod rooms;
 pub mod users;
+pub mod websites;

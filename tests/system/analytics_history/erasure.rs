@@ -224,5 +224,10 @@ async fn register(api: &Api, username: &str) -> User {
         .call(Method::POST, "/v1/auth/register", None, Some(json!({"username": username, "password": "correct horse"})))
         .await;
     let reply = made(reply, 201, "register").await;
-    User { id: reply.uuid("user_id"), token: reply.str("token").to_owned(), api: api.clone() }
+    User {
+        id: reply.uuid("user_id"),
+        username: username.to_owned(),
+        token: reply.str("token").to_owned(),
+        api: api.clone(),
+    }
 }

@@ -90,13 +90,15 @@ impl Api {
             )
             .await;
         assert_eq!(reply.status, 201, "register: {reply:?}");
-        User { id: reply.uuid("user_id"), token: reply.body["token"].as_str().unwrap().to_owned(), api: self.clone() }
+        let token = reply.body["token"].as_str().unwrap().to_owned();
+        User { id: reply.uuid("user_id"), username, token, api: self.clone() }
     }
 }
 
 #[derive(Clone)]
 pub struct User {
     pub id: Uuid,
+    pub username: String,
     pub token: String,
     pub api: Api,
 }

@@ -6,6 +6,7 @@ mod client;
 mod database;
 mod nats_server;
 mod process;
+mod site;
 mod stack;
 mod streams;
 mod websocket;
@@ -17,6 +18,7 @@ pub use client::{Api, Reply, User};
 pub use database::TestDb;
 pub use nats_server::NatsServer;
 pub use process::{Server, run_chat};
+pub use site::{Page, Site};
 pub use stack::Stack;
 pub use websocket::{Incoming, Ws};
 
@@ -87,7 +89,7 @@ pub async fn operator(api: &Api, stack: &Stack) -> User {
     run_chat(stack, &["users", "grant-admin", &username], Duration::from_secs(120)).await.expect_success();
     let login = api.call(reqwest::Method::POST, "/v1/auth/login", None, Some(credentials)).await;
     assert_eq!(login.status, 200, "log the operator in: {login:?}");
-    User { id: login.uuid("user_id"), token: login.str("token").to_owned(), api: api.clone() }
+    User { id: login.uuid("user_id"), username, token: login.str("token").to_owned(), api: api.clone() }
 }
 
 /// Polls `check` until it yields a value or `within` passes.

@@ -57,6 +57,12 @@ fn chat(stack: &Stack) -> Command {
         .env("CHAT_WS_COMMAND_RATE", "100000")
         .env("CHAT_LOOKUP_RATE_PER_MINUTE", "1000000")
         .env("CHAT_LOOKUP_BURST", "100000")
+        .env("CHAT_DOMAIN_CHECK_RATE_PER_MINUTE", "1000000")
+        .env("CHAT_DOMAIN_CHECK_BURST", "100000")
+        // Websites' domain checks reach the tests' local sites on 127.0.0.1 (every other
+        // private address stays refused), and give up on a silent one quickly.
+        .env("CHAT_VERIFY_ALLOW_LOOPBACK", "true")
+        .env("CHAT_VERIFY_TIMEOUT_MS", "1500")
         // No web client unless a test serves one: a `web/dist` built in the working tree (by
         // `scripts/up.sh`) must not turn unknown paths into the client's page.
         .env("CHAT_WEB_DIR", "/nonexistent/chat-web")

@@ -30,6 +30,8 @@ pub struct Known {
     pub room: Uuid,
     /// A message of the caller's in `room`.
     pub message: Uuid,
+    /// A website of the caller's, listing the domain `10.0.0.1` (whose checks fail at once).
+    pub website: Uuid,
 }
 
 /// One request, as bytes on the wire.
@@ -396,6 +398,37 @@ pub fn requests(known: &Known) -> BoxedStrategy<HostileRequest> {
         query(vec![("q", url_text()), ("limit", limit())]).prop_map(|q| format!("/v1/directory/rooms{q}")).boxed();
     let member_role =
         (room(), id_segment(users())).prop_map(|(r, u)| format!("/v1/rooms/{r}/members/{u}/role")).boxed();
+    let website = || id_segment(vec![known.website]);
+    let in_website = |suffix: &'static str| website().prop_map(move |w| format!("/v1/websites/{w}{suffix}")).boxed();
+    let domain_segment = || {
+        prop_oneof![
+            2 => select(vec!["10.0.0.1".to_owned(), "shop.example".to_owned(), "a:0".to_owned(), "[::1]".to_owned()]),
+            3 => url_text().prop_map(|t| percent(t.as_bytes(), ":.-")),
+            1 => garbage_segment(),
+        ]
+    };
+    let on_domain = |suffix: &'static str| {
+        (website(), domain_segment()).prop_map(move |(w, d)| format!("/v1/websites/{w}/domains/{d}{suffix}")).boxed()
+    };
+    let website_name = || shaped(vec![("name", required(string(text(false))))]);
+    let day = shaped(vec![("opens", required(seq())), ("closes", required(seq()))]);
+    let widget = shaped(vec![
+        ("color", required(choice(&["blue", "green", "purple", "orange", "red", "dark", "pink"]))),
+        ("size", required(choice(&["small", "medium", "large", "huge"]))),
+        ("language", required(choice(&["auto", "en", "de", "fr"]))),
+        ("position", required(choice(&["left", "right", "top"]))),
+        ("greeting", optional(string(text(false)))),
+        ("pre_chat_form", required(select(vec![Json::Raw("true".to_owned()), Json::Raw("false".to_owned())]))),
+        (
+            "business_hours",
+            optional(shaped(vec![
+                ("time_zone", required(string(text(false)))),
+                ("days", required(vec(day, 0..9).prop_map(Json::Arr))),
+            ])),
+        ),
+    ]);
+    let domain = shaped(vec![("domain", required(string(url_text())))]);
+    let agent = shaped(vec![("username", required(string(text(false))))]);
     let fixed = |path: &'static str| Just(path.to_owned()).boxed();
     let endpoints = vec![
         endpoint(known, "register", "POST", fixed("/v1/auth/register"), Some(credentials(true))),
@@ -419,6 +452,14 @@ pub fn requests(known: &Known) -> BoxedStrategy<HostileRequest> {
         endpoint(known, "me", "PATCH", fixed("/v1/me"), Some(profile)),
         endpoint(known, "change role", "PUT", member_role, Some(role)),
         endpoint(known, "admin feeds", "GET", fixed("/v1/admin/feeds"), None),
+        endpoint(known, "create website", "POST", fixed("/v1/websites"), Some(website_name())),
+        endpoint(known, "website", "GET", in_website(""), None),
+        endpoint(known, "rename website", "PATCH", in_website(""), Some(website_name())),
+        endpoint(known, "widget", "PUT", in_website("/widget"), Some(widget)),
+        endpoint(known, "add domain", "POST", in_website("/domains"), Some(domain)),
+        endpoint(known, "check domain", "POST", on_domain("/check"), None),
+        endpoint(known, "remove domain", "DELETE", on_domain(""), None),
+        endpoint(known, "add agent", "POST", in_website("/agents"), Some(agent)),
     ];
     proptest::strategy::Union::new(endpoints).boxed()
 }

@@ -24,6 +24,8 @@ fn reads(user: &User, admin: bool, other: &User, room: Uuid, unknown: Uuid) -> V
         ("/v1/rooms?limit=5".to_owned(), 200),
         ("/v1/users?username=anyone_at_all".to_owned(), 200),
         ("/v1/directory/rooms".to_owned(), 200),
+        ("/v1/websites".to_owned(), 200),
+        (format!("/v1/websites/{unknown}"), 404),
         (format!("/v1/rooms/{room}"), 200),
         (format!("/v1/rooms/{room}/messages"), 200),
         (format!("/v1/rooms/{room}/messages?limit=5"), 200),

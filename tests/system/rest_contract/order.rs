@@ -84,6 +84,16 @@ fn everything_wrong(room: Uuid) -> Vec<Call> {
         call(M::GET, "/v1/admin/rooms/nowhere/at?seq=abc"),
         call(M::GET, format!("/v1/admin/rooms/{room}/at?seq=abc")),
         call(M::POST, "/v1/admin/users/nobody/erase?x=1"),
+        call(M::POST, "/v1/websites?x=1").body(not_json),
+        call(M::GET, "/v1/websites?x=1"),
+        call(M::GET, "/v1/websites/nowhere?x=1"),
+        call(M::PATCH, "/v1/websites/nowhere?x=1").body(not_json),
+        call(M::PUT, "/v1/websites/nowhere/widget?x=1").body(not_json),
+        call(M::POST, "/v1/websites/nowhere/domains?x=1").body(not_json),
+        call(M::DELETE, "/v1/websites/nowhere/domains/not%20a%20domain?x=1"),
+        call(M::POST, "/v1/websites/nowhere/domains/not%20a%20domain/check?x=1"),
+        call(M::POST, "/v1/websites/nowhere/agents?x=1").body(not_json),
+        call(M::DELETE, "/v1/websites/nowhere/agents/nobody?x=1"),
     ]
 }
 
@@ -141,6 +151,7 @@ async fn the_path_comes_before_the_query_and_the_query_before_the_room() {
         (&alice, "/v1/rooms/nowhere/messages?limit=abc".to_owned(), 400, "invalid_path"),
         (&alice, "/v1/rooms/nowhere/receipts?x=1".to_owned(), 400, "invalid_path"),
         (&alice, "/v1/users/nobody?x=1".to_owned(), 400, "invalid_path"),
+        (&alice, "/v1/websites/nowhere?x=1".to_owned(), 400, "invalid_path"),
         (&admin, "/v1/admin/rooms/nowhere/at?seq=abc".to_owned(), 400, "invalid_path"),
         // A bad query in a room the caller may not read, or that does not exist: the query.
         (&alice, format!("/v1/rooms/{bobs}/messages?limit=abc"), 400, "invalid_query"),
@@ -149,6 +160,7 @@ async fn the_path_comes_before_the_query_and_the_query_before_the_room() {
         (&alice, format!("/v1/rooms/{bobs}?x=1"), 400, "invalid_query"),
         (&alice, format!("/v1/rooms/{bobs}/receipts?x=1"), 400, "invalid_query"),
         (&alice, "/v1/rooms?before=not-a-cursor".to_owned(), 400, "invalid_query"),
+        (&alice, format!("/v1/websites/{unknown}?x=1"), 400, "invalid_query"),
         // A bad query on an administrators' route, from an administrator or anyone else.
         (&admin, format!("/v1/admin/rooms/{bobs}/at?seq=abc"), 400, "invalid_query"),
         (&alice, format!("/v1/admin/rooms/{bobs}/at?seq=abc"), 400, "invalid_query"),
@@ -157,6 +169,7 @@ async fn the_path_comes_before_the_query_and_the_query_before_the_room() {
         // A good query: the room rules, and the administrators' rule.
         (&alice, format!("/v1/rooms/{bobs}/messages?limit=5"), 403, "not_a_member"),
         (&alice, format!("/v1/rooms/{unknown}/messages?limit=5"), 404, "room_not_found"),
+        (&alice, format!("/v1/websites/{unknown}"), 404, "website_not_found"),
         (&alice, format!("/v1/admin/rooms/{bobs}/at?seq=1"), 403, "admin_only"),
         (&alice, "/v1/admin/events?format=csv".to_owned(), 403, "admin_only"),
     ];
@@ -204,6 +217,12 @@ async fn an_unknown_query_parameter_is_refused_on_every_route_and_nothing_is_don
         .str("refresh_token")
         .to_owned();
     let on_message = format!("/v1/rooms/{room}/messages/{message}");
+    let website = alice.call(M::POST, "/v1/websites", Some(json!({"name": "strict"}))).await.uuid("website_id");
+    let listed =
+        alice.call(M::POST, &format!("/v1/websites/{website}/domains"), Some(json!({"domain": "10.0.0.1"}))).await;
+    assert_eq!(listed.status, 201, "{listed:?}");
+    let widget = json!({"color": "red", "size": "small", "language": "en", "position": "left",
+                        "greeting": null, "pre_chat_form": false, "business_hours": null});
 
     // Every route, right in every way but one: an unknown parameter (after known ones where
     // the route takes some).
@@ -250,6 +269,22 @@ async fn an_unknown_query_parameter_is_refused_on_every_route_and_nothing_is_don
         (Some(&admin), call(M::GET, "/v1/admin/events?since=2100-01-01T00:00:00Z&x=1")),
         (Some(&admin), call(M::GET, format!("/v1/admin/rooms/{room}/at?seq=1&x=1"))),
         (Some(&admin), call(M::POST, format!("/v1/admin/users/{}/erase?x=1", bob.id))),
+        (Some(&alice), call(M::POST, "/v1/websites?x=1").body(json!({"name": "strict"}))),
+        (Some(&alice), call(M::GET, "/v1/websites?x=1")),
+        (Some(&alice), call(M::GET, format!("/v1/websites/{website}?x=1"))),
+        (Some(&alice), call(M::PATCH, format!("/v1/websites/{website}?x=1")).body(json!({"name": "renamed"}))),
+        (Some(&alice), call(M::PUT, format!("/v1/websites/{website}/widget?x=1")).body(widget)),
+        (
+            Some(&alice),
+            call(M::POST, format!("/v1/websites/{website}/domains?x=1")).body(json!({"domain": "a.example"})),
+        ),
+        (Some(&alice), call(M::DELETE, format!("/v1/websites/{website}/domains/10.0.0.1?x=1"))),
+        (Some(&alice), call(M::POST, format!("/v1/websites/{website}/domains/10.0.0.1/check?x=1"))),
+        (
+            Some(&alice),
+            call(M::POST, format!("/v1/websites/{website}/agents?x=1")).body(json!({"username": bob.username})),
+        ),
+        (Some(&alice), call(M::DELETE, format!("/v1/websites/{website}/agents/{}?x=1", bob.id))),
         (Some(&alice), call(M::POST, "/v1/auth/logout-all?x=1")),
     ];
     let mut wrong = Vec::new();

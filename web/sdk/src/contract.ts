@@ -73,6 +73,11 @@ export const ERROR_CODES = [
   "not_the_author",
   "reply_target_not_found",
   "seq_out_of_range",
+  "website_not_found",
+  "website_exists",
+  "domain_not_found",
+  "too_many_domains",
+  "too_many_agents",
   // Load and failures.
   "rate_limited",
   "busy",
