@@ -116,6 +116,22 @@ pub struct ApiArgs {
     #[arg(long, env = "CHAT_DOMAIN_CHECK_BURST", default_value_t = NonZeroU32::new(5).unwrap())]
     pub domain_check_burst: NonZeroU32,
 
+    /// New support-chat visitors per minute per client address, sustained.
+    #[arg(long, env = "CHAT_VISITOR_RATE_PER_MINUTE", default_value_t = NonZeroU32::new(20).unwrap())]
+    pub visitor_rate_per_minute: NonZeroU32,
+
+    /// New visitors a client address may make in a burst.
+    #[arg(long, env = "CHAT_VISITOR_BURST", default_value_t = NonZeroU32::new(10).unwrap())]
+    pub visitor_burst: NonZeroU32,
+
+    /// New visitors per minute per website, sustained, whatever their addresses.
+    #[arg(long, env = "CHAT_WEBSITE_VISITOR_RATE_PER_MINUTE", default_value_t = NonZeroU32::new(600).unwrap())]
+    pub website_visitor_rate_per_minute: NonZeroU32,
+
+    /// New visitors a website may get in a burst.
+    #[arg(long, env = "CHAT_WEBSITE_VISITOR_BURST", default_value_t = NonZeroU32::new(200).unwrap())]
+    pub website_visitor_burst: NonZeroU32,
+
     /// Behind one trusted reverse proxy: take the client address from the last
     /// `X-Forwarded-For` entry. Leave off when clients reach the API directly.
     #[arg(long, env = "CHAT_TRUST_FORWARDED_FOR", value_parser = clap::builder::BoolishValueParser::new(), num_args = 0..=1, default_missing_value = "true", default_value = "false")]
@@ -185,6 +201,10 @@ impl ApiArgs {
             lookup_burst: self.lookup_burst,
             checks_per_minute: self.domain_check_rate_per_minute,
             check_burst: self.domain_check_burst,
+            visitors_per_minute: self.visitor_rate_per_minute,
+            visitor_burst: self.visitor_burst,
+            website_visitors_per_minute: self.website_visitor_rate_per_minute,
+            website_visitor_burst: self.website_visitor_burst,
         }
     }
 }

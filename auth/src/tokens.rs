@@ -1,11 +1,14 @@
 //! Short-lived access tokens: HS256 JWTs whose subject is the user id, with a `kid` naming the
 //! signing key so that keys can be rotated without logging anyone out: the first key signs,
 //! every listed key verifies (keep the old key listed for one token lifetime after a rotation).
+//!
+//! A website visitor's token (support chat) names the website too (`vis`): the API accepts it
+//! only on the visitor's routes and on the rooms they are in, never on members' routes.
 
 use std::collections::HashMap;
 use std::time::Duration;
 
-use chat_domain::UserId;
+use chat_domain::{UserId, WebsiteId};
 use chrono::{DateTime, Utc};
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
@@ -21,6 +24,9 @@ struct Claims {
     /// A global administrator (operations, analytics).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     adm: bool,
+    /// A visitor of this website (support chat), not a registered user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    vis: Option<WebsiteId>,
 }
 
 /// A signing key: its id (in every token's header) and its secret.
@@ -51,6 +57,8 @@ pub struct Issued {
 pub struct Verified {
     pub user: UserId,
     pub admin: bool,
+    /// For a visitor's token: the website they visit.
+    pub visitor_of: Option<WebsiteId>,
 }
 
 pub struct Tokens {
@@ -85,8 +93,29 @@ impl Tokens {
     }
 
     pub fn issue(&self, user: UserId, admin: bool, now: DateTime<Utc>) -> Result<Issued, jsonwebtoken::errors::Error> {
+        self.sign(user, admin, None, now)
+    }
+
+    /// A token for `visitor` of `website`.
+    pub fn issue_visitor(
+        &self,
+        visitor: UserId,
+        website: WebsiteId,
+        now: DateTime<Utc>,
+    ) -> Result<Issued, jsonwebtoken::errors::Error> {
+        self.sign(visitor, false, Some(website), now)
+    }
+
+    fn sign(
+        &self,
+        user: UserId,
+        admin: bool,
+        visitor_of: Option<WebsiteId>,
+        now: DateTime<Utc>,
+    ) -> Result<Issued, jsonwebtoken::errors::Error> {
         let expires_at = now + self.ttl;
-        let claims = Claims { sub: user, iat: now.timestamp(), exp: expires_at.timestamp(), adm: admin };
+        let claims =
+            Claims { sub: user, iat: now.timestamp(), exp: expires_at.timestamp(), adm: admin, vis: visitor_of };
         let mut header = Header::new(Algorithm::HS256);
         header.kid = Some(self.signing_kid.clone());
         let token = jsonwebtoken::encode(&header, &claims, &self.encoding)?;
@@ -100,7 +129,7 @@ impl Tokens {
             jsonwebtoken::decode_header(token).map_err(|_| TokenError::Invalid)?.kid.ok_or(TokenError::Invalid)?;
         let key = self.verifying.get(&kid).ok_or(TokenError::Invalid)?;
         match jsonwebtoken::decode::<Claims>(token, key, &self.validation) {
-            Ok(data) => Ok(Verified { user: data.claims.sub, admin: data.claims.adm }),
+            Ok(data) => Ok(Verified { user: data.claims.sub, admin: data.claims.adm, visitor_of: data.claims.vis }),
             Err(error) if matches!(error.kind(), ErrorKind::ExpiredSignature) => Err(TokenError::Expired),
             Err(_) => Err(TokenError::Invalid),
         }
@@ -126,7 +155,10 @@ mod tests {
         let tokens = Tokens::new(&[key("k1", "secret")], Duration::from_secs(60));
         let user = user();
         let fresh = tokens.issue(user, true, Utc::now()).unwrap();
-        assert_eq!(tokens.verify(&fresh.token), Ok(Verified { user, admin: true }));
+        assert_eq!(tokens.verify(&fresh.token), Ok(Verified { user, admin: true, visitor_of: None }));
+        let website = WebsiteId::from_uuid(Uuid::now_v7());
+        let visitor = tokens.issue_visitor(user, website, Utc::now()).unwrap();
+        assert_eq!(tokens.verify(&visitor.token), Ok(Verified { user, admin: false, visitor_of: Some(website) }));
         let stale = tokens.issue(user, false, Utc::now() - chrono::Duration::seconds(120)).unwrap();
         assert_eq!(tokens.verify(&stale.token), Err(TokenError::Expired));
     }

@@ -1,4 +1,5 @@
-//! Registration, login and profile changes.
+//! Registration, login and profile changes; and website visitors' accounts (support chat):
+//! no username or password, tokens scoped to their website, refreshed like anyone's.
 //!
 //! Registration is two writes that cannot share a transaction (postgres-es commits events in
 //! its own): the credentials row first, which claims the username, then the `User` aggregate.
@@ -7,9 +8,9 @@
 
 use std::collections::HashSet;
 
-use chat_domain::UserId;
 use chat_domain::text::{DisplayName, Username};
 use chat_domain::user::{User, UserCommand, UserError};
+use chat_domain::{UserId, WebsiteId};
 use chrono::Utc;
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -24,6 +25,18 @@ use crate::store::{CommandMeta, EventStore, NewEvent, StoreError};
 pub struct Session {
     pub user_id: UserId,
     pub username: Username,
+    #[serde(flatten)]
+    pub token: Issued,
+    #[serde(flatten)]
+    pub refresh: IssuedRefresh,
+}
+
+/// A website visitor's session: a token good for that website's support chat only, and a
+/// refresh token the widget keeps so that the visitor finds their conversations again.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct VisitorSession {
+    pub visitor_id: UserId,
+    pub display_name: DisplayName,
     #[serde(flatten)]
     pub token: Issued,
     #[serde(flatten)]
@@ -142,16 +155,56 @@ impl Accounts {
         self.session(user_id, username, admin).await
     }
 
-    /// A new access token for the holder of `refresh_token`, which is rotated.
+    /// A new access token for the holder of `refresh_token`, which is rotated: a visitor's
+    /// token for a visitor, a user's for a user.
     pub async fn refresh(&self, refresh_token: &str) -> Result<Refreshed, AccountError> {
         let (user_id, refresh) = self.refresh.rotate(refresh_token).await?;
-        let admin: bool = sqlx::query_scalar("SELECT is_admin FROM user_credentials WHERE user_id = $1")
-            .bind(user_id.as_uuid())
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(AccountError::Refresh(RefreshError::Invalid))?;
-        let token = self.access_token(user_id, admin)?;
+        let account: (bool, Option<Uuid>) =
+            sqlx::query_as("SELECT is_admin, website_id FROM user_credentials WHERE user_id = $1")
+                .bind(user_id.as_uuid())
+                .fetch_optional(&self.pool)
+                .await?
+                .ok_or(AccountError::Refresh(RefreshError::Invalid))?;
+        let token = match account {
+            (admin, None) => self.access_token(user_id, admin)?,
+            (_, Some(website)) => self.visitor_token(user_id, WebsiteId::from_uuid(website))?,
+        };
         Ok(Refreshed { user_id, token, refresh })
+    }
+
+    /// A new visitor of `website`, named `display_name` (the pre-chat form's) or after their id.
+    /// The caller checked that the website takes visitors.
+    pub async fn register_visitor(
+        &self,
+        website: WebsiteId,
+        display_name: Option<DisplayName>,
+        request_id: String,
+    ) -> Result<VisitorSession, AccountError> {
+        let user_id = UserId::from_uuid(Uuid::now_v7());
+        let display_name = match display_name {
+            Some(name) => name,
+            None => visitor_name(user_id).map_err(|e| AccountError::Internal(e.into()))?,
+        };
+        sqlx::query(
+            "INSERT INTO user_credentials (user_id, username, password_hash, website_id) VALUES ($1, $2, '!', $3)",
+        )
+        .bind(user_id.as_uuid())
+        .bind(format!("visitor-{}", user_id.as_uuid().simple()))
+        .bind(website.as_uuid())
+        .execute(&self.pool)
+        .await?;
+        let meta = CommandMeta { actor: user_id, request_id, via: "rest".to_owned() };
+        let register = UserCommand::RegisterVisitor { website_id: website, display_name: display_name.clone() };
+        if let Err(error) = self.execute(user_id, register, meta).await {
+            sqlx::query("DELETE FROM user_credentials WHERE user_id = $1")
+                .bind(user_id.as_uuid())
+                .execute(&self.pool)
+                .await?;
+            return Err(error);
+        }
+        let token = self.visitor_token(user_id, website)?;
+        let refresh = self.refresh.issue(user_id).await?;
+        Ok(VisitorSession { visitor_id: user_id, display_name, token, refresh })
     }
 
     /// Ends the login `refresh_token` belongs to (on every device that shares it).
@@ -225,6 +278,17 @@ impl Accounts {
     fn access_token(&self, user_id: UserId, admin: bool) -> Result<Issued, AccountError> {
         self.tokens.issue(user_id, admin, Utc::now()).map_err(|e| AccountError::Internal(e.into()))
     }
+
+    fn visitor_token(&self, user_id: UserId, website: WebsiteId) -> Result<Issued, AccountError> {
+        self.tokens.issue_visitor(user_id, website, Utc::now()).map_err(|e| AccountError::Internal(e.into()))
+    }
+}
+
+/// `Visitor 3F9A`: the last four hex digits of the (random part of the) id, for agents to tell
+/// visitors apart before they give a name.
+fn visitor_name(user: UserId) -> Result<DisplayName, chat_domain::text::TextError> {
+    let hex = user.as_uuid().simple().to_string();
+    DisplayName::parse(format!("Visitor {}", hex[hex.len() - 4..].to_uppercase()))
 }
 
 /// Those of `users` who have no account (any more): erased users, whose access tokens may

@@ -37,7 +37,7 @@ use chat_domain::redaction::{Owner, PERSONAL_DATA, REDACTED_MARKER};
 use chat_domain::user::{User, UserCommand, UserError, UserEvent};
 use chat_feed::lease;
 use chat_projections::erasure::{RedactedRows, redact_read_models};
-use chat_projections::projectors::{RoomsProjector, UsersProjector};
+use chat_projections::projectors::{RoomsProjector, SupportProjector, UsersProjector};
 use cqrs_es::{Aggregate, DomainEvent};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -104,7 +104,7 @@ pub async fn erase(pool: &PgPool, user: UserId, meta: &CommandMeta) -> Result<Er
             other => other?,
         };
         let events_redacted = redact_events(&mut tx, user).await?;
-        for feed in [UsersProjector::NAME, RoomsProjector::NAME] {
+        for feed in [UsersProjector::NAME, RoomsProjector::NAME, SupportProjector::NAME] {
             lease::exclude_batches(&mut tx, feed).await?;
         }
         let read_models = redact_read_models(&mut tx, user).await?;

@@ -1,6 +1,7 @@
 //! Rate limits (governor, GCRA): posts per user, registrations and logins per client address,
 //! username lookups per user (so that the directory cannot be enumerated at request speed),
-//! domain checks per user (each makes the server fetch up to three pages from a site).
+//! domain checks per user (each makes the server fetch up to three pages from a site), new
+//! website visitors per address and per website.
 //!
 //! Limits live in each command-service instance's memory: REST and WebSocket posts of one user
 //! count together on one instance. With several instances a user can reach each instance's
@@ -12,7 +13,7 @@ use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::time::Duration;
 
-use chat_domain::UserId;
+use chat_domain::{UserId, WebsiteId};
 use chat_nats::wire::WireCommand;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
@@ -32,6 +33,13 @@ pub struct LimitsConfig {
     /// Domain checks (`POST /v1/websites/{id}/domains/{domain}/check`) per minute per user.
     pub checks_per_minute: NonZeroU32,
     pub check_burst: NonZeroU32,
+    /// New website visitors (support chat) per minute per client address, sustained.
+    pub visitors_per_minute: NonZeroU32,
+    pub visitor_burst: NonZeroU32,
+    /// New visitors per minute per website, whoever they are: a flood at one website cannot
+    /// take another's share.
+    pub website_visitors_per_minute: NonZeroU32,
+    pub website_visitor_burst: NonZeroU32,
 }
 
 /// Refused: try again after this long.
@@ -54,6 +62,8 @@ pub struct Limits {
     auth: DefaultKeyedRateLimiter<IpAddr>,
     lookups: DefaultKeyedRateLimiter<UserId>,
     checks: DefaultKeyedRateLimiter<UserId>,
+    visitors: DefaultKeyedRateLimiter<IpAddr>,
+    website_visitors: DefaultKeyedRateLimiter<WebsiteId>,
     clock: DefaultClock,
 }
 
@@ -71,11 +81,16 @@ impl Limits {
         let auth = Quota::per_minute(config.auth_per_minute).allow_burst(config.auth_burst);
         let lookups = Quota::per_minute(config.lookups_per_minute).allow_burst(config.lookup_burst);
         let checks = Quota::per_minute(config.checks_per_minute).allow_burst(config.check_burst);
+        let visitors = Quota::per_minute(config.visitors_per_minute).allow_burst(config.visitor_burst);
+        let website_visitors =
+            Quota::per_minute(config.website_visitors_per_minute).allow_burst(config.website_visitor_burst);
         Self {
             posts: RateLimiter::keyed(posts),
             auth: RateLimiter::keyed(auth),
             lookups: RateLimiter::keyed(lookups),
             checks: RateLimiter::keyed(checks),
+            visitors: RateLimiter::keyed(visitors),
+            website_visitors: RateLimiter::keyed(website_visitors),
             clock: DefaultClock::default(),
         }
     }
@@ -112,6 +127,13 @@ impl Limits {
         check(&self.checks, &self.clock, &user)
     }
 
+    /// One new visitor of `website` from `address`: counted per address, then per website (a
+    /// refused address does not use up the website's share).
+    pub fn visitor(&self, address: IpAddr, website: WebsiteId) -> Result<(), RateLimited> {
+        check(&self.visitors, &self.clock, &address)?;
+        check(&self.website_visitors, &self.clock, &website)
+    }
+
     /// Forgets keys whose limits have fully recovered, so that memory follows active users.
     pub fn forget_idle(&self) {
         self.posts.retain_recent();
@@ -122,6 +144,10 @@ impl Limits {
         self.lookups.shrink_to_fit();
         self.checks.retain_recent();
         self.checks.shrink_to_fit();
+        self.visitors.retain_recent();
+        self.visitors.shrink_to_fit();
+        self.website_visitors.retain_recent();
+        self.website_visitors.shrink_to_fit();
     }
 }
 
@@ -143,6 +169,10 @@ mod tests {
             lookup_burst: one,
             checks_per_minute: one,
             check_burst: one,
+            visitors_per_minute: one,
+            visitor_burst: one,
+            website_visitors_per_minute: one,
+            website_visitor_burst: one,
         });
         let (ada, bob) = (UserId::from_uuid(Uuid::from_u128(1)), UserId::from_uuid(Uuid::from_u128(2)));
         for _ in 0..3 {

@@ -90,6 +90,16 @@ impl Websites {
         Err(WebsiteCommandError::Busy)
     }
 
+    /// The team of `website` (owner and agents) as its events say, for a new support
+    /// conversation; `WebsiteNotFound` if there is no such website.
+    pub async fn agents(&self, website: WebsiteId) -> Result<Vec<UserId>, WebsiteCommandError> {
+        let loaded = self.store.load::<Website>(&website.to_string()).await?;
+        if !loaded.aggregate.exists() {
+            return Err(WebsiteError::WebsiteNotFound.into());
+        }
+        Ok(loaded.aggregate.agents().iter().copied().collect())
+    }
+
     /// Lists `domain` with `token`, or finds it listed already: its token, and whether it
     /// was added now.
     pub async fn add_domain(

@@ -42,6 +42,7 @@ pub enum ErrorCode {
     RefreshTokenReused,
     AccountErased,
     AdminOnly,
+    VisitorNotAllowed,
     // Accounts and users.
     UsernameTaken,
     AlreadyRegistered,
@@ -61,6 +62,8 @@ pub enum ErrorCode {
     NotTheAuthor,
     ReplyTargetNotFound,
     SeqOutOfRange,
+    MembershipManaged,
+    NotASupportConversation,
     // Websites (support chat).
     WebsiteNotFound,
     WebsiteExists,
@@ -103,6 +106,7 @@ impl ErrorCode {
             C::RefreshTokenReused => "refresh_token_reused",
             C::AccountErased => "account_erased",
             C::AdminOnly => "admin_only",
+            C::VisitorNotAllowed => "visitor_not_allowed",
             C::UsernameTaken => "username_taken",
             C::AlreadyRegistered => "already_registered",
             C::UserNotFound => "user_not_found",
@@ -120,6 +124,8 @@ impl ErrorCode {
             C::NotTheAuthor => "not_the_author",
             C::ReplyTargetNotFound => "reply_target_not_found",
             C::SeqOutOfRange => "seq_out_of_range",
+            C::MembershipManaged => "membership_managed",
+            C::NotASupportConversation => "not_a_support_conversation",
             C::WebsiteNotFound => "website_not_found",
             C::WebsiteExists => "website_exists",
             C::DomainNotFound => "domain_not_found",
@@ -164,6 +170,8 @@ impl RoomError {
             RoomError::NotTheAuthor => C::NotTheAuthor,
             RoomError::ReplyTargetNotFound => C::ReplyTargetNotFound,
             RoomError::ReadMarkerBeyondEnd => C::SeqOutOfRange,
+            RoomError::MembershipManaged => C::MembershipManaged,
+            RoomError::NotSupport => C::NotASupportConversation,
         }
     }
 }

@@ -112,10 +112,22 @@ pub const PERSONAL_DATA: &[PersonalData] = &[
         fields: &["body"],
     },
     PersonalData {
+        aggregate_type: "room",
+        event_type: "VisitorContextRecorded",
+        owner: Owner::Field("visitor"),
+        fields: &["page_url", "referrer", "language", "user_agent"],
+    },
+    PersonalData {
         aggregate_type: "user",
         event_type: "UserRegistered",
         owner: Owner::Aggregate,
         fields: &["username", "display_name"],
+    },
+    PersonalData {
+        aggregate_type: "user",
+        event_type: "VisitorRegistered",
+        owner: Owner::Aggregate,
+        fields: &["display_name"],
     },
     PersonalData {
         aggregate_type: "user",
@@ -132,7 +144,7 @@ mod tests {
     use uuid::Uuid;
 
     use super::*;
-    use crate::room::{Room, RoomEvent};
+    use crate::room::{LanguageTag, PageUrl, Room, RoomEvent, UserAgent};
     use crate::text::{ClientMsgId, DisplayName, MessageBody, Username};
     use crate::user::{User, UserEvent};
     use crate::{MessageId, UserId};
@@ -162,10 +174,23 @@ mod tests {
             display_name: DisplayName::parse("Ada").unwrap().into(),
         };
         let updated = UserEvent::ProfileUpdated { display_name: DisplayName::parse("Ada L.").unwrap().into() };
+        let context = RoomEvent::VisitorContextRecorded {
+            visitor: UserId::from_uuid(id(3)),
+            page_url: Some(PageUrl::parse("https://shop.example/cart").unwrap()),
+            referrer: Some(PageUrl::parse("https://search.example/?q=shop").unwrap()),
+            language: Some(LanguageTag::parse("de-DE").unwrap()),
+            user_agent: Some(UserAgent::parse("Mozilla/5.0").unwrap()),
+        };
+        let visitor = UserEvent::VisitorRegistered {
+            website_id: crate::WebsiteId::from_uuid(id(4)),
+            display_name: DisplayName::parse("Visitor").unwrap().into(),
+        };
         vec![
             ("room", serde_json::to_value(posted).unwrap()),
             ("room", serde_json::to_value(edited).unwrap()),
+            ("room", serde_json::to_value(context).unwrap()),
             ("user", serde_json::to_value(registered).unwrap()),
+            ("user", serde_json::to_value(visitor).unwrap()),
             ("user", serde_json::to_value(updated).unwrap()),
         ]
     }
@@ -208,11 +233,14 @@ mod tests {
                     let event: RoomEvent = serde_json::from_value(redacted.clone()).unwrap();
                     match &event {
                         RoomEvent::MessagePosted { body, .. } | RoomEvent::MessageEdited { body, .. } => {
-                            assert!(body.is_redacted())
+                            assert!(body.is_redacted());
+                            assert_eq!(serde_json::to_value(&event).unwrap()["body"], Value::Null);
+                        }
+                        RoomEvent::VisitorContextRecorded { page_url, referrer, language, user_agent, .. } => {
+                            assert_eq!((page_url, referrer, language, user_agent), (&None, &None, &None, &None));
                         }
                         other => panic!("unexpected {other:?}"),
                     }
-                    assert_eq!(serde_json::to_value(&event).unwrap()["body"], Value::Null);
                     room.apply(event);
                 }
                 _ => {
@@ -221,7 +249,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(room.version(), 2);
+        assert_eq!(room.version(), 3);
     }
 
     #[test]

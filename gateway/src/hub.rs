@@ -320,7 +320,9 @@ impl Hub {
 fn erased_user(event: &EventMessage) -> Option<UserId> {
     match UserEvent::deserialize(&event.payload) {
         Ok(UserEvent::UserErased {}) => event.aggregate_id.parse().ok(),
-        Ok(UserEvent::UserRegistered { .. } | UserEvent::ProfileUpdated { .. }) => None,
+        Ok(
+            UserEvent::UserRegistered { .. } | UserEvent::VisitorRegistered { .. } | UserEvent::ProfileUpdated { .. },
+        ) => None,
         Err(error) => {
             tracing::warn!(%error, "undecodable user event payload");
             None

@@ -6,13 +6,15 @@
 //! the tables equal a replay of the redacted history the moment the erasure commits:
 //! - `users`, `presence`: the user's rows deleted;
 //! - `messages`: the bodies of the user's messages set to `NULL`;
-//! - `rooms`: a last-message preview of theirs set to `NULL`.
+//! - `rooms`: a last-message preview of theirs set to `NULL`;
+//! - `support_conversations`: a visitor's context (page, referrer, language, browser) set to
+//!   `NULL`.
 //!
 //! Every copy of those tables is reached: the live ones in `public`, a rebuild's shadow in
 //! `rebuild_*` (so a rebuild in progress cannot swap the text back in) and analysts' replay
 //! schemas (marked `chat replay…`, see `crate::history::replay`).
 //!
-//! The caller must keep the `users` and `rooms` feeds out while this runs
+//! The caller must keep the `users`, `rooms` and `support` feeds out while this runs
 //! (`lease::exclude_batches`), or a batch in flight could write a body back after it.
 
 use chat_domain::UserId;
@@ -23,7 +25,7 @@ use sqlx::PgConnection;
 pub struct RedactedRows {
     /// Schemas that held a copy of a read model (`public` first); the counts are `public`'s.
     pub schemas: Vec<String>,
-    /// Profile and presence rows deleted.
+    /// Profile and presence rows deleted, and visitor contexts cleared.
     pub profiles: u64,
     /// Message bodies set to `NULL`.
     pub messages: u64,
@@ -41,6 +43,13 @@ const STATEMENTS: &[(&str, &str, Count)] = &[
         "UPDATE {schema}.rooms SET last_message_preview = NULL
          WHERE last_message_author = $1 AND last_message_preview IS NOT NULL",
         Count::Previews,
+    ),
+    (
+        "support_conversations",
+        "UPDATE {schema}.support_conversations SET page_url = NULL, referrer = NULL, language = NULL, user_agent = NULL
+         WHERE visitor_id = $1
+           AND (page_url IS NOT NULL OR referrer IS NOT NULL OR language IS NOT NULL OR user_agent IS NOT NULL)",
+        Count::Profiles,
     ),
 ];
 

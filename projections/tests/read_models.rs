@@ -325,7 +325,12 @@ struct ExpectedMessage {
 impl Expected {
     fn apply(&mut self, seq: u64, event: &RoomEvent) {
         match event {
-            RoomEvent::RoomCreated { .. } => {}
+            // The model's rooms are groups and direct rooms; support state is not in these tables.
+            RoomEvent::RoomCreated { .. }
+            | RoomEvent::VisitorContextRecorded { .. }
+            | RoomEvent::ConversationAssigned { .. }
+            | RoomEvent::ConversationResolved { .. }
+            | RoomEvent::ConversationReopened { .. } => {}
             RoomEvent::MemberJoined { user_id, role, .. } => {
                 self.members.insert(*user_id, ExpectedMember { role: *role, last_read: seq });
             }

@@ -76,6 +76,7 @@ const NOT_THE_AUTHOR: Expect = no(403, "not_the_author");
 const ADMIN_ONLY: Expect = no(403, "admin_only");
 /// What anyone outside a website's team is told about it, whatever they ask.
 const NO_WEBSITE: Expect = no(404, "website_not_found");
+const NOT_SUPPORT: Expect = no(409, "not_a_support_conversation");
 
 impl fmt::Display for Expect {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -221,6 +222,28 @@ fn rest_table() -> Vec<(Route, [Expect; 4])> {
             [ANON, NO_WEBSITE, NOT_ALLOWED, ok(200)],
         ),
         (route(M::DELETE, "/v1/websites/{website}/agents/{bystander}"), [ANON, NO_WEBSITE, NOT_ALLOWED, ok(200)]),
+        // Support conversations (§12): the inbox is the team's; the conversation commands need a
+        // support conversation, which the fixture's room is not.
+        (route(M::GET, "/v1/websites/{website}/conversations"), [ANON, NO_WEBSITE, ok(200), ok(200)]),
+        (
+            route(M::POST, "/v1/rooms/{room}/assign").body(json!({"user_id": null})),
+            [ANON, NOT_A_MEMBER, NOT_SUPPORT, NOT_SUPPORT],
+        ),
+        (route(M::POST, "/v1/rooms/{room}/resolve"), [ANON, NOT_A_MEMBER, NOT_SUPPORT, NOT_SUPPORT]),
+        (route(M::POST, "/v1/rooms/{room}/reopen"), [ANON, NOT_A_MEMBER, NOT_SUPPORT, NOT_SUPPORT]),
+        // The widget's routes: the fixture's website has no verified domain, so it takes no
+        // visitors, and members' tokens are no visitors' (tests/system/support_chat.rs has a
+        // visitor's side).
+        (route(M::GET, "/v1/widget/{website}"), [NO_WEBSITE, NO_WEBSITE, NO_WEBSITE, NO_WEBSITE]),
+        (
+            route(M::POST, "/v1/widget/{website}/visitors").body(json!({})),
+            [NO_WEBSITE, NO_WEBSITE, NO_WEBSITE, NO_WEBSITE],
+        ),
+        (route(M::GET, "/v1/widget/{website}/conversations"), [ANON, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED]),
+        (
+            route(M::POST, "/v1/widget/{website}/conversations").body(json!({})),
+            [ANON, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED],
+        ),
     ]
 }
 

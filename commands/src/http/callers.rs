@@ -23,7 +23,7 @@ use axum::extract::rejection::RawPathParamsRejection;
 use axum::extract::{FromRef, FromRequestParts, Query, RawPathParams};
 use axum::http::request::Parts;
 use chat_domain::room::RoomError;
-use chat_domain::{RoomId, UserId};
+use chat_domain::{RoomId, UserId, WebsiteId};
 use chat_projections::queries::rooms::{self, Access};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -47,6 +47,8 @@ pub struct Caller<Q = NoQuery> {
     pub user: UserId,
     /// A global administrator (operations and analytics endpoints).
     pub admin: bool,
+    /// A visitor of this website (support chat), on the routes that admit visitors.
+    pub visitor_of: Option<WebsiteId>,
     pub request_id: String,
     pub query: Q,
 }
@@ -65,12 +67,13 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let Authenticated { user, admin } = parts.extensions.get::<Authenticated>().copied().ok_or_else(|| {
-            ApiError::Internal(anyhow::anyhow!("{} is not behind the authentication layer", parts.uri.path()))
-        })?;
+        let Authenticated { user, admin, visitor_of } =
+            parts.extensions.get::<Authenticated>().copied().ok_or_else(|| {
+                ApiError::Internal(anyhow::anyhow!("{} is not behind the authentication layer", parts.uri.path()))
+            })?;
         check_path(parts, state).await?;
         let Query(query) = Query::<Q>::try_from_uri(&parts.uri)?;
-        Ok(Caller { user, admin, request_id: request_id(parts), query })
+        Ok(Caller { user, admin, visitor_of, request_id: request_id(parts), query })
     }
 }
 

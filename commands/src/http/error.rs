@@ -96,6 +96,8 @@ pub enum ApiError {
     RefreshTokenReused,
     #[error("administrators only")]
     AdminOnly,
+    #[error("a website visitor's token is good for their support conversations only")]
+    VisitorNotAllowed,
     #[error("your account was erased")]
     AccountErased,
     #[error(transparent)]
@@ -144,6 +146,7 @@ impl ApiError {
             ApiError::InvalidRefreshToken => C::InvalidRefreshToken,
             ApiError::RefreshTokenReused => C::RefreshTokenReused,
             ApiError::AdminOnly => C::AdminOnly,
+            ApiError::VisitorNotAllowed => C::VisitorNotAllowed,
             ApiError::RateLimited(_) => C::RateLimited,
             ApiError::Busy => C::Busy,
             ApiError::Timeout => C::Timeout,
@@ -202,7 +205,9 @@ pub fn status(code: ErrorCode) -> StatusCode {
         | C::InvalidRefreshToken
         | C::RefreshTokenReused
         | C::AccountErased => S::UNAUTHORIZED,
-        C::NotAMember | C::NotAllowed | C::RoomPrivate | C::NotTheAuthor | C::AdminOnly => S::FORBIDDEN,
+        C::NotAMember | C::NotAllowed | C::RoomPrivate | C::NotTheAuthor | C::AdminOnly | C::VisitorNotAllowed => {
+            S::FORBIDDEN
+        }
         C::NotFound
         | C::UserNotFound
         | C::RoomNotFound
@@ -216,7 +221,9 @@ pub fn status(code: ErrorCode) -> StatusCode {
         | C::MessageDeleted
         | C::UsernameTaken
         | C::AlreadyRegistered
-        | C::WebsiteExists => S::CONFLICT,
+        | C::WebsiteExists
+        | C::MembershipManaged
+        | C::NotASupportConversation => S::CONFLICT,
         C::PayloadTooLarge => S::PAYLOAD_TOO_LARGE,
         C::UriTooLong => S::URI_TOO_LONG,
         C::HeadersTooLarge => S::REQUEST_HEADER_FIELDS_TOO_LARGE,

@@ -35,7 +35,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         ("since" = Option<String>, Query, format = DateTime, description = "Only events recorded at or after this time"),
         ("until" = Option<String>, Query, format = DateTime, description = "Only events recorded before this time"),
         ("room" = Option<Uuid>, Query, description = "Only the events of this room"),
-        ("aggregate_type" = Option<String>, Query, pattern = "^(room|user|presence)$", description = "`room`, `user` or `presence`"),
+        ("aggregate_type" = Option<String>, Query, pattern = "^(room|user|presence|website)$", description = "`room`, `user`, `presence` or `website`"),
         ("event_type" = Option<Vec<String>>, Query, explode, description = "Only these event types (repeat, or separate with commas)"),
         ("after" = Option<String>, Query, pattern = "^[0-9]{1,18}:[0-9]{1,18}$", description = "A cursor `<tx_id>:<global_position>`: start after it"),
         ("format" = Option<String>, Query, pattern = "^(ndjson|csv|parquet)$", description = "`ndjson` (default), `csv` or `parquet`"),

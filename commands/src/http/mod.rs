@@ -29,9 +29,11 @@ pub mod refusals;
 mod rooms;
 mod security;
 pub mod spec;
+mod support;
 mod time_travel;
 mod web;
 mod websites;
+mod widget;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -88,22 +90,35 @@ fn public_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(health::routes())
         .merge(accounts::public_routes())
+        .merge(widget::public_routes())
         .merge(web::routes())
         .merge(spec::routes())
 }
 
-/// The routes behind the bearer token.
-fn authenticated_routes() -> OpenApiRouter<AppState> {
+/// The routes behind a member's bearer token (a visitor's is refused).
+fn member_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(accounts::routes())
         .merge(admin::routes())
         .merge(events::routes())
         .merge(rooms::routes())
         .merge(directory::routes())
-        .merge(messages::routes())
         .merge(time_travel::routes())
         .merge(erasure::routes())
         .merge(websites::routes())
+        .merge(support::routes())
+}
+
+/// The routes behind a member's or a website visitor's token: a room's messages and read
+/// markers (the room admits its members only, and a visitor is a member of their own support
+/// conversations only), and the visitors' own.
+fn shared_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().merge(messages::routes()).merge(rooms::shared_routes()).merge(widget::visitor_routes())
+}
+
+/// Every route behind a bearer token (for the document).
+fn authenticated_routes() -> OpenApiRouter<AppState> {
+    member_routes().merge(shared_routes())
 }
 
 pub fn router(state: AppState, cors_origins: &[String]) -> Router {
@@ -112,12 +127,16 @@ pub fn router(state: AppState, cors_origins: &[String]) -> Router {
     // of the handler's extractors. (The documents of these routers are [`openapi`]'s.)
     let (public, _) = public_routes().split_for_parts();
     let public = public.route_layer(middleware::from_fn(no_query));
-    let (authenticated, _) = authenticated_routes().split_for_parts();
-    let authenticated =
-        authenticated.route_layer(middleware::from_fn_with_state(state.tokens.clone(), authentication::authenticate));
+    let (members, _) = member_routes().split_for_parts();
+    let members =
+        members.route_layer(middleware::from_fn_with_state(state.tokens.clone(), authentication::authenticate));
+    let (shared, _) = shared_routes().split_for_parts();
+    let shared =
+        shared.route_layer(middleware::from_fn_with_state(state.tokens.clone(), authentication::authenticate_any));
     let router = Router::new()
         .merge(public)
-        .merge(authenticated)
+        .merge(members)
+        .merge(shared)
         .fallback(web::fallback)
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .with_state(state)

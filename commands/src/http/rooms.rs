@@ -7,6 +7,7 @@ use chat_domain::room::{Role, RoomCommand, Visibility};
 use chat_domain::text::RoomName;
 use chat_domain::{RoomId, UserId};
 use chat_projections::queries::rooms::{self, Receipt, RoomCursor, RoomDetail, RoomPage};
+use chat_projections::queries::support;
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -29,8 +30,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(leave))
         .routes(routes!(add_member, remove_member))
         .routes(routes!(change_role))
-        .routes(routes!(mark_read))
-        .routes(routes!(receipts))
+}
+
+/// The routes a website visitor may call too, in their own support conversations.
+pub fn shared_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(mark_read)).routes(routes!(receipts))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -140,20 +144,25 @@ async fn detail(State(pool): State<PgPool>, reader: RoomReader) -> Result<Json<R
         .ok_or(ApiError::Room(chat_domain::room::RoomError::NotAMember))
 }
 
-/// Join a public group room.
+/// Join a public group room; or, for an agent of its website, a support conversation.
 #[utoipa::path(post, path = "/v1/rooms/{room_id}/join", operation_id = "join_room", tag = "rooms", params(("room_id" = Uuid, Path, description = "The room")),
     responses(
         (status = 200, description = "Joined (`changed: false` if already a member)", body = CommandReply),
         (status = 403, description = "`room_private`", body = ErrorBody),
         (status = 404, description = "`room_not_found`", body = ErrorBody),
-        (status = 409, description = "`direct_room_membership_fixed`", body = ErrorBody),
+        (status = 409, description = "`direct_room_membership_fixed`, `membership_managed` (a support conversation of a website one is not an agent of)", body = ErrorBody),
     ))]
 async fn join(
-    State(writers): State<RoomWriters>,
+    State(state): State<AppState>,
     caller: Caller,
     ApiPath(room): ApiPath<RoomId>,
 ) -> Result<Json<CommandReply>, ApiError> {
-    let receipt = writers.execute(room, RoomCommand::Join { user: caller.user }, caller.meta()).await?;
+    let user = caller.user;
+    let command = match support::website_of(&state.pool, room).await? {
+        Some(website) if support::is_agent(&state.pool, website, user).await? => RoomCommand::JoinAsAgent { user },
+        _ => RoomCommand::Join { user },
+    };
+    let receipt = state.rooms.execute(room, command, caller.meta()).await?;
     Ok(Json(receipt.into()))
 }
 

@@ -56,7 +56,8 @@ pub const BEARER: &str = "bearer";
         (name = "accounts", description = "Registration, sessions, profiles"),
         (name = "rooms", description = "Rooms, membership, read markers"),
         (name = "messages", description = "Posting, editing, reactions, history"),
-        (name = "websites", description = "Support chat: websites, their domains, widget and agents"),
+        (name = "websites", description = "Support chat: websites, their domains, widget and agents; the inbox"),
+        (name = "widget", description = "Support chat: what the widget calls for a website's visitors"),
         (name = "admin", description = "Administrators only"),
         (name = "health", description = "Liveness, readiness, metrics"),
         (name = "meta", description = "This document; what a browser app needs before it connects"),
@@ -235,6 +236,10 @@ mod tests {
             lookup_burst: one,
             checks_per_minute: one,
             check_burst: one,
+            visitors_per_minute: one,
+            visitor_burst: one,
+            website_visitors_per_minute: one,
+            website_visitor_burst: one,
         };
         let state = AppState {
             rooms: RoomWriters::new(store.clone(), WriterConfig::default()),
@@ -372,6 +377,8 @@ mod tests {
             "/v1/client-config",
             "/v1/auth/register",
             "/v1/auth/login",
+            "/v1/widget/{website_id}",
+            "/v1/widget/{website_id}/visitors",
         ];
         for (path, item) in document["paths"].as_object().unwrap() {
             for (method, operation) in item.as_object().unwrap() {

@@ -137,10 +137,11 @@ struct WidgetRequest {
     language: WidgetLanguage,
     position: WidgetPosition,
     /// 1–200 characters on one line; null: the language's default.
-    #[schema(max_length = 200)]
+    #[schema(max_length = 200, required = true)]
     greeting: Option<String>,
     pre_chat_form: bool,
     /// Null: agents answer at any time.
+    #[schema(required = true)]
     business_hours: Option<BusinessHoursRequest>,
 }
 
@@ -214,8 +215,8 @@ async fn change_widget(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct DomainRequest {
-    /// A host name or IPv4 address with an optional `:port`, no scheme or path
-    /// (`shop.example.com`, `localhost:3000`).
+    /// A host name or IPv4 address with an optional `:port` (`shop.example.com`,
+    /// `localhost:3000`); a pasted URL counts for its host and port.
     #[schema(max_length = 259)]
     domain: String,
 }
@@ -246,11 +247,19 @@ async fn add_domain(
     ApiPath(website): ApiPath<WebsiteId>,
     ApiJson(request): ApiJson<DomainRequest>,
 ) -> Result<(StatusCode, Json<AddedDomain>), ApiError> {
-    let domain = field("domain", SiteDomain::parse(request.domain))?;
+    let domain = field("domain", SiteDomain::parse(authority(&request.domain)))?;
     let (token, changed) =
         state.websites.add_domain(website, caller.user, domain.clone(), new_token(), caller.meta()).await?;
     let status = if changed { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(AddedDomain { domain, token: token.as_str().to_owned() })))
+}
+
+/// The host and port of what an owner pasted: a domain as it is, or the authority of a URL
+/// (`https://shop.example.com/` → `shop.example.com`).
+fn authority(pasted: &str) -> &str {
+    let pasted = pasted.trim();
+    let rest = pasted.split_once("://").map_or(pasted, |(_, rest)| rest);
+    rest.split(['/', '?', '#']).next().unwrap_or(rest)
 }
 
 /// A `{domain}` path parameter: a [`SiteDomain`], or `400 invalid_path`.
@@ -372,4 +381,17 @@ async fn remove_agent(
 ) -> Result<Json<WebsiteReply>, ApiError> {
     let command = WebsiteCommand::RemoveAgent { by: caller.user, user };
     Ok(Json(WebsiteReply { changed: state.websites.execute(website, command, caller.meta()).await? }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::authority;
+
+    #[test]
+    fn a_pasted_url_counts_for_its_host_and_port() {
+        assert_eq!(authority(" https://Shop.example.com:8443/cart?x=1#top "), "Shop.example.com:8443");
+        assert_eq!(authority("shop.example.com/"), "shop.example.com");
+        assert_eq!(authority("localhost:3000"), "localhost:3000");
+        assert_eq!(authority("user@evil.example"), "user@evil.example");
+    }
 }

@@ -23,12 +23,19 @@ fn one_of_each() -> Vec<(&'static str, String, String, Value)> {
             username: Username::parse("ada").unwrap().into(),
             display_name: DisplayName::parse("Ada").unwrap().into(),
         },
+        UserEvent::VisitorRegistered {
+            website_id: crate::WebsiteId::from_uuid(Uuid::from_u128(7)),
+            display_name: DisplayName::parse("Visitor 7").unwrap().into(),
+        },
         UserEvent::ProfileUpdated { display_name: DisplayName::parse("Ada L.").unwrap().into() },
         UserEvent::UserErased {},
     ];
     for event in &users {
         match event {
-            UserEvent::UserRegistered { .. } | UserEvent::ProfileUpdated { .. } | UserEvent::UserErased {} => {}
+            UserEvent::UserRegistered { .. }
+            | UserEvent::VisitorRegistered { .. }
+            | UserEvent::ProfileUpdated { .. }
+            | UserEvent::UserErased {} => {}
         }
     }
     let presence = vec![PresenceEvent::PresenceChanged { status: PresenceStatus::Away }];

@@ -18,6 +18,7 @@ use super::commands::RoomCommand;
 use super::error::RoomError;
 use super::events::RoomEvent;
 use super::kind::{Role, RoomKind, Visibility};
+use super::support::SupportState;
 use crate::ids::{MessageId, UserId};
 use crate::text::{ClientMsgId, Reaction};
 
@@ -35,6 +36,9 @@ pub struct Room {
     recent_posts: HashMap<UserId, VecDeque<PostRef>>,
     /// Per member: how far they have read (see [`Room::read_marker`]).
     pub(super) read_markers: HashMap<UserId, u64>,
+    /// Support conversations only: resolved or open, and to whom assigned.
+    #[serde(default)]
+    support: SupportState,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -68,6 +72,11 @@ impl Room {
 
     /// How far `user` has read: the sequence of their join until they move their marker past
     /// it, then the furthest they moved it to; 0 if they are not a member.
+    /// A support conversation's state (the default for other rooms).
+    pub fn support(&self) -> SupportState {
+        self.support
+    }
+
     pub fn read_marker(&self, user: UserId) -> u64 {
         self.read_markers.get(&user).copied().unwrap_or(0)
     }
@@ -176,14 +185,23 @@ impl Room {
                 let mentions: BTreeSet<UserId> =
                     mentions.into_iter().filter(|user| *user != by && self.members.contains_key(user)).collect();
                 let mentions = mentions.into_iter().collect();
-                Ok(vec![RoomEvent::MessagePosted {
+                let mut events = Vec::with_capacity(2);
+                // A visitor writing to a resolved conversation reopens it.
+                if let RoomKind::Support { visitor, .. } = self.kind()?
+                    && *visitor == by
+                    && self.support.resolved
+                {
+                    events.push(RoomEvent::ConversationReopened { reopened_by: by });
+                }
+                events.push(RoomEvent::MessagePosted {
                     message_id,
                     author: by,
                     body: body.into(),
                     client_msg_id,
                     reply_to,
                     mentions,
-                }])
+                });
+                Ok(events)
             }
             C::EditMessage { by, message_id, body } => {
                 self.member_role(by)?;
@@ -195,8 +213,8 @@ impl Room {
             C::DeleteMessage { by, message_id } => {
                 let role = self.member_role(by)?;
                 let message = self.messages.get(&message_id).ok_or(RoomError::MessageNotFound)?;
-                let is_group = matches!(self.kind()?, RoomKind::Group { .. });
-                if message.author != by && !(is_group && role.moderates()) {
+                let moderated = matches!(self.kind()?, RoomKind::Group { .. } | RoomKind::Support { .. });
+                if message.author != by && !(moderated && role.moderates()) {
                     return Err(RoomError::NotAllowed);
                 }
                 if message.deleted {
@@ -231,18 +249,105 @@ impl Room {
                 }
                 Ok(vec![RoomEvent::ReadMarkerMoved { user_id: by, up_to_seq }])
             }
+            C::StartSupport { visitor, website_id, agents, context } => {
+                if self.exists() {
+                    return Err(RoomError::RoomAlreadyExists);
+                }
+                let agents: BTreeSet<UserId> = agents.into_iter().filter(|agent| *agent != visitor).collect();
+                let mut events = vec![
+                    RoomEvent::RoomCreated { kind: RoomKind::Support { website_id, visitor }, created_by: visitor },
+                    RoomEvent::MemberJoined { user_id: visitor, role: Role::Member, added_by: None },
+                ];
+                events.extend(agents.into_iter().map(|agent| RoomEvent::MemberJoined {
+                    user_id: agent,
+                    role: Role::Admin,
+                    added_by: None,
+                }));
+                events.push(RoomEvent::VisitorContextRecorded {
+                    visitor,
+                    page_url: context.page_url,
+                    referrer: context.referrer,
+                    language: context.language,
+                    user_agent: context.user_agent,
+                });
+                Ok(events)
+            }
+            C::JoinAsAgent { user } => {
+                self.support_visitor()?;
+                match self.role_of(user) {
+                    Some(_) => Ok(vec![]),
+                    None => Ok(vec![RoomEvent::MemberJoined { user_id: user, role: Role::Admin, added_by: None }]),
+                }
+            }
+            C::Assign { by, to } => {
+                let visitor = self.support_agent(by)?;
+                if self.support.assignee == to {
+                    return Ok(vec![]);
+                }
+                let mut events = Vec::with_capacity(2);
+                if let Some(agent) = to {
+                    match self.role_of(agent) {
+                        _ if agent == visitor => return Err(RoomError::NotAllowed),
+                        Some(_) => {}
+                        None => events.push(RoomEvent::MemberJoined {
+                            user_id: agent,
+                            role: Role::Admin,
+                            added_by: Some(by),
+                        }),
+                    }
+                }
+                events.push(RoomEvent::ConversationAssigned { assignee: to, assigned_by: by });
+                Ok(events)
+            }
+            C::Resolve { by } => {
+                self.support_agent(by)?;
+                Ok(if self.support.resolved {
+                    vec![]
+                } else {
+                    vec![RoomEvent::ConversationResolved { resolved_by: by }]
+                })
+            }
+            C::Reopen { by } => {
+                self.member_role(by)?;
+                self.support_visitor()?;
+                Ok(if self.support.resolved {
+                    vec![RoomEvent::ConversationReopened { reopened_by: by }]
+                } else {
+                    vec![]
+                })
+            }
         }
+    }
+
+    /// The visitor of a support conversation; `NotSupport` for any other room.
+    fn support_visitor(&self) -> Result<UserId, RoomError> {
+        match self.kind()? {
+            RoomKind::Support { visitor, .. } => Ok(*visitor),
+            RoomKind::Group { .. } | RoomKind::Direct { .. } => Err(RoomError::NotSupport),
+        }
+    }
+
+    /// The visitor of the support conversation `by` is an agent in (its admins are the agents).
+    fn support_agent(&self, by: UserId) -> Result<UserId, RoomError> {
+        let role = self.member_role(by)?;
+        let visitor = self.support_visitor()?;
+        if role < Role::Admin {
+            return Err(RoomError::NotAllowed);
+        }
+        Ok(visitor)
     }
 
     fn kind(&self) -> Result<&RoomKind, RoomError> {
         self.kind.as_ref().ok_or(RoomError::RoomNotFound)
     }
 
-    /// The visibility of a group room; direct rooms have fixed membership.
+    /// The visibility of a group room; direct rooms have fixed membership, and support
+    /// conversations have theirs managed by their own commands.
     fn group_visibility(&self) -> Result<Visibility, RoomError> {
         match self.kind()? {
             RoomKind::Group { visibility, .. } => Ok(*visibility),
             RoomKind::Direct { .. } => Err(RoomError::DirectRoomMembershipIsFixed),
+            RoomKind::Support { .. } => Err(RoomError::MembershipManaged),
         }
     }
 
@@ -317,6 +422,10 @@ impl Aggregate for Room {
                     message.reactions.remove(&(user_id, reaction));
                 }
             }
+            RoomEvent::VisitorContextRecorded { .. } => {}
+            RoomEvent::ConversationAssigned { assignee, .. } => self.support.assignee = assignee,
+            RoomEvent::ConversationResolved { .. } => self.support.resolved = true,
+            RoomEvent::ConversationReopened { .. } => self.support.resolved = false,
             RoomEvent::ReadMarkerMoved { user_id, up_to_seq } => {
                 // `decide` only writes markers that move forward, but rooms whose history was
                 // written before markers started at the join hold some at or below it. The read

@@ -2,7 +2,8 @@
 //! authentication happened at the edge, authorisation happens in the aggregate.
 
 use super::kind::{Role, Visibility};
-use crate::ids::{MessageId, UserId};
+use super::support::VisitorContext;
+use crate::ids::{MessageId, UserId, WebsiteId};
 use crate::text::{ClientMsgId, MessageBody, Reaction, RoomName};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -70,6 +71,30 @@ pub enum RoomCommand {
         by: UserId,
         up_to_seq: u64,
     },
+    /// A visitor starts a support conversation with `website_id`'s agents (the caller read them
+    /// from the website), who join as admins.
+    StartSupport {
+        visitor: UserId,
+        website_id: WebsiteId,
+        agents: Vec<UserId>,
+        context: VisitorContext,
+    },
+    /// An agent of the conversation's website (the caller checked) who is not in it joins.
+    JoinAsAgent {
+        user: UserId,
+    },
+    /// An agent assigns the conversation to an agent of its website (the caller checked; one
+    /// not in it yet joins), or unassigns it (`to: None`).
+    Assign {
+        by: UserId,
+        to: Option<UserId>,
+    },
+    Resolve {
+        by: UserId,
+    },
+    Reopen {
+        by: UserId,
+    },
 }
 
 impl RoomCommand {
@@ -89,6 +114,11 @@ impl RoomCommand {
             RoomCommand::React { .. } => "react",
             RoomCommand::Unreact { .. } => "unreact",
             RoomCommand::MarkRead { .. } => "mark_read",
+            RoomCommand::StartSupport { .. } => "start_support",
+            RoomCommand::JoinAsAgent { .. } => "join_as_agent",
+            RoomCommand::Assign { .. } => "assign",
+            RoomCommand::Resolve { .. } => "resolve",
+            RoomCommand::Reopen { .. } => "reopen",
         }
     }
 
@@ -105,8 +135,12 @@ impl RoomCommand {
             | RoomCommand::DeleteMessage { by, .. }
             | RoomCommand::React { by, .. }
             | RoomCommand::Unreact { by, .. }
-            | RoomCommand::MarkRead { by, .. } => *by,
-            RoomCommand::Join { user } | RoomCommand::Leave { user } => *user,
+            | RoomCommand::MarkRead { by, .. }
+            | RoomCommand::Assign { by, .. }
+            | RoomCommand::Resolve { by }
+            | RoomCommand::Reopen { by } => *by,
+            RoomCommand::Join { user } | RoomCommand::Leave { user } | RoomCommand::JoinAsAgent { user } => *user,
+            RoomCommand::StartSupport { visitor, .. } => *visitor,
         }
     }
 }

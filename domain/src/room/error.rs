@@ -30,4 +30,8 @@ pub enum RoomError {
     ReplyTargetNotFound,
     #[error("the room has no event with that sequence yet")]
     ReadMarkerBeyondEnd,
+    #[error("the members of a support conversation are its visitor and its website's agents")]
+    MembershipManaged,
+    #[error("the room is not a support conversation")]
+    NotSupport,
 }

@@ -5,6 +5,7 @@ use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 
 use super::kind::{Role, RoomKind};
+use super::support::{LanguageTag, PageUrl, UserAgent};
 use crate::catalog::{EventDoc, FieldDoc, FieldType};
 use crate::ids::{MessageId, UserId};
 use crate::redaction::Redactable;
@@ -78,6 +79,32 @@ pub enum RoomEvent {
         user_id: UserId,
         up_to_seq: u64,
     },
+    /// A support conversation: where its visitor was when they started it. Personal data of
+    /// the visitor's (`null` once they are erased).
+    VisitorContextRecorded {
+        visitor: UserId,
+        #[schema(required = true)]
+        page_url: Option<PageUrl>,
+        #[schema(required = true)]
+        referrer: Option<PageUrl>,
+        #[schema(required = true)]
+        language: Option<LanguageTag>,
+        #[schema(required = true)]
+        user_agent: Option<UserAgent>,
+    },
+    /// A support conversation was assigned to an agent (`null`: unassigned).
+    ConversationAssigned {
+        #[schema(required = true)]
+        assignee: Option<UserId>,
+        assigned_by: UserId,
+    },
+    ConversationResolved {
+        resolved_by: UserId,
+    },
+    /// By an agent, or by the visitor writing to it.
+    ConversationReopened {
+        reopened_by: UserId,
+    },
 }
 
 impl RoomEvent {
@@ -93,7 +120,11 @@ impl RoomEvent {
             | RoomEvent::MessageDeleted { .. }
             | RoomEvent::ReactionAdded { .. }
             | RoomEvent::ReactionRemoved { .. }
-            | RoomEvent::ReadMarkerMoved { .. } => "1.0",
+            | RoomEvent::ReadMarkerMoved { .. }
+            | RoomEvent::VisitorContextRecorded { .. }
+            | RoomEvent::ConversationAssigned { .. }
+            | RoomEvent::ConversationResolved { .. }
+            | RoomEvent::ConversationReopened { .. } => "1.0",
         }
     }
 
@@ -114,6 +145,10 @@ impl RoomEvent {
             RoomEvent::ReactionAdded { .. } => "ReactionAdded",
             RoomEvent::ReactionRemoved { .. } => "ReactionRemoved",
             RoomEvent::ReadMarkerMoved { .. } => "ReadMarkerMoved",
+            RoomEvent::VisitorContextRecorded { .. } => "VisitorContextRecorded",
+            RoomEvent::ConversationAssigned { .. } => "ConversationAssigned",
+            RoomEvent::ConversationResolved { .. } => "ConversationResolved",
+            RoomEvent::ConversationReopened { .. } => "ConversationReopened",
         }
     }
 }
@@ -141,7 +176,11 @@ impl RoomEvent {
             | RoomEvent::MessageDeleted { .. }
             | RoomEvent::ReactionAdded { .. }
             | RoomEvent::ReactionRemoved { .. }
-            | RoomEvent::ReadMarkerMoved { .. } => None,
+            | RoomEvent::ReadMarkerMoved { .. }
+            | RoomEvent::VisitorContextRecorded { .. }
+            | RoomEvent::ConversationAssigned { .. }
+            | RoomEvent::ConversationResolved { .. }
+            | RoomEvent::ConversationReopened { .. } => None,
         }
     }
 }
@@ -306,6 +345,69 @@ pub(crate) const CATALOG: &[EventDoc] = &[
             },
         ],
     },
+    EventDoc {
+        aggregate: "room",
+        name: "VisitorContextRecorded",
+        version: "1.0",
+        summary: "A support conversation was started: where its visitor was (written right after the members joined).",
+        history: "",
+        fields: &[
+            FieldDoc { name: "visitor", ty: FieldType::Uuid, meaning: "The visitor." },
+            FieldDoc {
+                name: "page_url",
+                ty: FieldType::Nullable(&FieldType::Text),
+                meaning: "The page they wrote from (an http(s) URL), if the widget knew it.",
+            },
+            FieldDoc {
+                name: "referrer",
+                ty: FieldType::Nullable(&FieldType::Text),
+                meaning: "The page that led them there, if any.",
+            },
+            FieldDoc {
+                name: "language",
+                ty: FieldType::Nullable(&FieldType::Text),
+                meaning: "Their browser's language (a BCP 47 tag).",
+            },
+            FieldDoc {
+                name: "user_agent",
+                ty: FieldType::Nullable(&FieldType::Text),
+                meaning: "Their browser's `User-Agent`.",
+            },
+        ],
+    },
+    EventDoc {
+        aggregate: "room",
+        name: "ConversationAssigned",
+        version: "1.0",
+        summary: "An agent assigned a support conversation to an agent of its website, or unassigned it. An agent \
+                  not in the conversation yet joins it first (their `MemberJoined` precedes this event).",
+        history: "",
+        fields: &[
+            FieldDoc {
+                name: "assignee",
+                ty: FieldType::Nullable(&FieldType::Uuid),
+                meaning: "The agent it is assigned to; null: nobody.",
+            },
+            FieldDoc { name: "assigned_by", ty: FieldType::Uuid, meaning: "The agent who did it." },
+        ],
+    },
+    EventDoc {
+        aggregate: "room",
+        name: "ConversationResolved",
+        version: "1.0",
+        summary: "An agent marked a support conversation resolved.",
+        history: "",
+        fields: &[FieldDoc { name: "resolved_by", ty: FieldType::Uuid, meaning: "The agent." }],
+    },
+    EventDoc {
+        aggregate: "room",
+        name: "ConversationReopened",
+        version: "1.0",
+        summary: "A resolved support conversation is open again: an agent reopened it, or its visitor wrote to it \
+                  (then their `MessagePosted` follows in the same commit).",
+        history: "",
+        fields: &[FieldDoc { name: "reopened_by", ty: FieldType::Uuid, meaning: "The agent, or the visitor." }],
+    },
 ];
 
 const ROLE: FieldType = FieldType::Enum(&["member", "admin", "owner"]);
@@ -329,5 +431,12 @@ const ROOM_KINDS: &[(&str, &[FieldDoc])] = &[
             ty: FieldType::List(&FieldType::Uuid),
             meaning: "The two users of a direct conversation (its id is derived from them).",
         }],
+    ),
+    (
+        "support",
+        &[
+            FieldDoc { name: "website_id", ty: FieldType::Uuid, meaning: "The website the visitor wrote to." },
+            FieldDoc { name: "visitor", ty: FieldType::Uuid, meaning: "The visitor (a user of the website's)." },
+        ],
     ),
 ];

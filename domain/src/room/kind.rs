@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::UserId;
+use crate::ids::{UserId, WebsiteId};
 use crate::text::RoomName;
 
 /// Who may join a group room without being added.
@@ -16,7 +16,8 @@ pub enum Visibility {
 }
 
 /// A group room has a name and an owner; a direct room is the one conversation of two users
-/// and its membership never changes.
+/// and its membership never changes; a support room is one website visitor's conversation with
+/// the website's agents (its members: the visitor, and agents as admins).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum RoomKind {
@@ -27,6 +28,10 @@ pub enum RoomKind {
     Direct {
         #[schema(min_items = 2, max_items = 2)]
         members: [UserId; 2],
+    },
+    Support {
+        website_id: WebsiteId,
+        visitor: UserId,
     },
 }
 

@@ -1,5 +1,8 @@
 //! The `Room` aggregate: one room's membership, roles and message timeline.
 //!
+//! Support conversations (kind `support`) are rooms too, with a few rules of their own
+//! ([`support`]): they get every guarantee of a room (sequences, resume, read markers).
+//!
 //! The room's aggregate sequence (1, 2, 3, …) is the total, gap-free order of everything that
 //! happens in it; clients resume and de-duplicate by it.
 
@@ -8,6 +11,7 @@ mod commands;
 mod error;
 mod events;
 mod kind;
+mod support;
 mod view;
 
 pub use aggregate::{PostRef, RECENT_POSTS_PER_MEMBER, Room};
@@ -16,6 +20,7 @@ pub use error::RoomError;
 pub(crate) use events::CATALOG;
 pub use events::{MembershipChange, RoomEvent};
 pub use kind::{Role, RoomKind, Visibility};
+pub use support::{LanguageTag, PageUrl, SupportState, UserAgent, VisitorContext};
 pub use view::{MemberView, RoomView};
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::commands::UserCommand;
 use super::error::UserError;
 use super::events::UserEvent;
+use crate::ids::WebsiteId;
 use crate::redaction::Redactable;
 use crate::text::{DisplayName, Username};
 
@@ -20,8 +21,15 @@ pub struct User {
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Registration {
-    username: Redactable<Username>,
+    /// What registered: a user with a username, or a website's visitor.
+    who: Registered,
     display_name: Redactable<DisplayName>,
+}
+
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+enum Registered {
+    User { username: Redactable<Username> },
+    Visitor { website_id: WebsiteId },
 }
 
 impl User {
@@ -33,19 +41,36 @@ impl User {
         self.erased
     }
 
+    /// The website whose visitor this user is, if they are one.
+    pub fn visitor_of(&self) -> Option<WebsiteId> {
+        match self.registered.as_ref()?.who {
+            Registered::Visitor { website_id } => Some(website_id),
+            Registered::User { .. } => None,
+        }
+    }
+
     pub fn decide(&self, command: UserCommand) -> Result<Vec<UserEvent>, UserError> {
         if self.erased {
             return match command {
                 UserCommand::Erase => Ok(vec![]),
-                UserCommand::Register { .. } | UserCommand::UpdateProfile { .. } => Err(UserError::Erased),
+                UserCommand::Register { .. }
+                | UserCommand::RegisterVisitor { .. }
+                | UserCommand::UpdateProfile { .. } => Err(UserError::Erased),
             };
         }
         match (command, &self.registered) {
             (UserCommand::Register { username, display_name }, None) => {
                 Ok(vec![UserEvent::UserRegistered { username: username.into(), display_name: display_name.into() }])
             }
-            (UserCommand::Register { username, .. }, Some(existing)) => {
-                if existing.username.present() == Some(&username) {
+            (UserCommand::Register { username, .. }, Some(existing)) => match &existing.who {
+                Registered::User { username: existing } if existing.present() == Some(&username) => Ok(vec![]),
+                _ => Err(UserError::AlreadyRegistered),
+            },
+            (UserCommand::RegisterVisitor { website_id, display_name }, None) => {
+                Ok(vec![UserEvent::VisitorRegistered { website_id, display_name: display_name.into() }])
+            }
+            (UserCommand::RegisterVisitor { website_id, .. }, Some(existing)) => {
+                if existing.who == (Registered::Visitor { website_id }) {
                     Ok(vec![])
                 } else {
                     Err(UserError::AlreadyRegistered)
@@ -81,7 +106,10 @@ impl Aggregate for User {
     fn apply(&mut self, event: UserEvent) {
         match event {
             UserEvent::UserRegistered { username, display_name } => {
-                self.registered = Some(Registration { username, display_name });
+                self.registered = Some(Registration { who: Registered::User { username }, display_name });
+            }
+            UserEvent::VisitorRegistered { website_id, display_name } => {
+                self.registered = Some(Registration { who: Registered::Visitor { website_id }, display_name });
             }
             UserEvent::ProfileUpdated { display_name } => {
                 if let Some(registration) = &mut self.registered {
@@ -91,7 +119,9 @@ impl Aggregate for User {
             UserEvent::UserErased {} => {
                 self.erased = true;
                 if let Some(registration) = &mut self.registered {
-                    registration.username = Redactable::Redacted;
+                    if let Registered::User { username } = &mut registration.who {
+                        *username = Redactable::Redacted;
+                    }
                     registration.display_name = Redactable::Redacted;
                 }
             }
@@ -248,5 +278,56 @@ mod tests {
             );
             assert_eq!(serde_json::from_value::<UserEvent>(json).unwrap(), event);
         }
+    }
+
+    fn visitor_of(n: u128) -> crate::WebsiteId {
+        crate::WebsiteId::from_uuid(uuid::Uuid::from_u128(n))
+    }
+
+    fn visitor_registered() -> UserEvent {
+        UserEvent::VisitorRegistered { website_id: visitor_of(1), display_name: display("Visitor 1a2b").into() }
+    }
+
+    #[test]
+    fn a_visitor_registers_for_one_website_once() {
+        let register =
+            |n| UserCommand::RegisterVisitor { website_id: visitor_of(n), display_name: display("Visitor 1a2b") };
+        TestFramework::<User>::with(())
+            .given_no_previous_events()
+            .when(register(1))
+            .then_expect_events(vec![visitor_registered()]);
+        TestFramework::<User>::with(()).given(vec![visitor_registered()]).when(register(1)).then_expect_events(vec![]);
+        TestFramework::<User>::with(())
+            .given(vec![visitor_registered()])
+            .when(register(2))
+            .then_expect_error(UserError::AlreadyRegistered);
+        TestFramework::<User>::with(())
+            .given(vec![registered()])
+            .when(register(1))
+            .then_expect_error(UserError::AlreadyRegistered);
+        TestFramework::<User>::with(())
+            .given(vec![visitor_registered()])
+            .when(UserCommand::Register { username: name("ada"), display_name: display("Ada") })
+            .then_expect_error(UserError::AlreadyRegistered);
+    }
+
+    #[test]
+    fn a_visitor_names_themselves_and_is_erased_like_a_user() {
+        TestFramework::<User>::with(())
+            .given(vec![visitor_registered()])
+            .when(UserCommand::UpdateProfile { display_name: display("Grace") })
+            .then_expect_events(vec![UserEvent::ProfileUpdated { display_name: display("Grace").into() }]);
+        TestFramework::<User>::with(())
+            .given(vec![visitor_registered()])
+            .when(UserCommand::Erase)
+            .then_expect_events(vec![UserEvent::UserErased {}]);
+        let mut user = User::default();
+        user.apply(visitor_registered());
+        assert_eq!(user.visitor_of(), Some(visitor_of(1)));
+        user.apply(UserEvent::UserErased {});
+        assert!(user.is_erased());
+        let mut member = User::default();
+        member.apply(registered());
+        assert_eq!(member.visitor_of(), None);
     }
 }

@@ -1,5 +1,6 @@
 //! What can be done to a user.
 
+use crate::ids::WebsiteId;
 use crate::text::{DisplayName, Username};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -8,6 +9,12 @@ pub enum UserCommand {
     /// interrupted after its credentials were stored can be completed by retrying.
     Register {
         username: Username,
+        display_name: DisplayName,
+    },
+    /// An anonymous visitor of a website's support chat: a user without a username or
+    /// password, whose tokens are scoped to that website. Again for the same website: a no-op.
+    RegisterVisitor {
+        website_id: WebsiteId,
         display_name: DisplayName,
     },
     UpdateProfile {

@@ -4,6 +4,7 @@ use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{EventDoc, FieldDoc, FieldType};
+use crate::ids::WebsiteId;
 use crate::redaction::Redactable;
 use crate::text::{DisplayName, Username};
 
@@ -12,6 +13,9 @@ use crate::text::{DisplayName, Username};
 pub enum UserEvent {
     /// `username` and `display_name` are redacted (`null`) once the user is erased.
     UserRegistered { username: Redactable<Username>, display_name: Redactable<DisplayName> },
+    /// A website's visitor arrived (support chat): no username, no password; `display_name` is
+    /// redacted (`null`) once the visitor is erased.
+    VisitorRegistered { website_id: WebsiteId, display_name: Redactable<DisplayName> },
     /// `display_name` is redacted (`null`) once the user is erased.
     ProfileUpdated { display_name: Redactable<DisplayName> },
     /// The user's personal data was erased (their earlier events redacted, their account and
@@ -23,13 +27,17 @@ impl UserEvent {
     /// This event type's current schema version.
     pub const fn version(&self) -> &'static str {
         match self {
-            UserEvent::UserRegistered { .. } | UserEvent::ProfileUpdated { .. } | UserEvent::UserErased {} => "1.0",
+            UserEvent::UserRegistered { .. }
+            | UserEvent::VisitorRegistered { .. }
+            | UserEvent::ProfileUpdated { .. }
+            | UserEvent::UserErased {} => "1.0",
         }
     }
 
     pub const fn name(&self) -> &'static str {
         match self {
             UserEvent::UserRegistered { .. } => "UserRegistered",
+            UserEvent::VisitorRegistered { .. } => "VisitorRegistered",
             UserEvent::ProfileUpdated { .. } => "ProfileUpdated",
             UserEvent::UserErased {} => "UserErased",
         }
@@ -61,6 +69,22 @@ pub(crate) const CATALOG: &[EventDoc] = &[
                 meaning: "The login name, lower-case (3–32 characters of `a-z 0-9 _ . -`).",
             },
             FieldDoc { name: "display_name", ty: FieldType::Text, meaning: "The name shown to others." },
+        ],
+    },
+    EventDoc {
+        aggregate: "user",
+        name: "VisitorRegistered",
+        version: "1.0",
+        summary: "An anonymous visitor of a website's support chat arrived (the aggregate id is their user id). \
+                  Visitors have no username or password; their tokens are good for that website's support only.",
+        history: "",
+        fields: &[
+            FieldDoc { name: "website_id", ty: FieldType::Uuid, meaning: "The website they visit." },
+            FieldDoc {
+                name: "display_name",
+                ty: FieldType::Text,
+                meaning: "The name agents see (given in the pre-chat form, or made up from the id).",
+            },
         ],
     },
     EventDoc {

@@ -101,11 +101,12 @@ async fn start(socket: WebSocket, hub: Arc<Hub>, session: Uuid) -> Option<Starte
         close(&mut sink, CloseReason::Draining).await;
         return None;
     }
-    let (memberships, summaries) = match tokio::try_join!(
+    let (memberships, summaries, support) = match tokio::try_join!(
         backfill::memberships_of_account(&hub.pool, user, MAX_ROOMS_PER_USER),
-        rooms::page(&hub.pool, user, None, MAX_ROOMS_PER_USER)
+        rooms::page(&hub.pool, user, None, MAX_ROOMS_PER_USER),
+        rooms::support_positions(&hub.pool, user)
     ) {
-        Ok((memberships, page)) => (memberships, page.rooms),
+        Ok((memberships, page, support)) => (memberships, page.rooms, support),
         Err(error) => {
             tracing::error!(%error, "cannot read the account and rooms of a connecting user");
             hub.unregister(&conn);
@@ -125,8 +126,10 @@ async fn start(socket: WebSocket, hub: Arc<Hub>, session: Uuid) -> Option<Starte
         return None;
     }
 
+    // Support conversations are not in the room list but are delivered all the same.
+    let listed = summaries.iter().map(|room| (room.room_id, room.last_seq));
     let known: HashMap<RoomId, u64> =
-        summaries.iter().map(|room| (RoomId::from_uuid(room.room_id), room.last_seq.max(0) as u64)).collect();
+        listed.chain(support).map(|(room, seq)| (RoomId::from_uuid(room), seq.max(0) as u64)).collect();
     let members: HashSet<RoomId> = memberships.iter().filter(|m| m.joined).map(|m| m.room).collect();
     let mut initial = Vec::with_capacity(members.len() + resume.len());
     for membership in memberships.iter().filter(|m| m.joined) {

@@ -1,8 +1,11 @@
 //! `support`: the read models of support chat — websites, their domains with their
-//! verification state, and their teams of agents.
+//! verification state, and their teams of agents; and the support conversations' inbox state
+//! (status, assignee, the visitor's context). Everything else about a conversation (members,
+//! messages, unread counts) is in the `rooms` projector's tables, as for every room.
 
-use chat_domain::WebsiteId;
+use chat_domain::room::{Room, RoomEvent, RoomKind};
 use chat_domain::website::{Website, WebsiteEvent};
+use chat_domain::{RoomId, WebsiteId};
 use cqrs_es::Aggregate;
 use sqlx::PgConnection;
 
@@ -13,7 +16,8 @@ pub struct SupportProjector;
 
 impl SupportProjector {
     pub const NAME: &'static str = "support";
-    pub const TABLES: &'static [&'static str] = &["websites", "website_domains", "website_agents"];
+    pub const TABLES: &'static [&'static str] =
+        &["websites", "website_domains", "website_agents", "support_conversations"];
 }
 
 impl FeedSink for SupportProjector {
@@ -21,12 +25,56 @@ impl FeedSink for SupportProjector {
 
     async fn handle(&mut self, conn: &mut PgConnection, events: &[StoredEvent]) -> Result<(), ProjectionError> {
         for event in events {
-            if event.aggregate_type == Website::TYPE {
-                website_event(conn, event).await?;
+            match event.aggregate_type.as_str() {
+                Website::TYPE => website_event(conn, event).await?,
+                Room::TYPE if SUPPORT_EVENTS.contains(&event.event_type.as_str()) => room_event(conn, event).await?,
+                _ => {}
             }
         }
         Ok(())
     }
+}
+
+/// The room events this projector reads (the others it skips undecoded).
+const SUPPORT_EVENTS: [&str; 5] =
+    ["RoomCreated", "VisitorContextRecorded", "ConversationAssigned", "ConversationResolved", "ConversationReopened"];
+
+async fn room_event(conn: &mut PgConnection, event: &StoredEvent) -> Result<(), ProjectionError> {
+    let room = event.id::<RoomId>()?.as_uuid();
+    let statement = match event.decode::<RoomEvent>()? {
+        RoomEvent::RoomCreated { kind: RoomKind::Support { website_id, visitor }, .. } => sqlx::query(
+            "INSERT INTO support_conversations (room_id, website_id, visitor_id, status, created_at)
+                 VALUES ($1, $2, $3, 'open', $4)",
+        )
+        .bind(room)
+        .bind(website_id.as_uuid())
+        .bind(visitor.as_uuid())
+        .bind(event.recorded_at),
+        RoomEvent::VisitorContextRecorded { page_url, referrer, language, user_agent, .. } => sqlx::query(
+            "UPDATE support_conversations SET page_url = $2, referrer = $3, language = $4, user_agent = $5
+             WHERE room_id = $1",
+        )
+        .bind(room)
+        .bind(page_url.as_ref().map(|url| url.as_str().to_owned()))
+        .bind(referrer.as_ref().map(|url| url.as_str().to_owned()))
+        .bind(language.as_ref().map(|tag| tag.as_str().to_owned()))
+        .bind(user_agent.as_ref().map(|agent| agent.as_str().to_owned())),
+        RoomEvent::ConversationAssigned { assignee, .. } => {
+            sqlx::query("UPDATE support_conversations SET assignee_id = $2 WHERE room_id = $1")
+                .bind(room)
+                .bind(assignee.map(|agent| agent.as_uuid()))
+        }
+        RoomEvent::ConversationResolved { .. } => {
+            sqlx::query("UPDATE support_conversations SET status = 'resolved' WHERE room_id = $1").bind(room)
+        }
+        RoomEvent::ConversationReopened { .. } => {
+            sqlx::query("UPDATE support_conversations SET status = 'open' WHERE room_id = $1").bind(room)
+        }
+        // Other rooms, and events this projector does not read.
+        _ => return Ok(()),
+    };
+    statement.execute(conn).await?;
+    Ok(())
 }
 
 async fn website_event(conn: &mut PgConnection, event: &StoredEvent) -> Result<(), ProjectionError> {

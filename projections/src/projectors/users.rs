@@ -47,6 +47,22 @@ async fn user_event(conn: &mut PgConnection, event: &StoredEvent) -> Result<(), 
                 .execute(conn)
                 .await?;
         }
+        UserEvent::VisitorRegistered { website_id, display_name } => {
+            let Some(display_name) = display_name.into_present() else {
+                return Ok(());
+            };
+            sqlx::query(
+                "INSERT INTO users (user_id, username, display_name, registered_at, website_id)
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(user_id.as_uuid())
+            .bind(format!("visitor-{}", user_id.as_uuid().simple()))
+            .bind(display_name.as_str())
+            .bind(event.recorded_at)
+            .bind(website_id.as_uuid())
+            .execute(conn)
+            .await?;
+        }
         UserEvent::ProfileUpdated { display_name } => {
             let Some(display_name) = display_name.into_present() else {
                 return Ok(());

@@ -6,5 +6,6 @@
 pub mod directory;
 pub mod history;
 pub mod rooms;
+pub mod support;
 pub mod users;
 pub mod websites;

@@ -69,11 +69,13 @@ fn parse_role(role: &str) -> Role {
 pub enum RoomKindName {
     Group,
     Direct,
+    Support,
 }
 
 fn parse_kind(kind: &str) -> RoomKindName {
     match kind {
         "direct" => RoomKindName::Direct,
+        "support" => RoomKindName::Support,
         _ => RoomKindName::Group,
     }
 }
@@ -226,7 +228,9 @@ pub struct RoomPage {
     pub next_before: Option<String>,
 }
 
-/// A page of the rooms `user` belongs to, most recently active first, in one query.
+/// A page of the rooms `user` belongs to, most recently active first, in one query. Support
+/// conversations are not listed: agents work them from their websites' inboxes
+/// ([`super::support`]).
 pub async fn page(
     pool: &PgPool,
     user: UserId,
@@ -234,7 +238,8 @@ pub async fn page(
     limit: i64,
 ) -> Result<RoomPage, sqlx::Error> {
     let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
-        "{SUMMARY} WHERE m.user_id = $1 AND ($2::timestamptz IS NULL OR (r.last_activity_at, r.room_id) < ($2, $3))
+        "{SUMMARY} WHERE m.user_id = $1 AND r.kind <> 'support'
+           AND ($2::timestamptz IS NULL OR (r.last_activity_at, r.room_id) < ($2, $3))
          ORDER BY r.last_activity_at DESC, r.room_id DESC LIMIT $4"
     ))
     .bind(user.as_uuid())
@@ -250,6 +255,19 @@ pub async fn page(
         _ => None,
     };
     Ok(RoomPage { rooms: rows.into_iter().map(RoomSummary::from).collect(), next_before })
+}
+
+/// Where the read model has each support conversation `user` is in: `(room, last_seq)`. The
+/// room list leaves them out ([`page`]); a gateway needs them to start a connection's live
+/// stream at the present rather than replay them from the join.
+pub async fn support_positions(pool: &PgPool, user: UserId) -> Result<Vec<(Uuid, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT r.room_id, r.last_seq FROM room_members m JOIN rooms r ON r.room_id = m.room_id
+         WHERE m.user_id = $1 AND r.kind = 'support'",
+    )
+    .bind(user.as_uuid())
+    .fetch_all(pool)
+    .await
 }
 
 #[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]

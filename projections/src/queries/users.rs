@@ -42,9 +42,9 @@ pub struct UserIdentity {
     pub display_name: String,
 }
 
-/// The user with exactly this (normalised) username, if any.
+/// The user with exactly this (normalised) username, if any; never a website's visitor.
 pub async fn by_username(pool: &PgPool, username: &str) -> Result<Option<UserIdentity>, sqlx::Error> {
-    sqlx::query_as("SELECT user_id, username, display_name FROM users WHERE username = $1")
+    sqlx::query_as("SELECT user_id, username, display_name FROM users WHERE username = $1 AND website_id IS NULL")
         .bind(username)
         .fetch_optional(pool)
         .await

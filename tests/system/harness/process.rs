@@ -59,6 +59,10 @@ fn chat(stack: &Stack) -> Command {
         .env("CHAT_LOOKUP_BURST", "100000")
         .env("CHAT_DOMAIN_CHECK_RATE_PER_MINUTE", "1000000")
         .env("CHAT_DOMAIN_CHECK_BURST", "100000")
+        .env("CHAT_VISITOR_RATE_PER_MINUTE", "1000000")
+        .env("CHAT_VISITOR_BURST", "100000")
+        .env("CHAT_WEBSITE_VISITOR_RATE_PER_MINUTE", "1000000")
+        .env("CHAT_WEBSITE_VISITOR_BURST", "100000")
         // Websites' domain checks reach the tests' local sites on 127.0.0.1 (every other
         // private address stays refused), and give up on a silent one quickly.
         .env("CHAT_VERIFY_ALLOW_LOOPBACK", "true")

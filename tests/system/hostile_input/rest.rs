@@ -429,6 +429,23 @@ pub fn requests(known: &Known) -> BoxedStrategy<HostileRequest> {
     ]);
     let domain = shaped(vec![("domain", required(string(url_text())))]);
     let agent = shaped(vec![("username", required(string(text(false))))]);
+    let inbox = (
+        website(),
+        query(vec![
+            ("status", select(vec!["open", "mine", "unassigned", "resolved", "all"]).prop_map(str::to_owned).boxed()),
+            ("limit", limit()),
+        ]),
+    )
+        .prop_map(|(w, q)| format!("/v1/websites/{w}/conversations{q}"))
+        .boxed();
+    let assign = shaped(vec![("user_id", required(prop_oneof![uuid(users()), Just(Json::Raw("null".to_owned()))]))]);
+    let in_widget = |suffix: &'static str| website().prop_map(move |w| format!("/v1/widget/{w}{suffix}")).boxed();
+    let arrive = shaped(vec![("display_name", optional(string(text(false))))]);
+    let start = shaped(vec![
+        ("page_url", optional(string(url_text()))),
+        ("referrer", optional(string(url_text()))),
+        ("language", optional(string(text(false)))),
+    ]);
     let fixed = |path: &'static str| Just(path.to_owned()).boxed();
     let endpoints = vec![
         endpoint(known, "register", "POST", fixed("/v1/auth/register"), Some(credentials(true))),
@@ -460,6 +477,12 @@ pub fn requests(known: &Known) -> BoxedStrategy<HostileRequest> {
         endpoint(known, "check domain", "POST", on_domain("/check"), None),
         endpoint(known, "remove domain", "DELETE", on_domain(""), None),
         endpoint(known, "add agent", "POST", in_website("/agents"), Some(agent)),
+        endpoint(known, "inbox", "GET", inbox, None),
+        endpoint(known, "assign", "POST", in_room("/assign"), Some(assign)),
+        endpoint(known, "resolve", "POST", in_room("/resolve"), None),
+        endpoint(known, "widget", "GET", in_widget(""), None),
+        endpoint(known, "new visitor", "POST", in_widget("/visitors"), Some(arrive)),
+        endpoint(known, "start conversation", "POST", in_widget("/conversations"), Some(start)),
     ];
     proptest::strategy::Union::new(endpoints).boxed()
 }

@@ -26,6 +26,7 @@ fn reads(user: &User, admin: bool, other: &User, room: Uuid, unknown: Uuid) -> V
         ("/v1/directory/rooms".to_owned(), 200),
         ("/v1/websites".to_owned(), 200),
         (format!("/v1/websites/{unknown}"), 404),
+        (format!("/v1/websites/{unknown}/conversations"), 404),
         (format!("/v1/rooms/{room}"), 200),
         (format!("/v1/rooms/{room}/messages"), 200),
         (format!("/v1/rooms/{room}/messages?limit=5"), 200),

@@ -94,6 +94,12 @@ fn everything_wrong(room: Uuid) -> Vec<Call> {
         call(M::POST, "/v1/websites/nowhere/domains/not%20a%20domain/check?x=1"),
         call(M::POST, "/v1/websites/nowhere/agents?x=1").body(not_json),
         call(M::DELETE, "/v1/websites/nowhere/agents/nobody?x=1"),
+        call(M::GET, "/v1/websites/nowhere/conversations?status=nonsense"),
+        call(M::POST, "/v1/rooms/nowhere/assign?x=1").body(not_json),
+        call(M::POST, "/v1/rooms/nowhere/resolve?x=1"),
+        call(M::POST, "/v1/rooms/nowhere/reopen?x=1"),
+        call(M::GET, "/v1/widget/nowhere/conversations?x=1"),
+        call(M::POST, "/v1/widget/nowhere/conversations?x=1").body(not_json),
     ]
 }
 
@@ -285,6 +291,14 @@ async fn an_unknown_query_parameter_is_refused_on_every_route_and_nothing_is_don
             call(M::POST, format!("/v1/websites/{website}/agents?x=1")).body(json!({"username": bob.username})),
         ),
         (Some(&alice), call(M::DELETE, format!("/v1/websites/{website}/agents/{}?x=1", bob.id))),
+        (Some(&alice), call(M::GET, format!("/v1/websites/{website}/conversations?status=open&x=1"))),
+        (Some(&alice), call(M::POST, format!("/v1/rooms/{room}/assign?x=1")).body(json!({"user_id": null}))),
+        (Some(&alice), call(M::POST, format!("/v1/rooms/{room}/resolve?x=1"))),
+        (Some(&alice), call(M::POST, format!("/v1/rooms/{room}/reopen?x=1"))),
+        (None, call(M::GET, format!("/v1/widget/{website}?x=1"))),
+        (None, call(M::POST, format!("/v1/widget/{website}/visitors?x=1")).body(json!({}))),
+        (Some(&alice), call(M::GET, format!("/v1/widget/{website}/conversations?x=1"))),
+        (Some(&alice), call(M::POST, format!("/v1/widget/{website}/conversations?x=1")).body(json!({}))),
         (Some(&alice), call(M::POST, "/v1/auth/logout-all?x=1")),
     ];
     let mut wrong = Vec::new();

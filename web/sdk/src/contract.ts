@@ -78,6 +78,9 @@ export const ERROR_CODES = [
   "domain_not_found",
   "too_many_domains",
   "too_many_agents",
+  "visitor_not_allowed",
+  "membership_managed",
+  "not_a_support_conversation",
   // Load and failures.
   "rate_limited",
   "busy",
@@ -97,7 +100,10 @@ export type InvalidInputField =
   | "body"
   | "client_msg_id"
   | "reaction"
-  | "mentions";
+  | "mentions"
+  | "domain"
+  | "greeting"
+  | "business_hours";
 
 /** The body of every REST error response (api.md §1, "Errors"). */
 export interface ErrorBody {
@@ -113,7 +119,7 @@ export interface ErrorBody {
 // Shared enums
 // ---------------------------------------------------------------------------------------------
 
-export type RoomKindName = "group" | "direct";
+export type RoomKindName = "group" | "direct" | "support";
 export type Visibility = "public" | "private";
 export type Role = "owner" | "admin" | "member";
 export type PresenceStatus = "online" | "away" | "offline";
@@ -349,12 +355,182 @@ export interface HistoryPage {
 }
 
 // ---------------------------------------------------------------------------------------------
+// REST: support-chat websites (api.md §11)
+// ---------------------------------------------------------------------------------------------
+
+/** A website with support chat. */
+export type WebsiteId = Uuid;
+
+/** A role on a website's team: the owner changes the website, agents answer its visitors. */
+export type AgentRole = "owner" | "agent";
+
+/** `POST /v1/websites` and `PATCH /v1/websites/{website_id}`: 1–100 characters on one line. */
+export interface WebsiteNameRequest {
+  name: string;
+}
+
+/** `POST /v1/websites` (201). */
+export interface CreatedWebsite {
+  website_id: WebsiteId;
+}
+
+/** The answer of the website commands: `changed: false` when it already was as asked. */
+export interface WebsiteReply {
+  changed: boolean;
+}
+
+/** One entry of `GET /v1/websites`: a website of the caller's, by name. */
+export interface WebsiteSummary {
+  website_id: WebsiteId;
+  name: string;
+  /** Your role. */
+  role: AgentRole;
+  domain_count: number;
+  verified_domain_count: number;
+}
+
+/** `GET /v1/websites` */
+export interface WebsiteList {
+  websites: WebsiteSummary[];
+}
+
+export const COLOR_PRESETS = ["blue", "green", "purple", "orange", "red", "dark"] as const;
+export type ColorPreset = (typeof COLOR_PRESETS)[number];
+export const WIDGET_SIZES = ["small", "medium", "large"] as const;
+export type WidgetSize = (typeof WIDGET_SIZES)[number];
+/** `auto` follows the visitor's browser. */
+export const WIDGET_LANGUAGES = ["auto", "en", "de"] as const;
+export type WidgetLanguage = (typeof WIDGET_LANGUAGES)[number];
+/** The bottom corner the launcher sits in. */
+export const WIDGET_POSITIONS = ["right", "left"] as const;
+export type WidgetPosition = (typeof WIDGET_POSITIONS)[number];
+
+/** Seven entries, Monday first. */
+export type Week<T> = [T, T, T, T, T, T, T];
+
+/** One day's opening hours in minutes after midnight: `opens < closes ≤ 1440`. */
+export interface DayHours {
+  opens: number;
+  closes: number;
+}
+
+/** A weekly schedule in one IANA time zone (`Europe/Berlin`, `UTC`); `null`: closed that day. */
+export interface BusinessHours {
+  time_zone: string;
+  days: Week<DayHours | null>;
+}
+
+/**
+ * The widget's whole configuration: what `GET /v1/websites/{website_id}` shows as `settings`,
+ * and what `PUT /v1/websites/{website_id}/widget` replaces it with (every field, api.md §11.2).
+ */
+export interface WidgetSettings {
+  color: ColorPreset;
+  size: WidgetSize;
+  language: WidgetLanguage;
+  position: WidgetPosition;
+  /** 1–200 characters on one line; `null`: the language's default. */
+  greeting: string | null;
+  /** Ask visitors for a name and an email address before their first message. */
+  pre_chat_form: boolean;
+  /** `null`: agents answer at any time. */
+  business_hours: BusinessHours | null;
+}
+
+/** `pending` until the first check, then `verified` or `failed`. */
+export type DomainStatus = "pending" | "verified" | "failed";
+
+/** Where a check found the token. */
+export type VerificationMethod = "well_known_file" | "meta_tag";
+
+/** Why a check did not find the token (api.md §11.1). */
+export type VerificationFailure =
+  | "token_not_found"
+  | "token_mismatch"
+  | "unreachable"
+  | "timeout"
+  | "too_large"
+  | "too_many_redirects"
+  | "forbidden_address"
+  | "bad_status"
+  | "not_text";
+
+/** A domain of a website and its verification state. */
+export interface DomainView {
+  /** `host[:port]`, lower case. */
+  domain: string;
+  /** What to publish (`chat-` and 32 hex digits). */
+  token: string;
+  status: DomainStatus;
+  /** How it was verified, when it is. */
+  method: VerificationMethod | null;
+  /** Why the last check failed, when it did. */
+  failure: VerificationFailure | null;
+  checked_at: Timestamp | null;
+  added_at: Timestamp;
+}
+
+/** A member of a website's team (the owner is one too). */
+export interface AgentView {
+  user_id: UserId;
+  username: string;
+  display_name: string;
+  role: AgentRole;
+  added_at: Timestamp;
+}
+
+/** `GET /v1/websites/{website_id}`: everything its team may see. */
+export interface WebsiteDetail {
+  website_id: WebsiteId;
+  name: string;
+  owner_id: UserId;
+  /** Your role. */
+  role: AgentRole;
+  settings: WidgetSettings;
+  created_at: Timestamp;
+  domains: DomainView[];
+  agents: AgentView[];
+}
+
+/** `POST /v1/websites/{website_id}/domains`: a host name or IPv4 address, optional `:port`. */
+export interface DomainRequest {
+  domain: string;
+}
+
+/** `POST /v1/websites/{website_id}/domains`: 201 listed now, 200 listed before (its first token). */
+export interface AddedDomain {
+  domain: string;
+  token: string;
+}
+
+/** `POST /v1/websites/{website_id}/domains/{domain}/check`: a failed check is an answer too. */
+export interface DomainCheck {
+  domain: string;
+  verified: boolean;
+  method: VerificationMethod | null;
+  failure: VerificationFailure | null;
+}
+
+/** `POST /v1/websites/{website_id}/agents`: the user's login name (any case). */
+export interface AgentRequest {
+  username: string;
+}
+
+/** `POST /v1/websites/{website_id}/agents` (200). */
+export interface AddedAgent {
+  user_id: UserId;
+  /** `false` when they were on the team already. */
+  changed: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Room events (api.md §5, protocol.md §4 `event`, domain/src/room/events.rs)
 // ---------------------------------------------------------------------------------------------
 
 export type RoomKind =
   | { type: "group"; name: string; visibility: Visibility }
-  | { type: "direct"; members: [UserId, UserId] };
+  | { type: "direct"; members: [UserId, UserId] }
+  | { type: "support"; website_id: WebsiteId; visitor: UserId };
 
 /** Event version 1.0. */
 export interface RoomCreated {
@@ -441,6 +617,36 @@ export interface ReadMarkerMoved {
   up_to_seq: number;
 }
 
+/** Event version 1.0. A support conversation: where its visitor was when they started it
+ * (each field `null` when unknown, or once the visitor was erased). */
+export interface VisitorContextRecorded {
+  type: "VisitorContextRecorded";
+  visitor: UserId;
+  page_url: string | null;
+  referrer: string | null;
+  language: string | null;
+  user_agent: string | null;
+}
+
+/** Event version 1.0. A support conversation was assigned to an agent (`null`: unassigned). */
+export interface ConversationAssigned {
+  type: "ConversationAssigned";
+  assignee: UserId | null;
+  assigned_by: UserId;
+}
+
+/** Event version 1.0. */
+export interface ConversationResolved {
+  type: "ConversationResolved";
+  resolved_by: UserId;
+}
+
+/** Event version 1.0. By an agent, or by the visitor writing to it (their post follows). */
+export interface ConversationReopened {
+  type: "ConversationReopened";
+  reopened_by: UserId;
+}
+
 export type RoomEvent =
   | RoomCreated
   | MemberJoined
@@ -451,7 +657,11 @@ export type RoomEvent =
   | MessageDeleted
   | ReactionAdded
   | ReactionRemoved
-  | ReadMarkerMoved;
+  | ReadMarkerMoved
+  | VisitorContextRecorded
+  | ConversationAssigned
+  | ConversationResolved
+  | ConversationReopened;
 
 export type RoomEventType = RoomEvent["type"];
 
@@ -467,6 +677,10 @@ export const EVENT_VERSIONS: { readonly [T in RoomEventType]: string } = {
   ReactionAdded: "1.0",
   ReactionRemoved: "1.0",
   ReadMarkerMoved: "1.0",
+  VisitorContextRecorded: "1.0",
+  ConversationAssigned: "1.0",
+  ConversationResolved: "1.0",
+  ConversationReopened: "1.0",
 };
 
 // ---------------------------------------------------------------------------------------------

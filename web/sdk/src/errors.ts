@@ -1,9 +1,10 @@
 /**
  * The errors the SDK raises: `ChatApiError` for an answer of the server that carries a stable
- * code (REST error bodies, WebSocket `error` frames), `ChatNetworkError` when no answer came.
+ * code (REST error bodies, WebSocket `error` frames), `ChatNetworkError` when no answer came;
+ * and how a REST refusal becomes a `ChatApiError` (`errorFromResponse`).
  */
 
-import { ERROR_CODES, type ErrorCode } from "./contract";
+import { ERROR_CODES, type ErrorBody, type ErrorCode } from "./contract";
 
 const KNOWN_CODES: ReadonlySet<string> = new Set(ERROR_CODES);
 
@@ -68,5 +69,62 @@ export class ChatNetworkError extends Error {
   constructor(message: string, requestId: string, options?: { cause: unknown }) {
     super(message, options);
     this.requestId = requestId;
+  }
+}
+
+/** A `ChatApiError` from a refusal; the code comes from the body, or the status if none. */
+export function errorFromResponse(response: Response, text: string, requestId: string): ChatApiError {
+  let code: ErrorCode = codeForStatus(response.status);
+  let message = `HTTP ${response.status}`;
+  let field: string | null = null;
+  try {
+    const parsed = JSON.parse(text) as Partial<ErrorBody>;
+    const error = parsed.error;
+    if (error !== undefined) {
+      if (isErrorCode(error.code)) code = error.code;
+      if (typeof error.message === "string") message = error.message;
+      if (typeof error.field === "string") field = error.field;
+    }
+  } catch {
+    // Not JSON (a proxy's page): keep the status's code.
+  }
+  const retryAfter = response.headers.get("retry-after");
+  const seconds = retryAfter === null ? NaN : Number(retryAfter);
+  return new ChatApiError({
+    status: response.status,
+    code,
+    message,
+    field,
+    requestId,
+    retryAfterMs: Number.isFinite(seconds) ? seconds * 1000 : null,
+  });
+}
+
+function codeForStatus(status: number): ErrorCode {
+  switch (status) {
+    case 400:
+      return "invalid_request";
+    case 401:
+      return "unauthorized";
+    case 403:
+      return "not_allowed";
+    case 404:
+      return "not_found";
+    case 405:
+      return "method_not_allowed";
+    case 413:
+      return "payload_too_large";
+    case 415:
+      return "unsupported_media_type";
+    case 429:
+      return "rate_limited";
+    case 500:
+      return "internal";
+    case 503:
+      return "busy";
+    case 504:
+      return "timeout";
+    default:
+      return status >= 500 ? "unavailable" : "invalid_request";
   }
 }

@@ -7,12 +7,17 @@
  */
 
 import type {
+  AddedAgent,
+  AddedDomain,
+  AgentRequest,
   ChangeRoleRequest,
   CommandResult,
   CreateRoomRequest,
   CreateRoomResponse,
+  CreatedWebsite,
   DirectoryRoom,
-  ErrorBody,
+  DomainCheck,
+  DomainRequest,
   ErrorCode,
   HistoryPage,
   MessageId,
@@ -30,8 +35,15 @@ import type {
   UserIdentity,
   UserView,
   Visibility,
+  WebsiteDetail,
+  WebsiteId,
+  WebsiteList,
+  WebsiteNameRequest,
+  WebsiteReply,
+  WebsiteSummary,
+  WidgetSettings,
 } from "./contract";
-import { ChatApiError, ChatNetworkError, isErrorCode } from "./errors";
+import { ChatApiError, ChatNetworkError, errorFromResponse } from "./errors";
 import { newId } from "./ids";
 
 /** What the client keeps of a login; persist it (e.g. in `localStorage`) to survive a reload. */
@@ -363,6 +375,74 @@ export class ChatApi {
     return this.command("DELETE", `/v1/rooms/${seg(roomId)}/messages/${seg(messageId)}/reactions/${seg(reaction)}`);
   }
 
+  // -- Support-chat websites (api.md §11): only the team sees one, only the owner changes it --
+
+  /** `POST /v1/websites`: a new website you own. */
+  async createWebsite(name: string): Promise<CreatedWebsite> {
+    const body: WebsiteNameRequest = { name };
+    return (await this.call<CreatedWebsite>({ method: "POST", path: "/v1/websites", body, auth: true })).body;
+  }
+
+  /** `GET /v1/websites`: the websites you own or are an agent of, by name. */
+  async websites(): Promise<WebsiteSummary[]> {
+    return (await this.get<WebsiteList>("/v1/websites")).websites;
+  }
+
+  /** `GET /v1/websites/{website_id}`: settings, domains and team (`website_not_found` outside it). */
+  website(websiteId: WebsiteId): Promise<WebsiteDetail> {
+    return this.get<WebsiteDetail>(`/v1/websites/${seg(websiteId)}`);
+  }
+
+  /** `PATCH /v1/websites/{website_id}` (the owner). */
+  renameWebsite(websiteId: WebsiteId, name: string): Promise<WebsiteReply> {
+    const body: WebsiteNameRequest = { name };
+    return this.websiteCommand("PATCH", `/v1/websites/${seg(websiteId)}`, body);
+  }
+
+  /** `PUT /v1/websites/{website_id}/widget`: replaces every setting (the owner). */
+  changeWidget(websiteId: WebsiteId, settings: WidgetSettings): Promise<WebsiteReply> {
+    return this.websiteCommand("PUT", `/v1/websites/${seg(websiteId)}/widget`, settings);
+  }
+
+  /**
+   * `POST /v1/websites/{website_id}/domains` (the owner): the domain's token, to publish;
+   * `created: false` when it was listed already (its first token).
+   */
+  async addDomain(websiteId: WebsiteId, domain: string): Promise<AddedDomain & { created: boolean }> {
+    const body: DomainRequest = { domain };
+    const answer = await this.call<AddedDomain>({ method: "POST", path: `/v1/websites/${seg(websiteId)}/domains`, body, auth: true });
+    return { ...answer.body, created: answer.status === 201 };
+  }
+
+  /** `DELETE /v1/websites/{website_id}/domains/{domain}` (the owner): the widget stops loading there. */
+  removeDomain(websiteId: WebsiteId, domain: string): Promise<WebsiteReply> {
+    return this.websiteCommand("DELETE", `/v1/websites/${seg(websiteId)}/domains/${seg(domain)}`);
+  }
+
+  /**
+   * `POST /v1/websites/{website_id}/domains/{domain}/check` (the owner): fetches the site now. A
+   * failed check is an answer (`verified: false` and its `failure`); `rate_limited` carries
+   * `retryAfterMs`.
+   */
+  async checkDomain(websiteId: WebsiteId, domain: string): Promise<DomainCheck> {
+    const path = `/v1/websites/${seg(websiteId)}/domains/${seg(domain)}/check`;
+    return (await this.call<DomainCheck>({ method: "POST", path, auth: true })).body;
+  }
+
+  /** `POST /v1/websites/{website_id}/agents` (the owner): adds a user by username; `user_not_found`. */
+  async addAgent(websiteId: WebsiteId, username: string): Promise<AddedAgent> {
+    const body: AgentRequest = { username };
+    return (await this.call<AddedAgent>({ method: "POST", path: `/v1/websites/${seg(websiteId)}/agents`, body, auth: true })).body;
+  }
+
+  /**
+   * `DELETE /v1/websites/{website_id}/agents/{user_id}`: the owner removes an agent, or an agent
+   * (naming themselves) leaves; `owner_cannot_leave` for the owner.
+   */
+  removeAgent(websiteId: WebsiteId, userId: UserId): Promise<WebsiteReply> {
+    return this.websiteCommand("DELETE", `/v1/websites/${seg(websiteId)}/agents/${seg(userId)}`);
+  }
+
   // -- Plumbing --------------------------------------------------------------------------------
 
   private async get<T>(path: string, query?: Query): Promise<T> {
@@ -371,6 +451,10 @@ export class ChatApi {
 
   private async command(method: Request["method"], path: string, body?: unknown): Promise<CommandResult> {
     return (await this.call<CommandResult>({ method, path, auth: true, ...(body === undefined ? {} : { body }) })).body;
+  }
+
+  private async websiteCommand(method: Request["method"], path: string, body?: unknown): Promise<WebsiteReply> {
+    return (await this.call<WebsiteReply>({ method, path, auth: true, ...(body === undefined ? {} : { body }) })).body;
   }
 
   /** An authenticated request: refreshes an expiring token first, and once more on a `401`. */
@@ -490,61 +574,4 @@ function queryString(query: Query | undefined): string {
   }
   const text = params.toString();
   return text === "" ? "" : `?${text}`;
-}
-
-/** A `ChatApiError` from a refusal; the code comes from the body, or the status if none. */
-function errorFromResponse(response: Response, text: string, requestId: string): ChatApiError {
-  let code: ErrorCode = codeForStatus(response.status);
-  let message = `HTTP ${response.status}`;
-  let field: string | null = null;
-  try {
-    const parsed = JSON.parse(text) as Partial<ErrorBody>;
-    const error = parsed.error;
-    if (error !== undefined) {
-      if (isErrorCode(error.code)) code = error.code;
-      if (typeof error.message === "string") message = error.message;
-      if (typeof error.field === "string") field = error.field;
-    }
-  } catch {
-    // Not JSON (a proxy's page): keep the status's code.
-  }
-  const retryAfter = response.headers.get("retry-after");
-  const seconds = retryAfter === null ? NaN : Number(retryAfter);
-  return new ChatApiError({
-    status: response.status,
-    code,
-    message,
-    field,
-    requestId,
-    retryAfterMs: Number.isFinite(seconds) ? seconds * 1000 : null,
-  });
-}
-
-function codeForStatus(status: number): ErrorCode {
-  switch (status) {
-    case 400:
-      return "invalid_request";
-    case 401:
-      return "unauthorized";
-    case 403:
-      return "not_allowed";
-    case 404:
-      return "not_found";
-    case 405:
-      return "method_not_allowed";
-    case 413:
-      return "payload_too_large";
-    case 415:
-      return "unsupported_media_type";
-    case 429:
-      return "rate_limited";
-    case 500:
-      return "internal";
-    case 503:
-      return "busy";
-    case 504:
-      return "timeout";
-    default:
-      return status >= 500 ? "unavailable" : "invalid_request";
-  }
 }

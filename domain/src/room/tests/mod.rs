@@ -154,4 +154,5 @@ mod messages;
 mod posting;
 mod read_markers;
 pub(crate) mod serialisation;
+mod support;
 mod view;

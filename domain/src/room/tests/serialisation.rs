@@ -26,6 +26,11 @@ pub(crate) fn one_of_each_event() -> Vec<RoomEvent> {
         reacted(message(2), admin(), "👍"),
         RoomEvent::ReactionRemoved { message_id: message(2), user_id: admin(), reaction: reaction("👍") },
         RoomEvent::ReadMarkerMoved { user_id: member(), up_to_seq: 42 },
+        support::conversation().remove(0),
+        support::context_recorded(),
+        RoomEvent::ConversationAssigned { assignee: Some(admin()), assigned_by: admin() },
+        RoomEvent::ConversationResolved { resolved_by: admin() },
+        RoomEvent::ConversationReopened { reopened_by: support::visitor() },
     ];
     for event in &events {
         match event {
@@ -38,7 +43,11 @@ pub(crate) fn one_of_each_event() -> Vec<RoomEvent> {
             | RoomEvent::MessageDeleted { .. }
             | RoomEvent::ReactionAdded { .. }
             | RoomEvent::ReactionRemoved { .. }
-            | RoomEvent::ReadMarkerMoved { .. } => {}
+            | RoomEvent::ReadMarkerMoved { .. }
+            | RoomEvent::VisitorContextRecorded { .. }
+            | RoomEvent::ConversationAssigned { .. }
+            | RoomEvent::ConversationResolved { .. }
+            | RoomEvent::ConversationReopened { .. } => {}
         }
     }
     events

@@ -33,6 +33,7 @@ impl Creations {
                 ("group", Some(name.into_string()), Some(visibility))
             }
             RoomKind::Direct { .. } => ("direct", None, None),
+            RoomKind::Support { .. } => ("support", None, None),
         };
         self.rooms.push(at.room);
         self.kinds.push(kind);

@@ -49,8 +49,10 @@ enum Phase {
 }
 
 impl Phase {
-    fn of(event: &RoomEvent) -> Self {
-        match event {
+    /// `None` for events that change nothing here but the room's sequence (a support
+    /// conversation's state is the `support` projector's).
+    fn of(event: &RoomEvent) -> Option<Self> {
+        Some(match event {
             RoomEvent::RoomCreated { .. } => Phase::Created,
             RoomEvent::MemberJoined { .. } => Phase::Joined,
             RoomEvent::MemberRoleChanged { .. } => Phase::RoleChanged,
@@ -61,7 +63,11 @@ impl Phase {
             RoomEvent::MessageDeleted { .. } => Phase::Deleted,
             RoomEvent::ReadMarkerMoved { .. } => Phase::ReadMarkerMoved,
             RoomEvent::MemberLeft { .. } => Phase::Left,
-        }
+            RoomEvent::VisitorContextRecorded { .. }
+            | RoomEvent::ConversationAssigned { .. }
+            | RoomEvent::ConversationResolved { .. }
+            | RoomEvent::ConversationReopened { .. } => return None,
+        })
     }
 }
 
@@ -99,6 +105,10 @@ impl Layer {
             RoomEvent::MessageDeleted { message_id, deleted_by } => self.deletes.push(at, message_id, deleted_by),
             RoomEvent::ReadMarkerMoved { user_id, up_to_seq } => self.markers.push(at, user_id, up_to_seq),
             RoomEvent::MemberLeft { user_id, .. } => self.left.push(at, user_id),
+            RoomEvent::VisitorContextRecorded { .. }
+            | RoomEvent::ConversationAssigned { .. }
+            | RoomEvent::ConversationResolved { .. }
+            | RoomEvent::ConversationReopened { .. } => {}
         }
     }
 
@@ -128,7 +138,10 @@ pub(super) struct Plan {
 impl Plan {
     /// Adds the next event of the page (in feed order).
     pub(super) fn push(&mut self, at: At, event: RoomEvent) {
-        let phase = Phase::of(&event);
+        let Some(phase) = Phase::of(&event) else {
+            self.rooms.entry(at.room).and_modify(|(.., seq)| *seq = at.seq).or_insert((0, Phase::Created, at.seq));
+            return;
+        };
         let layer = match self.rooms.get(&at.room) {
             Some(&(layer, previous, _)) if phase < previous => layer + 1,
             Some(&(layer, ..)) => layer,

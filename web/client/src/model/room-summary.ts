@@ -50,6 +50,10 @@ export function applyToSummary(summary: RoomSummary, frame: EventFrame, me: User
     case "RoomCreated":
     case "ReactionAdded":
     case "ReactionRemoved":
+    case "VisitorContextRecorded":
+    case "ConversationAssigned":
+    case "ConversationResolved":
+    case "ConversationReopened":
       return next;
   }
 }

@@ -1,6 +1,7 @@
 /**
- * The logged-in layout: the connection banner, the room list, the open room. Side by side on a
- * wide screen; on a phone, one at a time (the URL says which).
+ * The logged-in layout: the connection banner, the room list, and the open room or the Support
+ * area (the user's support-chat websites). Side by side on a wide screen; on a phone, one at a
+ * time (the URL says which).
  */
 
 import { useEffect } from "preact/hooks";
@@ -10,6 +11,7 @@ import { ConnectionBanner } from "./ConnectionBanner";
 import { RoomList } from "./RoomList";
 import { RoomView } from "./RoomView";
 import { useRoute } from "./route";
+import { LazySupport } from "./support/LazySupport";
 import { useModel } from "./use-model";
 
 const TITLE = "Chat";
@@ -21,7 +23,8 @@ interface Props {
 
 export function ChatScreen({ model, onLogOut }: Props) {
   useModel(model);
-  const roomId = useRoute();
+  const route = useRoute();
+  const roomId = route.view === "rooms" ? route.roomId : null;
   useEffect(() => model.view(roomId), [model, roomId]);
   // The tab says how many messages wait, as chat apps' tabs do.
   const unread = model.roomList().reduce((sum, entry) => sum + entry.unread_count, 0);
@@ -34,7 +37,7 @@ export function ChatScreen({ model, onLogOut }: Props) {
   const room = roomId === null ? undefined : model.room(roomId);
 
   return (
-    <div class={room === undefined ? "chat" : "chat has-room"}>
+    <div class={route.view === "support" ? "chat has-support" : room === undefined ? "chat" : "chat has-room"}>
       <ConnectionBanner model={model} />
       {model.problem !== null && (
         <div role="alert" class="problem-bar">
@@ -45,8 +48,10 @@ export function ChatScreen({ model, onLogOut }: Props) {
         </div>
       )}
       <div class="panes">
-        <RoomList model={model} openRoomId={roomId} onLogOut={onLogOut} />
-        {room === undefined ? (
+        <RoomList model={model} openRoomId={roomId} supportOpen={route.view === "support"} onLogOut={onLogOut} />
+        {route.view === "support" ? (
+          <LazySupport api={model.api} me={model.me} websiteId={route.websiteId} section={route.section} />
+        ) : room === undefined ? (
           <main class="room empty-room">
             <p>{roomId === null ? "Choose a room, or start a conversation." : "Loading the room…"}</p>
           </main>

@@ -1,8 +1,8 @@
 /**
  * The rooms of the user, most recently active first: name (the other person for a direct
  * room, with their presence; private rooms marked), last message, unread and mention badges.
- * Above it the user's menu (their name, which they can change), below it the forms that start
- * a conversation.
+ * Above it the user's menu (their name, which they can change) and the way to the Support area
+ * (the user's support-chat websites), below it the forms that start a conversation.
  */
 
 import { useState } from "preact/hooks";
@@ -13,15 +13,17 @@ import { MyName } from "./MyName";
 import { PresenceDot } from "./PresenceDot";
 import { StartConversation } from "./StartConversation";
 import { ThemeToggle } from "./ThemeToggle";
-import { roomHref } from "./route";
+import { SUPPORT_HREF, roomHref } from "./route";
 
 interface Props {
   model: ChatModel;
   openRoomId: RoomId | null;
+  /** Whether the Support area is open (instead of a room). */
+  supportOpen: boolean;
   onLogOut: () => void;
 }
 
-export function RoomList({ model, openRoomId, onLogOut }: Props) {
+export function RoomList({ model, openRoomId, supportOpen, onLogOut }: Props) {
   const [starting, setStarting] = useState(false);
   const rooms = model.roomList();
   return (
@@ -34,6 +36,9 @@ export function RoomList({ model, openRoomId, onLogOut }: Props) {
           Log out
         </button>
       </header>
+      <a href={SUPPORT_HREF} class="area-link" aria-current={supportOpen ? "page" : undefined}>
+        Support
+      </a>
       <button type="button" aria-expanded={starting} onClick={() => setStarting(!starting)}>
         New conversation
       </button>

@@ -1,32 +1,62 @@
 /**
- * The open room lives in the URL's hash (`#/rooms/<id>`), so a reload, the back button and a
- * shared link all land on the same room.
+ * What is open lives in the URL's hash, so a reload, the back button and a shared link all land
+ * on the same place: a room (`#/rooms/<id>`), or the Support area: the user's websites
+ * (`#/support`) or one of them at one section (`#/support/<id>/<section>`).
  */
 
 import { useEffect, useState } from "preact/hooks";
 
-import type { RoomId } from "../../../sdk/src/index";
+import type { RoomId, WebsiteId } from "../../../sdk/src/index";
+
+/** The sections of a website's page; the first is where a website opens. */
+export const WEBSITE_SECTIONS = ["install", "domains", "widget", "team", "inbox"] as const;
+export type WebsiteSection = (typeof WEBSITE_SECTIONS)[number];
+
+export type Route =
+  | { view: "rooms"; roomId: RoomId | null }
+  | { view: "support"; websiteId: WebsiteId | null; section: WebsiteSection };
+
+export function routeFromHash(hash: string): Route {
+  const room = /^#\/rooms\/([^/?#]+)$/.exec(hash);
+  if (room?.[1] !== undefined) return { view: "rooms", roomId: decodeURIComponent(room[1]) };
+  const support = /^#\/support(?:\/([^/?#]+)(?:\/([^/?#]+))?)?\/?$/.exec(hash);
+  if (support !== null) {
+    const section = WEBSITE_SECTIONS.find((known) => known === support[2]) ?? "install";
+    return { view: "support", websiteId: support[1] === undefined ? null : decodeURIComponent(support[1]), section };
+  }
+  return { view: "rooms", roomId: null };
+}
 
 export function roomFromHash(hash: string): RoomId | null {
-  const match = /^#\/rooms\/([^/?#]+)$/.exec(hash);
-  return match?.[1] === undefined ? null : decodeURIComponent(match[1]);
+  const route = routeFromHash(hash);
+  return route.view === "rooms" ? route.roomId : null;
 }
 
 export function roomHref(roomId: RoomId): string {
   return `#/rooms/${encodeURIComponent(roomId)}`;
 }
 
+export const SUPPORT_HREF = "#/support";
+
+export function websiteHref(websiteId: WebsiteId, section: WebsiteSection = "install"): string {
+  return `${SUPPORT_HREF}/${encodeURIComponent(websiteId)}/${section}`;
+}
+
 export function openRoom(roomId: RoomId | null): void {
   location.hash = roomId === null ? "#/" : roomHref(roomId);
 }
 
-/** The room in the URL, following navigation. */
-export function useRoute(): RoomId | null {
-  const [roomId, setRoomId] = useState(() => roomFromHash(location.hash));
+export function navigate(href: string): void {
+  location.hash = href;
+}
+
+/** What the URL opens, following navigation. */
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => routeFromHash(location.hash));
   useEffect(() => {
-    const update = () => setRoomId(roomFromHash(location.hash));
+    const update = () => setRoute(routeFromHash(location.hash));
     addEventListener("hashchange", update);
     return () => removeEventListener("hashchange", update);
   }, []);
-  return roomId;
+  return route;
 }

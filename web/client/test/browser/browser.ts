@@ -23,10 +23,10 @@ const SCREENSHOTS = resolve(WEB_ROOT, "../target/screenshots");
 /** How long a person would wait for something to appear (ms). */
 export const PATIENCE = 30_000;
 
-/** A stack whose API serves the built client. */
-async function webStack(): Promise<Stack> {
+/** A stack whose API serves the built client; `env` is extra server configuration. */
+async function webStack(env: Record<string, string>): Promise<Stack> {
   if (!existsSync(resolve(DIST, "index.html"))) throw new Error(`no built client in ${DIST}: run npm run build`);
-  return Stack.start({ gateways: 2, webDir: DIST });
+  return Stack.start({ gateways: 2, webDir: DIST, env });
 }
 
 /** What a test file's tests run against. */
@@ -37,15 +37,23 @@ export interface WebSuite {
   gateways: [string, string];
 }
 
+export interface WebSuiteOptions {
+  /**
+   * Extra environment for every server role, e.g. `CHAT_VERIFY_ALLOW_LOOPBACK: "true"` (a test
+   * setting) so that domain checks may fetch from a site the test serves on 127.0.0.1.
+   */
+  env?: Record<string, string>;
+}
+
 /**
  * Starts a stack (two gateways) and Chromium before the calling test file's tests and stops
  * them after; the answer gives them to a test (and throws if they did not start).
  */
-export function webSuite(): () => WebSuite {
+export function webSuite(options: WebSuiteOptions = {}): () => WebSuite {
   let stack: Stack | undefined;
   let browser: Browser | undefined;
   beforeAll(async () => {
-    stack = await webStack();
+    stack = await webStack(options.env ?? {});
     browser = await launchChromium();
   });
   afterAll(async () => {

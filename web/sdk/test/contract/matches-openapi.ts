@@ -74,6 +74,37 @@ same<C.ReactionView, S["MessageReaction"]>(both, both);
 same<C.MessageView, S["Message"]>(both, both);
 same<C.HistoryPage, S["MessagePage"]>(both, both);
 
+// REST: support-chat websites.
+same<C.AgentRole, S["AgentRole"]>(both, both);
+same<C.WebsiteNameRequest, S["WebsiteNameRequest"]>(both, both);
+same<C.CreatedWebsite, S["CreatedWebsite"]>(both, both);
+same<C.WebsiteReply, S["WebsiteReply"]>(both, both);
+same<C.WebsiteSummary, S["WebsiteSummary"]>(both, both);
+same<C.WebsiteList, S["WebsiteList"]>(both, both);
+same<C.ColorPreset, S["ColorPreset"]>(both, both);
+same<C.WidgetSize, S["WidgetSize"]>(both, both);
+same<C.WidgetLanguage, S["WidgetLanguage"]>(both, both);
+same<C.WidgetPosition, S["WidgetPosition"]>(both, both);
+same<C.DayHours, S["DayHours"]>(both, both);
+same<C.DayHours, S["DayHoursRequest"]>(both, both);
+same<C.BusinessHours, S["BusinessHours"]>(both, both);
+same<C.BusinessHours, S["BusinessHoursRequest"]>(both, both);
+same<C.WidgetSettings, S["WidgetSettings"]>(both, both);
+// The server reads a missing `greeting` or `business_hours` as `null`; the SDK always sends the
+// whole set, as api.md §11.2 asks.
+sent<C.WidgetSettings, S["WidgetRequest"]>(both);
+same<C.DomainStatus, S["DomainStatus"]>(both, both);
+same<C.VerificationMethod, S["VerificationMethod"]>(both, both);
+same<C.VerificationFailure, S["VerificationFailure"]>(both, both);
+same<C.DomainView, S["DomainView"]>(both, both);
+same<C.AgentView, S["AgentView"]>(both, both);
+same<C.WebsiteDetail, S["WebsiteDetail"]>(both, both);
+same<C.DomainRequest, S["DomainRequest"]>(both, both);
+same<C.AddedDomain, S["AddedDomain"]>(both, both);
+same<C.DomainCheck, S["DomainCheck"]>(both, both);
+same<C.AgentRequest, S["AgentRequest"]>(both, both);
+same<C.AddedAgent, S["AddedAgent"]>(both, both);
+
 // Room events.
 same<C.RoomKind, S["RoomKind"]>(both, both);
 same<C.RoomCreated, S["RoomCreated"]>(both, both);
@@ -86,6 +117,10 @@ same<C.MessageDeleted, S["MessageDeleted"]>(both, both);
 same<C.ReactionAdded, S["ReactionAdded"]>(both, both);
 same<C.ReactionRemoved, S["ReactionRemoved"]>(both, both);
 same<C.ReadMarkerMoved, S["ReadMarkerMoved"]>(both, both);
+same<C.VisitorContextRecorded, S["VisitorContextRecorded"]>(both, both);
+same<C.ConversationAssigned, S["ConversationAssigned"]>(both, both);
+same<C.ConversationResolved, S["ConversationResolved"]>(both, both);
+same<C.ConversationReopened, S["ConversationReopened"]>(both, both);
 same<C.RoomEvent, S["RoomEvent"]>(both, both);
 
 // WebSocket: client frames.

@@ -211,3 +211,53 @@ describe("ChatApi: requests", () => {
     ]);
   });
 });
+
+describe("ChatApi: support-chat websites", () => {
+  it("sends each route its method, path (the domain percent-encoded) and body", async () => {
+    const { fetch, calls } = fakeFetch((call) => {
+      if (call.url.endsWith("/check")) return json(200, { domain: "127.0.0.1:8080", verified: false, method: null, failure: "timeout" });
+      if (call.url.endsWith("/agents")) return json(200, { user_id: "u-2", changed: true });
+      if (call.method === "POST" && call.url === "http://api/v1/websites") return json(201, { website_id: "w" });
+      if (call.method === "GET") return json(200, { websites: [] });
+      return json(200, { changed: true });
+    });
+    const api = new ChatApi({ baseUrl: "http://api", fetch, credentials: LOGIN });
+    const settings = {
+      color: "purple",
+      size: "medium",
+      language: "auto",
+      position: "left",
+      greeting: null,
+      pre_chat_form: true,
+      business_hours: null,
+    } as const;
+    await expect(api.createWebsite("Shop")).resolves.toEqual({ website_id: "w" });
+    await expect(api.websites()).resolves.toEqual([]);
+    await api.renameWebsite("w", "Store");
+    await api.changeWidget("w", settings);
+    await expect(api.checkDomain("w", "127.0.0.1:8080")).resolves.toMatchObject({ verified: false, failure: "timeout" });
+    await api.removeDomain("w", "127.0.0.1:8080");
+    await expect(api.addAgent("w", "Bob")).resolves.toEqual({ user_id: "u-2", changed: true });
+    await api.removeAgent("w", "u-2");
+    expect(calls.map((call) => [call.method, call.url, call.body])).toEqual([
+      ["POST", "http://api/v1/websites", { name: "Shop" }],
+      ["GET", "http://api/v1/websites", undefined],
+      ["PATCH", "http://api/v1/websites/w", { name: "Store" }],
+      ["PUT", "http://api/v1/websites/w/widget", settings],
+      ["POST", "http://api/v1/websites/w/domains/127.0.0.1%3A8080/check", undefined],
+      ["DELETE", "http://api/v1/websites/w/domains/127.0.0.1%3A8080", undefined],
+      ["POST", "http://api/v1/websites/w/agents", { username: "Bob" }],
+      ["DELETE", "http://api/v1/websites/w/agents/u-2", undefined],
+    ]);
+  });
+
+  it("tells a domain listed now (201) from one listed before (200, its first token)", async () => {
+    let status = 201;
+    const { fetch, calls } = fakeFetch(() => json(status, { domain: "shop.example.com", token: "chat-1" }));
+    const api = new ChatApi({ baseUrl: "http://api", fetch, credentials: LOGIN });
+    await expect(api.addDomain("w", "Shop.Example.com")).resolves.toEqual({ domain: "shop.example.com", token: "chat-1", created: true });
+    status = 200;
+    await expect(api.addDomain("w", "shop.example.com")).resolves.toEqual({ domain: "shop.example.com", token: "chat-1", created: false });
+    expect(calls[0]).toMatchObject({ method: "POST", url: "http://api/v1/websites/w/domains", body: { domain: "Shop.Example.com" } });
+  });
+});
