@@ -55,7 +55,8 @@ impl Websites {
     }
 
     /// Runs `command` on `website`; whether it appended anything.
-    #[tracing::instrument(skip_all, fields(website_id = %website, command = command.kind()), err)]
+    /// (Refusals are answers, not failures: they are not logged as errors here.)
+    #[tracing::instrument(skip_all, fields(website_id = %website, command = command.kind()))]
     pub async fn execute(
         &self,
         website: WebsiteId,

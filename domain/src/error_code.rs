@@ -43,6 +43,7 @@ pub enum ErrorCode {
     AccountErased,
     AdminOnly,
     VisitorNotAllowed,
+    OriginNotAllowed,
     // Accounts and users.
     UsernameTaken,
     AlreadyRegistered,
@@ -107,6 +108,7 @@ impl ErrorCode {
             C::AccountErased => "account_erased",
             C::AdminOnly => "admin_only",
             C::VisitorNotAllowed => "visitor_not_allowed",
+            C::OriginNotAllowed => "origin_not_allowed",
             C::UsernameTaken => "username_taken",
             C::AlreadyRegistered => "already_registered",
             C::UserNotFound => "user_not_found",

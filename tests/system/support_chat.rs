@@ -19,7 +19,7 @@ struct Shop {
     website: Uuid,
     owner: User,
     agent: User,
-    _site: Site,
+    site: Site,
 }
 
 impl Shop {
@@ -47,7 +47,7 @@ impl Shop {
             (api.call(Method::GET, &format!("/v1/widget/{website}"), None, None).await.status == 200).then_some(())
         })
         .await;
-        Self { website, owner, agent, _site: site }
+        Self { website, owner, agent, site }
     }
 
     /// A new visitor of the shop.
@@ -310,4 +310,84 @@ async fn an_agent_added_later_joins_a_conversation_and_can_be_assigned_it() {
     // Or joins by themselves: the owner, in it from the start, changes nothing.
     let joined = shop.owner.call(Method::POST, &format!("/v1/rooms/{room}/join"), None).await;
     assert_eq!((joined.status, joined.body["changed"].clone()), (200, json!(false)), "{joined:?}");
+}
+
+/// The widget's built files in a directory of their own, removed when dropped.
+struct WidgetFiles(std::path::PathBuf);
+
+impl WidgetFiles {
+    fn new() -> Self {
+        let dir = std::env::temp_dir().join(format!("chat-widget-{}", Uuid::new_v4().simple()));
+        std::fs::create_dir_all(dir.join("widget/assets")).expect("widget dir");
+        std::fs::write(dir.join("index.html"), "<!doctype html><title>chat</title>").expect("index.html");
+        std::fs::write(dir.join("widget/index.html"), "<!doctype html><title>widget</title>").expect("widget page");
+        std::fs::write(dir.join("widget/embed.js"), "/* loader */").expect("loader");
+        Self(dir)
+    }
+}
+
+impl Drop for WidgetFiles {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[tokio::test]
+async fn the_widget_is_framed_and_called_only_from_the_websites_verified_origins() {
+    let files = WidgetFiles::new();
+    let stack = Stack::new().await.env("CHAT_WEB_DIR", files.0.to_str().expect("UTF-8 path"));
+    let server = Server::start(&stack, "up").await;
+    let api = Api::new(server.url());
+    let shop = Shop::open(&api).await;
+    let domain = shop.site.domain();
+    let verified = format!("http://{domain}");
+    let header = |reply: &reqwest::Response, name: &str| {
+        reply.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+    };
+
+    let loader = api.raw(Method::GET, &format!("/embed.js?id={}", shop.website)).send().await.unwrap();
+    assert_eq!(loader.status(), 200);
+    assert_eq!(header(&loader, "cross-origin-resource-policy"), "cross-origin");
+    assert_eq!(loader.text().await.unwrap(), "/* loader */");
+
+    // The page: framable by the website's verified origins, nowhere else.
+    let page =
+        api.raw(Method::GET, &format!("/widget/{}?colorPreset=red&size=large", shop.website)).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let policy = header(&page, "content-security-policy");
+    assert!(policy.ends_with(&format!("frame-ancestors https://{domain} http://{domain}")), "{policy}");
+    assert_eq!(page.text().await.unwrap(), "<!doctype html><title>widget</title>");
+    let draft = shop.owner.call(Method::POST, "/v1/websites", Some(json!({"name": "Draft"}))).await.uuid("website_id");
+    for website in [draft, Uuid::now_v7()] {
+        let refused = api.raw(Method::GET, &format!("/widget/{website}")).send().await.unwrap();
+        assert_eq!(refused.status(), 404);
+        assert!(header(&refused, "content-security-policy").contains("frame-ancestors 'none'"));
+    }
+
+    // CORS: the verified origin may call the widget's routes; another may not.
+    let preflight = |origin: &str, website: Uuid| {
+        api.raw(Method::OPTIONS, &format!("/v1/widget/{website}/visitors"))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "content-type")
+            .send()
+    };
+    let allowed = preflight(&verified, shop.website).await.unwrap();
+    assert_eq!(allowed.status(), 204);
+    assert_eq!(header(&allowed, "access-control-allow-origin"), verified);
+    assert!(header(&allowed, "access-control-allow-methods").contains("POST"));
+    for (origin, website) in [("https://evil.example", shop.website), (verified.as_str(), draft)] {
+        let refused = preflight(origin, website).await.unwrap();
+        assert_eq!(refused.status(), 403, "{origin}");
+        assert_eq!(refused.json::<Value>().await.unwrap()["error"]["code"], "origin_not_allowed");
+    }
+    let from =
+        |origin: &str| api.raw(Method::GET, &format!("/v1/widget/{}", shop.website)).header("origin", origin).send();
+    let ours = from(&verified).await.unwrap();
+    assert_eq!((ours.status().as_u16(), header(&ours, "access-control-allow-origin")), (200, verified.clone()));
+    let theirs = from("https://evil.example").await.unwrap();
+    assert_eq!((theirs.status().as_u16(), header(&theirs, "access-control-allow-origin")), (200, String::new()));
+    // The members' API takes no part in it.
+    let members = api.raw(Method::GET, "/v1/rooms").header("origin", verified.as_str()).send().await.unwrap();
+    assert_eq!(header(&members, "access-control-allow-origin"), "");
 }

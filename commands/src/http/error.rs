@@ -98,6 +98,11 @@ pub enum ApiError {
     AdminOnly,
     #[error("a website visitor's token is good for their support conversations only")]
     VisitorNotAllowed,
+    #[error("this origin is not a verified domain of the website")]
+    OriginNotAllowed,
+    /// The server has no build of the support widget (`npm --prefix web run build`).
+    #[error("the support widget is not built on this server")]
+    WidgetNotBuilt,
     #[error("your account was erased")]
     AccountErased,
     #[error(transparent)]
@@ -147,6 +152,8 @@ impl ApiError {
             ApiError::RefreshTokenReused => C::RefreshTokenReused,
             ApiError::AdminOnly => C::AdminOnly,
             ApiError::VisitorNotAllowed => C::VisitorNotAllowed,
+            ApiError::OriginNotAllowed => C::OriginNotAllowed,
+            ApiError::WidgetNotBuilt => C::Unavailable,
             ApiError::RateLimited(_) => C::RateLimited,
             ApiError::Busy => C::Busy,
             ApiError::Timeout => C::Timeout,
@@ -205,9 +212,13 @@ pub fn status(code: ErrorCode) -> StatusCode {
         | C::InvalidRefreshToken
         | C::RefreshTokenReused
         | C::AccountErased => S::UNAUTHORIZED,
-        C::NotAMember | C::NotAllowed | C::RoomPrivate | C::NotTheAuthor | C::AdminOnly | C::VisitorNotAllowed => {
-            S::FORBIDDEN
-        }
+        C::NotAMember
+        | C::NotAllowed
+        | C::RoomPrivate
+        | C::NotTheAuthor
+        | C::AdminOnly
+        | C::VisitorNotAllowed
+        | C::OriginNotAllowed => S::FORBIDDEN,
         C::NotFound
         | C::UserNotFound
         | C::RoomNotFound

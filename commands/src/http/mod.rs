@@ -34,6 +34,8 @@ mod time_travel;
 mod web;
 mod websites;
 mod widget;
+mod widget_cors;
+mod widget_page;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -95,6 +97,11 @@ fn public_routes() -> OpenApiRouter<AppState> {
         .merge(spec::routes())
 }
 
+/// Public routes that take a query string of their own: the widget's loader and page.
+fn page_routes() -> OpenApiRouter<AppState> {
+    widget_page::routes()
+}
+
 /// The routes behind a member's bearer token (a visitor's is refused).
 fn member_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -127,14 +134,17 @@ pub fn router(state: AppState, cors_origins: &[String]) -> Router {
     // of the handler's extractors. (The documents of these routers are [`openapi`]'s.)
     let (public, _) = public_routes().split_for_parts();
     let public = public.route_layer(middleware::from_fn(no_query));
+    let (pages, _) = page_routes().split_for_parts();
     let (members, _) = member_routes().split_for_parts();
     let members =
         members.route_layer(middleware::from_fn_with_state(state.tokens.clone(), authentication::authenticate));
     let (shared, _) = shared_routes().split_for_parts();
     let shared =
         shared.route_layer(middleware::from_fn_with_state(state.tokens.clone(), authentication::authenticate_any));
+    let pool = state.pool.clone();
     let router = Router::new()
         .merge(public)
+        .merge(pages)
         .merge(members)
         .merge(shared)
         .fallback(web::fallback)
@@ -148,7 +158,7 @@ pub fn router(state: AppState, cors_origins: &[String]) -> Router {
         // layer's own failure line would only repeat the status.
         .layer(TraceLayer::new_for_http().make_span_with(request_span).on_failure(()))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid));
-    security::layers(router, cors_origins)
+    security::layers(router, cors_origins).layer(middleware::from_fn_with_state(pool, widget_cors::per_website))
 }
 
 /// The public routes take no query: any parameter is `400 invalid_query` (the authenticated

@@ -79,6 +79,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     }
     let mut document = ApiDoc::openapi();
     document.merge(super::public_routes().into_openapi());
+    document.merge(super::page_routes().into_openapi());
     document.merge(authenticated);
     add_busy(&mut document);
     for operation in operations(&mut document) {
@@ -379,6 +380,8 @@ mod tests {
             "/v1/auth/login",
             "/v1/widget/{website_id}",
             "/v1/widget/{website_id}/visitors",
+            "/embed.js",
+            "/widget/{website_id}",
         ];
         for (path, item) in document["paths"].as_object().unwrap() {
             for (method, operation) in item.as_object().unwrap() {

@@ -79,6 +79,7 @@ export const ERROR_CODES = [
   "too_many_domains",
   "too_many_agents",
   "visitor_not_allowed",
+  "origin_not_allowed",
   "membership_managed",
   "not_a_support_conversation",
   // Load and failures.
