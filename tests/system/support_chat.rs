@@ -356,12 +356,14 @@ async fn the_widget_is_framed_and_called_only_from_the_websites_verified_origins
     assert_eq!(page.status(), 200);
     let policy = header(&page, "content-security-policy");
     assert!(policy.ends_with(&format!("frame-ancestors https://{domain} http://{domain}")), "{policy}");
+    assert_eq!(header(&page, "x-frame-options"), "", "it would contradict frame-ancestors");
     assert_eq!(page.text().await.unwrap(), "<!doctype html><title>widget</title>");
     let draft = shop.owner.call(Method::POST, "/v1/websites", Some(json!({"name": "Draft"}))).await.uuid("website_id");
     for website in [draft, Uuid::now_v7()] {
         let refused = api.raw(Method::GET, &format!("/widget/{website}")).send().await.unwrap();
         assert_eq!(refused.status(), 404);
         assert!(header(&refused, "content-security-policy").contains("frame-ancestors 'none'"));
+        assert_eq!(header(&refused, "x-frame-options"), "DENY");
     }
 
     // CORS: the verified origin may call the widget's routes; another may not.

@@ -31,7 +31,24 @@ pub fn layers(router: Router, cors_origins: &[String]) -> Router {
         )
     };
     for (name, value) in HEADERS {
-        router = router.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));
+        router = match name {
+            header::X_FRAME_OPTIONS => router.layer(SetResponseHeaderLayer::if_not_present(name, frame_options)),
+            _ => router.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))),
+        };
     }
     router
+}
+
+/// `X-Frame-Options: DENY`, unless the answer says who may frame it (`frame-ancestors` other
+/// than `'none'`: the support widget's page), which the two would contradict (browsers that
+/// know `frame-ancestors` ignore the older header anyway).
+fn frame_options<B>(response: &axum::http::Response<B>) -> Option<HeaderValue> {
+    let policy = response.headers().get(header::CONTENT_SECURITY_POLICY).and_then(|value| value.to_str().ok());
+    let framable = policy.is_some_and(|policy| {
+        policy.split(';').any(|directive| {
+            let directive = directive.trim();
+            directive.starts_with("frame-ancestors") && directive != "frame-ancestors 'none'"
+        })
+    });
+    (!framable).then(|| HeaderValue::from_static("DENY"))
 }

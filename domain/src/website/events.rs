@@ -244,7 +244,11 @@ const SETTINGS: &[FieldDoc] = &[
         ty: FieldType::Nullable(&FieldType::Text),
         meaning: "The greeting (1–200 characters); null: the language's default.",
     },
-    FieldDoc { name: "pre_chat_form", ty: FieldType::Flag, meaning: "Whether visitors are asked for name and email." },
+    FieldDoc {
+        name: "pre_chat_form",
+        ty: FieldType::Flag,
+        meaning: "Whether visitors are asked for their name first.",
+    },
     FieldDoc {
         name: "business_hours",
         ty: FieldType::Nullable(&FieldType::Object(BUSINESS_HOURS)),

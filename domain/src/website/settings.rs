@@ -15,7 +15,7 @@ pub struct WidgetSettings {
     /// Shown above the conversation before the visitor writes; none: the language's default.
     #[schema(required = true)]
     pub greeting: Option<Greeting>,
-    /// Whether the widget asks for a name and an email address before the first message.
+    /// Whether the widget asks for the visitor's name before the first message.
     pub pre_chat_form: bool,
     /// When agents answer; none: always (the widget still says when no agent is online).
     #[schema(required = true)]
