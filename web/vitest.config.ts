@@ -11,7 +11,7 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["sdk/test/unit/**/*.test.ts", "client/test/unit/**/*.test.ts"],
+          include: ["sdk/test/unit/**/*.test.ts", "client/test/unit/**/*.test.ts", "widget/test/unit/**/*.test.ts"],
           environment: "node",
         },
       },
@@ -28,7 +28,7 @@ export default defineConfig({
       {
         test: {
           name: "browser",
-          include: ["client/test/browser/**/*.test.ts"],
+          include: ["client/test/browser/**/*.test.ts", "widget/test/browser/**/*.test.ts"],
           environment: "node",
           testTimeout: 180_000,
           hookTimeout: 180_000,

@@ -3,7 +3,7 @@
  * token and reports every change (`onCredentials`); this module only stores what it is given.
  */
 
-import type { Credentials } from "../../sdk/src/index";
+import { type Credentials, parseCredentials } from "../../sdk/src/index";
 
 const KEY = "chat:credentials";
 
@@ -12,20 +12,7 @@ export type KeyValueStorage = Pick<Storage, "getItem" | "setItem" | "removeItem"
 
 export function loadCredentials(storage: KeyValueStorage): Credentials | null {
   const text = storage.getItem(KEY);
-  if (text === null) return null;
-  try {
-    const value = JSON.parse(text) as Partial<Credentials>;
-    if (typeof value.userId !== "string" || typeof value.token !== "string") return null;
-    return {
-      userId: value.userId,
-      token: value.token,
-      expiresAt: value.expiresAt ?? null,
-      refreshToken: value.refreshToken ?? null,
-      refreshExpiresAt: value.refreshExpiresAt ?? null,
-    };
-  } catch {
-    return null;
-  }
+  return text === null ? null : parseCredentials(text);
 }
 
 export function saveCredentials(storage: KeyValueStorage, credentials: Credentials | null): void {

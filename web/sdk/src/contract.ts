@@ -525,6 +525,59 @@ export interface AddedAgent {
 }
 
 // ---------------------------------------------------------------------------------------------
+// REST: support conversations, the agents' side (api.md §12.2)
+// ---------------------------------------------------------------------------------------------
+
+/** `open` until an agent resolves it; `resolved` until someone writes again (or reopens it). */
+export type ConversationStatus = "open" | "resolved";
+
+/**
+ * What `GET /v1/websites/{website_id}/conversations?status=` lists: `open` (the default), `mine`
+ * (open, assigned to you), `unassigned` (open, nobody's), `resolved`.
+ */
+export const INBOX_FILTERS = ["open", "mine", "unassigned", "resolved"] as const;
+export type InboxFilter = (typeof INBOX_FILTERS)[number];
+
+/** One conversation of a website's inbox. */
+export interface InboxConversation {
+  room_id: RoomId;
+  visitor_id: UserId;
+  /** The pre-chat form's name, or `Visitor 3F9A`; `null` once the visitor was erased. */
+  visitor_name: string | null;
+  visitor_presence: PresenceStatus;
+  status: ConversationStatus;
+  /** The agent it is assigned to, or `null`. */
+  assignee_id: UserId | null;
+  /** Whether you are in it (an agent added after it started joins it to read it). */
+  joined: boolean;
+  /** When joined: messages after your read marker, by others. */
+  unread_count: number;
+  /** The room's latest sequence as the read model knows it. */
+  last_seq: number;
+  last_message_preview: string | null;
+  last_message_author: UserId | null;
+  last_message_at: Timestamp | null;
+  /** Where the visitor was when they started it (`null` if unknown, or once erased). */
+  page_url: string | null;
+  referrer: string | null;
+  /** A BCP 47 tag. */
+  language: string | null;
+  user_agent: string | null;
+  created_at: Timestamp;
+  last_activity_at: Timestamp;
+}
+
+/** `GET /v1/websites/{website_id}/conversations`: most recently active first. */
+export interface InboxList {
+  conversations: InboxConversation[];
+}
+
+/** `POST /v1/rooms/{room_id}/assign`: an agent of the website, or `null` to unassign. */
+export interface AssignRequest {
+  user_id: UserId | null;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Room events (api.md §5, protocol.md §4 `event`, domain/src/room/events.rs)
 // ---------------------------------------------------------------------------------------------
 

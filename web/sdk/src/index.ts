@@ -5,8 +5,29 @@
 
 export * from "./contract";
 export { ChatApiError, ChatNetworkError, isErrorCode } from "./errors";
-export { ChatApi, type ChatApiOptions, type Credentials, type FetchLike, type PageOptions, type PostOptions } from "./rest";
+export {
+  ChatApi,
+  type ChatApiOptions,
+  type Credentials,
+  type FetchLike,
+  type PageOptions,
+  type PostOptions,
+  parseCredentials,
+} from "./rest";
 export { ChatSession, type SessionApi, type SessionOptions } from "./session";
+export {
+  VisitorApi,
+  visitorCredentials,
+  type CreateVisitorRequest,
+  type StartConversationRequest,
+  type StartedConversation,
+  type TokenSource,
+  type VisitorApiOptions,
+  type VisitorConversation,
+  type VisitorConversations,
+  type VisitorSession,
+  type WidgetView,
+} from "./visitor";
 export type { Closed, Disconnected, SessionEvents, SessionState, StateChange } from "./events";
 export { parseServerFrame } from "./frames";
 export type { HistoryFill } from "./gapfill";

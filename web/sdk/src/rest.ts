@@ -10,6 +10,7 @@ import type {
   AddedAgent,
   AddedDomain,
   AgentRequest,
+  AssignRequest,
   ChangeRoleRequest,
   CommandResult,
   CreateRoomRequest,
@@ -20,6 +21,9 @@ import type {
   DomainRequest,
   ErrorCode,
   HistoryPage,
+  InboxConversation,
+  InboxFilter,
+  InboxList,
   MessageId,
   PostMessageRequest,
   PostMessageResponse,
@@ -54,6 +58,23 @@ export interface Credentials {
   expiresAt: string | null;
   refreshToken: string | null;
   refreshExpiresAt: string | null;
+}
+
+/** Credentials as stored by `JSON.stringify`, read back; `null` if the text is not that. */
+export function parseCredentials(text: string): Credentials | null {
+  try {
+    const value = JSON.parse(text) as Partial<Credentials>;
+    if (typeof value.userId !== "string" || typeof value.token !== "string") return null;
+    return {
+      userId: value.userId,
+      token: value.token,
+      expiresAt: value.expiresAt ?? null,
+      refreshToken: value.refreshToken ?? null,
+      refreshExpiresAt: value.refreshExpiresAt ?? null,
+    };
+  } catch {
+    return null;
+  }
 }
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -284,7 +305,10 @@ export class ChatApi {
     return this.get<RoomDetail>(`/v1/rooms/${seg(roomId)}`);
   }
 
-  /** `POST /v1/rooms/{room_id}/join` */
+  /**
+   * `POST /v1/rooms/{room_id}/join`: a public room, or a support conversation of a website you
+   * are an agent of (`membership_managed` for anyone else).
+   */
   joinRoom(roomId: RoomId): Promise<CommandResult> {
     return this.command("POST", `/v1/rooms/${seg(roomId)}/join`);
   }
@@ -441,6 +465,38 @@ export class ChatApi {
    */
   removeAgent(websiteId: WebsiteId, userId: UserId): Promise<WebsiteReply> {
     return this.websiteCommand("DELETE", `/v1/websites/${seg(websiteId)}/agents/${seg(userId)}`);
+  }
+
+  // -- Support conversations (api.md §12.2): the website's team -------------------------------
+
+  /**
+   * `GET /v1/websites/{website_id}/conversations`: the website's conversations, most recently
+   * active first; `status` `open` (the server's default), `mine`, `unassigned` or `resolved`;
+   * `limit` 50 by default, capped at 200.
+   */
+  async inbox(websiteId: WebsiteId, options: PageOptions & { status?: InboxFilter } = {}): Promise<InboxConversation[]> {
+    const path = `/v1/websites/${seg(websiteId)}/conversations`;
+    return (await this.get<InboxList>(path, { status: options.status, limit: options.limit })).conversations;
+  }
+
+  /**
+   * `POST /v1/rooms/{room_id}/assign`: assigns the conversation to an agent of its website (who
+   * joins it if they are not in it), transfers it, or unassigns it (`null`). Agents in it only;
+   * `target_not_a_member` for someone not on the website's team.
+   */
+  assign(roomId: RoomId, userId: UserId | null): Promise<CommandResult> {
+    const body: AssignRequest = { user_id: userId };
+    return this.command("POST", `/v1/rooms/${seg(roomId)}/assign`, body);
+  }
+
+  /** `POST /v1/rooms/{room_id}/resolve` (agents in it); `changed: false` when it was resolved. */
+  resolve(roomId: RoomId): Promise<CommandResult> {
+    return this.command("POST", `/v1/rooms/${seg(roomId)}/resolve`);
+  }
+
+  /** `POST /v1/rooms/{room_id}/reopen` (its members); `changed: false` when it was open. */
+  reopen(roomId: RoomId): Promise<CommandResult> {
+    return this.command("POST", `/v1/rooms/${seg(roomId)}/reopen`);
   }
 
   // -- Plumbing --------------------------------------------------------------------------------

@@ -4,6 +4,11 @@
  * events, outbox, state) and calls the `ChatApi` (reads, and the commands that are not posts),
  * and tells its one kind of listener "something changed"; the UI reads what it needs. Posts go
  * through the session's outbox, so a send is shown at once and delivered exactly once.
+ *
+ * Support conversations (api.md §12) are rooms too, but not chat rooms: the room list never
+ * shows them. Their events (the user is a member as an agent) keep their messages, members and
+ * read markers here all the same, and go to the Support area's inboxes (`onSupportEvent`); a room
+ * the model does not know is looked up once to tell which it is.
  */
 
 import {
@@ -15,15 +20,18 @@ import {
   type MemberView,
   type MessageId,
   type PendingPost,
+  type PresenceEntry,
   type RoomDetail,
   type RoomId,
   type RoomSummary,
   type SessionState,
   type UserId,
 } from "../../../sdk/src/index";
+import { affectsInbox } from "./inbox-sync";
 import { RoomMembers } from "./members";
 import { People, type Person } from "./people";
 import { applyToSummary, byActivity, markedRead } from "./room-summary";
+import { SupportWatch } from "./support-watch";
 import { Timeline } from "./timeline";
 
 /** The connection as the banner shows it. */
@@ -36,6 +44,15 @@ const READ_COALESCE_MS = 250;
 export class ChatModel {
   readonly me: UserId;
   private readonly rooms = new Map<RoomId, RoomSummary>();
+  /** Support conversations the user is in (as far as read), kept apart from the room list. */
+  private readonly supportRooms = new Map<RoomId, RoomSummary>();
+  /** Rooms known to be support conversations (by an event of theirs, or their detail). */
+  private readonly supportIds = new Set<RoomId>();
+  private readonly supportListeners = new Set<(frame: EventFrame) => void>();
+  /** Rooms being looked up (a room just entered, or one whose events came first). */
+  private readonly arrivals = new Map<RoomId, Promise<RoomId | null>>();
+  /** How many support conversations wait for the user, for the Support link and the tab. */
+  private readonly supportWatch: SupportWatch;
   private readonly members = new RoomMembers();
   private readonly people: People;
   private readonly timelines = new Map<RoomId, Timeline>();
@@ -44,7 +61,9 @@ export class ChatModel {
   private notifyQueued = false;
   private everConnected = false;
   private online = true;
-  private viewing: RoomId | null = null;
+  /** The room open in the chat, and the support conversation open in an inbox (either wins). */
+  private viewingRoom: RoomId | null = null;
+  private viewingConversation: RoomId | null = null;
   /** How far each room was marked read, and the pending (coalesced) request per room. */
   private readonly readSent = new Map<RoomId, number>();
   private readonly readTimers = new Map<RoomId, ReturnType<typeof setTimeout>>();
@@ -61,6 +80,7 @@ export class ChatModel {
     if (me === null) throw new Error("ChatModel needs a logged-in ChatApi");
     this.me = me;
     this.people = new People(api, () => this.changed());
+    this.supportWatch = new SupportWatch(api, me, () => this.changed(), (roomId) => this.isViewed(roomId));
     this.stops.push(
       session.on("ready", ({ frame }) => {
         this.everConnected = true;
@@ -91,6 +111,7 @@ export class ChatModel {
   /** Starts loading the room list and connecting. */
   start(): void {
     void this.people.learn(this.me);
+    this.supportWatch.start();
     const update = () => {
       this.online = navigator.onLine;
       this.markViewedRead();
@@ -110,6 +131,8 @@ export class ChatModel {
 
   stop(): void {
     for (const stop of this.stops.splice(0)) stop();
+    this.supportWatch.stop();
+    this.supportListeners.clear();
     for (const timer of this.readTimers.values()) clearTimeout(timer);
     this.readTimers.clear();
     this.session.close();
@@ -130,6 +153,30 @@ export class ChatModel {
 
   room(roomId: RoomId): RoomSummary | undefined {
     return this.rooms.get(roomId);
+  }
+
+  /** A support conversation the user is in, once its detail was read (never in `roomList`). */
+  supportRoom(roomId: RoomId): RoomSummary | undefined {
+    return this.supportRooms.get(roomId);
+  }
+
+  /** Open support conversations that wait for the user: unassigned, or theirs with unread messages. */
+  get supportWaiting(): number {
+    return this.supportWatch.waiting;
+  }
+
+  /**
+   * Calls `listener` with each event of a support conversation (live, or replayed once a room
+   * whose events came first turns out to be one); answers the unsubscriber.
+   */
+  onSupportEvent(listener: (frame: EventFrame) => void): () => void {
+    this.supportListeners.add(listener);
+    return () => this.supportListeners.delete(listener);
+  }
+
+  /** Calls `listener` with each batch of presence changes; answers the unsubscriber. */
+  onPresence(listener: (entries: readonly PresenceEntry[]) => void): () => void {
+    return this.session.on("presence", listener);
   }
 
   roomMembers(roomId: RoomId): readonly MemberView[] {
@@ -192,10 +239,35 @@ export class ChatModel {
 
   // -- The room on screen ----------------------------------------------------------------------
 
-  /** The user looks at `roomId` (or at no room): load it, and keep it marked read. */
+  /** The user looks at `roomId` in the chat (or at no room): load it, and keep it marked read. */
   view(roomId: RoomId | null): void {
-    this.viewing = roomId;
-    if (roomId === null) return;
+    this.viewingRoom = roomId;
+    if (this.viewing !== null) this.load(this.viewing);
+  }
+
+  /** The user looks at the support conversation `roomId` in an inbox (or at none). */
+  viewConversation(roomId: RoomId | null): void {
+    this.viewingConversation = roomId;
+    if (this.viewing !== null) this.load(this.viewing);
+  }
+
+  /** Whether the user is looking at `roomId` now (the page visible). */
+  isViewed(roomId: RoomId): boolean {
+    return this.viewing === roomId && document.visibilityState === "visible";
+  }
+
+  private get viewing(): RoomId | null {
+    return this.viewingConversation ?? this.viewingRoom;
+  }
+
+  private load(roomId: RoomId): void {
+    if (roomId === this.viewingConversation && !this.supportRooms.has(roomId)) {
+      // A conversation is read once the read model shows the user in it (just joined, say).
+      void this.arrive(roomId).then(() => {
+        if (this.viewing === roomId && this.supportRooms.has(roomId)) this.load(roomId);
+      });
+      return;
+    }
     const timeline = this.timeline(roomId);
     if (!timeline.loaded && !timeline.loading) void this.loadOlder(roomId);
     if (!this.members.has(roomId)) void this.loadMembers(roomId);
@@ -345,15 +417,24 @@ export class ChatModel {
   private onEvent(frame: EventFrame): void {
     const roomId = frame.room_id;
     const event = frame.event;
-    const summary = this.rooms.get(roomId);
-    if (summary !== undefined) this.rooms.set(roomId, applyToSummary(summary, frame, this.me, this.isViewed(roomId)));
-    else this.early.set(roomId, [...(this.early.get(roomId) ?? []), frame]);
+    if (isSupportEvent(frame)) this.supportIds.add(roomId);
+    const support = this.supportIds.has(roomId);
+    const list = support ? this.supportRooms : this.rooms;
+    const summary = list.get(roomId);
+    if (summary !== undefined) list.set(roomId, applyToSummary(summary, frame, this.me, this.isViewed(roomId)));
+    // (A support conversation's entry is read when it is opened, and taken as it is then.)
+    else if (!support) this.early.set(roomId, [...(this.early.get(roomId) ?? []), frame]);
     this.timeline(roomId).apply(frame);
     this.members.apply(frame);
+    if (support) {
+      for (const listener of this.supportListeners) listener(frame);
+      if (affectsInbox(frame, this.me)) this.supportWatch.poke(roomId);
+    }
+    // A room the model does not know yet: one just entered, or a support conversation.
+    if (summary === undefined && !support) void this.arrive(roomId);
     switch (event.type) {
       case "MemberJoined":
         if (event.user_id !== this.me) void this.people.learn(event.user_id);
-        else if (summary === undefined) void this.arrive(roomId);
         break;
       case "MemberLeft":
         if (event.user_id === this.me) this.dropRoom(roomId);
@@ -369,19 +450,16 @@ export class ChatModel {
     this.changed();
   }
 
-  private isViewed(roomId: RoomId): boolean {
-    return this.viewing === roomId && document.visibilityState === "visible";
-  }
-
   /** Marks the viewed room read up to its last processed event, once per new position. */
   private markViewedRead(atLeast = 0): void {
     const roomId = this.viewing;
     if (roomId === null || !this.isViewed(roomId)) return;
-    const summary = this.rooms.get(roomId);
+    const list = this.supportIds.has(roomId) ? this.supportRooms : this.rooms;
+    const summary = list.get(roomId);
     const upTo = Math.max(atLeast, this.session.position(roomId) ?? 0, summary?.last_seq ?? 0);
     if (upTo <= 0 || upTo <= Math.max(summary?.last_read_seq ?? 0, this.readSent.get(roomId) ?? 0)) return;
     this.readSent.set(roomId, upTo);
-    if (summary !== undefined) this.rooms.set(roomId, markedRead(summary, upTo));
+    if (summary !== undefined) list.set(roomId, markedRead(summary, upTo));
     if (this.readTimers.has(roomId)) return;
     const timer = setTimeout(() => {
       this.readTimers.delete(roomId);
@@ -407,17 +485,27 @@ export class ChatModel {
    * that came before the room's first entry and that the entry does not include yet are applied.
    */
   private adoptSummary(room: RoomSummary): void {
-    const known = this.rooms.get(room.room_id);
+    const support = room.kind === "support";
+    const list = support ? this.supportRooms : this.rooms;
+    const known = list.get(room.room_id);
+    const early = this.early.get(room.room_id) ?? [];
+    this.early.delete(room.room_id);
+    if (support && !this.supportIds.has(room.room_id)) {
+      // Its events came before anyone knew what it was: the inboxes get them now.
+      this.supportIds.add(room.room_id);
+      for (const frame of early) for (const listener of this.supportListeners) listener(frame);
+      this.supportWatch.poke(room.room_id);
+    }
     if (known === undefined || room.last_seq >= known.last_seq) {
-      const early = (this.early.get(room.room_id) ?? []).filter((frame) => frame.seq > room.last_seq);
-      this.early.delete(room.room_id);
       const viewed = this.isViewed(room.room_id);
-      this.rooms.set(room.room_id, early.reduce((summary, frame) => applyToSummary(summary, frame, this.me, viewed), room));
+      const newer = early.filter((frame) => frame.seq > room.last_seq);
+      list.set(room.room_id, newer.reduce((summary, frame) => applyToSummary(summary, frame, this.me, viewed), room));
     }
     if (room.room_id === this.viewing) this.markViewedRead();
   }
 
-  private async loadMembers(roomId: RoomId): Promise<RoomDetail | null> {
+  /** Reads the room's detail; `arriving`: the read model may not show the user in it yet (quietly `null`). */
+  private async loadMembers(roomId: RoomId, arriving = false): Promise<RoomDetail | null> {
     try {
       const detail = await this.api.room(roomId);
       this.adoptSummary(detail);
@@ -426,28 +514,40 @@ export class ChatModel {
       this.changed();
       return detail;
     } catch (error) {
-      if (!(error instanceof ChatApiError && error.status === 404)) this.fail(error);
+      const notYet = error instanceof ChatApiError && (error.status === 404 || (arriving && error.code === "not_a_member"));
+      if (!notYet) this.fail(error);
       return null;
     }
   }
 
-  /** A room the user just entered: waits (briefly) for the read model to list it. */
-  private async arrive(roomId: RoomId): Promise<RoomId | null> {
-    for (let attempt = 0; attempt < 20; attempt += 1) {
-      if ((await this.loadMembers(roomId)) !== null) return roomId;
-      await new Promise((resolve) => setTimeout(resolve, 100 * (attempt + 1)));
+  /**
+   * A room the user just entered, or whose events came before the model knew it: waits
+   * (briefly) for the read model to show it, which also tells a support conversation apart.
+   */
+  private arrive(roomId: RoomId): Promise<RoomId | null> {
+    let arrival = this.arrivals.get(roomId);
+    if (arrival === undefined) {
+      arrival = (async () => {
+        for (let attempt = 0; attempt < 20; attempt += 1) {
+          if ((await this.loadMembers(roomId, true)) !== null) return roomId;
+          await new Promise((resolve) => setTimeout(resolve, 100 * (attempt + 1)));
+        }
+        return null;
+      })().finally(() => this.arrivals.delete(roomId));
+      this.arrivals.set(roomId, arrival);
     }
-    return null;
+    return arrival;
   }
 
   private reloadRoom(roomId: RoomId): void {
     this.timelines.delete(roomId);
-    if (this.viewing === roomId) this.view(roomId);
+    if (this.viewing === roomId) this.load(roomId);
     this.changed();
   }
 
   private dropRoom(roomId: RoomId): void {
     this.rooms.delete(roomId);
+    this.supportRooms.delete(roomId);
     this.early.delete(roomId);
     this.members.delete(roomId);
     this.timelines.delete(roomId);
@@ -499,5 +599,21 @@ export class ChatModel {
       this.notifyQueued = false;
       for (const listener of this.listeners) listener();
     });
+  }
+}
+
+/** Whether the event can only be of a support conversation. */
+function isSupportEvent(frame: EventFrame): boolean {
+  const event = frame.event;
+  switch (event.type) {
+    case "RoomCreated":
+      return event.kind.type === "support";
+    case "VisitorContextRecorded":
+    case "ConversationAssigned":
+    case "ConversationResolved":
+    case "ConversationReopened":
+      return true;
+    default:
+      return false;
   }
 }

@@ -22,3 +22,8 @@ export function dayLabel(at: string, now: Date = new Date()): string {
     ...(date.getFullYear() === now.getFullYear() ? {} : { year: "numeric" }),
   });
 }
+
+/** The time of day of `at`, hours and minutes, as the user's locale writes it. */
+export function clock(at: string): string {
+  return new Date(at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+}

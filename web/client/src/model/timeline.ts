@@ -1,11 +1,22 @@
 /**
  * One room's messages as the user sees them: history pages (REST, newest first) and live
  * events (WebSocket, in seq order) merged by message id. Whichever source saw a message last
- * (its `updated_seq`) wins, so a page that trails the live stream cannot undo an edit. Pure
+ * (its `updated_seq`) wins, so a page that trails the live stream cannot undo an edit. A support
+ * conversation's assignments, resolutions and reopenings are kept too (`notes`), to show as
+ * lines between the messages: history does not have them, so they are those seen live. Pure
  * data, no I/O: the model decides when to load.
  */
 
-import type { EventFrame, MessageId, MessageView, RoomEvent, UserId } from "../../../sdk/src/index";
+import type {
+  ConversationAssigned,
+  ConversationReopened,
+  ConversationResolved,
+  EventFrame,
+  MessageId,
+  MessageView,
+  RoomEvent,
+  UserId,
+} from "../../../sdk/src/index";
 
 export interface Message {
   id: MessageId;
@@ -24,8 +35,17 @@ export interface Message {
   updatedSeq: number;
 }
 
+/** An event shown as a line of its own (a support conversation's assignment, resolution, reopening). */
+export interface Note {
+  seq: number;
+  at: string;
+  event: ConversationAssigned | ConversationResolved | ConversationReopened;
+}
+
 export class Timeline {
   private readonly byId = new Map<MessageId, Message>();
+  private readonly noteBySeq = new Map<number, Note>();
+  private sortedNotes: Note[] | null = [];
   private readonly postKeys = new Set<string>();
   private sorted: Message[] | null = [];
   /** The `before` of the next older page, `null` once the start of the room is loaded. */
@@ -36,6 +56,12 @@ export class Timeline {
   messages(): readonly Message[] {
     if (this.sorted === null) this.sorted = [...this.byId.values()].sort((a, b) => a.seq - b.seq);
     return this.sorted;
+  }
+
+  /** Notes, oldest first. */
+  notes(): readonly Note[] {
+    if (this.sortedNotes === null) this.sortedNotes = [...this.noteBySeq.values()].sort((a, b) => a.seq - b.seq);
+    return this.sortedNotes;
   }
 
   get(id: MessageId): Message | undefined {
@@ -67,9 +93,15 @@ export class Timeline {
     for (const view of views) this.upsert(fromView(view));
   }
 
-  /** Applies a live event; answers whether a message changed. */
+  /** Applies a live event; answers whether a message or a note changed. */
   apply(frame: EventFrame): boolean {
     const event: RoomEvent = frame.event;
+    if (event.type === "ConversationAssigned" || event.type === "ConversationResolved" || event.type === "ConversationReopened") {
+      if (this.noteBySeq.has(frame.seq)) return false;
+      this.noteBySeq.set(frame.seq, { seq: frame.seq, at: frame.at, event });
+      this.sortedNotes = null;
+      return true;
+    }
     if (event.type === "MessagePosted") {
       return this.upsert({
         id: event.message_id,

@@ -26,8 +26,9 @@ export function ChatScreen({ model, onLogOut }: Props) {
   const route = useRoute();
   const roomId = route.view === "rooms" ? route.roomId : null;
   useEffect(() => model.view(roomId), [model, roomId]);
-  // The tab says how many messages wait, as chat apps' tabs do.
-  const unread = model.roomList().reduce((sum, entry) => sum + entry.unread_count, 0);
+  // The tab says how many messages wait, as chat apps' tabs do, and the support conversations
+  // that wait for the user (nobody's, or theirs with unread messages).
+  const unread = model.roomList().reduce((sum, entry) => sum + entry.unread_count, 0) + model.supportWaiting;
   useEffect(() => {
     document.title = unread > 0 ? `(${unread}) ${TITLE}` : TITLE;
     return () => {
@@ -50,7 +51,7 @@ export function ChatScreen({ model, onLogOut }: Props) {
       <div class="panes">
         <RoomList model={model} openRoomId={roomId} supportOpen={route.view === "support"} onLogOut={onLogOut} />
         {route.view === "support" ? (
-          <LazySupport api={model.api} me={model.me} websiteId={route.websiteId} section={route.section} />
+          <LazySupport model={model} websiteId={route.websiteId} section={route.section} conversationId={route.conversationId} />
         ) : room === undefined ? (
           <main class="room empty-room">
             <p>{roomId === null ? "Choose a room, or start a conversation." : "Loading the room…"}</p>

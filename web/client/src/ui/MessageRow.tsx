@@ -5,6 +5,7 @@
 
 import type { PendingPost, RoomId } from "../../../sdk/src/index";
 import type { ChatModel } from "../model/chat-model";
+import { clock } from "../model/days";
 import type { Message } from "../model/timeline";
 import { MessageText } from "./MessageText";
 
@@ -103,8 +104,4 @@ function Ticks({ status }: { status: keyof typeof TICK }) {
       {TICK[status]}
     </span>
   );
-}
-
-function clock(at: string): string {
-  return new Date(at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 }

@@ -2,7 +2,9 @@
  * The rooms of the user, most recently active first: name (the other person for a direct
  * room, with their presence; private rooms marked), last message, unread and mention badges.
  * Above it the user's menu (their name, which they can change) and the way to the Support area
- * (the user's support-chat websites), below it the forms that start a conversation.
+ * (the user's support-chat websites, with how many of their visitors' conversations wait for
+ * them), below it the forms that start a conversation. Support conversations are not rooms of
+ * this list: they are answered from the inboxes.
  */
 
 import { useState } from "preact/hooks";
@@ -38,6 +40,11 @@ export function RoomList({ model, openRoomId, supportOpen, onLogOut }: Props) {
       </header>
       <a href={SUPPORT_HREF} class="area-link" aria-current={supportOpen ? "page" : undefined}>
         Support
+        {model.supportWaiting > 0 && (
+          <span class="badge" aria-label={`${model.supportWaiting} waiting`}>
+            {model.supportWaiting}
+          </span>
+        )}
       </a>
       <button type="button" aria-expanded={starting} onClick={() => setStarting(!starting)}>
         New conversation

@@ -1,7 +1,8 @@
 /**
  * What is open lives in the URL's hash, so a reload, the back button and a shared link all land
  * on the same place: a room (`#/rooms/<id>`), or the Support area: the user's websites
- * (`#/support`) or one of them at one section (`#/support/<id>/<section>`).
+ * (`#/support`), one of them at one section (`#/support/<id>/<section>`), or a conversation
+ * open in its inbox (`#/support/<id>/inbox/<room id>`).
  */
 
 import { useEffect, useState } from "preact/hooks";
@@ -14,15 +15,17 @@ export type WebsiteSection = (typeof WEBSITE_SECTIONS)[number];
 
 export type Route =
   | { view: "rooms"; roomId: RoomId | null }
-  | { view: "support"; websiteId: WebsiteId | null; section: WebsiteSection };
+  | { view: "support"; websiteId: WebsiteId | null; section: WebsiteSection; conversationId: RoomId | null };
 
 export function routeFromHash(hash: string): Route {
   const room = /^#\/rooms\/([^/?#]+)$/.exec(hash);
   if (room?.[1] !== undefined) return { view: "rooms", roomId: decodeURIComponent(room[1]) };
-  const support = /^#\/support(?:\/([^/?#]+)(?:\/([^/?#]+))?)?\/?$/.exec(hash);
+  const support = /^#\/support(?:\/([^/?#]+)(?:\/([^/?#]+)(?:\/([^/?#]+))?)?)?\/?$/.exec(hash);
   if (support !== null) {
     const section = WEBSITE_SECTIONS.find((known) => known === support[2]) ?? "install";
-    return { view: "support", websiteId: support[1] === undefined ? null : decodeURIComponent(support[1]), section };
+    const websiteId = support[1] === undefined ? null : decodeURIComponent(support[1]);
+    const conversationId = section === "inbox" && support[3] !== undefined ? decodeURIComponent(support[3]) : null;
+    return { view: "support", websiteId, section, conversationId };
   }
   return { view: "rooms", roomId: null };
 }
@@ -40,6 +43,11 @@ export const SUPPORT_HREF = "#/support";
 
 export function websiteHref(websiteId: WebsiteId, section: WebsiteSection = "install"): string {
   return `${SUPPORT_HREF}/${encodeURIComponent(websiteId)}/${section}`;
+}
+
+/** A support conversation open in its website's inbox. */
+export function conversationHref(websiteId: WebsiteId, roomId: RoomId): string {
+  return `${websiteHref(websiteId, "inbox")}/${encodeURIComponent(roomId)}`;
 }
 
 export function openRoom(roomId: RoomId | null): void {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { roomFromHash, routeFromHash, websiteHref } from "../../src/ui/route";
+import { conversationHref, roomFromHash, routeFromHash, websiteHref } from "../../src/ui/route";
 
 describe("the route in the URL's hash", () => {
   it("opens a room, or none", () => {
@@ -11,10 +11,19 @@ describe("the route in the URL's hash", () => {
   });
 
   it("opens the Support area, a website at its first section, or at one section", () => {
-    expect(routeFromHash("#/support")).toEqual({ view: "support", websiteId: null, section: "install" });
-    expect(routeFromHash("#/support/w1")).toEqual({ view: "support", websiteId: "w1", section: "install" });
-    expect(routeFromHash("#/support/w1/team")).toEqual({ view: "support", websiteId: "w1", section: "team" });
-    expect(routeFromHash("#/support/w1/nonsense")).toEqual({ view: "support", websiteId: "w1", section: "install" });
-    expect(routeFromHash(websiteHref("w 1", "domains"))).toEqual({ view: "support", websiteId: "w 1", section: "domains" });
+    const support = { view: "support", conversationId: null };
+    expect(routeFromHash("#/support")).toEqual({ ...support, websiteId: null, section: "install" });
+    expect(routeFromHash("#/support/w1")).toEqual({ ...support, websiteId: "w1", section: "install" });
+    expect(routeFromHash("#/support/w1/team")).toEqual({ ...support, websiteId: "w1", section: "team" });
+    expect(routeFromHash("#/support/w1/nonsense")).toEqual({ ...support, websiteId: "w1", section: "install" });
+    expect(routeFromHash(websiteHref("w 1", "domains"))).toEqual({ ...support, websiteId: "w 1", section: "domains" });
+  });
+
+  it("opens a conversation in a website's inbox", () => {
+    expect(routeFromHash("#/support/w1/inbox")).toEqual({ view: "support", websiteId: "w1", section: "inbox", conversationId: null });
+    expect(routeFromHash(conversationHref("w1", "r 1"))).toEqual({ view: "support", websiteId: "w1", section: "inbox", conversationId: "r 1" });
+    expect(conversationHref("w1", "r1")).toBe("#/support/w1/inbox/r1");
+    // Only the inbox has conversations.
+    expect(routeFromHash("#/support/w1/team/r1")).toEqual({ view: "support", websiteId: "w1", section: "team", conversationId: null });
   });
 });

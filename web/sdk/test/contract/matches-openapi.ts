@@ -105,6 +105,12 @@ same<C.DomainCheck, S["DomainCheck"]>(both, both);
 same<C.AgentRequest, S["AgentRequest"]>(both, both);
 same<C.AddedAgent, S["AddedAgent"]>(both, both);
 
+// REST: support conversations (the agents' inbox and commands).
+same<C.ConversationStatus, S["ConversationStatus"]>(both, both);
+same<C.InboxConversation, S["InboxConversation"]>(both, both);
+same<C.InboxList, S["Inbox"]>(both, both);
+same<C.AssignRequest, S["AssignRequest"]>(both, both);
+
 // Room events.
 same<C.RoomKind, S["RoomKind"]>(both, both);
 same<C.RoomCreated, S["RoomCreated"]>(both, both);

@@ -261,3 +261,29 @@ describe("ChatApi: support-chat websites", () => {
     expect(calls[0]).toMatchObject({ method: "POST", url: "http://api/v1/websites/w/domains", body: { domain: "Shop.Example.com" } });
   });
 });
+
+describe("ChatApi: support conversations", () => {
+  it("reads a website's inbox with its filter, and sends the conversation commands", async () => {
+    const conversation = { room_id: "c", status: "open", assignee_id: null, joined: false };
+    const { fetch, calls } = fakeFetch((call) =>
+      call.method === "GET" ? json(200, { conversations: [conversation] }) : json(200, { seq: 9, changed: true }),
+    );
+    const api = new ChatApi({ baseUrl: "http://api", fetch, credentials: LOGIN });
+    await expect(api.inbox("w", { status: "unassigned", limit: 200 })).resolves.toEqual([conversation]);
+    await api.inbox("w");
+    await expect(api.joinRoom("c")).resolves.toEqual({ seq: 9, changed: true });
+    await api.assign("c", "u-2");
+    await api.assign("c", null);
+    await api.resolve("c");
+    await api.reopen("c");
+    expect(calls.map((call) => [call.method, call.url, call.body])).toEqual([
+      ["GET", "http://api/v1/websites/w/conversations?status=unassigned&limit=200", undefined],
+      ["GET", "http://api/v1/websites/w/conversations", undefined],
+      ["POST", "http://api/v1/rooms/c/join", undefined],
+      ["POST", "http://api/v1/rooms/c/assign", { user_id: "u-2" }],
+      ["POST", "http://api/v1/rooms/c/assign", { user_id: null }],
+      ["POST", "http://api/v1/rooms/c/resolve", undefined],
+      ["POST", "http://api/v1/rooms/c/reopen", undefined],
+    ]);
+  });
+});

@@ -1,15 +1,18 @@
 /**
  * One website: its name and the user's role above links to its sections (Install, Domains,
- * Widget, Team, and the Inbox of visitors' conversations, which comes later). The owner changes
- * everything here; an agent sees the same read-only, and may leave the team.
+ * Widget, Team, and the Inbox of visitors' conversations). The owner changes everything here;
+ * an agent sees the same read-only, may leave the team, and answers visitors as the owner does.
  */
 
 import { useEffect, useState } from "preact/hooks";
 
-import type { WebsiteDetail, WebsiteId } from "../../../../sdk/src/index";
+import type { RoomId, WebsiteDetail, WebsiteId } from "../../../../sdk/src/index";
+import type { ChatModel } from "../../model/chat-model";
+import type { Inbox } from "../../model/inbox";
 import type { Websites } from "../../model/websites";
 import { SUPPORT_HREF, WEBSITE_SECTIONS, type WebsiteSection, websiteHref } from "../route";
 import { DomainsSection } from "./DomainsSection";
+import { InboxSection } from "./InboxSection";
 import { InstallSection } from "./InstallSection";
 import { OneFieldForm } from "./OneFieldForm";
 import { TeamSection } from "./TeamSection";
@@ -24,12 +27,15 @@ const SECTION_NAME: Record<WebsiteSection, string> = {
 };
 
 interface Props {
+  model: ChatModel;
   websites: Websites;
+  inbox: Inbox;
   websiteId: WebsiteId;
   section: WebsiteSection;
+  conversationId: RoomId | null;
 }
 
-export function WebsitePage({ websites, websiteId, section }: Props) {
+export function WebsitePage({ model, websites, inbox, websiteId, section, conversationId }: Props) {
   useEffect(() => void websites.load(websiteId), [websites, websiteId]);
   const detail = websites.detail(websiteId);
   if (detail === undefined || detail === "missing") {
@@ -47,7 +53,7 @@ export function WebsitePage({ websites, websiteId, section }: Props) {
     );
   }
   return (
-    <main class="support" aria-label={detail.name}>
+    <main class={section === "inbox" ? "support inbox-page" : "support"} aria-label={detail.name}>
       <WebsiteHeader websites={websites} detail={detail} />
       <nav class="section-tabs" aria-label="Website sections">
         <ul>
@@ -60,14 +66,23 @@ export function WebsitePage({ websites, websiteId, section }: Props) {
           ))}
         </ul>
       </nav>
-      <div class="support-body">
-        {detail.role === "agent" && <p class="note">You are an agent of this website: only its owner changes it.</p>}
-        {section === "install" && <InstallSection detail={detail} />}
-        {section === "domains" && <DomainsSection websites={websites} detail={detail} />}
-        {section === "widget" && <WidgetSection websites={websites} detail={detail} />}
-        {section === "team" && <TeamSection websites={websites} detail={detail} />}
-        {section === "inbox" && <InboxSection />}
-      </div>
+      {section === "inbox" ? (
+        <InboxSection
+          model={model}
+          inbox={inbox}
+          detail={detail}
+          conversationId={conversationId}
+          refreshTeam={() => void websites.load(websiteId)}
+        />
+      ) : (
+        <div class="support-body">
+          {detail.role === "agent" && <p class="note">You are an agent of this website: only its owner changes it.</p>}
+          {section === "install" && <InstallSection detail={detail} />}
+          {section === "domains" && <DomainsSection websites={websites} detail={detail} />}
+          {section === "widget" && <WidgetSection websites={websites} detail={detail} />}
+          {section === "team" && <TeamSection websites={websites} detail={detail} />}
+        </div>
+      )}
     </main>
   );
 }
@@ -106,15 +121,5 @@ function WebsiteHeader({ websites, detail }: { websites: Websites; detail: Websi
         </>
       )}
     </header>
-  );
-}
-
-/** Where visitors' conversations will be answered; a later step builds it. */
-function InboxSection() {
-  return (
-    <section class="support-section" aria-labelledby="inbox-title">
-      <h3 id="inbox-title">Inbox</h3>
-      <p class="muted">Conversations with your website's visitors will arrive here, for the whole team to answer. Not yet available.</p>
-    </section>
   );
 }

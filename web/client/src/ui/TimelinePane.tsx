@@ -1,0 +1,67 @@
+/**
+ * What a room and a support conversation share: the virtualised history, who is typing, and the
+ * composer. Reply and edit targets live here, shared by the rows (which start them) and the
+ * composer (which completes them).
+ */
+
+import { useCallback, useState } from "preact/hooks";
+
+import type { ChatModel } from "../model/chat-model";
+import type { Message, Note } from "../model/timeline";
+import { type TimelineRow, rowKey } from "../model/timeline-rows";
+import { Composer } from "./Composer";
+import { HistoryRow } from "./HistoryRow";
+import { VirtualList } from "./VirtualList";
+
+interface Props {
+  model: ChatModel;
+  roomId: string;
+  /** The room's name, for the composer. */
+  title: string;
+  /** The history's accessible name. */
+  label: string;
+  rows: TimelineRow[];
+  /** How system events (support conversations) read. */
+  noteText?: ((note: Note) => string) | undefined;
+}
+
+export function TimelinePane({ model, roomId, title, label, rows, noteText }: Props) {
+  const [replyTo, setReplyTo] = useState<Message | null>(null);
+  const [editing, setEditing] = useState<Message | null>(null);
+  const timeline = model.timeline(roomId);
+  const loadOlder = useCallback(() => void model.loadOlder(roomId), [model, roomId]);
+  const editLast = () => {
+    const own = [...timeline.messages()].reverse().find((message) => message.author === model.me && !message.deleted);
+    if (own !== undefined) setEditing(own);
+  };
+  const typing = model.typing(roomId);
+  return (
+    <>
+      {timeline.loading && <p class="muted loading">Loading older messages…</p>}
+      <VirtualList
+        items={rows}
+        keyOf={rowKey}
+        label={label}
+        onNearStart={loadOlder}
+        render={(row) => (
+          <HistoryRow model={model} roomId={roomId} row={row} onReply={setReplyTo} onEdit={setEditing} noteText={noteText} />
+        )}
+      />
+      <div class="typing" role="status" aria-live="polite">
+        {typing.length > 0 && `${typing.join(", ")} ${typing.length === 1 ? "is" : "are"} typing…`}
+      </div>
+      <Composer
+        model={model}
+        roomId={roomId}
+        roomTitle={title}
+        replyTo={replyTo}
+        editing={editing}
+        onCancel={() => {
+          setReplyTo(null);
+          setEditing(null);
+        }}
+        onEditLast={editLast}
+      />
+    </>
+  );
+}

@@ -1,0 +1,383 @@
+/**
+ * The support widget as a website's visitor meets it, in Chromium, against the real system. An
+ * owner registers a website and verifies the domain of a small site this test serves on
+ * 127.0.0.1 (a second origin), whose page carries the snippet. A visitor opens that page: the
+ * launcher appears in the corner, they write, and the owner, answering as the website's agent
+ * over the WebSocket, sees the message (with the page it came from), types and answers; the
+ * visitor sees "Agent is typing…", the answer, their message read, and, with the panel closed,
+ * the unread count, while the page's `ChatWidget.on("message")` hears of it. After a reload the
+ * conversation is still there. A visitor on a phone, in German, is asked for their name first and
+ * told nobody is there outside business hours. A page with the same snippet on an origin that
+ * was never verified shows no widget: the browser refuses to frame it (`frame-ancestors`).
+ */
+
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+
+import type { Frame, FrameLocator, Page } from "playwright-core";
+import { afterAll, describe, expect, it } from "vitest";
+
+import type { EventFrame, MessagePosted, WebsiteId } from "../../../sdk/src/index";
+import type { Account } from "../../../sdk/test/system/harness";
+import { type Recorder, recordedSession } from "../../../sdk/test/system/recorder";
+import { PATIENCE, screenshot, webSuite } from "../../../client/test/browser/browser";
+import { type LocalSite, startLocalSite } from "../../../client/test/browser/local-site";
+
+// Domain checks may fetch from the sites this test serves on 127.0.0.1 (a test-only setting).
+const suite = webSuite({ env: { CHAT_VERIFY_ALLOW_LOOPBACK: "true" } });
+
+const FILE = "/.well-known/chat-verification.txt";
+
+const sites: LocalSite[] = [];
+const sessions: Recorder[] = [];
+afterAll(async () => {
+  for (const recorder of sessions) recorder.session.close();
+  await Promise.all(sites.map((site) => site.close()));
+});
+
+async function site(): Promise<LocalSite> {
+  const started = await startLocalSite();
+  sites.push(started);
+  return started;
+}
+
+/** A page of the website with the snippet (and `options` after the id). */
+function shopPage(apiUrl: string, websiteId: WebsiteId, options = ""): string {
+  const snippet = `<script src="${apiUrl}/embed.js?id=${websiteId}${options}" async></script>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Acme Shop</title></head>
+<body><h1>Acme Shop</h1><p>Everything for your garden.</p>${snippet}</body></html>`;
+}
+
+/** The widget's frame, as the page shows it. */
+function widget(page: Page): FrameLocator {
+  return page.frameLocator('iframe[title="Chat"]');
+}
+
+/** A website whose domain is the (verified) `shop`, serving `options`' snippet at `/`. */
+async function verifiedWebsite(name: string, shop: LocalSite, options = ""): Promise<{ websiteId: WebsiteId; owner: Account }> {
+  const { stack } = suite();
+  const owner = await stack.account("owner");
+  const { website_id: websiteId } = await owner.api.createWebsite(name);
+  const { token } = await owner.api.addDomain(websiteId, shop.domain);
+  shop.serve(FILE, `${token}\n`);
+  expect(await owner.api.checkDomain(websiteId, shop.domain)).toMatchObject({ verified: true });
+  shop.serve("/", shopPage(stack.apiUrl, websiteId, options), "text/html; charset=utf-8");
+  // The widget's routes read the support read model, which trails the check by a moment.
+  await expect.poll(async () => (await fetch(`${stack.apiUrl}/v1/widget/${websiteId}`)).ok, { timeout: PATIENCE }).toBe(true);
+  return { websiteId, owner };
+}
+
+/** What a page's frames asked for, by origin; and what its CSP refused. */
+function watch(page: Page): { origins: Set<string>; sockets: string[]; refusals: string[] } {
+  const seen = { origins: new Set<string>(), sockets: [] as string[], refusals: [] as string[] };
+  page.on("request", (request) => {
+    const url = new URL(request.url());
+    if (url.protocol === "http:" || url.protocol === "https:") seen.origins.add(url.origin);
+  });
+  page.on("websocket", (socket) => seen.sockets.push(socket.url()));
+  page.on("console", (message) => {
+    if (message.type() === "error" && message.text().includes("Content Security Policy")) seen.refusals.push(message.text());
+  });
+  page.on("pageerror", (error) => process.stderr.write(`[page] ${error.message}\n`));
+  return seen;
+}
+
+function messagesOf(recorder: Recorder): MessagePosted[] {
+  return recorder.events.flatMap((frame: EventFrame) => (frame.event.type === "MessagePosted" ? [frame.event] : []));
+}
+
+describe("the support widget", () => {
+  it("carries a visitor's conversation with an agent, and keeps it across a reload", async () => {
+    const { stack, browser, gateways } = suite();
+    const shop = await site();
+    const { websiteId, owner } = await verifiedWebsite("Acme Shop", shop, "&colorPreset=green");
+
+    // The owner answers as the website's agent, over the WebSocket; being online, the widget
+    // promises a quick reply.
+    const agent = recordedSession({ url: gateways[0], api: owner.api });
+    sessions.push(agent);
+    agent.session.connect();
+    await expect.poll(async () => (await fetchJson(stack.apiUrl, `/v1/widget/${websiteId}`))["agents_online"], { timeout: PATIENCE }).toBe(true);
+
+    const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+    const page = await context.newPage();
+    const seen = watch(page);
+    await page.goto(`http://${shop.domain}/`);
+    const frame = widget(page);
+
+    // The launcher, in green, in the bottom right corner; the panel opens above it.
+    const launcher = frame.getByRole("button", { name: "Open chat", exact: true });
+    await launcher.waitFor({ timeout: PATIENCE });
+    expect(await launcher.evaluate((element) => getComputedStyle(element).backgroundColor)).toBe("rgb(26, 127, 55)");
+    const iframe = page.locator('iframe[title="Chat"]');
+    const closedBox = await iframe.boundingBox();
+    expect(closedBox).toMatchObject({ x: 1200 - 96, y: 800 - 96, width: 96, height: 96 });
+    await launcher.click();
+    const panel = frame.getByRole("dialog", { name: "Acme Shop" });
+    await panel.waitFor({ timeout: PATIENCE });
+    await panel.getByText("We typically reply in a few minutes").waitFor();
+    await panel.getByText("Hi! How can we help?").waitFor();
+    await expect.poll(async () => (await iframe.boundingBox())?.height, { timeout: PATIENCE }).toBe(648);
+    await expect.poll(() => frame.getByRole("textbox", { name: "Message" }).evaluate((element) => element === document.activeElement)).toBe(true);
+
+    // The visitor writes; Shift+Enter is a new line, Enter sends.
+    const composer = frame.getByRole("textbox", { name: "Message" });
+    await composer.pressSequentially("Hello!");
+    await composer.press("Shift+Enter");
+    await composer.pressSequentially("Where is my order?");
+    await composer.press("Enter");
+    const question = "Hello!\nWhere is my order?";
+    const log = frame.getByRole("log", { name: "Conversation" });
+    await log.getByText("Where is my order?").waitFor({ timeout: PATIENCE });
+    await log.getByText("Sent", { exact: true }).waitFor({ timeout: PATIENCE });
+    expect(await composer.inputValue()).toBe("");
+
+    // The agent sees it, from the shop's page, in a new conversation of the website's.
+    await expect.poll(() => messagesOf(agent).map((post) => post.body), { timeout: PATIENCE }).toContain(question);
+    const questionFrame = agent.events.find((event) => event.event.type === "MessagePosted" && event.event.body === question);
+    const roomId = questionFrame?.room_id ?? "";
+    await expect
+      .poll(async () => (await owner.api.inbox(websiteId)).find((conversation) => conversation.room_id === roomId)?.page_url, { timeout: PATIENCE })
+      .toBe(`http://${shop.domain}/`);
+
+    // The agent types: the visitor sees it; the agent answers, and reads the question.
+    agent.session.typing(roomId);
+    const typing = frame.getByRole("status").filter({ hasText: "Agent is typing…" });
+    await typing.waitFor({ timeout: PATIENCE });
+    await agent.session.post(roomId, "It ships tomorrow.").settled;
+    await log.getByText("It ships tomorrow.").waitFor({ timeout: PATIENCE });
+    await expect.poll(() => typing.count(), { timeout: PATIENCE }).toBe(0);
+    await agent.session.markRead(roomId, questionFrame?.seq ?? 0);
+    await log.getByText("Read", { exact: true }).waitFor({ timeout: PATIENCE });
+    // The panel is open and the page visible: the visitor has read the answer.
+    const visitorId = questionFrame?.event.type === "MessagePosted" ? questionFrame.event.author : "";
+    await expect
+      .poll(() => agent.roomEvents(roomId).some((event) => event.event.type === "ReadMarkerMoved" && event.event.user_id === visitorId), { timeout: PATIENCE })
+      .toBe(true);
+    await screenshot(page, "widget-open");
+
+    // Closed (Escape), the launcher counts what the agent writes, and so does the page's API.
+    await page.evaluate(() => {
+      const host = window as unknown as { received: unknown[]; ChatWidget: { on: (event: string, listener: (detail: unknown) => void) => void } };
+      host.received = [];
+      host.ChatWidget.on("message", (detail) => host.received.push(detail));
+      host.ChatWidget.on("close", () => host.received.push("closed"));
+    });
+    await composer.press("Escape");
+    await launcher.waitFor({ timeout: PATIENCE });
+    await expect.poll(() => launcher.evaluate((element) => element === document.activeElement)).toBe(true);
+    // A message that only looks like the widget's, from the page itself, is not passed on.
+    await page.evaluate(() => window.postMessage({ channel: "chat-widget/1", type: "message", body: "forged", at: "now" }, "*"));
+    await agent.session.post(roomId, "Anything else?").settled;
+    const unread = frame.getByRole("button", { name: "Open chat, 1 unread message" });
+    await unread.waitFor({ timeout: PATIENCE });
+    expect(await unread.innerText()).toBe("1");
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { received: unknown[] }).received), { timeout: PATIENCE })
+      .toEqual(["closed", { body: "Anything else?", at: expect.any(String) }]);
+    await screenshot(page, "widget-unread");
+
+    // A reload: the same conversation, still with its unread message; opened from the page.
+    await page.reload();
+    await frame.getByRole("button", { name: "Open chat, 1 unread message" }).waitFor({ timeout: PATIENCE });
+    await page.evaluate(() => (window as unknown as { ChatWidget: { open: () => void } }).ChatWidget.open());
+    for (const text of ["Where is my order?", "It ships tomorrow.", "Anything else?"]) {
+      await log.getByText(text).waitFor({ timeout: PATIENCE });
+    }
+    await log.getByText("Read", { exact: true }).waitFor({ timeout: PATIENCE });
+
+    // And the conversation goes on live after the reload: the agent takes it and resolves it,
+    // which the visitor sees as quiet lines; they type (the agent sees it) and write again,
+    // which reopens it.
+    const me = owner.api.userId ?? "";
+    await owner.api.assign(roomId, me);
+    await log.getByText("An agent joined the conversation").waitFor({ timeout: PATIENCE });
+    await owner.api.resolve(roomId);
+    await log.getByText("Conversation resolved").waitFor({ timeout: PATIENCE });
+    await composer.fill("No, thanks!");
+    await expect
+      .poll(() => agent.typing.some((frame) => frame.room_id === roomId && frame.user_id === visitorId && frame.typing), { timeout: PATIENCE })
+      .toBe(true);
+    await composer.press("Enter");
+    await log.getByText("Conversation reopened").waitFor({ timeout: PATIENCE });
+    expect(await log.locator(".system").allInnerTexts()).toEqual([
+      "An agent joined the conversation",
+      "Conversation resolved",
+      "Conversation reopened",
+    ]);
+    await expect.poll(() => messagesOf(agent).map((post) => post.body), { timeout: PATIENCE }).toContain("No, thanks!");
+    expect(new Set(messagesOf(agent).filter((post) => post.author === visitorId).map((post) => post.body))).toEqual(new Set([question, "No, thanks!"]));
+    await agent.session.post(roomId, "Bye!").settled;
+    await log.getByText("Bye!").waitFor({ timeout: PATIENCE });
+
+    // Everything came from the shop or the API (and the gateways); the frame's CSP refused nothing.
+    expect([...seen.origins].sort()).toEqual([`http://${shop.domain}`, stack.apiUrl].sort());
+    expect(seen.sockets.length).toBeGreaterThan(0);
+    for (const socket of seen.sockets) expect(stack.gatewayUrls).toContain(socket);
+    expect(seen.refusals).toEqual([]);
+    await context.close();
+  });
+
+  it("asks a visitor on a phone for their name first, in German, and says when nobody is there", async () => {
+    const { browser } = suite();
+    const shop = await site();
+    const { websiteId, owner } = await verifiedWebsite("Gartenladen", shop, "&language=de&position=left");
+    const website = await owner.api.website(websiteId);
+    // Closed every day: whoever is online, the widget says nobody answers now.
+    await owner.api.changeWidget(websiteId, {
+      ...website.settings,
+      pre_chat_form: true,
+      business_hours: { time_zone: "Europe/Berlin", days: [null, null, null, null, null, null, null] },
+    });
+    await expect.poll(async () => (await owner.api.website(websiteId)).settings.pre_chat_form, { timeout: PATIENCE }).toBe(true);
+
+    // axe-core is injected into the frame as a script, which the frame's CSP would refuse.
+    const context = await browser.newContext({ viewport: { width: 375, height: 740 }, locale: "de-DE", bypassCSP: true });
+    const page = await context.newPage();
+    watch(page);
+    await page.goto(`http://${shop.domain}/`);
+    const frame = widget(page);
+    const launcher = frame.getByRole("button", { name: "Chat öffnen", exact: true });
+    await launcher.waitFor({ timeout: PATIENCE });
+    expect((await page.locator('iframe[title="Chat"]').boundingBox())?.x).toBe(0);
+    await launcher.click();
+
+    // On a phone the panel covers the page.
+    const panel = frame.getByRole("dialog", { name: "Gartenladen" });
+    await panel.waitFor({ timeout: PATIENCE });
+    await expect.poll(async () => await page.locator('iframe[title="Chat"]').boundingBox(), { timeout: PATIENCE }).toEqual({ x: 0, y: 0, width: 375, height: 740 });
+    await panel.getByText("Wir sind gerade nicht da – hinterlassen Sie eine Nachricht, wir melden uns bei Ihnen").waitFor();
+    await panel.getByText("Hallo! Wie können wir helfen?").waitFor();
+    expect(await seriousViolations(await widgetFrame(page))).toEqual([]);
+
+    // The pre-chat form: a name first, then the message (taken though nobody is there).
+    await panel.getByText("Bevor es losgeht: Wie heißen Sie?").waitFor();
+    expect(await frame.getByRole("textbox", { name: "Nachricht" }).count()).toBe(0);
+    await panel.getByLabel("Ihr Name").fill("Ada");
+    await panel.getByRole("button", { name: "Chat starten" }).click();
+    const composer = frame.getByRole("textbox", { name: "Nachricht" });
+    await composer.fill("Haben Sie Rosen?");
+    await composer.press("Enter");
+    await frame.getByRole("log", { name: "Gespräch" }).getByText("Gesendet", { exact: true }).waitFor({ timeout: PATIENCE });
+    await expect
+      .poll(async () => (await owner.api.inbox(websiteId)).map((conversation) => [conversation.visitor_name, conversation.language, conversation.last_message_preview]), {
+        timeout: PATIENCE,
+      })
+      .toEqual([["Ada", "de-DE", "Haben Sie Rosen?"]]);
+    expect(await seriousViolations(await widgetFrame(page))).toEqual([]);
+    await screenshot(page, "widget-phone-de");
+
+    // Closed with the panel's own button: the launcher comes back.
+    await panel.getByRole("button", { name: "Chat schließen" }).click();
+    await launcher.waitFor({ timeout: PATIENCE });
+    expect(await page.locator('iframe[title="Chat"]').boundingBox()).toMatchObject({ x: 0, width: 96, height: 96 });
+    await context.close();
+  });
+
+  it("shows nothing on a page whose domain the website has not verified", async () => {
+    const { stack, browser } = suite();
+    const shop = await site();
+    const { websiteId } = await verifiedWebsite("Acme Shop", shop);
+    const stranger = await site();
+    stranger.serve("/", shopPage(stack.apiUrl, websiteId), "text/html; charset=utf-8");
+    // The widget's page may be framed by the website's verified origins only.
+    const answer = await fetch(`${stack.apiUrl}/widget/${websiteId}`);
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get("content-security-policy")).toMatch(new RegExp(`frame-ancestors https://${shop.domain} http://${shop.domain}(;|$)`));
+
+    const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+    const page = await context.newPage();
+    const seen = watch(page);
+    const refused = page.waitForEvent("console", {
+      predicate: (message) => message.text().includes("frame-ancestors"),
+      timeout: PATIENCE,
+    });
+    await page.goto(`http://${stranger.domain}/`);
+    // The browser refuses to frame the widget there ...
+    const refusal = (await refused).text();
+    expect(refusal).toContain(`http://${shop.domain}`);
+    expect(refusal).not.toContain(stranger.domain);
+    // ... so the loader's frame never shows, and nothing of the widget is in it.
+    const iframe = page.locator('iframe[title="Chat"]');
+    await expect.poll(() => iframe.count(), { timeout: PATIENCE }).toBe(1);
+    expect(await iframe.isVisible()).toBe(false);
+    const child = await (await iframe.elementHandle())?.contentFrame();
+    expect(child?.url()).not.toContain("/widget/");
+    expect(await widget(page).getByRole("button").count()).toBe(0);
+    expect(seen.refusals.length).toBeGreaterThan(0);
+    await page.getByRole("heading", { name: "Acme Shop" }).waitFor();
+    await context.close();
+  });
+
+  it("is added once, however often the snippet is loaded, and takes the page's calls made before it is ready", async () => {
+    const { stack, browser } = suite();
+    const shop = await site();
+    const { websiteId, owner } = await verifiedWebsite("Twice Shop", shop);
+    const src = `${stack.apiUrl}/embed.js?id=${websiteId}`;
+    // In the head, before the body exists, and not async: the page's calls right after it come
+    // long before the frame is ready, and wait for it.
+    shop.serve(
+      "/twice",
+      `<!doctype html><html><head><script src="${src}"></script>
+<script>ChatWidget.identify({ name: "Grace Hopper" }); ChatWidget.open();</script></head>
+<body><p>Twice</p><script src="${src}" async></script></body></html>`,
+      "text/html; charset=utf-8",
+    );
+
+    // (The accessibility checks inject axe-core into the frame, past its CSP.)
+    const context = await browser.newContext({ bypassCSP: true });
+    const page = await context.newPage();
+    watch(page);
+    await page.goto(`http://${shop.domain}/twice`);
+    const panel = widget(page).getByRole("dialog", { name: "Twice Shop" });
+    await panel.waitFor({ timeout: PATIENCE });
+    await page.evaluate(() => new Promise<void>((resolveReady) => (window as unknown as { ChatWidget: { on: (event: string, listener: () => void) => void } }).ChatWidget.on("ready", () => resolveReady())));
+    expect(await page.locator("iframe").count()).toBe(1);
+
+    const composer = widget(page).getByRole("textbox", { name: "Message" });
+    await composer.fill("Is this thing on?");
+    await composer.press("Enter");
+    await expect
+      .poll(async () => (await owner.api.inbox(websiteId)).map((conversation) => conversation.visitor_name), { timeout: PATIENCE })
+      .toEqual(["Grace Hopper"]);
+    await widget(page).getByRole("log", { name: "Conversation" }).getByText("Sent", { exact: true }).waitFor({ timeout: PATIENCE });
+    expect(await seriousViolations(await widgetFrame(page))).toEqual([]);
+    await page.evaluate(() => (window as unknown as { ChatWidget: { close: () => void } }).ChatWidget.close());
+    await widget(page).getByRole("button", { name: "Open chat", exact: true }).waitFor({ timeout: PATIENCE });
+    expect(await seriousViolations(await widgetFrame(page))).toEqual([]);
+    await context.close();
+  });
+});
+
+/** The widget's frame (once it has loaded the widget page). */
+async function widgetFrame(page: Page): Promise<Frame> {
+  const frame = await (await page.locator('iframe[title="Chat"]').elementHandle())?.contentFrame();
+  if (frame == null) throw new Error("no widget frame");
+  return frame;
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: string[] }>;
+}
+
+/** axe-core's serious and critical violations in a frame as it is now. */
+async function seriousViolations(frame: Frame): Promise<Array<{ id: string; help: string; targets: string[] }>> {
+  await frame.addScriptTag({ content: AXE_SOURCE });
+  const violations = await frame.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (context: Document) => Promise<{ violations: AxeViolation[] }> } }).axe;
+    return (await axe.run(document)).violations;
+  });
+  return violations
+    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+    .map((violation) => ({ id: violation.id, help: violation.help, targets: violation.nodes.map((node) => node.target.join(" ")) }));
+}
+
+async function fetchJson(apiUrl: string, path: string): Promise<Record<string, unknown>> {
+  const response = await fetch(apiUrl + path);
+  return response.ok ? ((await response.json()) as Record<string, unknown>) : {};
+}
