@@ -63,7 +63,7 @@ pub fn export_record_schema() -> Value {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "export-record.schema.json",
         "title": "chat event export record",
-        "description": "One event as `chat events export` and `GET /v1/admin/events` write it (one NDJSON line; the same columns in CSV and Parquet, with payload and metadata as JSON text). Generated from the code: UPDATE_DOCS=1 cargo test -p chat-projections schema",
+        "description": "One event as `chat events export` and `GET /v1/admin/events` write it (one NDJSON line; the same columns in CSV and Parquet, with payload and metadata as JSON text). Generated from the code: UPDATE_DOCS=1 cargo test -p chat-history schema",
         "type": "object",
         "properties": properties,
         "required": COLUMNS,
@@ -133,7 +133,7 @@ mod tests {
         assert!(
             current == rendered,
             "{SCHEMA_PATH} is out of date with the code; regenerate it with \
-             `UPDATE_DOCS=1 cargo test -p chat-projections schema`"
+             `UPDATE_DOCS=1 cargo test -p chat-history schema`"
         );
     }
 }
