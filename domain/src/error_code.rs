@@ -44,6 +44,7 @@ pub enum ErrorCode {
     AdminOnly,
     VisitorNotAllowed,
     OriginNotAllowed,
+    WidgetNotBuilt,
     // Accounts and users.
     UsernameTaken,
     AlreadyRegistered,
@@ -109,6 +110,7 @@ impl ErrorCode {
             C::AdminOnly => "admin_only",
             C::VisitorNotAllowed => "visitor_not_allowed",
             C::OriginNotAllowed => "origin_not_allowed",
+            C::WidgetNotBuilt => "widget_not_built",
             C::UsernameTaken => "username_taken",
             C::AlreadyRegistered => "already_registered",
             C::UserNotFound => "user_not_found",

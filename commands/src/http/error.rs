@@ -153,7 +153,7 @@ impl ApiError {
             ApiError::AdminOnly => C::AdminOnly,
             ApiError::VisitorNotAllowed => C::VisitorNotAllowed,
             ApiError::OriginNotAllowed => C::OriginNotAllowed,
-            ApiError::WidgetNotBuilt => C::Unavailable,
+            ApiError::WidgetNotBuilt => C::WidgetNotBuilt,
             ApiError::RateLimited(_) => C::RateLimited,
             ApiError::Busy => C::Busy,
             ApiError::Timeout => C::Timeout,
@@ -224,7 +224,8 @@ pub fn status(code: ErrorCode) -> StatusCode {
         | C::RoomNotFound
         | C::MessageNotFound
         | C::WebsiteNotFound
-        | C::DomainNotFound => S::NOT_FOUND,
+        | C::DomainNotFound
+        | C::WidgetNotBuilt => S::NOT_FOUND,
         C::MethodNotAllowed => S::METHOD_NOT_ALLOWED,
         C::RoomExists
         | C::DirectRoomMembershipFixed

@@ -41,7 +41,7 @@ const LOADER_CACHE: &str = "public, max-age=300";
 #[utoipa::path(get, path = "/embed.js", operation_id = "widget_loader", tag = "widget",
     responses(
         (status = 200, description = "The loader (JavaScript)", content_type = "text/javascript"),
-        (status = 503, description = "`unavailable`: the widget is not built on this server", body = super::ErrorBody),
+        (status = 404, description = "`widget_not_built`: the widget is not built on this server", body = super::ErrorBody),
     ))]
 async fn loader(State(state): State<AppState>, request: Request) -> Response {
     let Some(dir) = state.web.dir.clone() else {
@@ -64,8 +64,7 @@ async fn loader(State(state): State<AppState>, request: Request) -> Response {
     params(("website_id" = uuid::Uuid, Path, description = "The website")),
     responses(
         (status = 200, description = "The widget page (HTML), with `frame-ancestors` of the website's verified origins", content_type = "text/html"),
-        (status = 404, description = "`website_not_found`: unknown, or no verified domain", body = super::ErrorBody),
-        (status = 503, description = "`unavailable`: the widget is not built on this server", body = super::ErrorBody),
+        (status = 404, description = "`website_not_found`: unknown, or no verified domain; `widget_not_built`: the widget is not built on this server", body = super::ErrorBody),
     ))]
 async fn page(State(state): State<AppState>, ApiPath(website): ApiPath<WebsiteId>, request: Request) -> Response {
     let Some(dir) = state.web.dir.clone() else {

@@ -80,6 +80,7 @@ export const ERROR_CODES = [
   "too_many_agents",
   "visitor_not_allowed",
   "origin_not_allowed",
+  "widget_not_built",
   "membership_managed",
   "not_a_support_conversation",
   // Load and failures.
