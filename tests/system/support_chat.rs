@@ -393,3 +393,35 @@ async fn the_widget_is_framed_and_called_only_from_the_websites_verified_origins
     let members = api.raw(Method::GET, "/v1/rooms").header("origin", verified.as_str()).send().await.unwrap();
     assert_eq!(header(&members, "access-control-allow-origin"), "");
 }
+
+#[tokio::test]
+async fn an_agent_taken_off_the_team_leaves_its_conversations_and_unassigns_theirs() {
+    let stack = Stack::new().await;
+    let server = Server::start(&stack, "up").await;
+    let api = Api::new(server.url());
+    let shop = Shop::open(&api).await;
+    let visitor = shop.visitor(&api, None).await;
+    let room = visitor.start(shop.website).await;
+    assert_eq!(visitor.user.post(room, "hello?", "v-1").await.status, 201);
+    let assigned = shop
+        .agent
+        .call(Method::POST, &format!("/v1/rooms/{room}/assign"), Some(json!({"user_id": shop.agent.id})))
+        .await;
+    assert_eq!(assigned.status, 200, "{assigned:?}");
+    in_inbox(&shop, &shop.agent, "mine", room, |_| true).await;
+
+    let removed =
+        shop.owner.call(Method::DELETE, &format!("/v1/websites/{}/agents/{}", shop.website, shop.agent.id), None).await;
+    assert_eq!((removed.status, removed.body["changed"].clone()), (200, json!(true)), "{removed:?}");
+    eventually("the former agent out of the conversation", PROJECTED_WITHIN, || async {
+        (shop.agent.history(room, 10).await.code() == Some("not_a_member")).then_some(())
+    })
+    .await;
+    let entry = in_inbox(&shop, &shop.owner, "unassigned", room, |_| true).await;
+    assert_eq!(entry["assignee_id"], Value::Null);
+    let post = shop.agent.post(room, "still here?", "a-1").await;
+    assert_eq!(post.code(), Some("not_a_member"), "{post:?}");
+    // The visitor and the owner carry on.
+    assert_eq!(visitor.user.post(room, "anyone?", "v-2").await.status, 201);
+    assert_eq!(shop.owner.post(room, "yes, me", "o-1").await.status, 201);
+}

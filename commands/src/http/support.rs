@@ -21,6 +21,26 @@ use super::{ApiError, AppState, CommandReply};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+/// Takes `user`, no longer on `website`'s team, out of its conversations (unassigning those
+/// that were theirs), so that a former agent receives and reads nothing of them any more.
+/// Best effort after the team change: a conversation the read models do not show yet, or a
+/// failure here, leaves them in it until they are dismissed again (logged).
+pub(super) async fn dismiss_from_conversations(state: &AppState, website: WebsiteId, caller: &Caller, user: UserId) {
+    let rooms = match support::conversations_with(&state.pool, website, user).await {
+        Ok(rooms) => rooms,
+        Err(error) => {
+            tracing::error!(%error, "cannot list a former agent's conversations");
+            return;
+        }
+    };
+    for room in rooms {
+        let command = RoomCommand::DismissAgent { by: caller.user, user };
+        if let Err(error) = state.rooms.execute(room, command, caller.meta()).await {
+            tracing::error!(%error, room_id = %room, "cannot take a former agent out of a conversation");
+        }
+    }
+}
+
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(inbox)).routes(routes!(assign)).routes(routes!(resolve)).routes(routes!(reopen))
 }

@@ -365,7 +365,8 @@ async fn add_agent(
     Ok(Json(AddedAgent { user_id: user.user_id, changed }))
 }
 
-/// Remove an agent (the owner), or leave the team (an agent, naming themselves).
+/// Remove an agent (the owner), or leave the team (an agent, naming themselves): they also
+/// leave the website's support conversations.
 #[utoipa::path(delete, path = "/v1/websites/{website_id}/agents/{user_id}", operation_id = "remove_agent", tag = "websites",
     params(("website_id" = Uuid, Path, description = "The website"), ("user_id" = Uuid, Path, description = "The agent")),
     responses(
@@ -380,7 +381,11 @@ async fn remove_agent(
     ApiPath((website, user)): ApiPath<(WebsiteId, UserId)>,
 ) -> Result<Json<WebsiteReply>, ApiError> {
     let command = WebsiteCommand::RemoveAgent { by: caller.user, user };
-    Ok(Json(WebsiteReply { changed: state.websites.execute(website, command, caller.meta()).await? }))
+    let changed = state.websites.execute(website, command, caller.meta()).await?;
+    if changed {
+        super::support::dismiss_from_conversations(&state, website, &caller, user).await;
+    }
+    Ok(Json(WebsiteReply { changed }))
 }
 
 #[cfg(test)]

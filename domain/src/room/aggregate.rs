@@ -307,6 +307,21 @@ impl Room {
                     vec![RoomEvent::ConversationResolved { resolved_by: by }]
                 })
             }
+            C::DismissAgent { by, user } => {
+                let visitor = self.support_visitor()?;
+                if user == visitor {
+                    return Err(RoomError::NotAllowed);
+                }
+                if self.role_of(user).is_none() {
+                    return Ok(vec![]);
+                }
+                let mut events = Vec::with_capacity(2);
+                if self.support.assignee == Some(user) {
+                    events.push(RoomEvent::ConversationAssigned { assignee: None, assigned_by: by });
+                }
+                events.push(RoomEvent::MemberLeft { user_id: user, removed_by: Some(by) });
+                Ok(events)
+            }
             C::Reopen { by } => {
                 self.member_role(by)?;
                 self.support_visitor()?;

@@ -92,6 +92,12 @@ pub enum RoomCommand {
     Resolve {
         by: UserId,
     },
+    /// `user` is no longer an agent of the conversation's website (the caller checked; `by`
+    /// took them off the team, or is them): they leave it, unassigned first if it was theirs.
+    DismissAgent {
+        by: UserId,
+        user: UserId,
+    },
     Reopen {
         by: UserId,
     },
@@ -118,6 +124,7 @@ impl RoomCommand {
             RoomCommand::JoinAsAgent { .. } => "join_as_agent",
             RoomCommand::Assign { .. } => "assign",
             RoomCommand::Resolve { .. } => "resolve",
+            RoomCommand::DismissAgent { .. } => "dismiss_agent",
             RoomCommand::Reopen { .. } => "reopen",
         }
     }
@@ -138,6 +145,7 @@ impl RoomCommand {
             | RoomCommand::MarkRead { by, .. }
             | RoomCommand::Assign { by, .. }
             | RoomCommand::Resolve { by }
+            | RoomCommand::DismissAgent { by, .. }
             | RoomCommand::Reopen { by } => *by,
             RoomCommand::Join { user } | RoomCommand::Leave { user } | RoomCommand::JoinAsAgent { user } => *user,
             RoomCommand::StartSupport { visitor, .. } => *visitor,

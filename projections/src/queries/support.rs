@@ -66,6 +66,20 @@ pub async fn is_agent(pool: &PgPool, website: WebsiteId, user: UserId) -> Result
         .await
 }
 
+/// The conversations of `website` that `user` is in.
+pub async fn conversations_with(pool: &PgPool, website: WebsiteId, user: UserId) -> Result<Vec<RoomId>, sqlx::Error> {
+    let rooms: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT c.room_id FROM support_conversations c
+         JOIN room_members m ON m.room_id = c.room_id AND m.user_id = $2
+         WHERE c.website_id = $1",
+    )
+    .bind(website.as_uuid())
+    .bind(user.as_uuid())
+    .fetch_all(pool)
+    .await?;
+    Ok(rooms.into_iter().map(RoomId::from_uuid).collect())
+}
+
 /// A visitor's conversation, as their widget lists it.
 #[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct VisitorConversation {

@@ -214,3 +214,33 @@ fn the_state_follows_the_events() {
     assert_eq!(room.role_of(visitor()), Some(Role::Member));
     assert_eq!(room.role_of(admin()), Some(Role::Admin));
 }
+
+#[test]
+fn an_agent_taken_off_the_team_leaves_unassigned_first_and_the_visitor_stays() {
+    TestFramework::<Room>::with(())
+        .given(conversation())
+        .when(RoomCommand::DismissAgent { by: owner(), user: admin() })
+        .then_expect_events(vec![RoomEvent::MemberLeft { user_id: admin(), removed_by: Some(owner()) }]);
+    let assigned =
+        [conversation(), vec![RoomEvent::ConversationAssigned { assignee: Some(admin()), assigned_by: admin() }]]
+            .concat();
+    TestFramework::<Room>::with(())
+        .given(assigned)
+        .when(RoomCommand::DismissAgent { by: admin(), user: admin() })
+        .then_expect_events(vec![
+            RoomEvent::ConversationAssigned { assignee: None, assigned_by: admin() },
+            RoomEvent::MemberLeft { user_id: admin(), removed_by: Some(admin()) },
+        ]);
+    TestFramework::<Room>::with(())
+        .given(conversation())
+        .when(RoomCommand::DismissAgent { by: owner(), user: member() })
+        .then_expect_events(vec![]);
+    TestFramework::<Room>::with(())
+        .given(conversation())
+        .when(RoomCommand::DismissAgent { by: owner(), user: visitor() })
+        .then_expect_error(RoomError::NotAllowed);
+    TestFramework::<Room>::with(())
+        .given(public_group())
+        .when(RoomCommand::DismissAgent { by: owner(), user: owner() })
+        .then_expect_error(RoomError::NotSupport);
+}
