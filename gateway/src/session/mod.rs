@@ -101,12 +101,11 @@ async fn start(socket: WebSocket, hub: Arc<Hub>, session: Uuid) -> Option<Starte
         close(&mut sink, CloseReason::Draining).await;
         return None;
     }
-    let (memberships, summaries, support) = match tokio::try_join!(
+    let (memberships, summaries) = match tokio::try_join!(
         backfill::memberships_of_account(&hub.pool, user, MAX_ROOMS_PER_USER),
-        rooms::page(&hub.pool, user, None, MAX_ROOMS_PER_USER),
-        rooms::support_positions(&hub.pool, user)
+        rooms::page(&hub.pool, user, None, MAX_ROOMS_PER_USER)
     ) {
-        Ok((memberships, page, support)) => (memberships, page.rooms, support),
+        Ok((memberships, page)) => (memberships, page.rooms),
         Err(error) => {
             tracing::error!(%error, "cannot read the account and rooms of a connecting user");
             hub.unregister(&conn);
@@ -126,10 +125,22 @@ async fn start(socket: WebSocket, hub: Arc<Hub>, session: Uuid) -> Option<Starte
         return None;
     }
 
-    // Support conversations are not in the room list but are delivered all the same.
-    let listed = summaries.iter().map(|room| (room.room_id, room.last_seq));
-    let known: HashMap<RoomId, u64> =
-        listed.chain(support).map(|(room, seq)| (RoomId::from_uuid(room), seq.max(0) as u64)).collect();
+    let mut known: HashMap<RoomId, u64> =
+        summaries.iter().map(|room| (RoomId::from_uuid(room.room_id), room.last_seq.max(0) as u64)).collect();
+    // Support conversations are not in the room list but are delivered all the same: where
+    // the read model has them, read only for a user in some (agents and visitors), after the
+    // queries above rather than beside them, so that a connect never holds three of the
+    // pool's connections.
+    if memberships.iter().any(|m| m.joined && !known.contains_key(&m.room)) {
+        match rooms::support_positions(&hub.pool, user).await {
+            Ok(support) => {
+                known.extend(support.into_iter().map(|(room, seq)| (RoomId::from_uuid(room), seq.max(0) as u64)))
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot read the support conversations' positions; they start from the join")
+            }
+        }
+    }
     let members: HashSet<RoomId> = memberships.iter().filter(|m| m.joined).map(|m| m.room).collect();
     let mut initial = Vec::with_capacity(members.len() + resume.len());
     for membership in memberships.iter().filter(|m| m.joined) {
