@@ -88,6 +88,24 @@ pub enum Command {
     Openapi,
 }
 
+impl Command {
+    /// The subcommand's name, as the process names itself to Postgres (`application_name`,
+    /// so that `pg_stat_activity` shows which role holds which connections) and to NATS.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Up { .. } => "up",
+            Command::Commands { .. } => "commands",
+            Command::Gateway { .. } => "gateway",
+            Command::Projections { .. } => "projections",
+            Command::Relay { .. } => "relay",
+            Command::Migrate => "migrate",
+            Command::Users { .. } => "users",
+            Command::Events { .. } => "events",
+            Command::Openapi => "openapi",
+        }
+    }
+}
+
 #[derive(Subcommand, Debug)]
 pub enum ProjectionsAction {
     /// Rebuild a projector's read models from the event store and swap them in while the
@@ -125,7 +143,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         print!("{}", crate::openapi::json());
         return Ok(());
     }
-    let pool = database::connect(&cli.database).await?;
+    let pool = database::connect(&cli.database, cli.command.name()).await?;
     let shutdown = CancellationToken::new();
     let tasks = TaskTracker::new();
     let failed = Arc::new(OnceLock::new());
@@ -142,7 +160,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             return Ok(());
         }
         Command::Up { api, gateway, nats, auth, presence } => {
-            let (connection, subjects) = roles::connect_nats(nats, "up").await?;
+            let (connection, subjects) = roles::connect_nats(nats, cli.command.name()).await?;
             nats_drain = Some(connection.drain_handle());
             roles::start_projections(&cx);
             roles::start_relay(&cx, connection.client.clone(), subjects.clone()).await?;
@@ -156,20 +174,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             roles::start_presence_tracker(&cx, presence, nats_client, subjects);
         }
         Command::Commands { api, nats, auth, presence } => {
-            let (connection, subjects) = roles::connect_nats(nats, "commands").await?;
+            let (connection, subjects) = roles::connect_nats(nats, cli.command.name()).await?;
             nats_drain = Some(connection.drain_handle());
             roles::start_api(&cx, api, auth, Some((connection.client.clone(), subjects.clone())), None).await?;
             roles::start_presence_tracker(&cx, presence, connection.client, subjects);
         }
         Command::Gateway { gateway, nats, auth, presence } => {
-            let (connection, subjects) = roles::connect_nats(nats, "gateway").await?;
+            let (connection, subjects) = roles::connect_nats(nats, cli.command.name()).await?;
             nats_drain = Some(connection.drain_handle());
             roles::start_gateway(&cx, gateway, auth, presence, connection, subjects).await?;
         }
         Command::Projections { action: None } => roles::start_projections(&cx),
         Command::Projections { action: Some(action) } => return projections::run(&pool, action).await,
         Command::Relay { nats } => {
-            let (connection, subjects) = roles::connect_nats(nats, "relay").await?;
+            let (connection, subjects) = roles::connect_nats(nats, cli.command.name()).await?;
             nats_drain = Some(connection.drain_handle());
             roles::start_relay(&cx, connection.client, subjects).await?;
         }

@@ -4,12 +4,13 @@ use std::time::Duration;
 
 use anyhow::Context;
 use sqlx::migrate::MigrateDatabase;
-use sqlx::postgres::PgPoolOptions;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Postgres};
 
 use crate::config::DatabaseConfig;
 
-pub async fn connect(config: &DatabaseConfig) -> anyhow::Result<PgPool> {
+/// `role` names the process's connections (`application_name` `chat-<role>`).
+pub async fn connect(config: &DatabaseConfig, role: &str) -> anyhow::Result<PgPool> {
     let shown = &config.database_url;
     let url = shown.expose();
     let exists = Postgres::database_exists(url)
@@ -24,6 +25,13 @@ pub async fn connect(config: &DatabaseConfig) -> anyhow::Result<PgPool> {
             }
         }
     }
+    let options: PgConnectOptions =
+        url.parse().with_context(|| format!("DATABASE_URL={shown} is not a Postgres URL"))?;
+    // Unless the URL or PGAPPNAME names the connections already.
+    let options = match options.get_application_name() {
+        Some(_) => options,
+        None => options.application_name(&format!("chat-{role}")),
+    };
     let pool = PgPoolOptions::new()
         .max_connections(config.db_max_connections)
         .acquire_timeout(Duration::from_secs(5))
@@ -31,7 +39,7 @@ pub async fn connect(config: &DatabaseConfig) -> anyhow::Result<PgPool> {
         // transaction on the write path. A connection that died is discarded when its query
         // fails instead, which the callers already handle (and retry where it is safe).
         .test_before_acquire(false)
-        .connect(url)
+        .connect_with(options)
         .await
         .with_context(|| format!("cannot connect to DATABASE_URL={shown}"))?;
     chat_migrations::MIGRATOR.run(&pool).await.context("cannot apply database migrations")?;

@@ -48,7 +48,10 @@ fn chat(stack: &Stack) -> Command {
         .env("CHAT_HTTP_ADDR", "127.0.0.1:0")
         .env("CHAT_GATEWAY_ADDR", "127.0.0.1:0")
         .env("CHAT_JWT_SECRET", JWT_SECRET)
-        .env("CHAT_DB_MAX_CONNECTIONS", "30")
+        // Small pools: two tests run at once, each with up to five processes (and the feed
+        // runners' own connections), on a server that may allow only PostgreSQL's default 100
+        // clients; a connect storm waits for a connection rather than the server refusing one.
+        .env("CHAT_DB_MAX_CONNECTIONS", "10")
         // Tests that are not about rate limits must not meet them; those that are set their own.
         .env("CHAT_POST_RATE", "100000")
         .env("CHAT_POST_BURST", "100000")
