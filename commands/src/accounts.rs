@@ -9,7 +9,7 @@
 use std::collections::HashSet;
 
 use chat_domain::text::{DisplayName, Username};
-use chat_domain::user::{User, UserCommand, UserError};
+use chat_domain::user::{Email, ExternalUserId, User, UserCommand, UserError};
 use chat_domain::{UserId, WebsiteId};
 use chrono::Utc;
 use sqlx::PgPool;
@@ -18,6 +18,7 @@ use uuid::Uuid;
 use chat_auth::{Issued, Tokens};
 
 use crate::credentials::{IssuedRefresh, Password, PasswordHasher, RefreshError, RefreshTokens};
+use crate::identity;
 use crate::store::{CommandMeta, EventStore, NewEvent, StoreError};
 
 /// A logged-in user: a short-lived access token and a refresh token to get the next one.
@@ -41,6 +42,14 @@ pub struct VisitorSession {
     pub token: Issued,
     #[serde(flatten)]
     pub refresh: IssuedRefresh,
+}
+
+/// Who a website's server says a visitor is (identity verification), signature checked.
+#[derive(Debug)]
+pub struct VisitorIdentity {
+    pub external_id: ExternalUserId,
+    pub display_name: Option<DisplayName>,
+    pub email: Option<Email>,
 }
 
 /// A refreshed access token and the refresh token that replaces the one presented.
@@ -178,6 +187,7 @@ impl Accounts {
         &self,
         website: WebsiteId,
         display_name: Option<DisplayName>,
+        email: Option<Email>,
         request_id: String,
     ) -> Result<VisitorSession, AccountError> {
         let user_id = UserId::from_uuid(Uuid::now_v7());
@@ -194,7 +204,7 @@ impl Accounts {
         .execute(&self.pool)
         .await?;
         let meta = CommandMeta { actor: user_id, request_id, via: "rest".to_owned() };
-        let register = UserCommand::RegisterVisitor { website_id: website, display_name: display_name.clone() };
+        let register = UserCommand::RegisterVisitor { website_id: website, display_name: display_name.clone(), email };
         if let Err(error) = self.execute(user_id, register, meta).await {
             sqlx::query("DELETE FROM user_credentials WHERE user_id = $1")
                 .bind(user_id.as_uuid())
@@ -205,6 +215,45 @@ impl Accounts {
         let token = self.visitor_token(user_id, website)?;
         let refresh = self.refresh.issue(user_id).await?;
         Ok(VisitorSession { visitor_id: user_id, display_name, token, refresh })
+    }
+
+    /// The session of the visitor of `website` who is its user `identity.external_id`, whose
+    /// signature the caller checked: the visitor linked to that id already (the same user on
+    /// another device gets their conversations), else `current` (the caller's visitor, so that
+    /// what they wrote anonymously stays theirs) unless it is someone else already, else a new
+    /// visitor. The name and email the website passed on are recorded with them.
+    pub async fn identify_visitor(
+        &self,
+        website: WebsiteId,
+        current: UserId,
+        identity: VisitorIdentity,
+        request_id: String,
+    ) -> Result<VisitorSession, AccountError> {
+        let VisitorIdentity { external_id, display_name, email } = identity;
+        let visitor = match identity::visitor_of(&self.pool, website, &external_id).await? {
+            Some(linked) => linked,
+            None => {
+                let candidate = if identity::is_linked(&self.pool, current).await? {
+                    self.register_visitor(website, display_name.clone(), email.clone(), request_id.clone())
+                        .await?
+                        .visitor_id
+                } else {
+                    current
+                };
+                identity::link(&self.pool, website, &external_id, candidate).await?.ok_or(AccountError::Busy)?
+            }
+        };
+        let meta = CommandMeta { actor: visitor, request_id, via: "rest".to_owned() };
+        let identify = UserCommand::IdentifyVisitor { website_id: website, external_id, email };
+        self.execute(visitor, identify, meta.clone()).await?;
+        if let Some(display_name) = display_name {
+            self.execute(visitor, UserCommand::UpdateProfile { display_name }, meta).await?;
+        }
+        let loaded = self.store.load::<User>(&visitor.to_string()).await?;
+        let display_name = loaded.aggregate.display_name().cloned().ok_or(UserError::Erased)?;
+        let token = self.visitor_token(visitor, website)?;
+        let refresh = self.refresh.issue(visitor).await?;
+        Ok(VisitorSession { visitor_id: visitor, display_name, token, refresh })
     }
 
     /// Ends the login `refresh_token` belongs to (on every device that shares it).

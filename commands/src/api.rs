@@ -69,6 +69,7 @@ impl Api {
             proxy: TrustForwardedFor(config.trust_forwarded_for),
             rooms: RoomWriters::new(store.clone(), config.writers.clone()),
             websites: Websites::new(
+                pool.clone(),
                 store.clone(),
                 Verifier::new(config.verifier.clone()).map_err(std::io::Error::other)?,
             ),

@@ -17,6 +17,7 @@
 //! - [`credentials`]: password hashing and refresh tokens (access tokens are `chat_auth`'s).
 //! - [`http`]: the REST router — commands and read-model queries behind one auth and error
 //!   model — and its OpenAPI document (`http::spec`), generated from the same annotations.
+//! - [`identity`]: identity verification for support chat (signed website user ids).
 //! - [`verification`]: SSRF-safe checks that a website publishes its domain-ownership token.
 //! - [`api`]: the buildable HTTP service (`Api::build` → `run_until_stopped`).
 #![forbid(unsafe_code)]
@@ -28,6 +29,7 @@ pub mod credentials;
 pub mod erasure;
 pub mod group_commit;
 pub mod http;
+pub mod identity;
 pub mod limits;
 pub mod parse;
 pub mod presence;

@@ -9,7 +9,9 @@ use chat_domain::website::{
 };
 use chat_domain::{UserId, WebsiteId};
 use rand::RngCore;
+use sqlx::PgPool;
 
+use crate::identity;
 use crate::store::{CommandMeta, EventStore, Fenced, NewEvent, StoreError};
 use crate::verification::Verifier;
 
@@ -45,13 +47,14 @@ pub type CheckOutcome = Result<VerificationMethod, VerificationFailure>;
 
 #[derive(Clone)]
 pub struct Websites {
+    pool: PgPool,
     store: EventStore,
     verifier: Verifier,
 }
 
 impl Websites {
-    pub fn new(store: EventStore, verifier: Verifier) -> Self {
-        Self { store, verifier }
+    pub fn new(pool: PgPool, store: EventStore, verifier: Verifier) -> Self {
+        Self { pool, store, verifier }
     }
 
     /// Runs `command` on `website`; whether it appended anything.
@@ -135,6 +138,31 @@ impl Websites {
         let outcome = self.verifier.check(domain.as_str(), token.as_str()).await;
         self.execute(website, WebsiteCommand::RecordCheck { by, domain, outcome }, meta).await?;
         Ok(outcome)
+    }
+}
+
+impl Websites {
+    /// A new identity secret for `website` (only its owner may ask): the rotation recorded
+    /// first, so that nobody else ever gets as far as making one.
+    pub async fn rotate_identity_secret(
+        &self,
+        website: WebsiteId,
+        by: UserId,
+        meta: CommandMeta,
+    ) -> Result<String, WebsiteCommandError> {
+        self.execute(website, WebsiteCommand::RotateIdentitySecret { by }, meta).await?;
+        let secret = identity::new_secret();
+        identity::store_secret(&self.pool, website, &secret)
+            .await
+            .map_err(|e| WebsiteCommandError::Internal(e.into()))?;
+        Ok(secret)
+    }
+
+    /// The identity secret of `website` for its owner; `None` until they made one.
+    pub async fn identity_secret(&self, website: WebsiteId, by: UserId) -> Result<Option<String>, WebsiteCommandError> {
+        let loaded = self.store.load::<Website>(&website.to_string()).await?;
+        loaded.aggregate.owner_is(by)?;
+        identity::secret(&self.pool, website).await.map_err(|e| WebsiteCommandError::Internal(e.into()))
     }
 }
 

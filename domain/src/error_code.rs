@@ -43,12 +43,14 @@ pub enum ErrorCode {
     AccountErased,
     AdminOnly,
     VisitorNotAllowed,
+    IdentityNotVerified,
     OriginNotAllowed,
     WidgetNotBuilt,
     // Accounts and users.
     UsernameTaken,
     AlreadyRegistered,
     UserNotFound,
+    IdentityMismatch,
     // Rooms and messages.
     RoomNotFound,
     RoomExists,
@@ -109,10 +111,12 @@ impl ErrorCode {
             C::AccountErased => "account_erased",
             C::AdminOnly => "admin_only",
             C::VisitorNotAllowed => "visitor_not_allowed",
+            C::IdentityNotVerified => "identity_not_verified",
             C::OriginNotAllowed => "origin_not_allowed",
             C::WidgetNotBuilt => "widget_not_built",
             C::UsernameTaken => "username_taken",
             C::AlreadyRegistered => "already_registered",
+            C::IdentityMismatch => "identity_mismatch",
             C::UserNotFound => "user_not_found",
             C::RoomNotFound => "room_not_found",
             C::RoomExists => "room_exists",
@@ -186,6 +190,7 @@ impl UserError {
             UserError::UserNotFound => ErrorCode::UserNotFound,
             UserError::AlreadyRegistered => ErrorCode::AlreadyRegistered,
             UserError::Erased => ErrorCode::AccountErased,
+            UserError::IdentityMismatch => ErrorCode::IdentityMismatch,
         }
     }
 }

@@ -127,7 +127,13 @@ pub const PERSONAL_DATA: &[PersonalData] = &[
         aggregate_type: "user",
         event_type: "VisitorRegistered",
         owner: Owner::Aggregate,
-        fields: &["display_name"],
+        fields: &["display_name", "email"],
+    },
+    PersonalData {
+        aggregate_type: "user",
+        event_type: "VisitorIdentified",
+        owner: Owner::Aggregate,
+        fields: &["external_id", "email"],
     },
     PersonalData {
         aggregate_type: "user",
@@ -146,7 +152,7 @@ mod tests {
     use super::*;
     use crate::room::{LanguageTag, PageUrl, Room, RoomEvent, UserAgent};
     use crate::text::{ClientMsgId, DisplayName, MessageBody, Username};
-    use crate::user::{User, UserEvent};
+    use crate::user::{Email, ExternalUserId, User, UserEvent};
     use crate::{MessageId, UserId};
 
     fn id(n: u128) -> Uuid {
@@ -184,6 +190,11 @@ mod tests {
         let visitor = UserEvent::VisitorRegistered {
             website_id: crate::WebsiteId::from_uuid(id(4)),
             display_name: DisplayName::parse("Visitor").unwrap().into(),
+            email: Some(Email::parse("ada@example.org").unwrap()),
+        };
+        let identified = UserEvent::VisitorIdentified {
+            external_id: Some(ExternalUserId::parse("user-42").unwrap()),
+            email: Some(Email::parse("ada@example.org").unwrap()),
         };
         vec![
             ("room", serde_json::to_value(posted).unwrap()),
@@ -191,6 +202,7 @@ mod tests {
             ("room", serde_json::to_value(context).unwrap()),
             ("user", serde_json::to_value(registered).unwrap()),
             ("user", serde_json::to_value(visitor).unwrap()),
+            ("user", serde_json::to_value(identified).unwrap()),
             ("user", serde_json::to_value(updated).unwrap()),
         ]
     }

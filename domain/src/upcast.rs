@@ -17,6 +17,7 @@
 //!
 //! # History
 //! - `room` / `MessagePosted` 1.0 → 1.1: `mentions` added, an empty list for older posts.
+//! - `user` / `VisitorRegistered` 1.0 → 1.1: `email` added, `null` for older visitors.
 
 use std::str::FromStr;
 use std::sync::LazyLock;
@@ -58,7 +59,10 @@ impl EventUpcaster for Upcaster {
 
 /// Every upcaster, oldest first.
 fn all() -> Vec<Upcaster> {
-    vec![Upcaster::new("room", "MessagePosted", "1.1", message_posted_1_1)]
+    vec![
+        Upcaster::new("room", "MessagePosted", "1.1", message_posted_1_1),
+        Upcaster::new("user", "VisitorRegistered", "1.1", visitor_registered_1_1),
+    ]
 }
 
 static UPCASTERS: LazyLock<Vec<Upcaster>> = LazyLock::new(all);
@@ -73,6 +77,14 @@ pub fn upcasters() -> Vec<Box<dyn EventUpcaster>> {
 fn message_posted_1_1(mut payload: Value) -> Value {
     if let Value::Object(fields) = &mut payload {
         fields.entry("mentions").or_insert_with(|| Value::Array(Vec::new()));
+    }
+    payload
+}
+
+/// `VisitorRegistered` 1.1 added `email`: a 1.0 visitor gave none.
+fn visitor_registered_1_1(mut payload: Value) -> Value {
+    if let Value::Object(fields) = &mut payload {
+        fields.entry("email").or_insert(Value::Null);
     }
     payload
 }
@@ -174,6 +186,15 @@ mod tests {
         assert_eq!(upcast.event_version, "1.1");
         assert_eq!(upcast.metadata, json!({"actor": "a"}));
         assert_eq!(upcast.payload["mentions"], json!([]));
-        assert_eq!(upcasters().len(), 1);
+        assert_eq!(upcasters().len(), all().len());
+    }
+
+    #[test]
+    fn a_1_0_visitor_gave_no_email() {
+        let mut payload = json!({"type": "VisitorRegistered", "website_id": "0193a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5c", "display_name": "Visitor 4A5C"});
+        let mut version = "1.0".to_owned();
+        upcast("user", "VisitorRegistered", &mut version, &mut payload);
+        assert_eq!((version.as_str(), &payload["email"]), ("1.1", &Value::Null));
+        assert!(serde_json::from_value::<crate::user::UserEvent>(payload).is_ok());
     }
 }

@@ -321,7 +321,10 @@ fn erased_user(event: &EventMessage) -> Option<UserId> {
     match UserEvent::deserialize(&event.payload) {
         Ok(UserEvent::UserErased {}) => event.aggregate_id.parse().ok(),
         Ok(
-            UserEvent::UserRegistered { .. } | UserEvent::VisitorRegistered { .. } | UserEvent::ProfileUpdated { .. },
+            UserEvent::UserRegistered { .. }
+            | UserEvent::VisitorRegistered { .. }
+            | UserEvent::VisitorIdentified { .. }
+            | UserEvent::ProfileUpdated { .. },
         ) => None,
         Err(error) => {
             tracing::warn!(%error, "undecodable user event payload");

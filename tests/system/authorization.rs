@@ -222,6 +222,8 @@ fn rest_table() -> Vec<(Route, [Expect; 4])> {
             [ANON, NO_WEBSITE, NOT_ALLOWED, ok(200)],
         ),
         (route(M::DELETE, "/v1/websites/{website}/agents/{bystander}"), [ANON, NO_WEBSITE, NOT_ALLOWED, ok(200)]),
+        (route(M::GET, "/v1/websites/{website}/identity-secret"), [ANON, NO_WEBSITE, NOT_ALLOWED, ok(200)]),
+        (route(M::POST, "/v1/websites/{website}/identity-secret"), [ANON, NO_WEBSITE, NOT_ALLOWED, ok(201)]),
         // Support conversations (§12): the inbox is the team's; the conversation commands need a
         // support conversation, which the fixture's room is not.
         (route(M::GET, "/v1/websites/{website}/conversations"), [ANON, NO_WEBSITE, ok(200), ok(200)]),
@@ -242,6 +244,10 @@ fn rest_table() -> Vec<(Route, [Expect; 4])> {
         (route(M::GET, "/v1/widget/{website}/conversations"), [ANON, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED]),
         (
             route(M::POST, "/v1/widget/{website}/conversations").body(json!({})),
+            [ANON, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED],
+        ),
+        (
+            route(M::POST, "/v1/widget/{website}/identify").body(json!({"user_id": "42", "user_hash": "0".repeat(64)})),
             [ANON, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED],
         ),
     ]

@@ -11,6 +11,8 @@ use uuid::Uuid;
 
 use crate::harness::{Api, Page, Reply, Server, Site, Stack, User, Ws, eventually};
 
+mod identity;
+
 /// How long the read models may take to show a change while the suite runs.
 const PROJECTED_WITHIN: Duration = Duration::from_secs(30);
 

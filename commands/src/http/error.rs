@@ -100,6 +100,9 @@ pub enum ApiError {
     VisitorNotAllowed,
     #[error("this origin is not a verified domain of the website")]
     OriginNotAllowed,
+    /// A visitor's identity whose signature does not verify (or the website has no secret).
+    #[error("the user id's signature does not verify with the website's identity secret")]
+    IdentityNotVerified,
     /// The server has no build of the support widget (`npm --prefix web run build`).
     #[error("the support widget is not built on this server")]
     WidgetNotBuilt,
@@ -153,6 +156,7 @@ impl ApiError {
             ApiError::AdminOnly => C::AdminOnly,
             ApiError::VisitorNotAllowed => C::VisitorNotAllowed,
             ApiError::OriginNotAllowed => C::OriginNotAllowed,
+            ApiError::IdentityNotVerified => C::IdentityNotVerified,
             ApiError::WidgetNotBuilt => C::WidgetNotBuilt,
             ApiError::RateLimited(_) => C::RateLimited,
             ApiError::Busy => C::Busy,
@@ -218,6 +222,7 @@ pub fn status(code: ErrorCode) -> StatusCode {
         | C::NotTheAuthor
         | C::AdminOnly
         | C::VisitorNotAllowed
+        | C::IdentityNotVerified
         | C::OriginNotAllowed => S::FORBIDDEN,
         C::NotFound
         | C::UserNotFound
@@ -233,6 +238,7 @@ pub fn status(code: ErrorCode) -> StatusCode {
         | C::MessageDeleted
         | C::UsernameTaken
         | C::AlreadyRegistered
+        | C::IdentityMismatch
         | C::WebsiteExists
         | C::MembershipManaged
         | C::NotASupportConversation => S::CONFLICT,

@@ -24,6 +24,7 @@ mod error;
 mod events;
 mod extract;
 mod health;
+mod identity;
 mod messages;
 pub mod refusals;
 mod rooms;
@@ -113,6 +114,7 @@ fn member_routes() -> OpenApiRouter<AppState> {
         .merge(time_travel::routes())
         .merge(erasure::routes())
         .merge(websites::routes())
+        .merge(identity::secret_routes())
         .merge(support::routes())
 }
 
@@ -120,7 +122,11 @@ fn member_routes() -> OpenApiRouter<AppState> {
 /// markers (the room admits its members only, and a visitor is a member of their own support
 /// conversations only), and the visitors' own.
 fn shared_routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().merge(messages::routes()).merge(rooms::shared_routes()).merge(widget::visitor_routes())
+    OpenApiRouter::new()
+        .merge(messages::routes())
+        .merge(rooms::shared_routes())
+        .merge(widget::visitor_routes())
+        .merge(identity::visitor_routes())
 }
 
 /// Every route behind a bearer token (for the document).

@@ -244,7 +244,7 @@ mod tests {
         };
         let state = AppState {
             rooms: RoomWriters::new(store.clone(), WriterConfig::default()),
-            websites: Websites::new(store.clone(), Verifier::new(VerifierConfig::default()).unwrap()),
+            websites: Websites::new(pool.clone(), store.clone(), Verifier::new(VerifierConfig::default()).unwrap()),
             accounts: Accounts::new(
                 pool.clone(),
                 store,

@@ -14,6 +14,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use chat_domain::room::{LanguageTag, PageUrl, RoomCommand, RoomError, UserAgent, VisitorContext};
 use chat_domain::text::DisplayName;
+use chat_domain::user::Email;
 use chat_domain::website::WebsiteError;
 use chat_domain::{RoomId, WebsiteId};
 use chat_projections::queries::support::{self, VisitorConversation, WidgetView};
@@ -63,6 +64,9 @@ struct ArriveRequest {
     /// The name the visitor gave (pre-chat form); default `Visitor` and four hex digits.
     #[schema(max_length = 64)]
     display_name: Option<String>,
+    /// The email address the visitor gave (pre-chat form), for agents to write back.
+    #[schema(max_length = 254)]
+    email: Option<String>,
 }
 
 /// A new visitor of the website: a session whose token is good for this website's support
@@ -74,7 +78,7 @@ struct ArriveRequest {
     responses(
         (status = 201, description = "The visitor's session", body = VisitorSession),
         (status = 404, description = "`website_not_found`: unknown, or no verified domain yet", body = ErrorBody),
-        (status = 422, description = "`invalid_request`, `invalid_input` (`display_name`)", body = ErrorBody),
+        (status = 422, description = "`invalid_request`, `invalid_input` (`display_name`, `email`)", body = ErrorBody),
         (status = 429, description = "`rate_limited` (per address, and per website)", body = ErrorBody),
     ))]
 async fn arrive(
@@ -86,12 +90,13 @@ async fn arrive(
 ) -> Result<(StatusCode, Json<VisitorSession>), ApiError> {
     admit_visitor(&state, address, website).await?;
     let name = request.display_name.map(|name| field("display_name", DisplayName::parse(name))).transpose()?;
-    let session = state.accounts.register_visitor(website, name, request_id).await?;
+    let email = request.email.map(|email| field("email", Email::parse(email))).transpose()?;
+    let session = state.accounts.register_visitor(website, name, email, request_id).await?;
     Ok((StatusCode::CREATED, Json(session)))
 }
 
 /// Rate limits first (cheap), then whether the website takes visitors.
-async fn admit_visitor(state: &AppState, address: IpAddr, website: WebsiteId) -> Result<(), ApiError> {
+pub(super) async fn admit_visitor(state: &AppState, address: IpAddr, website: WebsiteId) -> Result<(), ApiError> {
     state.limits.visitor(address, website)?;
     match support::widget(&state.pool, website).await? {
         Some(_) => Ok(()),
@@ -101,7 +106,7 @@ async fn admit_visitor(state: &AppState, address: IpAddr, website: WebsiteId) ->
 
 /// The caller, if they are a visitor of `website`: anyone else is refused as if the website
 /// took no visitors from them (a member: `403 not_allowed`; another website's visitor: `404`).
-fn visitor_of(caller: &Caller, website: WebsiteId) -> Result<(), ApiError> {
+pub(super) fn visitor_of(caller: &Caller, website: WebsiteId) -> Result<(), ApiError> {
     match caller.visitor_of {
         Some(theirs) if theirs == website => Ok(()),
         Some(_) => Err(no_website()),

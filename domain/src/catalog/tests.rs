@@ -26,6 +26,11 @@ fn one_of_each() -> Vec<(&'static str, String, String, Value)> {
         UserEvent::VisitorRegistered {
             website_id: crate::WebsiteId::from_uuid(Uuid::from_u128(7)),
             display_name: DisplayName::parse("Visitor 7").unwrap().into(),
+            email: Some(crate::user::Email::parse("ada@example.org").unwrap()),
+        },
+        UserEvent::VisitorIdentified {
+            external_id: Some(crate::user::ExternalUserId::parse("user-42").unwrap()),
+            email: None,
         },
         UserEvent::ProfileUpdated { display_name: DisplayName::parse("Ada L.").unwrap().into() },
         UserEvent::UserErased {},
@@ -34,6 +39,7 @@ fn one_of_each() -> Vec<(&'static str, String, String, Value)> {
         match event {
             UserEvent::UserRegistered { .. }
             | UserEvent::VisitorRegistered { .. }
+            | UserEvent::VisitorIdentified { .. }
             | UserEvent::ProfileUpdated { .. }
             | UserEvent::UserErased {} => {}
         }

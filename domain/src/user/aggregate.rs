@@ -5,6 +5,7 @@ use cqrs_es::event_sink::EventSink;
 use serde::{Deserialize, Serialize};
 
 use super::commands::UserCommand;
+use super::contact::{Email, ExternalUserId};
 use super::error::UserError;
 use super::events::UserEvent;
 use crate::ids::WebsiteId;
@@ -14,6 +15,9 @@ use crate::text::{DisplayName, Username};
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct User {
     registered: Option<Registration>,
+    /// A visitor's contact details, once given.
+    #[serde(default)]
+    contact: Contact,
     /// Set by `UserErased`: the user can do nothing any more.
     #[serde(default)]
     erased: bool,
@@ -24,6 +28,14 @@ struct Registration {
     /// What registered: a user with a username, or a website's visitor.
     who: Registered,
     display_name: Redactable<DisplayName>,
+}
+
+/// What a visitor is known by (`VisitorRegistered`, `VisitorIdentified`).
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Contact {
+    /// The website's id for them, once its server vouched for it; `Redacted` once erased.
+    identified_as: Option<Redactable<ExternalUserId>>,
+    email: Option<Email>,
 }
 
 #[derive(Debug, PartialEq, Serialize, Deserialize)]
@@ -41,6 +53,11 @@ impl User {
         self.erased
     }
 
+    /// The name shown for them, unless erased.
+    pub fn display_name(&self) -> Option<&DisplayName> {
+        self.registered.as_ref()?.display_name.present()
+    }
+
     /// The website whose visitor this user is, if they are one.
     pub fn visitor_of(&self) -> Option<WebsiteId> {
         match self.registered.as_ref()?.who {
@@ -55,6 +72,7 @@ impl User {
                 UserCommand::Erase => Ok(vec![]),
                 UserCommand::Register { .. }
                 | UserCommand::RegisterVisitor { .. }
+                | UserCommand::IdentifyVisitor { .. }
                 | UserCommand::UpdateProfile { .. } => Err(UserError::Erased),
             };
         }
@@ -66,8 +84,8 @@ impl User {
                 Registered::User { username: existing } if existing.present() == Some(&username) => Ok(vec![]),
                 _ => Err(UserError::AlreadyRegistered),
             },
-            (UserCommand::RegisterVisitor { website_id, display_name }, None) => {
-                Ok(vec![UserEvent::VisitorRegistered { website_id, display_name: display_name.into() }])
+            (UserCommand::RegisterVisitor { website_id, display_name, email }, None) => {
+                Ok(vec![UserEvent::VisitorRegistered { website_id, display_name: display_name.into(), email }])
             }
             (UserCommand::RegisterVisitor { website_id, .. }, Some(existing)) => {
                 if existing.who == (Registered::Visitor { website_id }) {
@@ -76,7 +94,24 @@ impl User {
                     Err(UserError::AlreadyRegistered)
                 }
             }
-            (UserCommand::UpdateProfile { .. } | UserCommand::Erase, None) => Err(UserError::UserNotFound),
+            (UserCommand::IdentifyVisitor { website_id, external_id, email }, Some(existing)) => {
+                if existing.who != (Registered::Visitor { website_id }) {
+                    return Err(UserError::IdentityMismatch);
+                }
+                match &self.contact.identified_as {
+                    None => Ok(vec![UserEvent::VisitorIdentified { external_id: Some(external_id), email }]),
+                    Some(Redactable::Present(known)) if *known == external_id => Ok(match email {
+                        Some(email) if self.contact.email.as_ref() != Some(&email) => {
+                            vec![UserEvent::VisitorIdentified { external_id: Some(external_id), email: Some(email) }]
+                        }
+                        _ => vec![],
+                    }),
+                    Some(_) => Err(UserError::IdentityMismatch),
+                }
+            }
+            (UserCommand::UpdateProfile { .. } | UserCommand::IdentifyVisitor { .. } | UserCommand::Erase, None) => {
+                Err(UserError::UserNotFound)
+            }
             (UserCommand::UpdateProfile { display_name }, Some(existing)) => {
                 if existing.display_name.present() == Some(&display_name) {
                     Ok(vec![])
@@ -108,8 +143,15 @@ impl Aggregate for User {
             UserEvent::UserRegistered { username, display_name } => {
                 self.registered = Some(Registration { who: Registered::User { username }, display_name });
             }
-            UserEvent::VisitorRegistered { website_id, display_name } => {
+            UserEvent::VisitorRegistered { website_id, display_name, email } => {
                 self.registered = Some(Registration { who: Registered::Visitor { website_id }, display_name });
+                self.contact.email = email;
+            }
+            UserEvent::VisitorIdentified { external_id, email } => {
+                self.contact.identified_as = Some(external_id.map_or(Redactable::Redacted, Redactable::Present));
+                if email.is_some() {
+                    self.contact.email = email;
+                }
             }
             UserEvent::ProfileUpdated { display_name } => {
                 if let Some(registration) = &mut self.registered {
@@ -124,6 +166,10 @@ impl Aggregate for User {
                     }
                     registration.display_name = Redactable::Redacted;
                 }
+                if let Some(identity) = &mut self.contact.identified_as {
+                    *identity = Redactable::Redacted;
+                }
+                self.contact.email = None;
             }
         }
     }
@@ -268,6 +314,9 @@ mod tests {
             registered(),
             registered_and_redacted(),
             UserEvent::ProfileUpdated { display_name: display("A").into() },
+            visitor_registered(),
+            identified("user-42", Some("ada@example.org")),
+            UserEvent::VisitorIdentified { external_id: None, email: None },
             UserEvent::UserErased {},
         ] {
             let json = serde_json::to_value(&event).unwrap();
@@ -285,13 +334,83 @@ mod tests {
     }
 
     fn visitor_registered() -> UserEvent {
-        UserEvent::VisitorRegistered { website_id: visitor_of(1), display_name: display("Visitor 1a2b").into() }
+        UserEvent::VisitorRegistered {
+            website_id: visitor_of(1),
+            display_name: display("Visitor 1a2b").into(),
+            email: None,
+        }
+    }
+
+    fn email(s: &str) -> Email {
+        Email::parse(s).unwrap()
+    }
+
+    fn external(s: &str) -> ExternalUserId {
+        ExternalUserId::parse(s).unwrap()
+    }
+
+    fn identify(website: u128, id: &str, address: Option<&str>) -> UserCommand {
+        UserCommand::IdentifyVisitor {
+            website_id: visitor_of(website),
+            external_id: external(id),
+            email: address.map(email),
+        }
+    }
+
+    fn identified(id: &str, address: Option<&str>) -> UserEvent {
+        UserEvent::VisitorIdentified { external_id: Some(external(id)), email: address.map(email) }
+    }
+
+    #[test]
+    fn a_visitor_is_identified_as_one_user_of_their_website_for_good() {
+        TestFramework::<User>::with(())
+            .given(vec![visitor_registered()])
+            .when(identify(1, "user-42", Some("ada@example.org")))
+            .then_expect_events(vec![identified("user-42", Some("ada@example.org"))]);
+        // Again: nothing new, unless the email changed.
+        let given = vec![visitor_registered(), identified("user-42", Some("ada@example.org"))];
+        TestFramework::<User>::with(())
+            .given(given.clone())
+            .when(identify(1, "user-42", None))
+            .then_expect_events(vec![]);
+        TestFramework::<User>::with(())
+            .given(given.clone())
+            .when(identify(1, "user-42", Some("ada@example.org")))
+            .then_expect_events(vec![]);
+        TestFramework::<User>::with(())
+            .given(given.clone())
+            .when(identify(1, "user-42", Some("ada@work.example")))
+            .then_expect_events(vec![identified("user-42", Some("ada@work.example"))]);
+        // Never someone else, another website's user, a member, or nobody.
+        TestFramework::<User>::with(())
+            .given(given)
+            .when(identify(1, "user-43", None))
+            .then_expect_error(UserError::IdentityMismatch);
+        TestFramework::<User>::with(())
+            .given(vec![visitor_registered()])
+            .when(identify(2, "user-42", None))
+            .then_expect_error(UserError::IdentityMismatch);
+        TestFramework::<User>::with(())
+            .given(vec![registered()])
+            .when(identify(1, "user-42", None))
+            .then_expect_error(UserError::IdentityMismatch);
+        TestFramework::<User>::with(())
+            .given_no_previous_events()
+            .when(identify(1, "user-42", None))
+            .then_expect_error(UserError::UserNotFound);
+        TestFramework::<User>::with(())
+            .given(vec![visitor_registered(), identified("user-42", None), UserEvent::UserErased {}])
+            .when(identify(1, "user-42", None))
+            .then_expect_error(UserError::Erased);
     }
 
     #[test]
     fn a_visitor_registers_for_one_website_once() {
-        let register =
-            |n| UserCommand::RegisterVisitor { website_id: visitor_of(n), display_name: display("Visitor 1a2b") };
+        let register = |n| UserCommand::RegisterVisitor {
+            website_id: visitor_of(n),
+            display_name: display("Visitor 1a2b"),
+            email: None,
+        };
         TestFramework::<User>::with(())
             .given_no_previous_events()
             .when(register(1))

@@ -1,5 +1,6 @@
 //! What can be done to a user.
 
+use super::contact::{Email, ExternalUserId};
 use crate::ids::WebsiteId;
 use crate::text::{DisplayName, Username};
 
@@ -16,6 +17,15 @@ pub enum UserCommand {
     RegisterVisitor {
         website_id: WebsiteId,
         display_name: DisplayName,
+        email: Option<Email>,
+    },
+    /// The website's server vouched (by its signature, checked by the caller) that this visitor
+    /// is its user `external_id`. A visitor is one website user for good: another id is refused.
+    /// Again with the same id: only a new `email` is recorded.
+    IdentifyVisitor {
+        website_id: WebsiteId,
+        external_id: ExternalUserId,
+        email: Option<Email>,
     },
     UpdateProfile {
         display_name: DisplayName,

@@ -8,4 +8,6 @@ pub enum UserError {
     AlreadyRegistered,
     #[error("the user's account was erased")]
     Erased,
+    #[error("this visitor is someone else (another website's visitor, or another of its users)")]
+    IdentityMismatch,
 }

@@ -5,11 +5,13 @@
 
 mod aggregate;
 mod commands;
+mod contact;
 mod error;
 mod events;
 
 pub use aggregate::User;
 pub use commands::UserCommand;
+pub use contact::{Email, ExternalUserId};
 pub use error::UserError;
 pub(crate) use events::CATALOG;
 pub use events::UserEvent;

@@ -152,6 +152,10 @@ impl Website {
                     vec![]
                 })
             }
+            C::RotateIdentitySecret { by } => {
+                self.owner_is(by)?;
+                Ok(vec![E::IdentitySecretRotated { rotated_by: by }])
+            }
         }
     }
 
@@ -167,7 +171,9 @@ impl Website {
         if self.agents.contains(&user) { Ok(()) } else { Err(WebsiteError::WebsiteNotFound) }
     }
 
-    fn owner_is(&self, user: UserId) -> Result<(), WebsiteError> {
+    /// Whether `user` is the owner: the team's other members are not allowed what only the
+    /// owner may do, anyone else is told there is no such website.
+    pub fn owner_is(&self, user: UserId) -> Result<(), WebsiteError> {
         self.team_member(user)?;
         if self.owner == Some(user) { Ok(()) } else { Err(WebsiteError::NotAllowed) }
     }
@@ -218,6 +224,7 @@ impl Aggregate for Website {
             WebsiteEvent::AgentRemoved { user_id, .. } => {
                 self.agents.remove(&user_id);
             }
+            WebsiteEvent::IdentitySecretRotated { .. } => {}
         }
     }
 }

@@ -46,6 +46,10 @@ pub enum WebsiteCommand {
         by: UserId,
         user: UserId,
     },
+    /// The owner asks for a new identity secret (made and stored by the caller).
+    RotateIdentitySecret {
+        by: UserId,
+    },
 }
 
 impl WebsiteCommand {
@@ -60,6 +64,7 @@ impl WebsiteCommand {
             WebsiteCommand::ChangeWidget { .. } => "change_widget",
             WebsiteCommand::AddAgent { .. } => "add_agent",
             WebsiteCommand::RemoveAgent { .. } => "remove_agent",
+            WebsiteCommand::RotateIdentitySecret { .. } => "rotate_identity_secret",
         }
     }
 
@@ -73,7 +78,8 @@ impl WebsiteCommand {
             | WebsiteCommand::RecordCheck { by, .. }
             | WebsiteCommand::ChangeWidget { by, .. }
             | WebsiteCommand::AddAgent { by, .. }
-            | WebsiteCommand::RemoveAgent { by, .. } => by,
+            | WebsiteCommand::RemoveAgent { by, .. }
+            | WebsiteCommand::RotateIdentitySecret { by } => by,
         }
     }
 }

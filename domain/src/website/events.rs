@@ -56,6 +56,11 @@ pub enum WebsiteEvent {
         user_id: UserId,
         removed_by: UserId,
     },
+    /// The owner made a new identity secret (the one before stops verifying visitors). The
+    /// secret itself is never an event: it lives in the commands' own table, like passwords.
+    IdentitySecretRotated {
+        rotated_by: UserId,
+    },
 }
 
 impl WebsiteEvent {
@@ -70,7 +75,8 @@ impl WebsiteEvent {
             | WebsiteEvent::DomainVerificationFailed { .. }
             | WebsiteEvent::WidgetChanged { .. }
             | WebsiteEvent::AgentAdded { .. }
-            | WebsiteEvent::AgentRemoved { .. } => "1.0",
+            | WebsiteEvent::AgentRemoved { .. }
+            | WebsiteEvent::IdentitySecretRotated { .. } => "1.0",
         }
     }
 
@@ -85,6 +91,7 @@ impl WebsiteEvent {
             WebsiteEvent::WidgetChanged { .. } => "WidgetChanged",
             WebsiteEvent::AgentAdded { .. } => "AgentAdded",
             WebsiteEvent::AgentRemoved { .. } => "AgentRemoved",
+            WebsiteEvent::IdentitySecretRotated { .. } => "IdentitySecretRotated",
         }
     }
 }
@@ -210,6 +217,16 @@ pub(crate) const CATALOG: &[EventDoc] = &[
         history: "",
         fields: &[by("user_id", "The former agent."), by("removed_by", "The owner, or the agent themselves.")],
     },
+    EventDoc {
+        aggregate: "website",
+        name: "IdentitySecretRotated",
+        version: "1.0",
+        summary: "The owner made a new identity secret, with which the website's server signs its users' ids \
+                  (identity verification, HMAC-SHA256); signatures made with the one before stop verifying. The \
+                  secret is not in the event store.",
+        history: "",
+        fields: &[by("rotated_by", "The owner.")],
+    },
 ];
 
 const METHOD: FieldType = FieldType::Enum(&["well_known_file", "meta_tag"]);
@@ -247,7 +264,7 @@ const SETTINGS: &[FieldDoc] = &[
     FieldDoc {
         name: "pre_chat_form",
         ty: FieldType::Flag,
-        meaning: "Whether visitors are asked for their name first.",
+        meaning: "Whether visitors are asked for their name (and, optionally for them, an email address) first.",
     },
     FieldDoc {
         name: "business_hours",

@@ -84,6 +84,7 @@ fn outsiders_are_told_there_is_no_such_website_whatever_they_ask() {
         WebsiteCommand::AddAgent { by: outsider(), user: outsider() },
         WebsiteCommand::RemoveAgent { by: outsider(), user: agent() },
         WebsiteCommand::RemoveAgent { by: outsider(), user: outsider() },
+        WebsiteCommand::RotateIdentitySecret { by: outsider() },
     ];
     for command in commands.clone() {
         Given::with(()).given(with_domain()).when(command).then_expect_error(WebsiteError::WebsiteNotFound);
@@ -102,6 +103,7 @@ fn agents_work_the_inbox_but_only_the_owner_changes_the_website() {
         check(agent(), Ok(VerificationMethod::MetaTag)),
         WebsiteCommand::ChangeWidget { by: agent(), settings: WidgetSettings::default() },
         WebsiteCommand::AddAgent { by: agent(), user: outsider() },
+        WebsiteCommand::RotateIdentitySecret { by: agent() },
     ] {
         Given::with(()).given(with_domain()).when(command).then_expect_error(WebsiteError::NotAllowed);
     }
@@ -284,6 +286,20 @@ fn agents_leave_or_are_removed_but_the_owner_stays() {
 }
 
 #[test]
+fn every_rotation_of_the_identity_secret_is_recorded() {
+    let rotated = WebsiteEvent::IdentitySecretRotated { rotated_by: owner() };
+    Given::with(())
+        .given(with_agent())
+        .when(WebsiteCommand::RotateIdentitySecret { by: owner() })
+        .then_expect_events(vec![rotated.clone()]);
+    // Each rotation makes a new secret, so a second one is a change too.
+    Given::with(())
+        .given([with_agent(), vec![rotated.clone()]].concat())
+        .when(WebsiteCommand::RotateIdentitySecret { by: owner() })
+        .then_expect_events(vec![rotated]);
+}
+
+#[test]
 fn apply_keeps_the_team_the_domains_and_their_state() {
     let mut website = Website::default();
     for event in with_domain() {
@@ -332,6 +348,7 @@ pub(crate) fn one_of_each_event() -> Vec<WebsiteEvent> {
         WebsiteEvent::WidgetChanged { settings, changed_by: owner() },
         WebsiteEvent::AgentAdded { user_id: agent(), added_by: owner() },
         WebsiteEvent::AgentRemoved { user_id: agent(), removed_by: agent() },
+        WebsiteEvent::IdentitySecretRotated { rotated_by: owner() },
     ];
     for event in &events {
         match event {
@@ -343,7 +360,8 @@ pub(crate) fn one_of_each_event() -> Vec<WebsiteEvent> {
             | WebsiteEvent::DomainVerificationFailed { .. }
             | WebsiteEvent::WidgetChanged { .. }
             | WebsiteEvent::AgentAdded { .. }
-            | WebsiteEvent::AgentRemoved { .. } => {}
+            | WebsiteEvent::AgentRemoved { .. }
+            | WebsiteEvent::IdentitySecretRotated { .. } => {}
         }
     }
     events

@@ -176,6 +176,8 @@ async fn website_event(conn: &mut PgConnection, event: &StoredEvent) -> Result<(
                 .execute(conn)
                 .await?;
         }
+        // The secret is the commands' own (never in a read model).
+        WebsiteEvent::IdentitySecretRotated { .. } => {}
     }
     Ok(())
 }

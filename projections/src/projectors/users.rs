@@ -47,21 +47,33 @@ async fn user_event(conn: &mut PgConnection, event: &StoredEvent) -> Result<(), 
                 .execute(conn)
                 .await?;
         }
-        UserEvent::VisitorRegistered { website_id, display_name } => {
+        UserEvent::VisitorRegistered { website_id, display_name, email } => {
             let Some(display_name) = display_name.into_present() else {
                 return Ok(());
             };
             sqlx::query(
-                "INSERT INTO users (user_id, username, display_name, registered_at, website_id)
-                 VALUES ($1, $2, $3, $4, $5)",
+                "INSERT INTO users (user_id, username, display_name, registered_at, website_id, email)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(user_id.as_uuid())
             .bind(format!("visitor-{}", user_id.as_uuid().simple()))
             .bind(display_name.as_str())
             .bind(event.recorded_at)
             .bind(website_id.as_uuid())
+            .bind(email.as_ref().map(|email| email.as_str()))
             .execute(conn)
             .await?;
+        }
+        UserEvent::VisitorIdentified { external_id, email } => {
+            let Some(external_id) = external_id else {
+                return Ok(());
+            };
+            sqlx::query("UPDATE users SET external_id = $2, email = COALESCE($3, email) WHERE user_id = $1")
+                .bind(user_id.as_uuid())
+                .bind(external_id.as_str())
+                .bind(email.as_ref().map(|email| email.as_str()))
+                .execute(conn)
+                .await?;
         }
         UserEvent::ProfileUpdated { display_name } => {
             let Some(display_name) = display_name.into_present() else {

@@ -140,6 +140,14 @@ pub struct InboxConversation {
     /// The visitor's name (the pre-chat form's, or `Visitor 3F9A`); null once they are erased.
     #[schema(required = true)]
     pub visitor_name: Option<String>,
+    /// The email address they gave (pre-chat form) or the website passed on (identity
+    /// verification); null if none, or once erased.
+    #[schema(required = true)]
+    pub visitor_email: Option<String>,
+    /// The website's id for them when its server vouched for it (identity verification): the
+    /// same person on every device. Null for anonymous visitors.
+    #[schema(required = true)]
+    pub visitor_external_id: Option<String>,
     /// `online`, `away` or `offline`.
     #[schema(value_type = chat_domain::presence::PresenceStatus)]
     pub visitor_presence: String,
@@ -187,8 +195,8 @@ pub async fn inbox(
         InboxFilter::Resolved => ("resolved", "any"),
     };
     sqlx::query_as(
-        "SELECT c.room_id, c.visitor_id, u.display_name AS visitor_name,
-                COALESCE(p.status, 'offline') AS visitor_presence, c.status, c.assignee_id,
+        "SELECT c.room_id, c.visitor_id, u.display_name AS visitor_name, u.email AS visitor_email,
+                u.external_id AS visitor_external_id, COALESCE(p.status, 'offline') AS visitor_presence, c.status, c.assignee_id,
                 m.user_id IS NOT NULL AS joined,
                 COALESCE((r.posted_total - m.read_ordinal - m.own_since_read - m.deleted_since_read)::int4, 0)
                     AS unread_count,
