@@ -57,6 +57,7 @@ export const ERROR_CODES = [
   // Accounts and users.
   "username_taken",
   "already_registered",
+  "identity_mismatch",
   "user_not_found",
   // Rooms and messages.
   "room_not_found",
@@ -79,6 +80,7 @@ export const ERROR_CODES = [
   "too_many_domains",
   "too_many_agents",
   "visitor_not_allowed",
+  "identity_not_verified",
   "origin_not_allowed",
   "widget_not_built",
   "membership_managed",
@@ -525,6 +527,14 @@ export interface AddedAgent {
   changed: boolean;
 }
 
+/**
+ * `GET`/`POST /v1/websites/{website_id}/identity-secret` (the owner, api.md §12.4): the key the
+ * website's server signs its users' ids with, `hex(HMAC-SHA256(secret, user_id))`; `null` until made.
+ */
+export interface IdentitySecret {
+  secret: string | null;
+}
+
 // ---------------------------------------------------------------------------------------------
 // REST: support conversations, the agents' side (api.md §12.2)
 // ---------------------------------------------------------------------------------------------
@@ -545,6 +555,10 @@ export interface InboxConversation {
   visitor_id: UserId;
   /** The pre-chat form's name, or `Visitor 3F9A`; `null` once the visitor was erased. */
   visitor_name: string | null;
+  /** The address they gave (pre-chat form) or the website passed on; `null` if none. */
+  visitor_email: string | null;
+  /** The website's own id for them once its server vouched for it (identity verification). */
+  visitor_external_id: string | null;
   visitor_presence: PresenceStatus;
   status: ConversationStatus;
   /** The agent it is assigned to, or `null`. */

@@ -8,6 +8,7 @@
 
 import type {
   AddedAgent,
+  IdentitySecret,
   AddedDomain,
   AgentRequest,
   AssignRequest,
@@ -465,6 +466,19 @@ export class ChatApi {
    */
   removeAgent(websiteId: WebsiteId, userId: UserId): Promise<WebsiteReply> {
     return this.websiteCommand("DELETE", `/v1/websites/${seg(websiteId)}/agents/${seg(userId)}`);
+  }
+
+  /** `GET /v1/websites/{website_id}/identity-secret` (the owner): `null` until made. */
+  async identitySecret(websiteId: WebsiteId): Promise<string | null> {
+    const path = `/v1/websites/${seg(websiteId)}/identity-secret`;
+    return (await this.call<IdentitySecret>({ method: "GET", path, auth: true })).body.secret;
+  }
+
+  /** `POST /v1/websites/{website_id}/identity-secret` (the owner): a new secret; the old one stops verifying. */
+  async rotateIdentitySecret(websiteId: WebsiteId): Promise<string> {
+    const path = `/v1/websites/${seg(websiteId)}/identity-secret`;
+    const made = (await this.call<IdentitySecret>({ method: "POST", path, auth: true })).body;
+    return made.secret ?? "";
   }
 
   // -- Support conversations (api.md §12.2): the website's team -------------------------------

@@ -1,7 +1,8 @@
 /**
  * The support widget's REST routes (api.md §12.1), for the widget a website embeds: what the
  * widget shows (`widget`), a new anonymous visitor (`createVisitor`), and, with that visitor's
- * token, their conversations (`conversations`, `startConversation`).
+ * token, their conversations (`conversations`, `startConversation`) and who they are on the
+ * website (`identify`).
  *
  * A visitor is a user whose token reaches only these routes and their own conversations, so
  * everything else a widget does goes through the ordinary clients: hand the visitor's session
@@ -25,9 +26,21 @@ export interface WidgetView {
   agents_online: boolean;
 }
 
-/** `POST /v1/widget/{website_id}/visitors`: the pre-chat form's name, if any (1–64 characters). */
+/** `POST /v1/widget/{website_id}/visitors`: the pre-chat form's name (1–64 characters) and email, if given. */
 export interface CreateVisitorRequest {
   display_name?: string | null;
+  email?: string | null;
+}
+
+/**
+ * `POST /v1/widget/{website_id}/identify` (api.md §12.4): the website's user, as its server signed
+ * it: `user_hash = hex(HMAC-SHA256(identity secret, user_id))`.
+ */
+export interface IdentifyRequest {
+  user_id: string;
+  user_hash: string;
+  display_name?: string | null;
+  email?: string | null;
 }
 
 /** `POST /v1/widget/{website_id}/visitors` (201): the visitor's session. */
@@ -128,6 +141,15 @@ export class VisitorApi {
   /** `POST /v1/widget/{website_id}/conversations` (the visitor's token): a new conversation. */
   startConversation(websiteId: WebsiteId, request: StartConversationRequest = {}): Promise<StartedConversation> {
     return this.authorized<StartedConversation>({ method: "POST", path: `${widgetPath(websiteId)}/conversations`, body: request });
+  }
+
+  /**
+   * `POST /v1/widget/{website_id}/identify` (the visitor's token): the session of the visitor who
+   * is that website user — this one, or the one they are on another device; continue with it.
+   * `identity_not_verified` for a signature that does not verify.
+   */
+  identify(websiteId: WebsiteId, request: IdentifyRequest): Promise<VisitorSession> {
+    return this.authorized<VisitorSession>({ method: "POST", path: `${widgetPath(websiteId)}/identify`, body: request });
   }
 
   /** With the visitor's token; once more with a renewed one after a `401` a new token may cure. */

@@ -13,6 +13,8 @@ function conversation(roomId: string, patch: Partial<InboxConversation> = {}): I
     room_id: roomId,
     visitor_id: VISITOR,
     visitor_name: "Visitor 3F9A",
+    visitor_email: null,
+    visitor_external_id: null,
     visitor_presence: "online",
     status: "open",
     assignee_id: null,

@@ -98,6 +98,7 @@ same<C.VerificationMethod, S["VerificationMethod"]>(both, both);
 same<C.VerificationFailure, S["VerificationFailure"]>(both, both);
 same<C.DomainView, S["DomainView"]>(both, both);
 same<C.AgentView, S["AgentView"]>(both, both);
+same<C.IdentitySecret, S["IdentitySecret"]>(both, both);
 same<C.WebsiteDetail, S["WebsiteDetail"]>(both, both);
 same<C.DomainRequest, S["DomainRequest"]>(both, both);
 same<C.AddedDomain, S["AddedDomain"]>(both, both);

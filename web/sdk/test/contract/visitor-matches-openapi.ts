@@ -25,3 +25,4 @@ same<V.VisitorConversation, S["VisitorConversation"]>(both, both);
 same<V.VisitorConversations, S["VisitorConversations"]>(both, both);
 same<V.StartConversationRequest, S["StartRequest"]>(both, both);
 same<V.StartedConversation, S["StartedConversation"]>(both, both);
+same<V.IdentifyRequest, S["IdentifyRequest"]>(both, both);
