@@ -10,14 +10,16 @@
  * it says it is ready: a browser that refuses to frame it (a website that has not verified this
  * page's domain: the page's `frame-ancestors`) shows nothing at all.
  *
- * It gives the page `window.ChatWidget`: `open()`, `close()`, `identify({name})` (queued until
- * the widget is ready) and `on(event, listener)` for `ready`, `open`, `close` and `message` (a new
+ * It gives the page `window.ChatWidget`: `open()`, `close()`, `identify({name, email, userId,
+ * userHash})` (all optional; `userId` with the `userHash` the website's server signed makes the
+ * visitor that user on every device, api.md §12.4), `reset()` (the user logged out; these three
+ * are queued until the widget is ready) and `on(event, listener)` for `ready`, `open`, `close` and `message` (a new
  * message from an agent: `{body, at}`). It talks to the frame only with `postMessage`, listens
  * to nothing but its frame's window from the API's origin, and posts only to that origin.
  * Loaded twice, it adds nothing the second time.
  */
 
-import { CHANNEL, type HostMessage, parseFrameMessage } from "./messages";
+import { CHANNEL, type HostMessage, parseFrameMessage, parseIdentity } from "./messages";
 import { optionsQuery, parseOptions } from "./options";
 
 type WidgetEvent = "ready" | "open" | "close" | "message";
@@ -26,7 +28,9 @@ type Listener = (detail?: { body: string; at: string }) => void;
 interface ChatWidgetApi {
   open(): void;
   close(): void;
-  identify(visitor: { name: string }): void;
+  identify(visitor: { name?: string; email?: string; userId?: string; userHash?: string }): void;
+  /** Forgets the visitor in this browser (call it when the website's user logs out). */
+  reset(): void;
   /** Answers the function that removes the listener. */
   on(event: WidgetEvent, listener: Listener): () => void;
 }
@@ -86,8 +90,10 @@ function start(script: HTMLScriptElement): void {
   host.ChatWidget = {
     open: () => command({ channel: CHANNEL, type: "open" }),
     close: () => command({ channel: CHANNEL, type: "close" }),
+    reset: () => command({ channel: CHANNEL, type: "reset" }),
     identify: (visitor) => {
-      if (typeof visitor?.name === "string") command({ channel: CHANNEL, type: "identify", name: visitor.name });
+      const identity = parseIdentity(visitor);
+      if (identity !== null) command({ channel: CHANNEL, type: "identify", identity });
     },
     on: (event, listener) => {
       let set = listeners.get(event);

@@ -19,6 +19,10 @@ export const MAX_URL = 2048;
 export const MAX_BODY = 4000;
 /** A display name's limit (api.md §12.1). */
 export const MAX_NAME = 64;
+/** An email address's limit (api.md §12.1). */
+export const MAX_EMAIL = 254;
+/** A website's user id's limit (api.md §12.4). */
+const MAX_USER_ID = 128;
 /** No frame is larger than this (CSS pixels). */
 const MAX_PIXELS = 100_000;
 
@@ -39,8 +43,25 @@ export type HostMessage =
   | { channel: typeof CHANNEL; type: "context"; pageUrl: string | null; referrer: string | null; width: number; height: number }
   | { channel: typeof CHANNEL; type: "open" }
   | { channel: typeof CHANNEL; type: "close" }
-  /** `ChatWidget.identify({name})`: the visitor's name, instead of the pre-chat form's. */
-  | { channel: typeof CHANNEL; type: "identify"; name: string };
+  /** `ChatWidget.reset()`: the website's user logged out; forget the visitor in this browser. */
+  | { channel: typeof CHANNEL; type: "reset" }
+  /**
+   * `ChatWidget.identify({...})`: who the visitor is, instead of the pre-chat form's answers; with
+   * `userId` and `userHash` (signed by the website's server, api.md §12.4) they become that user.
+   */
+  | { channel: typeof CHANNEL; type: "identify"; identity: Identity };
+
+/**
+ * What a page may tell the widget of its visitor (each part optional, at least one given), in
+ * the shape `ChatWidget.identify` takes, so that parsing it again changes nothing.
+ */
+export interface Identity {
+  name: string | null;
+  email: string | null;
+  /** The website's id for its logged-in user, and its signature: both or neither. */
+  userId: string | null;
+  userHash: string | null;
+}
 
 /** A message from the frame, or `null` if `data` is not one. */
 export function parseFrameMessage(data: unknown): FrameMessage | null {
@@ -78,10 +99,11 @@ export function parseHostMessage(data: unknown): HostMessage | null {
   switch (message["type"]) {
     case "open":
     case "close":
+    case "reset":
       return { channel: CHANNEL, type: message["type"] };
     case "identify": {
-      const name = displayName(message["name"]);
-      return name === null ? null : { channel: CHANNEL, type: "identify", name };
+      const identity = parseIdentity(message["identity"]);
+      return identity === null ? null : { channel: CHANNEL, type: "identify", identity };
     }
     case "context": {
       const width = pixels(message["width"]);
@@ -111,6 +133,33 @@ export function displayName(value: unknown): string | null {
   const name = value.replace(/\s+/g, " ").trim();
   const length = [...name].length;
   return length >= 1 && length <= MAX_NAME ? name : null;
+}
+
+/** An email address as the server takes it (one `@`, a dotted domain, no spaces); else `null`. */
+export function emailAddress(value: unknown): string | null {
+  if (typeof value !== "string") return null;
+  const email = value.trim();
+  return email.length <= MAX_EMAIL && /^[^\s@]+@[^\s@.][^\s@]*\.[^\s@]*[^\s@.]$/.test(email) ? email : null;
+}
+
+/**
+ * What `ChatWidget.identify` was given, each part checked (a bad part is dropped, not the
+ * rest); `null` if nothing usable is left.
+ */
+export function parseIdentity(value: unknown): Identity | null {
+  if (typeof value !== "object" || value === null) return null;
+  const given = value as Record<string, unknown>;
+  const id = given["userId"];
+  const hash = given["userHash"];
+  const signed =
+    typeof id === "string" && id.trim() !== "" && [...id].length <= MAX_USER_ID && typeof hash === "string" && /^[0-9a-fA-F]{64}$/.test(hash);
+  const identity: Identity = {
+    name: displayName(given["name"]),
+    email: emailAddress(given["email"]),
+    userId: signed ? id : null,
+    userHash: signed ? hash : null,
+  };
+  return identity.name === null && identity.email === null && identity.userId === null ? null : identity;
 }
 
 function envelope(data: unknown): Record<string, unknown> | null {

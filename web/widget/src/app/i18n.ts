@@ -26,6 +26,7 @@ export interface Strings {
   system: Record<SystemKind, string>;
   askName: string;
   nameLabel: string;
+  emailLabel: string;
   startChat: string;
   reconnecting: string;
   sendProblem: string;
@@ -62,6 +63,7 @@ const EN: Strings = {
   },
   askName: "Before we start: what's your name?",
   nameLabel: "Your name",
+  emailLabel: "Your email (optional, for our answer if you leave)",
   startChat: "Start chat",
   reconnecting: "Reconnecting…",
   sendProblem: "Your message could not be sent. Please try again.",
@@ -98,6 +100,7 @@ const DE: Strings = {
   },
   askName: "Bevor es losgeht: Wie heißen Sie?",
   nameLabel: "Ihr Name",
+  emailLabel: "Ihre E-Mail (optional, für unsere Antwort, falls Sie gehen)",
   startChat: "Chat starten",
   reconnecting: "Verbindung wird wiederhergestellt…",
   sendProblem: "Ihre Nachricht konnte nicht gesendet werden. Bitte versuchen Sie es erneut.",

@@ -27,7 +27,7 @@ import type { HostMessage } from "../messages";
 import { type Look, type SnippetOptions, resolveLook } from "../options";
 import { LiveConversation } from "./conversation";
 import { HostBridge } from "./host";
-import { forgetVisitor, loadVisitor, saveVisitor, sessionNamespace } from "./storage";
+import { forgetVisitor, identifiedAs, loadVisitor, rememberIdentity, saveVisitor, sessionNamespace } from "./storage";
 import type { Line } from "./timeline";
 
 export interface WidgetState {
@@ -81,7 +81,8 @@ export class WidgetModel {
   private agentsOnline = true;
   private viewport = DEFAULT_VIEWPORT;
   private context: { pageUrl: string | null; referrer: string | null } = { pageUrl: null, referrer: null };
-  private identifiedName: string | null = null;
+  /** What the visitor is called and reached at, for creating them (pre-chat form, `identify`). */
+  private given: { name: string | null; email: string | null } = { name: null, email: null };
   private visible = document.visibilityState !== "hidden";
 
   private chat: ChatApi | null = null;
@@ -198,9 +199,10 @@ export class WidgetModel {
       onAuthLost: () => this.forget(),
     });
     this.chat = chat;
-    this.visitorApi = new VisitorApi({ baseUrl: this.options.baseUrl, auth: chat });
+    const visitorApi = new VisitorApi({ baseUrl: this.options.baseUrl, auth: chat });
+    this.visitorApi = visitorApi;
     this.refresh();
-    return this.visitorApi;
+    return visitorApi;
   }
 
   /** Opens a conversation: `startedAt` is its sequence when this visitor just started it. */
@@ -270,10 +272,10 @@ export class WidgetModel {
     this.conversation?.retry(clientMsgId);
   }
 
-  /** The pre-chat form's name: the visitor is created with it. */
-  async giveName(name: string): Promise<boolean> {
+  /** The pre-chat form's name and email: the visitor is created with them. */
+  async giveDetails(name: string, email: string | null): Promise<boolean> {
     if (this.current.busy) return false;
-    this.identifiedName = name;
+    this.given = { name, email };
     this.update({ busy: true, problem: null });
     try {
       await this.ensureVisitor();
@@ -301,12 +303,46 @@ export class WidgetModel {
   private ensureVisitor(): Promise<void> {
     if (this.chat !== null) return Promise.resolve();
     return this.once(async () => {
-      if (this.chat !== null) return;
-      const name = this.identifiedName;
-      const created = await this.publicApi.createVisitor(this.options.websiteId, name === null ? {} : { display_name: name });
-      const credentials = visitorCredentials(created);
-      saveVisitor(this.options.storage, this.options.websiteId, credentials);
-      this.useCredentials(credentials);
+      await this.createVisitor();
+    });
+  }
+
+  /** Inside `once`: a new visitor with what they gave, unless there is one. */
+  private async createVisitor(): Promise<VisitorApi> {
+    if (this.chat !== null && this.visitorApi !== null) return this.visitorApi;
+    const { name, email } = this.given;
+    const created = await this.publicApi.createVisitor(this.options.websiteId, { display_name: name, email });
+    const credentials = visitorCredentials(created);
+    saveVisitor(this.options.storage, this.options.websiteId, credentials);
+    return this.useCredentials(credentials);
+  }
+
+  /**
+   * The website vouched that the visitor is its user `user` (api.md §12.4): once per user per
+   * browser, the server answers the visitor who is that user — this one (nothing changes), or
+   * the one they are on another device, whose conversation the widget then shows instead.
+   */
+  private identifyAs(user: { id: string; hash: string }): Promise<void> {
+    const websiteId = this.options.websiteId;
+    if (identifiedAs(this.options.storage, websiteId) === user.id && this.chat !== null) return Promise.resolve();
+    return this.once(async () => {
+      const visitor = await this.createVisitor();
+      const { name, email } = this.given;
+      let session;
+      try {
+        session = await visitor.identify(websiteId, { user_id: user.id, user_hash: user.hash, display_name: name, email });
+      } catch (error) {
+        // A signature that does not verify: the visitor stays anonymous.
+        console.warn("ChatWidget.identify: the visitor stays anonymous", error);
+        return;
+      }
+      if (session.visitor_id !== this.chat?.userId) {
+        this.forget();
+        const credentials = visitorCredentials(session);
+        saveVisitor(this.options.storage, websiteId, credentials);
+        await this.comeBack(credentials);
+      }
+      rememberIdentity(this.options.storage, websiteId, user.id);
     });
   }
 
@@ -367,6 +403,7 @@ export class WidgetModel {
     this.unsure = false;
     if (visitorId !== null) forgetVisitor(this.options.storage, this.options.websiteId, visitorId);
     else saveVisitor(this.options.storage, this.options.websiteId, null);
+    rememberIdentity(this.options.storage, this.options.websiteId, null);
     this.refresh();
   }
 
@@ -386,10 +423,20 @@ export class WidgetModel {
       case "close":
         this.setOpen(false);
         return;
-      case "identify":
-        // Only a visitor not created yet takes a name (the API renames no visitor).
-        if (this.chat === null) this.identifiedName = message.name;
+      case "identify": {
+        const { name, email, userId, userHash } = message.identity;
+        // A visitor not created yet takes the name and email; a signed user id renames them.
+        this.given = { name: name ?? this.given.name, email: email ?? this.given.email };
+        if (userId !== null && userHash !== null) void this.identifyAs({ id: userId, hash: userHash });
         this.refresh();
+        return;
+      }
+      case "reset":
+        // The website's user logged out: the next visitor of this browser is someone new.
+        void this.once(async () => {
+          this.forget();
+          this.given = { name: null, email: null };
+        });
         return;
     }
   }
@@ -409,7 +456,7 @@ export class WidgetModel {
       agentTyping: conversation?.agentTyping ?? false,
       unread: conversation === null || seen ? 0 : conversation.unread(),
       away: !this.agentsOnline || !withinBusinessHours(this.hours, new Date()),
-      askName: this.info?.settings.pre_chat_form === true && this.chat === null && this.identifiedName === null,
+      askName: this.info?.settings.pre_chat_form === true && this.chat === null && this.given.name === null,
       reconnecting: conversation?.reconnecting ?? false,
       fullscreen: size.fullscreen,
     });

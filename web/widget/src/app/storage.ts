@@ -1,7 +1,7 @@
 /**
  * What the widget keeps in its frame's `localStorage` (the API's origin, partitioned by the
  * website by the browser): per website, the visitor's credentials, so that a reload or the next
- * day finds the same conversation; and, under the visitor's namespace, the session's resume
+ * day finds the same conversation, and which website user they were identified as; and, under the visitor's namespace, the session's resume
  * positions and outbox. Whether the panel was open is kept for the tab (`sessionStorage`), so
  * that it stays open from one page of the website to the next. Where the browser refuses
  * storage to a frame, everything is kept in memory for the page's lifetime.
@@ -28,6 +28,18 @@ export function loadVisitor(storage: WebStorageLike, websiteId: string): Credent
 export function saveVisitor(storage: WebStorageLike, websiteId: string, credentials: Credentials | null): void {
   if (credentials === null) storage.removeItem(visitorKey(websiteId));
   else storage.setItem(visitorKey(websiteId), JSON.stringify(credentials));
+}
+
+/** The website user (api.md §12.4) the stored visitor was identified as, so that a page calling
+ * `identify` on every load asks the server once. */
+export function identifiedAs(storage: WebStorageLike, websiteId: string): string | null {
+  return storage.getItem(`chat:widget:${websiteId}:identified`);
+}
+
+export function rememberIdentity(storage: WebStorageLike, websiteId: string, userId: string | null): void {
+  const key = `chat:widget:${websiteId}:identified`;
+  if (userId === null) storage.removeItem(key);
+  else storage.setItem(key, userId);
 }
 
 /** Forgets a visitor: credentials, positions and outbox. */

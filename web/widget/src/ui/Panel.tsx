@@ -58,7 +58,7 @@ export function Panel({ state, model, t }: Props) {
           {state.problem === "rate_limited" ? t.rateLimited : t.sendProblem}
         </p>
       )}
-      {state.askName ? <PreChat busy={state.busy} t={t} onName={(name) => model.giveName(name)} /> : <Composer state={state} model={model} t={t} />}
+      {state.askName ? <PreChat busy={state.busy} t={t} onDetails={(name, email) => model.giveDetails(name, email)} /> : <Composer state={state} model={model} t={t} />}
     </section>
   );
 }

@@ -7,10 +7,13 @@
  * visitor sees "Agent is typing…", the answer, their message read, and, with the panel closed,
  * the unread count, while the page's `ChatWidget.on("message")` hears of it. After a reload the
  * conversation is still there. A visitor on a phone, in German, is asked for their name first and
- * told nobody is there outside business hours. A page with the same snippet on an origin that
+ * told nobody is there outside business hours. A logged-in user of the website, identified by
+ * its server's signature, finds their conversation on a second device, and is forgotten when
+ * they log out. A page with the same snippet on an origin that
  * was never verified shows no widget: the browser refuses to frame it (`frame-ancestors`).
  */
 
+import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 
@@ -254,16 +257,28 @@ describe("the support widget", () => {
     await panel.getByText("Bevor es losgeht: Wie heißen Sie?").waitFor();
     expect(await frame.getByRole("textbox", { name: "Nachricht" }).count()).toBe(0);
     await panel.getByLabel("Ihr Name").fill("Ada");
+    // The email is optional, but must be an address if given.
+    const email = panel.getByLabel(/Ihre E-Mail/);
+    await email.fill("ada@");
+    expect(await panel.getByRole("button", { name: "Chat starten" }).isDisabled()).toBe(true);
+    await email.fill("ada@garten.example");
     await panel.getByRole("button", { name: "Chat starten" }).click();
     const composer = frame.getByRole("textbox", { name: "Nachricht" });
     await composer.fill("Haben Sie Rosen?");
     await composer.press("Enter");
     await frame.getByRole("log", { name: "Gespräch" }).getByText("Gesendet", { exact: true }).waitFor({ timeout: PATIENCE });
     await expect
-      .poll(async () => (await owner.api.inbox(websiteId)).map((conversation) => [conversation.visitor_name, conversation.language, conversation.last_message_preview]), {
-        timeout: PATIENCE,
-      })
-      .toEqual([["Ada", "de-DE", "Haben Sie Rosen?"]]);
+      .poll(
+        async () =>
+          (await owner.api.inbox(websiteId)).map((conversation) => [
+            conversation.visitor_name,
+            conversation.visitor_email,
+            conversation.language,
+            conversation.last_message_preview,
+          ]),
+        { timeout: PATIENCE },
+      )
+      .toEqual([["Ada", "ada@garten.example", "de-DE", "Haben Sie Rosen?"]]);
     expect(await seriousViolations(await widgetFrame(page))).toEqual([]);
     await screenshot(page, "widget-phone-de");
 
@@ -272,6 +287,51 @@ describe("the support widget", () => {
     await launcher.waitFor({ timeout: PATIENCE });
     expect(await page.locator('iframe[title="Chat"]').boundingBox()).toMatchObject({ x: 0, width: 96, height: 96 });
     await context.close();
+  });
+
+  it("knows a logged-in user of the website on every device, and forgets them when they log out", async () => {
+    const { stack, browser } = suite();
+    const shop = await site();
+    const { websiteId, owner } = await verifiedWebsite("Members Shop", shop);
+    // The website's server signs its logged-in user's id (api.md §12.4); here, the test does.
+    const secret = await owner.api.rotateIdentitySecret(websiteId);
+    const userHash = createHmac("sha256", secret).update("member-42").digest("hex");
+    const identify = `<script>ChatWidget.identify(${JSON.stringify({ userId: "member-42", userHash, name: "Ada Lovelace", email: "ada@members.example" })});</script>`;
+    const snippet = `<script src="${stack.apiUrl}/embed.js?id=${websiteId}"></script>`;
+    shop.serve("/account", `<!doctype html><html><head>${snippet}${identify}</head><body><p>Your account</p></body></html>`, "text/html; charset=utf-8");
+    shop.serve("/logout", `<!doctype html><html><head>${snippet}<script>ChatWidget.reset();</script></head><body><p>Bye</p></body></html>`, "text/html; charset=utf-8");
+
+    // On the laptop: logged in, they write.
+    const laptop = await browser.newContext();
+    const laptopPage = await laptop.newPage();
+    watch(laptopPage);
+    await laptopPage.goto(`http://${shop.domain}/account`);
+    await widget(laptopPage).getByRole("button", { name: "Open chat", exact: true }).click({ timeout: PATIENCE });
+    const composer = widget(laptopPage).getByRole("textbox", { name: "Message" });
+    await composer.fill("My invoice is missing.");
+    await composer.press("Enter");
+    await widget(laptopPage).getByRole("log", { name: "Conversation" }).getByText("Sent", { exact: true }).waitFor({ timeout: PATIENCE });
+    await expect
+      .poll(async () => (await owner.api.inbox(websiteId)).map((c) => [c.visitor_name, c.visitor_email, c.visitor_external_id]), { timeout: PATIENCE })
+      .toEqual([["Ada Lovelace", "ada@members.example", "member-42"]]);
+
+    // On the phone, another browser with nothing stored: the same conversation.
+    const phone = await browser.newContext({ viewport: { width: 375, height: 740 } });
+    const phonePage = await phone.newPage();
+    watch(phonePage);
+    await phonePage.goto(`http://${shop.domain}/account`);
+    await widget(phonePage).getByRole("button", { name: "Open chat", exact: true }).click({ timeout: PATIENCE });
+    await widget(phonePage).getByRole("log", { name: "Conversation" }).getByText("My invoice is missing.").waitFor({ timeout: PATIENCE });
+    await screenshot(phonePage, "widget-identified-phone");
+    await phone.close();
+
+    // Logged out on the laptop (the panel stays open in this tab): the widget forgets them; the
+    // next visitor starts afresh.
+    await laptopPage.goto(`http://${shop.domain}/logout`);
+    await widget(laptopPage).getByRole("textbox", { name: "Message" }).waitFor({ timeout: PATIENCE });
+    await expect.poll(() => widget(laptopPage).getByText("My invoice is missing.").count(), { timeout: PATIENCE }).toBe(0);
+    expect((await owner.api.inbox(websiteId)).length).toBe(1);
+    await laptop.close();
   });
 
   it("shows nothing on a page whose domain the website has not verified", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { CHANNEL, displayName, parseFrameMessage, parseHostMessage, webUrl } from "../../src/messages";
+import { CHANNEL, displayName, emailAddress, parseFrameMessage, parseHostMessage, parseIdentity, webUrl } from "../../src/messages";
 
 describe("messages from the widget's frame", () => {
   it("are read when they are known and well-formed", () => {
@@ -60,16 +60,47 @@ describe("messages from the loader", () => {
   it("carry the page's commands", () => {
     expect(parseHostMessage({ channel: CHANNEL, type: "open" })).toEqual({ channel: CHANNEL, type: "open" });
     expect(parseHostMessage({ channel: CHANNEL, type: "close" })).toEqual({ channel: CHANNEL, type: "close" });
-    expect(parseHostMessage({ channel: CHANNEL, type: "identify", name: "  Ada \n Lovelace " })).toEqual({
+    const identify = (identity: unknown) => parseHostMessage({ channel: CHANNEL, type: "identify", identity });
+    expect(identify({ name: "  Ada \n Lovelace " })).toEqual({
       channel: CHANNEL,
       type: "identify",
-      name: "Ada Lovelace",
+      identity: { name: "Ada Lovelace", email: null, userId: null, userHash: null },
     });
-    expect(parseHostMessage({ channel: CHANNEL, type: "identify", name: "" })).toBeNull();
-    expect(parseHostMessage({ channel: CHANNEL, type: "identify", name: "x".repeat(65) })).toBeNull();
+    expect(identify({ name: "" })).toBeNull();
+    expect(identify({ name: "x".repeat(65) })).toBeNull();
+    expect(identify(undefined)).toBeNull();
     expect(parseHostMessage({ channel: CHANNEL, type: "identify" })).toBeNull();
     expect(parseHostMessage({ channel: CHANNEL, type: "ready" })).toBeNull();
     expect(parseHostMessage({ type: "open" })).toBeNull();
+  });
+});
+
+describe("an identity", () => {
+  const hash = "ab".repeat(32);
+
+  it("keeps the parts that are right and drops the others", () => {
+    const full = parseIdentity({ name: "Ada", email: " ada@example.org ", userId: "user-42", userHash: hash });
+    expect(full).toEqual({ name: "Ada", email: "ada@example.org", userId: "user-42", userHash: hash });
+    // What the loader passes on reads the same in the frame.
+    expect(parseIdentity(full)).toEqual(full);
+    expect(parseIdentity({ name: "Ada", email: "not an address", userId: "user-42", userHash: "short" })).toEqual({
+      name: "Ada",
+      email: null,
+      userId: null,
+      userHash: null,
+    });
+    // An id without its signature (or the other way round) is no identity.
+    expect(parseIdentity({ userId: "user-42" })).toBeNull();
+    expect(parseIdentity({ userHash: hash })).toBeNull();
+    expect(parseIdentity({ userId: "x".repeat(129), userHash: hash })).toBeNull();
+    expect(parseIdentity("Ada")).toBeNull();
+  });
+
+  it("takes email addresses as the server does", () => {
+    expect(emailAddress("ada@example.org")).toBe("ada@example.org");
+    for (const bad of ["ada", "@example.org", "ada@", "ada@localhost", "a@b@c.org", "ada @example.org", "ada@.org", "ada@x.", 42]) {
+      expect(emailAddress(bad)).toBeNull();
+    }
   });
 });
 
