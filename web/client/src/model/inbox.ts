@@ -143,6 +143,15 @@ export function visitorName(conversation: InboxConversation): string {
   return conversation.visitor_name ?? "Erased visitor";
 }
 
+/**
+ * "Identified by the website as 42" when the website's server vouched for who the visitor is
+ * (identity verification, api.md §12.4); `null` for an anonymous visitor.
+ */
+export function identifiedAs(conversation: InboxConversation): string | null {
+  const id = conversation.visitor_external_id;
+  return id === null ? null : `Identified by the website as ${id}`;
+}
+
 /** A refused conversation command in words. */
 export function conversationProblem(error: unknown): string {
   if (error instanceof ChatApiError) {

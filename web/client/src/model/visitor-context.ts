@@ -1,6 +1,7 @@
 /**
  * A visitor's context (where they were when they started the conversation) as an agent reads
- * it: the page's host, the browser and system from the User-Agent, the language by name.
+ * it: the page's host, the browser and system from the User-Agent, the language by name, and
+ * their email address as a link that writes to them.
  */
 
 /** `shop.example:8080` of `https://shop.example:8080/cart`; `null` for no (or no valid) URL. */
@@ -53,4 +54,14 @@ export function languageText(tag: string | null): string | null {
   } catch {
     return tag;
   }
+}
+
+/**
+ * `mailto:` the address, its two parts percent-encoded: what a visitor typed is a link's target
+ * here, and must not add headers (`?cc=`, `&body=`) or other recipients to the agent's mail.
+ */
+export function mailtoHref(email: string): string {
+  const at = email.lastIndexOf("@");
+  if (at < 0) return `mailto:${encodeURIComponent(email)}`;
+  return `mailto:${encodeURIComponent(email.slice(0, at))}@${encodeURIComponent(email.slice(at + 1))}`;
 }

@@ -3,7 +3,9 @@
  * list, each website opened, and the owner's commands. A command's effect shows in the reads a
  * moment later, so each command reads again (`refreshUntil`) until its change shows, and only
  * then reports success; the screens never show a state older than what the user just did.
- * Refusals come back as sentences for the form that asked (`Outcome`), not as a global banner.
+ * The identity secret (§12.4) is the exception: no read model holds it, so what the server
+ * answers is what is shown. Refusals come back as sentences for the form that asked
+ * (`Outcome`), not as a global banner.
  */
 
 import {
@@ -33,6 +35,8 @@ export type WebsitesApi = Pick<
   | "checkDomain"
   | "addAgent"
   | "removeAgent"
+  | "identitySecret"
+  | "rotateIdentitySecret"
 >;
 
 /** What a command came to: its value, or what went wrong in words. */
@@ -179,6 +183,18 @@ export class Websites {
       this.adopt(websiteId, "missing");
       return true as const;
     });
+  }
+
+  // -- The identity secret (api.md §12.4; no read model holds it) ------------------------------
+
+  /** The website's identity secret, `null` until one is made. */
+  identitySecret(websiteId: WebsiteId): Promise<Outcome<string | null>> {
+    return this.attempt(() => this.api.identitySecret(websiteId));
+  }
+
+  /** Makes a new identity secret (the first, or one that replaces the old: its signatures stop verifying). */
+  rotateIdentitySecret(websiteId: WebsiteId): Promise<Outcome<string>> {
+    return this.attempt(() => this.api.rotateIdentitySecret(websiteId));
   }
 
   // -- Plumbing --------------------------------------------------------------------------------

@@ -8,13 +8,18 @@
  * resolves it (Resolved). The visitor writes again: it is open again, "Reopened by" them. An
  * agent added to the team afterwards is not in it: he joins it, and the first agent transfers
  * it to him. A support conversation never shows in the chat's room list, not even after a
- * reload. The owner, on a phone in dark mode, sees whose it is. Axe checks each view.
+ * reload. The owner, on a phone in dark mode, sees whose it is. And a visitor whom the website
+ * identified (identity verification, signed here as its server would) shows Verified, with the
+ * email from the pre-chat form; an anonymous one shows neither. Axe checks each view.
  */
+
+import { createHmac } from "node:crypto";
 
 import type { Page } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 
+import type { Account } from "../../../sdk/test/system/harness";
 import { resolveGateway } from "../../src/gateways";
 import { PATIENCE, logIn, messageRows, openClient, screenshot, seeOnce, send, seriousViolations, webSuite } from "./browser";
 import { type LocalSite, startLocalSite } from "./local-site";
@@ -73,6 +78,23 @@ async function visitorSocket(apiUrl: string, token: string, roomId: string): Pro
   return socket;
 }
 
+/**
+ * A website of `owner` that takes visitors: the domain of a small site this test serves, verified
+ * (the Support area's own test goes through these forms), and its widget served (a read model,
+ * which trails the check).
+ */
+async function liveWebsite(apiUrl: string, owner: Account, name: string): Promise<{ websiteId: string; site: LocalSite }> {
+  const { website_id: websiteId } = await owner.api.createWebsite(name);
+  const site = await startLocalSite();
+  sites.push(site);
+  const { token } = await owner.api.addDomain(websiteId, site.domain);
+  site.serve("/.well-known/chat-verification.txt", `${token}\n`);
+  expect(await owner.api.checkDomain(websiteId, site.domain)).toMatchObject({ verified: true });
+  const served = () => rest(apiUrl, "GET", `/v1/widget/${websiteId}`).then(() => true, () => false);
+  await expect.poll(served, { timeout: PATIENCE }).toBe(true);
+  return { websiteId, site };
+}
+
 /** The conversation's row in the inbox's list. */
 function inboxRow(page: Page, visitorName: string) {
   return page.getByRole("list", { name: "Conversations" }).getByRole("listitem").filter({ hasText: visitorName });
@@ -93,13 +115,7 @@ describe("the agents' inbox", () => {
     // (The users read model, where agents are found by username, trails registration.)
     await expect.poll(() => owner.api.findUser(agent.username), { timeout: PATIENCE }).not.toBeNull();
 
-    // The owner sets the website up (the Support area's own test goes through these forms).
-    const { website_id: websiteId } = await owner.api.createWebsite("Acme Shop");
-    const site = await startLocalSite();
-    sites.push(site);
-    const { token: domainToken } = await owner.api.addDomain(websiteId, site.domain);
-    site.serve("/.well-known/chat-verification.txt", `${domainToken}\n`);
-    expect(await owner.api.checkDomain(websiteId, site.domain)).toMatchObject({ verified: true });
+    const { websiteId, site } = await liveWebsite(stack.apiUrl, owner, "Acme Shop");
     await owner.api.addAgent(websiteId, agent.username);
     await expect.poll(async () => (await agent.api.websites()).map((website) => website.name), { timeout: PATIENCE }).toEqual(["Acme Shop"]);
 
@@ -278,5 +294,76 @@ describe("the agents' inbox", () => {
     await phone.getByRole("link", { name: "← Websites" }).click();
     await phone.getByRole("button", { name: "Back to rooms" }).click();
     await noChatRooms(phone);
+  });
+
+  it("shows whom the website identified (Verified) and the visitor's email", async () => {
+    const { stack, browser } = suite();
+    const owner = await stack.account("owner");
+    const { websiteId, site } = await liveWebsite(stack.apiUrl, owner, "Acme Accounts");
+    const secret = await owner.api.rotateIdentitySecret(websiteId);
+    const api = stack.apiUrl;
+
+    // A visitor gives her name and email in the pre-chat form; then the website's page, where she
+    // is logged in, identifies her as its user 42, signed as its server would sign it.
+    type Session = { visitor_id: string; display_name: string; token: string };
+    const ada = await rest<Session>(api, "POST", `/v1/widget/${websiteId}/visitors`, { display_name: "Ada Lovelace", email: "ada@shop.example" });
+    const userHash = createHmac("sha256", secret).update("user-42").digest("hex");
+    const identified = await rest<Session>(api, "POST", `/v1/widget/${websiteId}/identify`, { user_id: "user-42", user_hash: userHash }, ada.token);
+    expect(identified.visitor_id).toBe(ada.visitor_id);
+    // Another visitor stays anonymous.
+    const anonymous = await rest<Session>(api, "POST", `/v1/widget/${websiteId}/visitors`, {});
+    for (const [visitor, body] of [
+      [identified, "Where is my order?"],
+      [anonymous, "Just looking."],
+    ] as const) {
+      const { room_id: roomId } = await rest<{ room_id: string }>(
+        api,
+        "POST",
+        `/v1/widget/${websiteId}/conversations`,
+        { page_url: `http://${site.domain}/account` },
+        visitor.token,
+      );
+      await rest(api, "POST", `/v1/rooms/${roomId}/messages`, { body, client_msg_id: "v-1" }, visitor.token);
+    }
+    // (The inbox is a read model: it shows both once it has them.)
+    const shown = async () =>
+      Object.fromEntries((await owner.api.inbox(websiteId)).map((entry) => [entry.visitor_id, [entry.visitor_email, entry.visitor_external_id]]));
+    await expect
+      .poll(shown, { timeout: PATIENCE })
+      .toEqual({ [ada.visitor_id]: ["ada@shop.example", "user-42"], [anonymous.visitor_id]: [null, null] });
+
+    // The owner, one of the team, sees her Verified, and who she is to the website.
+    const page = await openClient(browser, stack, { bypassCSP: true });
+    await logIn(page, owner);
+    await page.evaluate((hash) => void (location.hash = hash), `#/support/${websiteId}/inbox`);
+    const row = inboxRow(page, "Ada Lovelace");
+    const badge = row.getByText("Verified", { exact: true });
+    await badge.waitFor({ timeout: PATIENCE });
+    expect(await badge.getAttribute("title")).toBe("Identified by the website as user-42");
+    const other = inboxRow(page, anonymous.display_name);
+    await other.getByText("Just looking.").waitFor({ timeout: PATIENCE });
+    expect(await other.getByText("Verified").count()).toBe(0);
+
+    await row.getByRole("link").click();
+    const conversation = page.getByRole("region", { name: "Conversation with Ada Lovelace" });
+    const heading = conversation.getByRole("heading", { level: 3 });
+    await expect.poll(() => heading.innerText(), { timeout: PATIENCE }).toMatch(/^Ada Lovelace\s*Verified$/);
+    await conversation.getByRole("button", { name: "Visitor details" }).click();
+    const details = page.getByRole("complementary", { name: "Visitor details" });
+    const email = details.getByRole("link", { name: "ada@shop.example" });
+    expect(await email.getAttribute("href")).toBe("mailto:ada@shop.example");
+    await details.getByText("user-42", { exact: true }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, "support-inbox-verified");
+
+    // The anonymous visitor: no badge, no email, not identified.
+    await other.getByRole("link").click();
+    const otherConversation = page.getByRole("region", { name: `Conversation with ${anonymous.display_name}` });
+    await otherConversation.getByRole("heading", { name: anonymous.display_name, level: 3 }).waitFor({ timeout: PATIENCE });
+    expect(await otherConversation.getByText("Verified").count()).toBe(0);
+    await otherConversation.getByRole("button", { name: "Visitor details" }).click();
+    const otherDetails = page.getByRole("complementary", { name: "Visitor details" });
+    await otherDetails.getByText("Not given", { exact: true }).waitFor({ timeout: PATIENCE });
+    await otherDetails.getByText("None: not identified by the website", { exact: true }).waitFor();
   });
 });

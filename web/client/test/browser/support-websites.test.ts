@@ -1,12 +1,13 @@
 /**
  * The Support area, as a website's owner and one of its agents use it: the owner registers a
- * website and copies its install snippet; lists the domain of a small site this test serves,
- * publishes the token read from the page and sees the check verify it, while a second site that
- * serves another token fails with the sentence that says so; a malformed domain shows the
- * server's refusal. She picks purple and sees the preview change, saves the widget with
- * business hours, and adds an agent by username. The agent, in his own browser (a phone, in
- * dark mode), sees the website with his role, everything read-only, and leaves the team. Axe
- * checks each view; the area, fetched when first opened, runs under the page's CSP.
+ * website and copies its install snippet; makes its identity secret, reveals it and rotates it
+ * (after a confirm step); lists the domain of a small site this test serves, publishes the token
+ * read from the page and sees the check verify it, while a second site that serves another
+ * token fails with the sentence that says so; a malformed domain shows the server's refusal.
+ * She picks purple and sees the preview change, saves the widget with business hours, and adds
+ * an agent by username. The agent, in his own browser (a phone, in dark mode), sees the website
+ * with his role, everything read-only and nothing of the identity secret, and leaves the team.
+ * Axe checks each view; the area, fetched when first opened, runs under the page's CSP.
  */
 
 import { afterAll, describe, expect, it } from "vitest";
@@ -65,6 +66,46 @@ describe("support-chat websites", () => {
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(snippet);
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, "support-install");
+
+    // Identity verification, on the same page: no secret yet; she makes one, which shows masked
+    // but for its last digits until she reveals it.
+    const identity = page.getByRole("region", { name: "Identity verification" });
+    await identity.getByText("No secret yet.").waitFor({ timeout: PATIENCE });
+    await identity.getByRole("button", { name: "Make a secret" }).click();
+    await identity.getByRole("status").filter({ hasText: "Secret made." }).waitFor({ timeout: PATIENCE });
+    const first = (await owner.api.identitySecret(websiteId)) ?? "";
+    expect(first).toMatch(/^[0-9a-f]{64}$/);
+    await identity.getByText(`••••••••••••${first.slice(-4)}`, { exact: true }).waitFor();
+    const secretBox = identity.getByRole("textbox", { name: "Identity secret" });
+    expect(await secretBox.count()).toBe(0);
+    expect(await identity.innerText()).not.toContain(first);
+    await identity.getByRole("button", { name: "Reveal" }).click();
+    expect(await secretBox.inputValue()).toBe(first);
+
+    // Rotating asks first (the website's signatures stop verifying); Cancel keeps the secret.
+    await identity.getByRole("button", { name: "Rotate secret" }).click();
+    const confirm = identity.getByRole("group", { name: /^Make a new secret\? The current one stops verifying at once/ });
+    await confirm.getByRole("button", { name: "Cancel" }).click();
+    await confirm.waitFor({ state: "detached" });
+    expect(await secretBox.inputValue()).toBe(first);
+    await identity.getByRole("button", { name: "Rotate secret" }).click();
+    await confirm.getByRole("button", { name: "Rotate" }).click();
+    await identity.getByRole("status").filter({ hasText: "New secret made: the old one no longer verifies." }).waitFor({ timeout: PATIENCE });
+    const second = await secretBox.inputValue();
+    expect(second).toMatch(/^[0-9a-f]{64}$/);
+    expect(second).not.toBe(first);
+    expect(await owner.api.identitySecret(websiteId)).toBe(second);
+    await identity.getByRole("button", { name: "Copy identity secret" }).click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText()), { timeout: PATIENCE }).toBe(second);
+    // The lines that sign a user's id on the website's server, and the page's call.
+    expect(await identity.getByRole("textbox", { name: "Node.js" }).inputValue()).toContain(
+      "crypto.createHmac('sha256', secret).update(userId).digest('hex')",
+    );
+    expect(await identity.getByRole("textbox", { name: "Widget call" }).inputValue()).toBe("ChatWidget.identify({ userId, userHash, name, email });");
+    await identity.getByRole("button", { name: "Hide" }).click();
+    await identity.getByText(`••••••••••••${second.slice(-4)}`, { exact: true }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, "support-identity");
 
     // Domains: a malformed one is refused with the server's words.
     await sections.getByRole("link", { name: "Domains" }).click();
@@ -176,6 +217,9 @@ describe("support-chat websites", () => {
     await phone.getByText("You are an agent of this website: only its owner changes it.").waitFor();
     expect(await phone.getByRole("textbox", { name: "Snippet" }).inputValue()).toBe(snippet);
     expect(await phone.getByRole("button", { name: "Rename" }).count()).toBe(0);
+    // The identity secret is the owner's alone: the agent sees nothing of it.
+    expect(await phone.getByRole("heading", { name: "Identity verification" }).count()).toBe(0);
+    expect(await phone.getByText(/secret/i).count()).toBe(0);
 
     const phoneSections = phone.getByRole("navigation", { name: "Website sections" });
     await phoneSections.getByRole("link", { name: "Domains" }).click();

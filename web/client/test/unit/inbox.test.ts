@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { ChatApiError, type EventFrame, type InboxConversation, type InboxFilter, type PresenceEntry, type RoomEvent } from "../../../sdk/src/index";
-import { Inbox, type InboxApi, type InboxSource, applyToConversation, matchesFilter, mergeRead } from "../../src/model/inbox";
+import { Inbox, type InboxApi, type InboxSource, applyToConversation, identifiedAs, matchesFilter, mergeRead } from "../../src/model/inbox";
 import { affectsInbox, waitsFor } from "../../src/model/inbox-sync";
 
 const ME = "me";
@@ -62,6 +62,13 @@ describe("the inbox's filters", () => {
     expect(waitsFor(conversation("b", { assignee_id: ME, unread_count: 2 }), ME)).toBe(true);
     expect(waitsFor(conversation("c", { assignee_id: ADA, unread_count: 2 }), ME)).toBe(false);
     expect(waitsFor(conversation("d", { status: "resolved" }), ME)).toBe(false);
+  });
+});
+
+describe("a conversation's visitor", () => {
+  it("is verified once the website vouched for who they are, and says as whom", () => {
+    expect(identifiedAs(conversation("a"))).toBeNull();
+    expect(identifiedAs(conversation("a", { visitor_external_id: "user-42" }))).toBe("Identified by the website as user-42");
   });
 });
 

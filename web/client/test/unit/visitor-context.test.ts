@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { browserText, hostOf, languageText } from "../../src/model/visitor-context";
+import { browserText, hostOf, languageText, mailtoHref } from "../../src/model/visitor-context";
 
 describe("a visitor's context, as an agent reads it", () => {
   it("names the page by its host", () => {
@@ -28,5 +28,11 @@ describe("a visitor's context, as an agent reads it", () => {
     expect(languageText("en")).toBe("English");
     expect(languageText(null)).toBeNull();
     expect(languageText("!!")).toBe("!!");
+  });
+
+  it("writes to the visitor's address, which cannot add recipients or headers", () => {
+    expect(mailtoHref("ada@shop.example")).toBe("mailto:ada@shop.example");
+    expect(mailtoHref("ada+orders@shop.example")).toBe("mailto:ada%2Borders@shop.example");
+    expect(mailtoHref("ada,eve@shop.example?cc=mallory@evil.example")).toBe("mailto:ada%2Ceve%40shop.example%3Fcc%3Dmallory@evil.example");
   });
 });

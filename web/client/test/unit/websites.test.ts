@@ -104,6 +104,22 @@ describe("Websites", () => {
     expect(websites.detail("w")).toBe("missing");
   });
 
+  it("reads and makes the identity secret, and says why an agent may not", async () => {
+    let secret: string | null = null;
+    const api: Partial<WebsitesApi> = {
+      identitySecret: async (websiteId) => {
+        if (websiteId !== "w") throw new ChatApiError({ status: 403, code: "not_allowed", message: "only the owner" });
+        return secret;
+      },
+      rotateIdentitySecret: async () => (secret = "ab".repeat(32)),
+    };
+    const websites = new Websites(api as WebsitesApi, "me", noWait);
+    expect(await websites.identitySecret("w")).toEqual({ ok: true, value: null });
+    expect(await websites.rotateIdentitySecret("w")).toEqual({ ok: true, value: "ab".repeat(32) });
+    expect(await websites.identitySecret("w")).toEqual({ ok: true, value: "ab".repeat(32) });
+    expect(await websites.identitySecret("theirs")).toEqual({ ok: false, problem: "Only the website's owner can change it." });
+  });
+
   it("puts refusals in words, with the wait of a rate limit", () => {
     expect(problemText(new ChatApiError({ status: 429, code: "rate_limited", message: "slow down", retryAfterMs: 12_000 }))).toBe(
       "Too many checks: try again in 12 s.",

@@ -3,7 +3,8 @@
  * (open or resolved, and whose it is), the actions (Join for an agent not in it; Assign to me,
  * Transfer, Unassign, Resolve, Reopen), the history with its system lines (assignments,
  * resolutions, reopenings), who is typing and the composer, and beside them the visitor's
- * context (page, referrer, language, browser). Looking at it marks it read.
+ * details (their email, the website's id for them if it vouched for who they are, and the page,
+ * referrer, language and browser they came with). Looking at it marks it read.
  */
 
 import { useEffect, useId, useMemo, useState } from "preact/hooks";
@@ -14,11 +15,12 @@ import { type Inbox, visitorName } from "../../model/inbox";
 import { systemLine } from "../../model/system-lines";
 import type { Note } from "../../model/timeline";
 import { type TimelineRow, timelineRows } from "../../model/timeline-rows";
-import { browserText, languageText } from "../../model/visitor-context";
+import { browserText, languageText, mailtoHref } from "../../model/visitor-context";
 import type { Outcome } from "../../model/websites";
 import { PresenceDot } from "../PresenceDot";
 import { TimelinePane } from "../TimelinePane";
 import { websiteHref } from "../route";
+import { VerifiedBadge } from "./VerifiedBadge";
 
 /** No "New messages" line here: the conversation is marked read as it opens. */
 const NONE_UNREAD = { after: Number.POSITIVE_INFINITY, upTo: 0 };
@@ -65,7 +67,8 @@ export function ConversationView({ model, inbox, detail, conversation, nameOf, r
         <div class="conversation-heading">
           <h3>
             <PresenceDot status={conversation.visitor_presence} />
-            {name}
+            <span class="visitor-name">{name}</span>
+            <VerifiedBadge conversation={conversation} />
           </h3>
           <p class="muted">{standing(conversation, model.me, nameOf)}</p>
         </div>
@@ -184,6 +187,16 @@ function VisitorContext({ conversation }: { conversation: InboxConversation }) {
     <aside class="visitor-context" aria-labelledby="visitor-context-title">
       <h4 id="visitor-context-title">Visitor details</h4>
       <dl>
+        <dt>Email</dt>
+        <dd>
+          {conversation.visitor_email === null ? (
+            <span class="muted">Not given</span>
+          ) : (
+            <a href={mailtoHref(conversation.visitor_email)}>{conversation.visitor_email}</a>
+          )}
+        </dd>
+        <dt>Website's id for them</dt>
+        <dd>{conversation.visitor_external_id ?? <span class="muted">None: not identified by the website</span>}</dd>
         <dt>Page</dt>
         <dd>
           <WebLink url={conversation.page_url} />

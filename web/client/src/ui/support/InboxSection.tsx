@@ -1,8 +1,9 @@
 /**
  * A website's inbox: its visitors' conversations (Open, Mine, Unassigned, Resolved, with their
- * counts where the lists give them), each with the visitor and their presence, the last message
- * and its time, the unread count, who has it and the page it started on; beside them (on a
- * phone: instead of them) the conversation open in the URL. Kept live by the session's events.
+ * counts where the lists give them), each with the visitor, their presence and whether the
+ * website vouched for who they are (Verified), the last message and its time, the unread count,
+ * who has it and the page it started on; beside them (on a phone: instead of them) the
+ * conversation open in the URL. Kept live by the session's events.
  */
 
 import { useEffect } from "preact/hooks";
@@ -16,6 +17,7 @@ import { PresenceDot } from "../PresenceDot";
 import { conversationHref } from "../route";
 import { useModel } from "../use-model";
 import { ConversationView } from "./ConversationView";
+import { VerifiedBadge } from "./VerifiedBadge";
 
 const FILTER_NAME: Record<InboxFilter, string> = { open: "Open", mine: "Mine", unassigned: "Unassigned", resolved: "Resolved" };
 
@@ -123,7 +125,8 @@ function ConversationEntry({ me, conversation, websiteId, current, nameOf }: Ent
       <a href={conversationHref(websiteId, conversation.room_id)} class="conversation-entry" aria-current={current ? "page" : undefined}>
         <span class="conversation-name">
           <PresenceDot status={conversation.visitor_presence} />
-          <span>{visitorName(conversation)}</span>
+          <span class="visitor-name">{visitorName(conversation)}</span>
+          <VerifiedBadge conversation={conversation} />
         </span>
         <time dateTime={at}>{shortTime(at)}</time>
         <span class="conversation-preview">{conversation.last_message_preview === null ? "No messages yet" : by + conversation.last_message_preview}</span>

@@ -2,6 +2,7 @@
  * One website: its name and the user's role above links to its sections (Install, Domains,
  * Widget, Team, and the Inbox of visitors' conversations). The owner changes everything here;
  * an agent sees the same read-only, may leave the team, and answers visitors as the owner does.
+ * Install also holds identity verification, for the owner only: its secret is theirs alone.
  */
 
 import { useEffect, useState } from "preact/hooks";
@@ -12,6 +13,7 @@ import type { Inbox } from "../../model/inbox";
 import type { Websites } from "../../model/websites";
 import { SUPPORT_HREF, WEBSITE_SECTIONS, type WebsiteSection, websiteHref } from "../route";
 import { DomainsSection } from "./DomainsSection";
+import { IdentitySection } from "./IdentitySection";
 import { InboxSection } from "./InboxSection";
 import { InstallSection } from "./InstallSection";
 import { OneFieldForm } from "./OneFieldForm";
@@ -78,6 +80,7 @@ export function WebsitePage({ model, websites, inbox, websiteId, section, conver
         <div class="support-body">
           {detail.role === "agent" && <p class="note">You are an agent of this website: only its owner changes it.</p>}
           {section === "install" && <InstallSection detail={detail} />}
+          {section === "install" && detail.role === "owner" && <IdentitySection websites={websites} detail={detail} />}
           {section === "domains" && <DomainsSection websites={websites} detail={detail} />}
           {section === "widget" && <WidgetSection websites={websites} detail={detail} />}
           {section === "team" && <TeamSection websites={websites} detail={detail} />}
