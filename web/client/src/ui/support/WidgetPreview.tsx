@@ -42,7 +42,7 @@ export function WidgetPreview({ look, title }: { look: Look; title: string }) {
       </div>
       <figcaption id="preview-caption">
         Preview: {COLOR_NAME[look.color]}, {SIZE_NAME[look.size].toLowerCase()}, {POSITION_NAME[look.position].toLowerCase()}
-        {look.pre_chat_form ? ", asks for a name and an email address" : ""}. Greeting: “{greeting}”
+        {look.pre_chat_form ? ", asks for a name and, optionally, an email address" : ""}. Greeting: “{greeting}”
       </figcaption>
     </figure>
   );

@@ -119,7 +119,7 @@ function WidgetForm({ websites, detail }: Props) {
         </div>
         <label class="check">
           <input type="checkbox" checked={draft.preChatForm} onChange={(event) => change({ preChatForm: event.currentTarget.checked })} /> Ask for a
-          name and an email address before the first message
+          name (and, optionally, an email address) before the first message
         </label>
         <BusinessHoursFields hours={draft.hours} onChange={(hours) => change({ hours })} />
         <div class="row">
@@ -152,7 +152,7 @@ function WidgetSummary({ settings }: { settings: WidgetSettings }) {
       <dt>Greeting</dt>
       <dd>{settings.greeting ?? `The language's default (“${defaultGreeting(settings.language)}”)`}</dd>
       <dt>Pre-chat form</dt>
-      <dd>{settings.pre_chat_form ? "Asks for a name and an email address" : "None"}</dd>
+      <dd>{settings.pre_chat_form ? "Asks for a name and, optionally, an email address" : "None"}</dd>
       <dt>Business hours</dt>
       <dd>
         {hours === null ? (
