@@ -172,12 +172,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             roles::start_api(&cx, api, auth, Some((nats_client.clone(), subjects.clone())), Some(gateway_addr.port()))
                 .await?;
             roles::start_presence_tracker(&cx, presence, nats_client, subjects);
+            roles::start_domain_rechecks(&cx, api)?;
         }
         Command::Commands { api, nats, auth, presence } => {
             let (connection, subjects) = roles::connect_nats(nats, cli.command.name()).await?;
             nats_drain = Some(connection.drain_handle());
             roles::start_api(&cx, api, auth, Some((connection.client.clone(), subjects.clone())), None).await?;
             roles::start_presence_tracker(&cx, presence, connection.client, subjects);
+            roles::start_domain_rechecks(&cx, api)?;
         }
         Command::Gateway { gateway, nats, auth, presence } => {
             let (connection, subjects) = roles::connect_nats(nats, cli.command.name()).await?;

@@ -157,6 +157,11 @@ pub struct ApiArgs {
     #[arg(long, env = "CHAT_VERIFY_TIMEOUT_MS", default_value_t = 5000, value_parser = clap::value_parser!(u64).range(1..=60_000))]
     pub verify_timeout_ms: u64,
 
+    /// How long a verified domain stands before it is checked again, in seconds (a domain that
+    /// no longer publishes its token loses its verification and the widget).
+    #[arg(long, env = "CHAT_DOMAIN_RECHECK_SECS", default_value_t = 24 * 3600, value_parser = clap::value_parser!(u64).range(1..))]
+    pub domain_recheck_secs: u64,
+
     /// Tests only: let domain checks fetch from loopback addresses (127.0.0.0/8, ::1) on any
     /// port. Every other private or reserved address stays refused.
     #[arg(long, env = "CHAT_VERIFY_ALLOW_LOOPBACK", value_parser = clap::builder::BoolishValueParser::new(), num_args = 0..=1, default_missing_value = "true", default_value = "false")]

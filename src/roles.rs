@@ -18,8 +18,11 @@ use chat_auth::Tokens;
 use chat_commands::api::{Api, ApiConfig};
 use chat_commands::http::OpenApiDocument;
 use chat_commands::presence::{PresenceConfig, PresenceTracker};
+use chat_commands::rechecks::DomainRechecks;
 use chat_commands::room_writer::WriterConfig;
 use chat_commands::store::EventStore;
+use chat_commands::verification::Verifier;
+use chat_commands::websites::Websites;
 use chat_feed::{FeedRunner, RunnerConfig, Wakeup};
 use chat_gateway::{Gateway, GatewayConfig};
 use chat_nats::Subjects;
@@ -132,6 +135,23 @@ pub async fn start_gateway(
     println!("listening gateway ws://{addr}/v1/ws");
     tracing::info!(%addr, "gateway listening");
     Ok(addr)
+}
+
+/// The periodic re-check of verified domains: one active across all command instances.
+pub fn start_domain_rechecks(cx: &RoleContext<'_>, args: &ApiArgs) -> anyhow::Result<()> {
+    let verifier = Verifier::new(args.verifier()).context("cannot set up domain checks")?;
+    let store = EventStore::new(cx.pool.clone());
+    let rechecks = DomainRechecks {
+        pool: cx.pool.clone(),
+        websites: Websites::new(cx.pool.clone(), store, verifier),
+        every: Duration::from_secs(args.domain_recheck_secs),
+    };
+    let shutdown = cx.shutdown.clone();
+    cx.spawn("domain re-checks", async move {
+        rechecks.run(shutdown).await;
+        Ok(())
+    });
+    Ok(())
 }
 
 /// The presence tracker: one active across all command instances, the others stand by.

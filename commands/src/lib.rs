@@ -18,6 +18,7 @@
 //! - [`http`]: the REST router — commands and read-model queries behind one auth and error
 //!   model — and its OpenAPI document (`http::spec`), generated from the same annotations.
 //! - [`identity`]: identity verification for support chat (signed website user ids).
+//! - [`rechecks`]: verified domains checked again now and then (one checker, a lease).
 //! - [`verification`]: SSRF-safe checks that a website publishes its domain-ownership token.
 //! - [`api`]: the buildable HTTP service (`Api::build` → `run_until_stopped`).
 #![forbid(unsafe_code)]
@@ -33,6 +34,7 @@ pub mod identity;
 pub mod limits;
 pub mod parse;
 pub mod presence;
+pub mod rechecks;
 pub mod room_writer;
 pub mod store;
 pub mod verification;

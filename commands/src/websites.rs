@@ -142,6 +142,24 @@ impl Websites {
 }
 
 impl Websites {
+    /// Checks `domain` again as `website`'s owner would (see `crate::rechecks`): the outcome, or
+    /// `None` if the website or the domain is gone. `meta` is given the owner as actor.
+    pub async fn recheck(
+        &self,
+        website: WebsiteId,
+        domain: SiteDomain,
+        meta: impl FnOnce(UserId) -> CommandMeta,
+    ) -> Result<Option<CheckOutcome>, WebsiteCommandError> {
+        let loaded = self.store.load::<Website>(&website.to_string()).await?;
+        let Some(owner) = loaded.aggregate.owner() else {
+            return Ok(None);
+        };
+        if loaded.aggregate.domain(&domain).is_none() {
+            return Ok(None);
+        }
+        self.check_domain(website, owner, domain, meta(owner)).await.map(Some)
+    }
+
     /// A new identity secret for `website` (only its owner may ask): the rotation recorded
     /// first, so that nobody else ever gets as far as making one.
     pub async fn rotate_identity_secret(

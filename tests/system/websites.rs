@@ -102,6 +102,55 @@ async fn an_owner_proves_a_domain_by_the_file_or_the_meta_tag_and_a_failed_reche
 }
 
 #[tokio::test]
+async fn the_server_checks_verified_domains_again_and_one_that_stopped_publishing_loses_the_widget() {
+    // Verifications stand for a second here (a day by default).
+    let stack = Stack::new().await.env("CHAT_DOMAIN_RECHECK_SECS", "1");
+    let server = Server::start(&stack, "up").await;
+    let api = Api::new(server.url());
+    let owner = api.register("owner").await;
+    let website = create_website(&owner, "Shop").await;
+    let kept = Site::serve([]).await;
+    let moved = Site::serve([]).await;
+    for site in [&kept, &moved] {
+        let token = listed(&owner, website, &site.domain()).await;
+        site.set("/.well-known/chat-verification.txt", Page::text(token));
+        assert_eq!(check(&owner, website, &site.domain()).await.body["verified"], true);
+    }
+    let widget = || async { api.call(Method::GET, &format!("/v1/widget/{website}"), None, None).await.status };
+    eventually("the widget served", PROJECTED_WITHIN, || async { (widget().await == 200).then_some(()) }).await;
+
+    // One site now publishes another token (the domain changed hands): the re-check takes its
+    // verification away, while the other stays verified and keeps being looked at.
+    moved.set("/.well-known/chat-verification.txt", Page::text("chat-00000000000000000000000000000000"));
+    let requests = kept.requests();
+    let detail = website_when(&owner, website, "the moved domain failed on its re-check", |body| {
+        body["domains"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["domain"] == moved.domain().as_str() && d["status"] == "failed")
+    })
+    .await;
+    let status = |name: String| {
+        detail["domains"].as_array().unwrap().iter().find(|d| d["domain"] == name.as_str()).unwrap().clone()
+    };
+    assert_eq!(status(moved.domain())["failure"], "token_mismatch");
+    assert_eq!(status(kept.domain())["status"], "verified");
+    eventually("the kept domain re-checked too", PROJECTED_WITHIN, || async {
+        (kept.requests() > requests).then_some(())
+    })
+    .await;
+    assert_eq!(widget().await, 200, "one verified domain is enough for the widget");
+
+    // Without any verified domain left, the website takes no visitors.
+    kept.set("/.well-known/chat-verification.txt", Page::text("chat-00000000000000000000000000000000"));
+    eventually("no widget once no domain is verified", PROJECTED_WITHIN, || async {
+        (widget().await == 404).then_some(())
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn checks_fail_with_a_reason_and_never_reach_private_addresses() {
     let stack = Stack::new().await;
     let server = Server::start(&stack, "up").await;

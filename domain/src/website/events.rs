@@ -174,7 +174,10 @@ pub(crate) const CATALOG: &[EventDoc] = &[
         fields: &[
             DOMAIN,
             FieldDoc { name: "method", ty: METHOD, meaning: "Where the token was found." },
-            by("checked_by", "The owner who asked for the check."),
+            by(
+                "checked_by",
+                "The owner who asked for the check (also for the server's periodic re-check, whose metadata says `via: recheck`).",
+            ),
         ],
     },
     EventDoc {
@@ -187,7 +190,10 @@ pub(crate) const CATALOG: &[EventDoc] = &[
         fields: &[
             DOMAIN,
             FieldDoc { name: "reason", ty: FAILURE, meaning: "Why the check failed." },
-            by("checked_by", "The owner who asked for the check."),
+            by(
+                "checked_by",
+                "The owner who asked for the check (also for the server's periodic re-check, whose metadata says `via: recheck`).",
+            ),
         ],
     },
     EventDoc {

@@ -140,3 +140,16 @@ pub async fn detail(pool: &PgPool, website: WebsiteId, viewer: UserId) -> Result
     .await?;
     Ok(Some(WebsiteDetail { website_id, name, owner_id, role, settings, created_at, domains, agents }))
 }
+
+/// Verified domains not checked (with a change) since `before`, oldest check first: what the
+/// periodic re-check looks at.
+pub async fn verified_before(pool: &PgPool, before: DateTime<Utc>) -> Result<Vec<(WebsiteId, String)>, sqlx::Error> {
+    let rows: Vec<(Uuid, String)> = sqlx::query_as(
+        "SELECT website_id, domain FROM website_domains
+         WHERE status = 'verified' AND checked_at < $1 ORDER BY checked_at, website_id, domain",
+    )
+    .bind(before)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|(website, domain)| (WebsiteId::from_uuid(website), domain)).collect())
+}
