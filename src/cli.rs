@@ -169,17 +169,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             // sent through the gateway is answered `unavailable` rather than left waiting.
             let nats_client = connection.client.clone();
             let gateway_addr = roles::start_gateway(&cx, gateway, auth, presence, connection, subjects.clone()).await?;
-            roles::start_api(&cx, api, auth, Some((nats_client.clone(), subjects.clone())), Some(gateway_addr.port()))
-                .await?;
+            let rooms = roles::start_api(
+                &cx,
+                api,
+                auth,
+                Some((nats_client.clone(), subjects.clone())),
+                Some(gateway_addr.port()),
+            )
+            .await?;
             roles::start_presence_tracker(&cx, presence, nats_client, subjects);
-            roles::start_domain_rechecks(&cx, api)?;
+            roles::start_support_upkeep(&cx, api, rooms)?;
         }
         Command::Commands { api, nats, auth, presence } => {
             let (connection, subjects) = roles::connect_nats(nats, cli.command.name()).await?;
             nats_drain = Some(connection.drain_handle());
-            roles::start_api(&cx, api, auth, Some((connection.client.clone(), subjects.clone())), None).await?;
+            let rooms =
+                roles::start_api(&cx, api, auth, Some((connection.client.clone(), subjects.clone())), None).await?;
             roles::start_presence_tracker(&cx, presence, connection.client, subjects);
-            roles::start_domain_rechecks(&cx, api)?;
+            roles::start_support_upkeep(&cx, api, rooms)?;
         }
         Command::Gateway { gateway, nats, auth, presence } => {
             let (connection, subjects) = roles::connect_nats(nats, cli.command.name()).await?;

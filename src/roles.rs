@@ -18,9 +18,10 @@ use chat_auth::Tokens;
 use chat_commands::api::{Api, ApiConfig};
 use chat_commands::http::OpenApiDocument;
 use chat_commands::presence::{PresenceConfig, PresenceTracker};
-use chat_commands::rechecks::DomainRechecks;
+use chat_commands::room_writer::RoomWriters;
 use chat_commands::room_writer::WriterConfig;
 use chat_commands::store::EventStore;
+use chat_commands::upkeep::Upkeep;
 use chat_commands::verification::Verifier;
 use chat_commands::websites::Websites;
 use chat_feed::{FeedRunner, RunnerConfig, Wakeup};
@@ -79,14 +80,14 @@ pub async fn connect_nats(config: &NatsConfig, role: &str) -> anyhow::Result<(Co
     Ok((connection, Subjects::new(&config.nats_prefix)))
 }
 
-/// The HTTP API and, with NATS, the command bus for gateways.
+/// The HTTP API and, with NATS, the command bus for gateways; answers its room writers.
 pub async fn start_api(
     cx: &RoleContext<'_>,
     args: &ApiArgs,
     auth: &AuthArgs,
     bus: Option<(async_nats::Client, Subjects)>,
     gateway_port: Option<u16>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<RoomWriters> {
     let config = ApiConfig {
         listen: args.http_addr,
         keys: auth.keys()?,
@@ -102,11 +103,12 @@ pub async fn start_api(
     };
     let api = Api::build(&config, cx.pool.clone(), bus).await.context("cannot start the HTTP API")?;
     let addr = api.local_addr()?;
+    let rooms = api.rooms();
     let shutdown = cx.shutdown.clone();
     cx.spawn("api", async move { api.run_until_stopped(shutdown).await.context("the HTTP API failed") });
     println!("listening api http://{addr}");
     tracing::info!(%addr, "API listening");
-    Ok(())
+    Ok(rooms)
 }
 
 pub async fn start_gateway(
@@ -137,18 +139,20 @@ pub async fn start_gateway(
     Ok(addr)
 }
 
-/// The periodic re-check of verified domains: one active across all command instances.
-pub fn start_domain_rechecks(cx: &RoleContext<'_>, args: &ApiArgs) -> anyhow::Result<()> {
+/// Support chat's upkeep (domains checked again, former agents dismissed): one active across
+/// all command instances; it writes rooms through the API's `rooms`.
+pub fn start_support_upkeep(cx: &RoleContext<'_>, args: &ApiArgs, rooms: RoomWriters) -> anyhow::Result<()> {
     let verifier = Verifier::new(args.verifier()).context("cannot set up domain checks")?;
     let store = EventStore::new(cx.pool.clone());
-    let rechecks = DomainRechecks {
+    let upkeep = Upkeep {
         pool: cx.pool.clone(),
         websites: Websites::new(cx.pool.clone(), store, verifier),
-        every: Duration::from_secs(args.domain_recheck_secs),
+        rooms,
+        recheck_every: Duration::from_secs(args.domain_recheck_secs),
     };
     let shutdown = cx.shutdown.clone();
-    cx.spawn("domain re-checks", async move {
-        rechecks.run(shutdown).await;
+    cx.spawn("support upkeep", async move {
+        upkeep.run(shutdown).await;
         Ok(())
     });
     Ok(())

@@ -91,6 +91,12 @@ impl Api {
         self.listener.local_addr()
     }
 
+    /// The API's room writers, for the process's other writers of rooms (the support upkeep):
+    /// one writer per room per process.
+    pub fn rooms(&self) -> RoomWriters {
+        self.state.rooms.clone()
+    }
+
     /// Serves until `shutdown`, then finishes in-flight requests and queued room commands.
     pub async fn run_until_stopped(self, shutdown: CancellationToken) -> std::io::Result<()> {
         let writers = self.state.rooms.clone();

@@ -18,7 +18,8 @@
 //! - [`http`]: the REST router — commands and read-model queries behind one auth and error
 //!   model — and its OpenAPI document (`http::spec`), generated from the same annotations.
 //! - [`identity`]: identity verification for support chat (signed website user ids).
-//! - [`rechecks`]: verified domains checked again now and then (one checker, a lease).
+//! - [`upkeep`]: support chat's background repairs (domains checked again, former agents
+//!   dismissed), one task across instances.
 //! - [`verification`]: SSRF-safe checks that a website publishes its domain-ownership token.
 //! - [`api`]: the buildable HTTP service (`Api::build` → `run_until_stopped`).
 #![forbid(unsafe_code)]
@@ -34,8 +35,8 @@ pub mod identity;
 pub mod limits;
 pub mod parse;
 pub mod presence;
-pub mod rechecks;
 pub mod room_writer;
 pub mod store;
+pub mod upkeep;
 pub mod verification;
 pub mod websites;

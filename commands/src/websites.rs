@@ -104,6 +104,13 @@ impl Websites {
         Ok(loaded.aggregate.agents().iter().copied().collect())
     }
 
+    /// The owner and the team (the owner included) of `website` as its events say; `None` if
+    /// there is no such website.
+    pub async fn team(&self, website: WebsiteId) -> Result<Option<(UserId, Vec<UserId>)>, WebsiteCommandError> {
+        let loaded = self.store.load::<Website>(&website.to_string()).await?;
+        Ok(loaded.aggregate.owner().map(|owner| (owner, loaded.aggregate.agents().iter().copied().collect())))
+    }
+
     /// Lists `domain` with `token`, or finds it listed already: its token, and whether it
     /// was added now.
     pub async fn add_domain(

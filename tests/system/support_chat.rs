@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use reqwest::Method;
 use serde_json::{Value, json};
+use sqlx::Connection;
 use uuid::Uuid;
 
 use crate::harness::{Api, Page, Reply, Server, Site, Stack, User, Ws, eventually};
@@ -425,5 +426,42 @@ async fn an_agent_taken_off_the_team_leaves_its_conversations_and_unassigns_thei
     assert_eq!(post.code(), Some("not_a_member"), "{post:?}");
     // The visitor and the owner carry on.
     assert_eq!(visitor.user.post(room, "anyone?", "v-2").await.status, 201);
+    assert_eq!(shop.owner.post(room, "yes, me", "o-1").await.status, 201);
+}
+
+#[tokio::test]
+async fn a_former_agent_a_crash_left_in_a_conversation_is_dismissed_by_the_upkeep() {
+    // Upkeep rounds a second apart (they follow the domains' re-check interval, a minute at most).
+    let stack = Stack::new().await.env("CHAT_DOMAIN_RECHECK_SECS", "1");
+    let server = Server::start(&stack, "up").await;
+    let api = Api::new(server.url());
+    let shop = Shop::open(&api).await;
+    let visitor = shop.visitor(&api, None).await;
+    let room = visitor.start(shop.website).await;
+    assert_eq!(shop.agent.post(room, "Hi, I'm here.", "a-1").await.status, 201);
+
+    // The team changes and the process stops before it dismisses the agent anywhere: the
+    // website's AgentRemoved is in the event store, the agent still in the conversation.
+    let mut db = sqlx::PgConnection::connect(&stack.db.url).await.expect("the test database");
+    sqlx::query(
+        "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
+         SELECT 'website', $1, MAX(sequence) + 1, 'AgentRemoved', '1.0',
+                jsonb_build_object('type', 'AgentRemoved', 'user_id', $2::text, 'removed_by', $3::text),
+                jsonb_build_object('actor', $3::text, 'request_id', 'crashed', 'via', 'rest')
+         FROM events WHERE aggregate_type = 'website' AND aggregate_id = $1",
+    )
+    .bind(shop.website.to_string())
+    .bind(shop.agent.id.to_string())
+    .bind(shop.owner.id.to_string())
+    .execute(&mut db)
+    .await
+    .expect("append AgentRemoved");
+
+    eventually("the former agent dismissed by the upkeep", PROJECTED_WITHIN, || async {
+        (shop.agent.history(room, 10).await.code() == Some("not_a_member")).then_some(())
+    })
+    .await;
+    // The visitor and the owner carry on; the owner is never dismissed.
+    assert_eq!(visitor.user.post(room, "anyone?", "v-1").await.status, 201);
     assert_eq!(shop.owner.post(room, "yes, me", "o-1").await.status, 201);
 }

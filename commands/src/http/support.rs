@@ -23,8 +23,9 @@ use utoipa_axum::routes;
 
 /// Takes `user`, no longer on `website`'s team, out of its conversations (unassigning those
 /// that were theirs), so that a former agent receives and reads nothing of them any more.
-/// Best effort after the team change: a conversation the read models do not show yet, or a
-/// failure here, leaves them in it until they are dismissed again (logged).
+/// Right after the team change, for the conversations the read models show; what this misses (a
+/// conversation not projected yet, a failure, a process that stopped) the support upkeep finds
+/// within a minute (`crate::upkeep`).
 pub(super) async fn dismiss_from_conversations(state: &AppState, website: WebsiteId, caller: &Caller, user: UserId) {
     let rooms = match support::conversations_with(&state.pool, website, user).await {
         Ok(rooms) => rooms,

@@ -220,3 +220,21 @@ pub async fn inbox(
     .fetch_all(pool)
     .await
 }
+
+/// Members of support conversations who are neither the visitor nor on the website's team as
+/// the read models show it: `(website, room, user)`, for the upkeep to check against the
+/// website itself (the read models may trail a team change either way).
+pub async fn members_off_the_team(pool: &PgPool) -> Result<Vec<(WebsiteId, RoomId, UserId)>, sqlx::Error> {
+    let rows: Vec<(Uuid, Uuid, Uuid)> = sqlx::query_as(
+        "SELECT c.website_id, c.room_id, m.user_id FROM support_conversations c
+         JOIN room_members m ON m.room_id = c.room_id AND m.user_id <> c.visitor_id
+         WHERE NOT EXISTS (SELECT FROM website_agents a WHERE a.website_id = c.website_id AND a.user_id = m.user_id)
+         ORDER BY c.website_id, c.room_id",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(website, room, user)| (WebsiteId::from_uuid(website), RoomId::from_uuid(room), UserId::from_uuid(user)))
+        .collect())
+}
