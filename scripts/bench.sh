@@ -7,10 +7,11 @@
 #   scripts/bench.sh                       the full sizes of BENCHMARKS.md (about 15 minutes)
 #   scripts/bench.sh --smoke               tiny sizes, seconds per scenario (checks the tools work)
 #   scripts/bench.sh hot-room fan-out      only these (pgbench, baseline-forwarder, many-rooms,
-#                                          hot-room, fan-out, connections, resume-storm, rebuild)
+#                                          hot-room, fan-out, connections, support, resume-storm,
+#                                          rebuild)
 #
 # Environment: DATABASE_URL (the server; a database chat_bench_<time> is created on it),
-# NATS_URL, BENCH_OUT, BENCH_PORT_BASE (default 18180: API on it, gateways on +1, +2, +3).
+# NATS_URL, BENCH_OUT, BENCH_PORT_BASE (default 18180: API on it, gateways on +1 … +4).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -43,6 +44,12 @@ export CHAT_JWT_SECRET="bench-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' 
 # The load generator is one client address and a few users posting far above any human rate.
 export CHAT_POST_RATE=1000000 CHAT_POST_BURST=1000000 CHAT_WS_COMMAND_RATE=1000000
 export CHAT_AUTH_RATE_PER_MINUTE=1000000 CHAT_AUTH_BURST=1000000
+# Support chat: every visitor, and every website's owner checking a domain, is that one address
+# too; the websites' domain is served by chat-bench on 127.0.0.1, which checks may then reach.
+export CHAT_VISITOR_RATE_PER_MINUTE=1000000 CHAT_VISITOR_BURST=1000000
+export CHAT_WEBSITE_VISITOR_RATE_PER_MINUTE=1000000 CHAT_WEBSITE_VISITOR_BURST=1000000
+export CHAT_DOMAIN_CHECK_RATE_PER_MINUTE=1000000 CHAT_DOMAIN_CHECK_BURST=1000000
+export CHAT_VERIFY_ALLOW_LOOPBACK=true
 export RUST_LOG="${RUST_LOG:-warn}"
 
 port="${BENCH_PORT_BASE:-18180}"
@@ -50,6 +57,7 @@ api="http://127.0.0.1:$port"
 gw1="ws://127.0.0.1:$((port + 1))/v1/ws"
 gw2="ws://127.0.0.1:$((port + 2))/v1/ws"
 gw3="ws://127.0.0.1:$((port + 3))/v1/ws"
+gw4="ws://127.0.0.1:$((port + 4))/v1/ws"
 
 pids=()
 cleanup() {
@@ -96,6 +104,8 @@ if ((smoke)); then
     run fan-out --ws "$gw1,$gw2" --members 20 --rate 20 --duration 1
     gateway gw3 $((port + 3))
     run connections --ws "$gw3" --gateway-pid "$started" --connections 50 --users 5 --hold 1
+    run support --visitor-ws "$gw3" --gateway-pid "$started" --agent-ws "$gw2" --websites 3 --agents-per-website 1 \
+        --visitors 12 --visitor-interval-ms 500 --answer-delay-ms 100 --inbox-sample-ms 200 --duration 2
     run resume-storm --from-ws "$gw1" --gateway-pid "$gw1_pid" --to-ws "$gw2" --clients 40 --users 10 --rooms 5 \
         --rate 20 --before 1 --after 1
     run fill --messages 500 --rooms 5 --senders 4
@@ -123,6 +133,13 @@ fi
 if want connections; then
     gateway gw3 $((port + 3))
     run connections --ws "$gw3" --gateway-pid "$started" --connections 19000 --users 200
+    kill "$started"
+fi
+if want support; then
+    # The visitors on a gateway of their own (to weigh them), the agents on another.
+    gateway gw4 $((port + 4))
+    run support --visitor-ws "$gw4" --gateway-pid "$started" --agent-ws "$gw2" \
+        --websites 100 --agents-per-website 2 --visitors 5000 --visitor-interval-ms 20000 --duration 60
     kill "$started"
 fi
 if want resume-storm; then

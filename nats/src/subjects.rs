@@ -6,6 +6,7 @@
 //! | `chat.user.<user_id>.event` | every user event | relay | JetStream |
 //! | `chat.user.<user_id>.membership` | the user joined or left a room ([`MembershipNotice`]) | relay | core NATS |
 //! | `chat.presence.<user_id>.event` | presence transitions (`PresenceChanged`) | relay | JetStream |
+//! | `chat.website.<website_id>.event` | every website event (support chat); nothing subscribes yet | relay | JetStream |
 //! | `chat.presence.reports` | which users each gateway has connected ([`PresenceReport`]) | gateways | core NATS |
 //! | `chat.presence.sync` | a tracker that just took over asks every gateway for a full report now ([`PresenceSync`]) | presence tracker | core NATS, answered on `chat.presence.reports` |
 //! | `chat.room.<room_id>.typing` | someone is typing ([`TypingNotice`]) | gateways | core NATS, never stored |
@@ -49,13 +50,12 @@ impl Subjects {
         format!("{}_EVENTS", self.prefix.replace(['.', '-'], "_").to_uppercase())
     }
 
-    /// The subjects the stream captures.
+    /// The subjects the stream captures: the events of every aggregate type. The relay
+    /// publishes each committed event to [`Subjects::aggregate_event`] and cannot move past one
+    /// the stream does not take (`no stream found`), so the stream must not list types: one
+    /// it missed (`website`) stopped all delivery through NATS from its first event on.
     pub fn stream_subjects(&self) -> Vec<String> {
-        vec![
-            format!("{}.room.*.event", self.prefix),
-            format!("{}.user.*.event", self.prefix),
-            format!("{}.presence.*.event", self.prefix),
-        ]
+        vec![format!("{}.*.*.event", self.prefix)]
     }
 
     pub fn room_event(&self, room: RoomId) -> String {
@@ -125,7 +125,10 @@ impl Subjects {
 
 #[cfg(test)]
 mod tests {
+    use chat_domain::presence::Presence;
+    use chat_domain::room::Room;
     use chat_domain::user::User;
+    use chat_domain::website::Website;
     use cqrs_es::Aggregate;
     use uuid::Uuid;
 
@@ -146,5 +149,39 @@ mod tests {
         assert_eq!(subjects.all_user_events(), "chat.user.*.event");
         assert_ne!(subjects.membership(user), user_event);
         assert_eq!(Subjects::new("t-1.a").stream_name(), "T_1_A_EVENTS");
+    }
+
+    /// Whether `subject` matches `pattern` as NATS matches them (`*` one token, `>` the rest).
+    fn matches(pattern: &str, subject: &str) -> bool {
+        let (mut pattern, mut subject) = (pattern.split('.'), subject.split('.'));
+        loop {
+            match (pattern.next(), subject.next()) {
+                (None, None) | (Some(">"), Some(_)) => return true,
+                (Some(wanted), Some(token)) if wanted == "*" || wanted == token => {}
+                _ => return false,
+            }
+        }
+    }
+
+    #[test]
+    fn the_stream_takes_the_events_of_every_aggregate_and_nothing_sent_over_core_nats() {
+        let subjects = Subjects::new("t-1.a");
+        let captured = |subject: &str| subjects.stream_subjects().iter().any(|pattern| matches(pattern, subject));
+        let id = Uuid::nil().to_string();
+        for aggregate_type in [Room::TYPE, User::TYPE, Presence::TYPE, Website::TYPE] {
+            let subject = subjects.aggregate_event(aggregate_type, &id);
+            assert!(captured(&subject), "{subject} is not in the stream: the relay would stop at it");
+        }
+        let (room, user) = (RoomId::from_uuid(Uuid::nil()), UserId::from_uuid(Uuid::nil()));
+        let core = [
+            subjects.room_typing(room),
+            subjects.membership(user),
+            subjects.presence_reports(),
+            subjects.presence_sync(),
+            subjects.room_commands(),
+        ];
+        for subject in core {
+            assert!(!captured(&subject), "{subject} would be stored");
+        }
     }
 }

@@ -108,6 +108,57 @@ async fn idle_connections_all_get_ready_and_stay_open() {
 }
 
 #[tokio::test]
+async fn support_chat_delivers_both_ways_and_the_inbox_shows_visitors_messages() {
+    let (deployment, _) = two_gateways().await;
+    let (visitors, agents) = (&deployment.gateways[0], &deployment.gateways[1]);
+    let pid = visitors.pid().to_string();
+    let report = bench(
+        &deployment,
+        &[
+            "support",
+            "--visitor-ws",
+            visitors.ws_url(),
+            "--gateway-pid",
+            &pid,
+            "--agent-ws",
+            agents.ws_url(),
+            "--websites",
+            "3",
+            "--agents-per-website",
+            "1",
+            "--visitors",
+            "12",
+            "--visitor-interval-ms",
+            "500",
+            "--answer-delay-ms",
+            "100",
+            "--inbox-sample-ms",
+            "200",
+            "--duration",
+            "2",
+        ],
+    )
+    .await;
+    assert!(report["visitor_messages"].as_u64() > Some(0), "{report}");
+    // Every visitor message was answered, and every post acknowledged and delivered once.
+    assert_eq!(report["answers"], report["visitor_messages"], "{report}");
+    assert_eq!(report["answers_unqueued"], 0, "{report}");
+    assert_eq!(report["acked"].as_u64(), report["visitor_messages"].as_u64().map(|sent| sent * 2), "{report}");
+    assert_eq!(report["errors"], serde_json::json!({}), "{report}");
+    assert_eq!(report["caught_up"], true, "{report}");
+    assert_eq!(report["lost"], 0, "{report}");
+    assert_eq!(report["duplicated"], 0, "{report}");
+    assert_eq!(report["closed_by_server"], 0, "{report}");
+    // Each post reaches the visitor and the one agent (the owner is in it too, offline).
+    assert_eq!(report["deliveries"].as_u64(), report["acked"].as_u64().map(|acked| acked * 2), "{report}");
+    for timed in ["visitor_to_first_agent", "visitor_to_all_agents", "agent_to_visitor", "inbox_freshness"] {
+        assert!(report[timed]["samples"].as_u64() > Some(0), "{timed}: {report}");
+    }
+    assert_eq!(report["inbox_timeouts"], 0, "{report}");
+    assert!(report["gateway_kib_per_visitor"].is_number(), "{report}");
+}
+
+#[tokio::test]
 async fn a_resume_storm_after_a_gateway_is_killed_loses_and_duplicates_nothing() {
     let (deployment, _) = two_gateways().await;
     let (from, to) = (&deployment.gateways[0], &deployment.gateways[1]);

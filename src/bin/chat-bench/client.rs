@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 /// Requests in flight at once while setting a scenario up.
-const SETUP_CONCURRENCY: usize = 16;
+pub const SETUP_CONCURRENCY: usize = 16;
 
 #[derive(Clone)]
 pub struct Client {
@@ -16,6 +16,7 @@ pub struct Client {
 
 #[derive(Clone)]
 pub struct Account {
+    pub username: String,
     pub token: String,
 }
 
@@ -32,14 +33,16 @@ impl Client {
     }
 
     pub async fn call(&self, method: reqwest::Method, path: &str, token: &str, body: Value) -> anyhow::Result<Value> {
-        let response = self
-            .http
-            .request(method, format!("{}{path}", self.api))
-            .bearer_auth(token)
-            .json(&body)
-            .send()
-            .await
-            .with_context(|| format!("request to {path}"))?;
+        self.send(self.http.request(method, format!("{}{path}", self.api)).json(&body), path, token).await
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> anyhow::Result<Value> {
+        self.send(self.http.get(format!("{}{path}", self.api)), path, token).await
+    }
+
+    /// Sends `request` (to `path`) with `token`; answers the body of a 2xx, else fails with it.
+    async fn send(&self, request: reqwest::RequestBuilder, path: &str, token: &str) -> anyhow::Result<Value> {
+        let response = request.bearer_auth(token).send().await.with_context(|| format!("request to {path}"))?;
         let status = response.status();
         let body: Value = response.json().await.unwrap_or(Value::Null);
         if !status.is_success() {
@@ -52,7 +55,7 @@ impl Client {
         let username = format!("{prefix}_{}", &Uuid::new_v4().simple().to_string()[..10]);
         let body = json!({"username": username, "password": "benchmark password"});
         let reply = self.call(reqwest::Method::POST, "/v1/auth/register", "", body).await?;
-        Ok(Account { token: reply["token"].as_str().context("token")?.to_owned() })
+        Ok(Account { username, token: reply["token"].as_str().context("token")?.to_owned() })
     }
 
     /// `count` accounts, registered a few at a time (hashing passwords is the slow part).

@@ -3,12 +3,12 @@
 
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
 use futures::{StreamExt, TryStreamExt};
 use serde_json::{Value, json};
 
 use crate::client::Client;
-use crate::stats::rate;
+use crate::memory::{kib_per, rss_kib};
+use crate::stats::{rate, round_s};
 use crate::ws::{self, Tally, lock};
 
 #[derive(clap::Args)]
@@ -32,13 +32,6 @@ pub struct Args {
     hold: u64,
 }
 
-/// Resident memory of `pid` in KiB.
-fn rss_kib(pid: u32) -> anyhow::Result<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).with_context(|| format!("process {pid}"))?;
-    let line = status.lines().find(|line| line.starts_with("VmRSS:")).context("VmRSS")?;
-    line.split_whitespace().nth(1).context("VmRSS value")?.parse().context("VmRSS value")
-}
-
 pub async fn run(api: &str, args: Args) -> anyhow::Result<Value> {
     let client = Client::new(api);
     let users = client.register_many("bench_idle", args.users.clamp(1, args.connections.max(1))).await?;
@@ -58,19 +51,16 @@ pub async fn run(api: &str, args: Args) -> anyhow::Result<Value> {
     for conn in conns {
         conn.reader.abort();
     }
-    let per_connection = before.zip(after).map(|(before, after)| {
-        (after.saturating_sub(before) as f64 / args.connections.max(1) as f64 * 100.0).round() / 100.0
-    });
     Ok(json!({
         "scenario": "connections",
         "connections": args.connections,
         "users": users.len(),
         "all_ready": all_ready,
-        "connect_s": (connecting.as_secs_f64() * 100.0).round() / 100.0,
+        "connect_s": round_s(connecting),
         "connects_per_s": rate(args.connections, connecting),
         "closed_while_idle": closed,
         "gateway_rss_before_kib": before,
         "gateway_rss_after_kib": after,
-        "gateway_kib_per_connection": per_connection,
+        "gateway_kib_per_connection": kib_per(before, after, args.connections),
     }))
 }

@@ -7,6 +7,8 @@
 //! - `fan-out`: one room with many connected members, a steady post rate.
 //! - `connections`: many idle connections on one gateway; memory per connection.
 //! - `resume-storm`: kill a gateway under its clients; all resume on another.
+//! - `support`: many websites' visitors on one gateway chatting with the websites' agents;
+//!   delivery both ways, memory per visitor, inbox freshness.
 //! - `fill`: many posts into many rooms (to size the event store, e.g. before a rebuild).
 //! - `pgbench`: the database's insert ceiling (baseline for the write path).
 //! - `baseline-forwarder`: a minimal NATS→WebSocket forwarder (baseline for delivery), which
@@ -19,9 +21,11 @@ mod fill;
 mod forwarder;
 mod hot_room;
 mod many_rooms;
+mod memory;
 mod pgbench;
 mod resume_storm;
 mod stats;
+mod support;
 mod traffic;
 mod ws;
 
@@ -49,6 +53,7 @@ enum Scenario {
     FanOut(fan_out::Args),
     Connections(connections::Args),
     ResumeStorm(resume_storm::Args),
+    Support(support::Args),
     Fill(fill::Args),
     Pgbench(pgbench::Args),
     BaselineForwarder(forwarder::LoadArgs),
@@ -65,6 +70,7 @@ async fn main() -> anyhow::Result<()> {
         Scenario::FanOut(args) => fan_out::run(&cli.api, args).await?,
         Scenario::Connections(args) => connections::run(&cli.api, args).await?,
         Scenario::ResumeStorm(args) => resume_storm::run(&cli.api, args).await?,
+        Scenario::Support(args) => support::run(&cli.api, args).await?,
         Scenario::Fill(args) => fill::run(&cli.api, args).await?,
         Scenario::Pgbench(args) => pgbench::run(args).await?,
         Scenario::BaselineForwarder(args) => forwarder::load(args).await?,

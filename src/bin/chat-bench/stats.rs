@@ -21,6 +21,11 @@ pub fn round_ms(d: Duration) -> f64 {
     (d.as_secs_f64() * 1000.0 * 100.0).round() / 100.0
 }
 
+/// Seconds, to two decimals.
+pub fn round_s(d: Duration) -> f64 {
+    (d.as_secs_f64() * 100.0).round() / 100.0
+}
+
 pub fn rate(count: usize, elapsed: Duration) -> f64 {
     (count as f64 / elapsed.as_secs_f64()).round()
 }

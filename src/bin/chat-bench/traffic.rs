@@ -10,17 +10,14 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use futures::{SinkExt, StreamExt, TryStreamExt};
+use futures::SinkExt;
 use serde_json::{Value, json};
 
 use crate::client::{Account, Room};
 use crate::stats::{rate, round_ms, summary};
 use crate::ws::{self, Tally, lock};
 
-/// Connections opened at once.
-const CONNECT_CONCURRENCY: usize = 64;
-
-/// How long connecting, catching up after the run, and answering may take.
+/// How long catching up after the run, and answering, may take.
 const SETTLE: Duration = Duration::from_secs(60);
 
 pub struct Traffic {
@@ -40,16 +37,8 @@ pub async fn run(members: Vec<Member>, senders: usize, traffic: &Traffic) -> any
         .iter()
         .map(|member| Tally::new(&member.rooms.iter().map(|room| (room.id, room.seq)).collect::<HashMap<_, _>>()))
         .collect();
-    let mut conns: Vec<ws::Conn> = futures::stream::iter(members.iter().zip(&tallies).enumerate())
-        .map(|(i, (member, tally))| {
-            ws::open(&traffic.gateways[i % traffic.gateways.len()], &member.account.token, tally)
-        })
-        .buffered(CONNECT_CONCURRENCY)
-        .try_collect()
-        .await?;
-    if !ws::wait_all(&tallies, SETTLE, |tally| tally.resumed >= tally.last.len()).await {
-        anyhow::bail!("not every member had resumed its rooms within {SETTLE:?}");
-    }
+    let tokens: Vec<&str> = members.iter().map(|member| member.account.token.as_str()).collect();
+    let mut conns = ws::connect_all(&traffic.gateways, &tokens, &tallies).await?;
 
     let senders = senders.clamp(1, members.len());
     let per_sender = (u64::from(traffic.rate) * traffic.duration.as_secs()) / senders as u64;

@@ -5,14 +5,17 @@
 //! seq must be exactly one more than the last one seen (a lower one is a duplicate, a jump is a
 //! loss). A tally outlives its connection, so a client that reconnects elsewhere with resume
 //! keeps checking across the switch.
+//!
+//! A scenario that follows each message (who got it, when, and what to do next) gives the tally
+//! an [`Observer`], which the reader calls with every timed message it receives.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::Context;
-use futures::SinkExt;
 use futures::stream::{SplitSink, StreamExt};
+use futures::{SinkExt, TryStreamExt};
 use serde_json::{Value, json};
 use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::Message;
@@ -24,6 +27,26 @@ pub type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTls
 pub fn now_micros() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_micros() as u64
 }
+
+/// A timed message as one connection received it (its body is its send time).
+pub struct Arrival {
+    pub room: Uuid,
+    pub seq: u64,
+    pub author: Uuid,
+    /// Microseconds since the epoch.
+    pub sent: u64,
+    pub received: u64,
+}
+
+impl Arrival {
+    pub fn latency(&self) -> Duration {
+        Duration::from_micros(self.received.saturating_sub(self.sent))
+    }
+}
+
+/// Called by a connection's reader with each [`Arrival`], outside the tally's lock; it runs on
+/// the reader's task, so it must not block.
+pub type Observer = Arc<dyn Fn(Arrival) + Send + Sync>;
 
 /// What one client has received.
 #[derive(Default)]
@@ -49,11 +72,17 @@ pub struct Tally {
     pub errors: BTreeMap<String, usize>,
     /// The close code of the last connection, once it has ended (0: no close frame).
     pub closed: Option<u16>,
+    observer: Option<Observer>,
 }
 
 impl Tally {
     pub fn new(resume: &HashMap<Uuid, u64>) -> Arc<Mutex<Self>> {
         Arc::new(Mutex::new(Self { last: resume.clone(), ..Self::default() }))
+    }
+
+    /// A tally whose connections pass every timed message they receive to `observer`.
+    pub fn observed(resume: &HashMap<Uuid, u64>, observer: Observer) -> Arc<Mutex<Self>> {
+        Arc::new(Mutex::new(Self { last: resume.clone(), observer: Some(observer), ..Self::default() }))
     }
 
     /// How far behind `through` (room → seq) this client still is, in events.
@@ -66,24 +95,27 @@ impl Tally {
         self.acked + self.errors.values().sum::<usize>()
     }
 
-    fn event(&mut self, frame: &Value) {
-        let (Some(room), Some(seq)) = (frame["room_id"].as_str().and_then(|r| r.parse().ok()), frame["seq"].as_u64())
-        else {
-            return;
-        };
+    /// Checks the event's seq and times a posted message: a new timed one is an arrival.
+    fn event(&mut self, frame: &Value) -> Option<Arrival> {
+        let room = frame["room_id"].as_str().and_then(|r| r.parse().ok())?;
+        let seq = frame["seq"].as_u64()?;
         let last = self.last.entry(room).or_insert(seq - 1);
         if seq <= *last {
             self.duplicates += 1;
-            return;
+            return None;
         }
         self.gaps += seq - *last - 1;
         *last = seq;
-        if frame["event"]["type"] == "MessagePosted" {
-            self.posts += 1;
-            if let Some(sent) = frame["event"]["body"].as_str().and_then(|b| b.parse::<u64>().ok()) {
-                self.latencies.push(Duration::from_micros(now_micros().saturating_sub(sent)));
-            }
+        let event = &frame["event"];
+        if event["type"] != "MessagePosted" {
+            return None;
         }
+        self.posts += 1;
+        let sent = event["body"].as_str().and_then(|b| b.parse::<u64>().ok())?;
+        let received = now_micros();
+        self.latencies.push(Duration::from_micros(received.saturating_sub(sent)));
+        let author = event["author"].as_str().and_then(|a| a.parse().ok())?;
+        Some(Arrival { room, seq, author, sent, received })
     }
 
     fn answer(&mut self, frame: &Value) {
@@ -105,8 +137,10 @@ impl Tally {
     }
 }
 
-pub fn lock(tally: &Mutex<Tally>) -> MutexGuard<'_, Tally> {
-    tally.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+/// Locks a tally (or any of a scenario's shared records), poisoned or not: a reader that
+/// panicked leaves counts that are still worth reporting.
+pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// One open connection: its write half, and the task reading into its tally.
@@ -130,7 +164,7 @@ pub async fn open(url: &str, token: &str, tally: &Arc<Mutex<Tally>>) -> anyhow::
     }
     let identify = json!({"type": "identify", "token": token, "resume": resume});
     sink.send(Message::Text(identify.to_string().into())).await?;
-    let tally = tally.clone();
+    let (tally, observer) = (tally.clone(), lock(tally).observer.clone());
     let reader = tokio::spawn(async move {
         let code = loop {
             let text = match stream.next().await {
@@ -141,12 +175,17 @@ pub async fn open(url: &str, token: &str, tally: &Arc<Mutex<Tally>>) -> anyhow::
             };
             let Ok(frame) = serde_json::from_str::<Value>(&text) else { continue };
             let mut tally = lock(&tally);
+            let mut arrival = None;
             match frame["type"].as_str() {
-                Some("event") => tally.event(&frame),
+                Some("event") => arrival = tally.event(&frame),
                 Some("ack" | "error") => tally.answer(&frame),
                 Some("resumed") => tally.resumed += 1,
                 Some("ready") => tally.ready = true,
                 _ => {}
+            }
+            drop(tally);
+            if let (Some(arrival), Some(observe)) = (arrival, &observer) {
+                observe(arrival);
             }
         };
         let mut tally = lock(&tally);
@@ -163,6 +202,42 @@ pub fn post(room: Uuid, n: u64, client: usize) -> Message {
         "body": sent.to_string(), "client_msg_id": format!("c{client}-{n}"),
     });
     Message::Text(frame.to_string().into())
+}
+
+/// Connections identifying at once in [`connect_all`].
+const CONNECT_CONCURRENCY: usize = 64;
+
+/// How long one connection may take to resume its rooms.
+const CONNECT_WITHIN: Duration = Duration::from_secs(60);
+
+/// Opens one connection per tally, the i-th with `tokens[i]` on `gateways[i mod G]`, each
+/// done once it has resumed every room it resumes. At most [`CONNECT_CONCURRENCY`] are under
+/// way at once, counted until they have resumed, not just until the handshake: thousands of
+/// identifications at once would be a connect storm (see `resume-storm`), which gateways meet
+/// by closing the connections their database pool cannot serve in time.
+pub async fn connect_all(
+    gateways: &[String],
+    tokens: &[&str],
+    tallies: &[Arc<Mutex<Tally>>],
+) -> anyhow::Result<Vec<Conn>> {
+    let mut conns: Vec<(usize, Conn)> = futures::stream::iter(tokens.iter().zip(tallies).enumerate())
+        .map(|(i, (token, tally))| async move {
+            let conn = open(&gateways[i % gateways.len()], token, tally).await?;
+            let settled = |tally: &Tally| tally.resumed >= tally.last.len() || tally.closed.is_some();
+            let in_time = wait_until(CONNECT_WITHIN, || settled(&lock(tally))).await;
+            let closed = lock(tally).closed;
+            match (in_time, closed) {
+                (true, None) => Ok((i, conn)),
+                (_, Some(code)) => anyhow::bail!("connection {i} was closed ({code}) before it had resumed"),
+                (false, None) => anyhow::bail!("connection {i} had not resumed its rooms within {CONNECT_WITHIN:?}"),
+            }
+        })
+        // Unordered: one slow connection must not hold the others up.
+        .buffer_unordered(CONNECT_CONCURRENCY)
+        .try_collect()
+        .await?;
+    conns.sort_unstable_by_key(|(i, _)| *i);
+    Ok(conns.into_iter().map(|(_, conn)| conn).collect())
 }
 
 /// Waits until `done` holds for every tally, or `within` has passed; returns whether it held.
