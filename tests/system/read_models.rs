@@ -11,7 +11,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::harness::{Api, Reply, Server, Stack, User, eventually};
+use crate::harness::{Api, Reply, Server, Stack, User, events_behind, eventually};
 
 /// How long the read models may take to catch up (generous: the whole suite runs in parallel).
 const CATCH_UP: Duration = Duration::from_secs(60);
@@ -245,17 +245,6 @@ async fn members_see_how_far_each_member_has_read_and_others_do_not() {
     .await;
     let gone = carol.get(&path).await;
     assert_eq!((gone.status, gone.code()), (403, Some("not_a_member")), "{gone:?}");
-}
-
-/// `chat_feed_events_behind` of `feed` in the API's `/metrics`, if the feed is listed.
-async fn events_behind(api_url: &str, feed: &str) -> Option<i64> {
-    let response = reqwest::get(format!("{api_url}/metrics")).await.expect("GET /metrics");
-    assert_eq!(response.status(), 200);
-    let content_type = response.headers()["content-type"].to_str().unwrap().to_owned();
-    assert!(content_type.starts_with("text/plain"), "{content_type}");
-    let body = response.text().await.unwrap();
-    let prefix = format!("chat_feed_events_behind{{feed=\"{feed}\"}} ");
-    body.lines().find_map(|line| line.strip_prefix(&prefix)).map(|n| n.parse().expect("a count"))
 }
 
 #[tokio::test]

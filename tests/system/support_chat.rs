@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use sqlx::Connection;
 use uuid::Uuid;
 
-use crate::harness::{Api, Page, Reply, Server, Site, Stack, User, Ws, eventually};
+use crate::harness::{Api, Page, Reply, Server, Site, Stack, User, Ws, events_behind, eventually};
 
 mod identity;
 
@@ -464,4 +464,21 @@ async fn a_former_agent_a_crash_left_in_a_conversation_is_dismissed_by_the_upkee
     // The visitor and the owner carry on; the owner is never dismissed.
     assert_eq!(visitor.user.post(room, "anyone?", "v-1").await.status, 201);
     assert_eq!(shop.owner.post(room, "yes, me", "o-1").await.status, 201);
+}
+
+#[tokio::test]
+async fn the_relay_keeps_up_with_websites_events_as_with_every_aggregates() {
+    // Website events go to NATS like any other: a stream that did not take them once stopped
+    // the relay at the first one (and with it, after a batch, every live delivery).
+    let stack = Stack::new().await;
+    let server = Server::start(&stack, "up").await;
+    let api = Api::new(server.url());
+    let shop = Shop::open(&api).await;
+    let visitor = shop.visitor(&api, None).await;
+    let room = visitor.start(shop.website).await;
+    assert_eq!(visitor.user.post(room, "hello?", "v-1").await.status, 201);
+    eventually("the relay caught up", PROJECTED_WITHIN, || async {
+        (events_behind(server.url(), "relay").await == Some(0)).then_some(())
+    })
+    .await;
 }

@@ -132,3 +132,14 @@ impl User {
         self.get(&format!("/v1/rooms/{room}/messages?limit={limit}")).await
     }
 }
+
+/// `chat_feed_events_behind` of `feed` in the API's `/metrics`, if the feed is listed.
+pub async fn events_behind(api_url: &str, feed: &str) -> Option<i64> {
+    let response = reqwest::get(format!("{api_url}/metrics")).await.expect("GET /metrics");
+    assert_eq!(response.status(), 200);
+    let content_type = response.headers()["content-type"].to_str().unwrap().to_owned();
+    assert!(content_type.starts_with("text/plain"), "{content_type}");
+    let body = response.text().await.unwrap();
+    let prefix = format!("chat_feed_events_behind{{feed=\"{feed}\"}} ");
+    body.lines().find_map(|line| line.strip_prefix(&prefix)).map(|n| n.parse().expect("a count"))
+}

@@ -14,7 +14,7 @@ mod websocket;
 use std::future::Future;
 use std::time::Duration;
 
-pub use client::{Api, Reply, User};
+pub use client::{Api, Reply, User, events_behind};
 pub use database::TestDb;
 pub use nats_server::NatsServer;
 pub use process::{Server, run_chat};
