@@ -141,6 +141,8 @@ if want support; then
     run support --visitor-ws "$gw4" --gateway-pid "$started" --agent-ws "$gw2" \
         --websites 100 --agents-per-website 2 --visitors 5000 --visitor-interval-ms 20000 --duration 60
     kill "$started"
+    # Its delivery baseline: a bare NATS→WebSocket hop holding as many connections.
+    run baseline-forwarder --connections 5000 --rate 1 --duration 20
 fi
 if want resume-storm; then
     run resume-storm --from-ws "$gw1" --gateway-pid "$gw1_pid" --to-ws "$gw2" --clients 5000 --users 250 --rooms 50

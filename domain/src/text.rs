@@ -50,7 +50,7 @@ fn single_line(s: &str) -> Result<(), TextError> {
 }
 
 /// `s` trimmed, if it is then 1–`max` characters on one line.
-fn trimmed_line(s: &str, max: usize) -> Result<String, TextError> {
+pub(crate) fn trimmed_line(s: &str, max: usize) -> Result<String, TextError> {
     let s = s.trim();
     check_length(s, 1, max)?;
     single_line(s)?;

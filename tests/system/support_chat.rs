@@ -83,6 +83,27 @@ struct Visitor {
     session: Reply,
 }
 
+/// A system with a shop whose visitor started a conversation and asked "hello?" in it.
+struct Asked {
+    server: Server,
+    api: Api,
+    shop: Shop,
+    visitor: Visitor,
+    room: Uuid,
+}
+
+impl Asked {
+    async fn on(stack: &Stack) -> Self {
+        let server = Server::start(stack, "up").await;
+        let api = Api::new(server.url());
+        let shop = Shop::open(&api).await;
+        let visitor = shop.visitor(&api, None).await;
+        let room = visitor.start(shop.website).await;
+        assert_eq!(visitor.user.post(room, "hello?", "v-1").await.status, 201);
+        Self { server, api, shop, visitor, room }
+    }
+}
+
 impl Visitor {
     async fn start(&self, website: Uuid) -> Uuid {
         let context = json!({"page_url": "https://shop.example/cart", "referrer": "https://search.example/?q=shoes", "language": "de-DE"});
@@ -279,12 +300,7 @@ async fn a_visitor_reaches_only_their_own_conversations_and_an_agent_only_their_
 #[tokio::test]
 async fn an_agent_added_later_joins_a_conversation_and_can_be_assigned_it() {
     let stack = Stack::new().await;
-    let server = Server::start(&stack, "up").await;
-    let api = Api::new(server.url());
-    let shop = Shop::open(&api).await;
-    let visitor = shop.visitor(&api, None).await;
-    let room = visitor.start(shop.website).await;
-    assert_eq!(visitor.user.post(room, "hello?", "v-1").await.status, 201);
+    let Asked { server: _server, api, shop, visitor, room } = Asked::on(&stack).await;
 
     let newcomer = api.register("newcomer").await;
     eventually("the newcomer's profile", PROJECTED_WITHIN, || async {
@@ -400,12 +416,7 @@ async fn the_widget_is_framed_and_called_only_from_the_websites_verified_origins
 #[tokio::test]
 async fn an_agent_taken_off_the_team_leaves_its_conversations_and_unassigns_theirs() {
     let stack = Stack::new().await;
-    let server = Server::start(&stack, "up").await;
-    let api = Api::new(server.url());
-    let shop = Shop::open(&api).await;
-    let visitor = shop.visitor(&api, None).await;
-    let room = visitor.start(shop.website).await;
-    assert_eq!(visitor.user.post(room, "hello?", "v-1").await.status, 201);
+    let Asked { server: _server, api: _api, shop, visitor, room } = Asked::on(&stack).await;
     let assigned = shop
         .agent
         .call(Method::POST, &format!("/v1/rooms/{room}/assign"), Some(json!({"user_id": shop.agent.id})))
@@ -433,11 +444,7 @@ async fn an_agent_taken_off_the_team_leaves_its_conversations_and_unassigns_thei
 async fn a_former_agent_a_crash_left_in_a_conversation_is_dismissed_by_the_upkeep() {
     // Upkeep rounds a second apart (they follow the domains' re-check interval, a minute at most).
     let stack = Stack::new().await.env("CHAT_DOMAIN_RECHECK_SECS", "1");
-    let server = Server::start(&stack, "up").await;
-    let api = Api::new(server.url());
-    let shop = Shop::open(&api).await;
-    let visitor = shop.visitor(&api, None).await;
-    let room = visitor.start(shop.website).await;
+    let Asked { server: _server, api: _api, shop, visitor, room } = Asked::on(&stack).await;
     assert_eq!(shop.agent.post(room, "Hi, I'm here.", "a-1").await.status, 201);
 
     // The team changes and the process stops before it dismisses the agent anywhere: the
@@ -462,7 +469,7 @@ async fn a_former_agent_a_crash_left_in_a_conversation_is_dismissed_by_the_upkee
     })
     .await;
     // The visitor and the owner carry on; the owner is never dismissed.
-    assert_eq!(visitor.user.post(room, "anyone?", "v-1").await.status, 201);
+    assert_eq!(visitor.user.post(room, "anyone?", "v-2").await.status, 201);
     assert_eq!(shop.owner.post(room, "yes, me", "o-1").await.status, 201);
 }
 
@@ -471,14 +478,9 @@ async fn the_relay_keeps_up_with_websites_events_as_with_every_aggregates() {
     // Website events go to NATS like any other: a stream that did not take them once stopped
     // the relay at the first one (and with it, after a batch, every live delivery).
     let stack = Stack::new().await;
-    let server = Server::start(&stack, "up").await;
-    let api = Api::new(server.url());
-    let shop = Shop::open(&api).await;
-    let visitor = shop.visitor(&api, None).await;
-    let room = visitor.start(shop.website).await;
-    assert_eq!(visitor.user.post(room, "hello?", "v-1").await.status, 201);
+    let asked = Asked::on(&stack).await;
     eventually("the relay caught up", PROJECTED_WITHIN, || async {
-        (events_behind(server.url(), "relay").await == Some(0)).then_some(())
+        (events_behind(asked.server.url(), "relay").await == Some(0)).then_some(())
     })
     .await;
 }

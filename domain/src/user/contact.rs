@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::text::TextError;
+use crate::text::{TextError, trimmed_line};
 
 /// A website's id for one of its users, as its server signs it: 1–128 characters on one line,
 /// taken exactly as given (the signature covers these bytes, so nothing is trimmed).
@@ -46,28 +46,18 @@ impl Email {
     pub const MAX_CHARS: usize = 254;
 
     pub fn parse(s: impl AsRef<str>) -> Result<Self, TextError> {
-        let s = s.as_ref().trim();
-        if s.is_empty() {
-            return Err(TextError::Empty);
-        }
-        if s.chars().count() > Self::MAX_CHARS {
-            return Err(TextError::TooLong { max: Self::MAX_CHARS });
-        }
-        if s.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        let s = trimmed_line(s.as_ref(), Self::MAX_CHARS)?;
+        if s.chars().any(char::is_whitespace) {
             return Err(TextError::InvalidCharacter);
         }
-        match s.split_once('@') {
-            Some((local, domain))
-                if !local.is_empty()
-                    && !domain.contains('@')
-                    && domain.contains('.')
-                    && !domain.starts_with('.')
-                    && !domain.ends_with('.') =>
-            {
-                Ok(Self(s.to_owned()))
-            }
-            _ => Err(TextError::InvalidCharacter),
-        }
+        let addressed = s.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        });
+        if addressed { Ok(Self(s)) } else { Err(TextError::InvalidCharacter) }
     }
 
     pub fn as_str(&self) -> &str {

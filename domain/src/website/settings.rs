@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::text::TextError;
+use crate::text::{TextError, trimmed_line};
 
 /// The whole widget configuration, replaced as one value (`WidgetChanged`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -81,17 +81,7 @@ impl Greeting {
     pub const MAX_CHARS: usize = 200;
 
     pub fn parse(s: impl AsRef<str>) -> Result<Self, TextError> {
-        let s = s.as_ref().trim();
-        if s.is_empty() {
-            return Err(TextError::Empty);
-        }
-        if s.chars().count() > Self::MAX_CHARS {
-            return Err(TextError::TooLong { max: Self::MAX_CHARS });
-        }
-        if s.chars().any(char::is_control) {
-            return Err(TextError::ControlCharacter);
-        }
-        Ok(Self(s.to_owned()))
+        trimmed_line(s.as_ref(), Self::MAX_CHARS).map(Self)
     }
 
     pub fn as_str(&self) -> &str {
