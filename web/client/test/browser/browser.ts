@@ -1,33 +1,25 @@
 /**
- * What the browser tests share: the system under test (the real binaries, the API serving the
- * built client from web/dist), Debian's Chromium driven by playwright-core (never a downloaded
- * browser), and helpers that act and look as a person does: by role, label and text.
+ * What the browser tests share: the system under test and Chromium (`system.ts`) started around
+ * each test file, and helpers that act and look as a person does: by role, label and text.
  * Screenshots go to target/screenshots/ at the repository's root on every run.
  */
 
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { type Browser, type BrowserContext, type Locator, type Page, chromium } from "playwright-core";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, onTestFailed } from "vitest";
 
-import { type Account, Stack } from "../../../sdk/test/system/harness";
+import type { Account, Stack } from "../../../sdk/test/system/harness";
+import { launchChromium, webStack } from "./system";
 
-/** web/ */
-const WEB_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-export const DIST = resolve(WEB_ROOT, "dist");
-const SCREENSHOTS = resolve(WEB_ROOT, "../target/screenshots");
+/** target/screenshots/ at the repository's root. */
+const SCREENSHOTS = resolve(dirname(fileURLToPath(import.meta.url)), "../../../../target/screenshots");
 
 /** How long a person would wait for something to appear (ms). */
 export const PATIENCE = 30_000;
-
-/** A stack whose API serves the built client; `env` is extra server configuration. */
-async function webStack(env: Record<string, string>): Promise<Stack> {
-  if (!existsSync(resolve(DIST, "index.html"))) throw new Error(`no built client in ${DIST}: run npm run build`);
-  return Stack.start({ gateways: 2, webDir: DIST, env });
-}
 
 /** What a test file's tests run against. */
 export interface WebSuite {
@@ -67,14 +59,6 @@ export function webSuite(options: WebSuiteOptions = {}): () => WebSuite {
     }
     return { stack, browser, gateways: [first, second] };
   };
-}
-
-function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env["CHROMIUM_BIN"] ?? "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox"],
-  });
 }
 
 export interface PageOptions {

@@ -9,7 +9,7 @@ import { gzipSync } from "node:zlib";
 
 import { describe, expect, it } from "vitest";
 
-import { DIST } from "./browser";
+import { DIST } from "./system";
 
 const BUDGET_BYTES = 150 * 1024;
 

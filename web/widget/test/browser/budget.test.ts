@@ -11,7 +11,7 @@ import { gzipSync } from "node:zlib";
 
 import { describe, expect, it } from "vitest";
 
-import { DIST } from "../../../client/test/browser/browser";
+import { DIST } from "../../../client/test/browser/system";
 
 const WIDGET = resolve(DIST, "widget");
 const ASSETS = resolve(WIDGET, "assets");

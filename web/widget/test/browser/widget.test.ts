@@ -25,11 +25,10 @@ import type { Account } from "../../../sdk/test/system/harness";
 import { type Recorder, recordedSession } from "../../../sdk/test/system/recorder";
 import { PATIENCE, screenshot, webSuite } from "../../../client/test/browser/browser";
 import { type LocalSite, startLocalSite } from "../../../client/test/browser/local-site";
+import { shopPage, snippet, verifiedWebsite } from "./website";
 
 // Domain checks may fetch from the sites this test serves on 127.0.0.1 (a test-only setting).
 const suite = webSuite({ env: { CHAT_VERIFY_ALLOW_LOOPBACK: "true" } });
-
-const FILE = "/.well-known/chat-verification.txt";
 
 const sites: LocalSite[] = [];
 const sessions: Recorder[] = [];
@@ -44,30 +43,17 @@ async function site(): Promise<LocalSite> {
   return started;
 }
 
-/** A page of the website with the snippet (and `options` after the id). */
-function shopPage(apiUrl: string, websiteId: WebsiteId, options = ""): string {
-  const snippet = `<script src="${apiUrl}/embed.js?id=${websiteId}${options}" async></script>`;
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Acme Shop</title></head>
-<body><h1>Acme Shop</h1><p>Everything for your garden.</p>${snippet}</body></html>`;
-}
-
 /** The widget's frame, as the page shows it. */
 function widget(page: Page): FrameLocator {
   return page.frameLocator('iframe[title="Chat"]');
 }
 
 /** A website whose domain is the (verified) `shop`, serving `options`' snippet at `/`. */
-async function verifiedWebsite(name: string, shop: LocalSite, options = ""): Promise<{ websiteId: WebsiteId; owner: Account }> {
+async function websiteWithSnippet(name: string, shop: LocalSite, options = ""): Promise<{ websiteId: WebsiteId; owner: Account }> {
   const { stack } = suite();
-  const owner = await stack.account("owner");
-  const { website_id: websiteId } = await owner.api.createWebsite(name);
-  const { token } = await owner.api.addDomain(websiteId, shop.domain);
-  shop.serve(FILE, `${token}\n`);
-  expect(await owner.api.checkDomain(websiteId, shop.domain)).toMatchObject({ verified: true });
-  shop.serve("/", shopPage(stack.apiUrl, websiteId, options), "text/html; charset=utf-8");
-  // The widget's routes read the support read model, which trails the check by a moment.
-  await expect.poll(async () => (await fetch(`${stack.apiUrl}/v1/widget/${websiteId}`)).ok, { timeout: PATIENCE }).toBe(true);
-  return { websiteId, owner };
+  const created = await verifiedWebsite(stack, name, shop);
+  shop.serve("/", shopPage(snippet(stack.apiUrl, created.websiteId, options)), "text/html; charset=utf-8");
+  return created;
 }
 
 /** What a page's frames asked for, by origin; and what its CSP refused. */
@@ -93,7 +79,7 @@ describe("the support widget", () => {
   it("carries a visitor's conversation with an agent, and keeps it across a reload", async () => {
     const { stack, browser, gateways } = suite();
     const shop = await site();
-    const { websiteId, owner } = await verifiedWebsite("Acme Shop", shop, "&colorPreset=green");
+    const { websiteId, owner } = await websiteWithSnippet("Acme Shop", shop, "&colorPreset=green");
 
     // The owner answers as the website's agent, over the WebSocket; being online, the widget
     // promises a quick reply.
@@ -224,7 +210,7 @@ describe("the support widget", () => {
   it("asks a visitor on a phone for their name first, in German, and says when nobody is there", async () => {
     const { browser } = suite();
     const shop = await site();
-    const { websiteId, owner } = await verifiedWebsite("Gartenladen", shop, "&language=de&position=left");
+    const { websiteId, owner } = await websiteWithSnippet("Gartenladen", shop, "&language=de&position=left");
     const website = await owner.api.website(websiteId);
     // Closed every day: whoever is online, the widget says nobody answers now.
     await owner.api.changeWidget(websiteId, {
@@ -337,9 +323,9 @@ describe("the support widget", () => {
   it("shows nothing on a page whose domain the website has not verified", async () => {
     const { stack, browser } = suite();
     const shop = await site();
-    const { websiteId } = await verifiedWebsite("Acme Shop", shop);
+    const { websiteId } = await websiteWithSnippet("Acme Shop", shop);
     const stranger = await site();
-    stranger.serve("/", shopPage(stack.apiUrl, websiteId), "text/html; charset=utf-8");
+    stranger.serve("/", shopPage(snippet(stack.apiUrl, websiteId)), "text/html; charset=utf-8");
     // The widget's page may be framed by the website's verified origins only.
     const answer = await fetch(`${stack.apiUrl}/widget/${websiteId}`);
     expect(answer.status).toBe(200);
@@ -372,7 +358,7 @@ describe("the support widget", () => {
   it("is added once, however often the snippet is loaded, and takes the page's calls made before it is ready", async () => {
     const { stack, browser } = suite();
     const shop = await site();
-    const { websiteId, owner } = await verifiedWebsite("Twice Shop", shop);
+    const { websiteId, owner } = await websiteWithSnippet("Twice Shop", shop);
     const src = `${stack.apiUrl}/embed.js?id=${websiteId}`;
     // In the head, before the body exists, and not async: the page's calls right after it come
     // long before the frame is ready, and wait for it.
