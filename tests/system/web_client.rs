@@ -18,6 +18,8 @@ impl WebDir {
         std::fs::create_dir_all(dir.join("assets")).expect("web dir");
         std::fs::write(dir.join("index.html"), "<!doctype html><title>chat</title>").expect("index.html");
         std::fs::write(dir.join("assets/app-1a2b3c.js"), "console.log('chat')").expect("asset");
+        std::fs::create_dir_all(dir.join("widget/assets")).expect("widget assets dir");
+        std::fs::write(dir.join("widget/assets/index-4d5e6f.js"), "console.log('widget')").expect("widget asset");
         Self(dir)
     }
 }
@@ -61,6 +63,10 @@ async fn the_api_serves_the_client_its_routes_and_its_configuration() {
     let (status, headers, body) = page(&api, "/assets/app-1a2b3c.js").await;
     assert_eq!((status, body.as_str()), (200, "console.log('chat')"));
     assert!(header(&headers, "content-type").contains("javascript"), "{headers:?}");
+    assert_eq!(header(&headers, "cache-control"), "public, max-age=31536000, immutable");
+    // The support widget's too: a returning visitor's browser has them.
+    let (status, headers, body) = page(&api, "/widget/assets/index-4d5e6f.js").await;
+    assert_eq!((status, body.as_str()), (200, "console.log('widget')"));
     assert_eq!(header(&headers, "cache-control"), "public, max-age=31536000, immutable");
 
     // The client's own routes survive a reload.

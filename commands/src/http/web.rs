@@ -44,7 +44,8 @@ const CLIENT_CSP: &str = "default-src 'self'; connect-src 'self' ws: wss:; img-s
                           style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; \
                           form-action 'self'; frame-ancestors 'none'";
 
-/// Built assets carry a hash of their content in their names: cache them for good.
+/// Built assets (the client's and the support widget's) carry a hash of their content in their
+/// names: cache them for good.
 const ASSETS_CACHE: &str = "public, max-age=31536000, immutable";
 
 /// Everything else (`index.html` above all) is revalidated, so a new build is picked up at once.
@@ -69,7 +70,8 @@ pub async fn fallback(State(web): State<WebConfig>, request: Request) -> Respons
     let Some(dir) = web.dir.filter(|_| !api && matches!(*request.method(), Method::GET | Method::HEAD)) else {
         return ApiError::RouteNotFound.into_response();
     };
-    let cache = if path.starts_with("/assets/") { ASSETS_CACHE } else { PAGES_CACHE };
+    let hashed = path.starts_with("/assets/") || path.starts_with("/widget/assets/");
+    let cache = if hashed { ASSETS_CACHE } else { PAGES_CACHE };
     let files = ServeDir::new(&dir).fallback(ServeFile::new(dir.join("index.html")));
     let Ok(mut response) = files.oneshot(request).await;
     let headers = response.headers_mut();

@@ -278,14 +278,15 @@ describe("the support widget", () => {
   it("knows a logged-in user of the website on every device, and forgets them when they log out", async () => {
     const { stack, browser } = suite();
     const shop = await site();
-    const { websiteId, owner } = await verifiedWebsite("Members Shop", shop);
+    const { websiteId, owner } = await websiteWithSnippet("Members Shop", shop);
     // The website's server signs its logged-in user's id (api.md §12.4); here, the test does.
     const secret = await owner.api.rotateIdentitySecret(websiteId);
     const userHash = createHmac("sha256", secret).update("member-42").digest("hex");
     const identify = `<script>ChatWidget.identify(${JSON.stringify({ userId: "member-42", userHash, name: "Ada Lovelace", email: "ada@members.example" })});</script>`;
-    const snippet = `<script src="${stack.apiUrl}/embed.js?id=${websiteId}"></script>`;
-    shop.serve("/account", `<!doctype html><html><head>${snippet}${identify}</head><body><p>Your account</p></body></html>`, "text/html; charset=utf-8");
-    shop.serve("/logout", `<!doctype html><html><head>${snippet}<script>ChatWidget.reset();</script></head><body><p>Bye</p></body></html>`, "text/html; charset=utf-8");
+    // Not async: the page's calls right after it need `ChatWidget`.
+    const loader = `<script src="${stack.apiUrl}/embed.js?id=${websiteId}"></script>`;
+    shop.serve("/account", `<!doctype html><html><head>${loader}${identify}</head><body><p>Your account</p></body></html>`, "text/html; charset=utf-8");
+    shop.serve("/logout", `<!doctype html><html><head>${loader}<script>ChatWidget.reset();</script></head><body><p>Bye</p></body></html>`, "text/html; charset=utf-8");
 
     // On the laptop: logged in, they write.
     const laptop = await browser.newContext();
