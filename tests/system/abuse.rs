@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::harness::{Api, Reply, Server, Site, Stack, User, Ws, eventually};
+use crate::support_chat::Shop;
 
 /// The password of accounts made by `Api::register`.
 const HARNESS_PASSWORD: &str = "correct horse";
@@ -203,6 +204,54 @@ async fn a_domain_check_flood_is_limited_per_user_and_fetches_nothing_beyond_it(
 
     let by_other = other.call(Method::POST, &websites[1], None).await;
     assert_eq!(by_other.status, 200, "another user is not limited: {by_other:?}");
+}
+
+/// `POST /v1/widget/{website}/visitors` from `address` (behind the trusted proxy), `count` times.
+async fn arrivals(api: &Api, website: Uuid, address: &str, count: usize) -> Vec<Reply> {
+    join_all((0..count).map(|_| {
+        let request = api
+            .raw(Method::POST, &format!("/v1/widget/{website}/visitors"))
+            .header("x-forwarded-for", address)
+            .json(&json!({}));
+        api.send(request)
+    }))
+    .await
+}
+
+#[tokio::test]
+async fn new_visitors_are_limited_per_address_and_per_website_and_one_websites_flood_spares_another() {
+    const FLOOD: usize = 20;
+    let stack = Stack::new()
+        .await
+        .env("CHAT_VISITOR_RATE_PER_MINUTE", "5")
+        .env("CHAT_VISITOR_BURST", "5")
+        .env("CHAT_WEBSITE_VISITOR_RATE_PER_MINUTE", "8")
+        .env("CHAT_WEBSITE_VISITOR_BURST", "8")
+        .env("CHAT_TRUST_FORWARDED_FOR", "1");
+    let server = Server::start(&stack, "up").await;
+    let api = Api::new(server.url());
+    let (flooded, spared) = (Shop::open(&api).await, Shop::open(&api).await);
+
+    // One address floods a website: its burst passes, the rest is told when to retry.
+    let started = Instant::now();
+    let flood = arrivals(&api, flooded.website, "203.0.113.7", FLOOD).await;
+    let from_one = admitted(&flood, 201);
+    assert!(from_one >= 5, "the burst passes: {from_one} of {FLOOD}");
+    assert!(from_one <= admissible(5, 5, Duration::from_secs(60), started.elapsed()), "{from_one} admitted");
+
+    // Many addresses at the same website: its own limit (a refused address used none of it).
+    let mut spread = Vec::new();
+    for n in 0..FLOOD {
+        spread.extend(arrivals(&api, flooded.website, &format!("198.51.100.{n}"), 1).await);
+    }
+    let from_many = admitted(&spread, 201);
+    let allowed = admissible(8, 8, Duration::from_secs(60), started.elapsed());
+    assert!(from_one + from_many <= allowed, "{from_one} + {from_many} admitted, at most {allowed}");
+    assert!(from_many >= 8 - from_one.min(8), "the website's burst was left for them: {from_many}");
+
+    // Another website is not slowed down by it, from any of those addresses.
+    let elsewhere = arrivals(&api, spared.website, "198.51.100.1", 1).await;
+    assert_eq!(elsewhere[0].status, 201, "{:?}", elsewhere[0]);
 }
 
 /// Limits for logins: 5 per minute per address, in a burst of 5.

@@ -18,15 +18,15 @@ mod identity;
 const PROJECTED_WITHIN: Duration = Duration::from_secs(30);
 
 /// A website with a verified domain (served by `site`), its owner and one more agent.
-struct Shop {
-    website: Uuid,
+pub(crate) struct Shop {
+    pub(crate) website: Uuid,
     owner: User,
     agent: User,
     site: Site,
 }
 
 impl Shop {
-    async fn open(api: &Api) -> Self {
+    pub(crate) async fn open(api: &Api) -> Self {
         let owner = api.register("owner").await;
         let agent = api.register("agent").await;
         let website = owner.call(Method::POST, "/v1/websites", Some(json!({"name": "Shop"}))).await.uuid("website_id");
