@@ -35,10 +35,14 @@ export function Composer({ model, roomId, roomTitle, replyTo, editing, onCancel,
     const element = box.current;
     if (mention === null || element === null) return;
     const done = completeMention(text, element.selectionStart, mention, username);
+    // The text and the caret after the completed name go in now, in this keystroke's task:
+    // a caret set later (an animation frame) could land after the user typed on, and put it
+    // back behind what they typed ("just us" became "ust usj"). Preact then finds the value
+    // already there and leaves the caret alone.
+    element.value = done.text;
+    element.setSelectionRange(done.caret, done.caret);
     setText(done.text);
     setMention(null);
-    // After Preact has put the new text in, put the caret after the completed name.
-    requestAnimationFrame(() => element.setSelectionRange(done.caret, done.caret));
   };
 
   useEffect(() => {
