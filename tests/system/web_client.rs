@@ -18,6 +18,8 @@ impl WebDir {
         std::fs::create_dir_all(dir.join("assets")).expect("web dir");
         std::fs::write(dir.join("index.html"), "<!doctype html><title>chat</title>").expect("index.html");
         std::fs::write(dir.join("assets/app-1a2b3c.js"), "console.log('chat')").expect("asset");
+        // What `npm run build` writes beside it (any bytes do here: the server does not look in).
+        std::fs::write(dir.join("assets/app-1a2b3c.js.gz"), "gzipped bytes").expect("gzipped asset");
         std::fs::create_dir_all(dir.join("widget/assets")).expect("widget assets dir");
         std::fs::write(dir.join("widget/assets/index-4d5e6f.js"), "console.log('widget')").expect("widget asset");
         Self(dir)
@@ -64,6 +66,14 @@ async fn the_api_serves_the_client_its_routes_and_its_configuration() {
     assert_eq!((status, body.as_str()), (200, "console.log('chat')"));
     assert!(header(&headers, "content-type").contains("javascript"), "{headers:?}");
     assert_eq!(header(&headers, "cache-control"), "public, max-age=31536000, immutable");
+    // A browser that takes gzip gets the build's gzipped copy.
+    let gzipped =
+        api.raw(Method::GET, "/assets/app-1a2b3c.js").header("accept-encoding", "gzip, br").send().await.unwrap();
+    let headers = gzipped.headers().clone();
+    assert_eq!(header(&headers, "content-encoding"), "gzip", "{headers:?}");
+    assert!(header(&headers, "content-type").contains("javascript"), "{headers:?}");
+    assert_eq!(header(&headers, "cache-control"), "public, max-age=31536000, immutable");
+    assert_eq!(gzipped.text().await.unwrap(), "gzipped bytes");
     // The support widget's too: a returning visitor's browser has them.
     let (status, headers, body) = page(&api, "/widget/assets/index-4d5e6f.js").await;
     assert_eq!((status, body.as_str()), (200, "console.log('widget')"));

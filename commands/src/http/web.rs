@@ -72,7 +72,9 @@ pub async fn fallback(State(web): State<WebConfig>, request: Request) -> Respons
     };
     let hashed = path.starts_with("/assets/") || path.starts_with("/widget/assets/");
     let cache = if hashed { ASSETS_CACHE } else { PAGES_CACHE };
-    let files = ServeDir::new(&dir).fallback(ServeFile::new(dir.join("index.html")));
+    // `npm run build` writes a gzipped copy beside each file (web/build/precompress.mjs).
+    let index = ServeFile::new(dir.join("index.html")).precompressed_gzip();
+    let files = ServeDir::new(&dir).precompressed_gzip().fallback(index);
     let Ok(mut response) = files.oneshot(request).await;
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CLIENT_CSP));

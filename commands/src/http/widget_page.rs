@@ -47,7 +47,7 @@ async fn loader(State(state): State<AppState>, request: Request) -> Response {
     let Some(dir) = state.web.dir.clone() else {
         return ApiError::WidgetNotBuilt.into_response();
     };
-    let Ok(mut response) = ServeFile::new(dir.join("widget/embed.js")).oneshot(request).await;
+    let Ok(mut response) = ServeFile::new(dir.join("widget/embed.js")).precompressed_gzip().oneshot(request).await;
     if response.status() == StatusCode::NOT_FOUND {
         return ApiError::WidgetNotBuilt.into_response();
     }
@@ -82,7 +82,7 @@ async fn page(State(state): State<AppState>, ApiPath(website): ApiPath<WebsiteId
     let Ok(policy) = HeaderValue::from_str(&format!("{PAGE_CSP}; frame-ancestors {}", ancestors.join(" "))) else {
         return ApiError::Internal(anyhow::anyhow!("a verified domain is not a header value")).into_response();
     };
-    let Ok(mut response) = ServeFile::new(dir.join("widget/index.html")).oneshot(request).await;
+    let Ok(mut response) = ServeFile::new(dir.join("widget/index.html")).precompressed_gzip().oneshot(request).await;
     if response.status() == StatusCode::NOT_FOUND {
         return ApiError::WidgetNotBuilt.into_response();
     }
