@@ -48,8 +48,9 @@ import type {
   WebsiteSummary,
   WidgetSettings,
 } from "./contract";
-import { ChatApiError, ChatNetworkError, errorFromResponse } from "./errors";
+import { ChatApiError } from "./errors";
 import { newId } from "./ids";
+import { type FetchLike, exchange } from "./transport";
 
 /** What the client keeps of a login; persist it (e.g. in `localStorage`) to survive a reload. */
 export interface Credentials {
@@ -78,7 +79,7 @@ export function parseCredentials(text: string): Credentials | null {
   }
 }
 
-export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+export type { FetchLike } from "./transport";
 
 export interface ChatApiOptions {
   /** E.g. `http://127.0.0.1:8080` (no trailing `/v1`). */
@@ -551,28 +552,9 @@ export class ChatApi {
     return error;
   }
 
-  private async send<T>(request: Request, token?: string): Promise<Answer<T>> {
-    const requestId = newId();
-    const headers: Record<string, string> = { "x-request-id": requestId };
-    if (token !== undefined) headers["authorization"] = `Bearer ${token}`;
-    const init: RequestInit = { method: request.method, headers };
-    if (request.body !== undefined) {
-      headers["content-type"] = "application/json";
-      init.body = JSON.stringify(request.body);
-    }
-    let response: Response;
-    try {
-      response = await this.fetchImpl(this.baseUrl + request.path + queryString(request.query), init);
-    } catch (cause) {
-      throw new ChatNetworkError(`${request.method} ${request.path}: no answer`, requestId, { cause });
-    }
-    const answeredId = response.headers.get("x-request-id") ?? requestId;
-    const text = await response.text();
-    if (!response.ok) {
-      throw errorFromResponse(response, text, answeredId);
-    }
-    const body = (text === "" ? undefined : JSON.parse(text)) as T;
-    return { status: response.status, body };
+  private send<T>(request: Request, token?: string): Promise<Answer<T>> {
+    const url = this.baseUrl + request.path + queryString(request.query);
+    return exchange<T>(this.fetchImpl, { method: request.method, path: request.path, url, body: request.body, ...(token === undefined ? {} : { token }) });
   }
 
   private async doRefresh(): Promise<Credentials> {

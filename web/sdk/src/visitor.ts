@@ -13,9 +13,9 @@
  */
 
 import type { ConversationStatus, RoomId, Timestamp, UserId, WebsiteId, WidgetSettings } from "./contract";
-import { ChatApiError, ChatNetworkError, errorFromResponse } from "./errors";
-import { newId } from "./ids";
-import type { Credentials, FetchLike } from "./rest";
+import { ChatApiError } from "./errors";
+import type { Credentials } from "./rest";
+import { type FetchLike, exchange } from "./transport";
 
 /** `GET /v1/widget/{website_id}`: what the widget shows of a website. */
 export interface WidgetView {
@@ -168,23 +168,9 @@ export class VisitorApi {
   }
 
   private async send<T>(request: Request, token?: string): Promise<T> {
-    const requestId = newId();
-    const headers: Record<string, string> = { "x-request-id": requestId };
-    if (token !== undefined) headers["authorization"] = `Bearer ${token}`;
-    const init: RequestInit = { method: request.method, headers };
-    if (request.body !== undefined) {
-      headers["content-type"] = "application/json";
-      init.body = JSON.stringify(request.body);
-    }
-    let response: Response;
-    try {
-      response = await this.fetchImpl(this.baseUrl + request.path, init);
-    } catch (cause) {
-      throw new ChatNetworkError(`${request.method} ${request.path}: no answer`, requestId, { cause });
-    }
-    const text = await response.text();
-    if (!response.ok) throw errorFromResponse(response, text, response.headers.get("x-request-id") ?? requestId);
-    return JSON.parse(text) as T;
+    const url = this.baseUrl + request.path;
+    const answer = await exchange<T>(this.fetchImpl, { ...request, url, ...(token === undefined ? {} : { token }) });
+    return answer.body;
   }
 }
 
