@@ -1,6 +1,7 @@
 /**
- * Fakes for unit tests only: a WebSocket whose server side the test drives frame by frame, and
- * a stand-in for the REST calls the session makes. The system tests use the real servers.
+ * Fakes for unit tests only: a WebSocket whose server side the test drives frame by frame, a
+ * stand-in for the REST calls the session makes, and a `fetch` for the REST clients. The system
+ * tests use the real servers.
  */
 
 import type {
@@ -16,6 +17,7 @@ import type {
   RoomSummary,
   ServerFrame,
 } from "../../src/contract";
+import type { FetchLike } from "../../src/transport";
 import type { SessionApi } from "../../src/session";
 import type { WebSocketLike } from "../../src/socket";
 import type { WebStorageLike } from "../../src/stores";
@@ -209,4 +211,37 @@ export class MapStorage implements WebStorageLike {
   removeItem(key: string): void {
     this.map.delete(key);
   }
+}
+
+/** One request a fake `fetch` received. */
+export interface Call {
+  method: string;
+  url: string;
+  authorization: string | null;
+  body: unknown;
+}
+
+/** A JSON answer (no body for `undefined`). */
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(body === undefined ? null : JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json", ...headers },
+  });
+}
+
+/** A fetch answered by `route`, recording every call. */
+export function fakeFetch(route: (call: Call) => Response | Promise<Response>): { fetch: FetchLike; calls: Call[] } {
+  const calls: Call[] = [];
+  const fetch: FetchLike = async (url, init) => {
+    const headers = new Headers(init.headers);
+    const call: Call = {
+      method: init.method ?? "GET",
+      url,
+      authorization: headers.get("authorization"),
+      body: typeof init.body === "string" ? JSON.parse(init.body) : undefined,
+    };
+    calls.push(call);
+    return route(call);
+  };
+  return { fetch, calls };
 }

@@ -1,38 +1,8 @@
 import { describe, expect, it } from "vitest";
 
 import { ChatApiError, ChatNetworkError } from "../../src/errors";
-import { ChatApi, type Credentials, type FetchLike } from "../../src/rest";
-
-interface Call {
-  method: string;
-  url: string;
-  authorization: string | null;
-  body: unknown;
-}
-
-function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(body === undefined ? null : JSON.stringify(body), {
-    status,
-    headers: { "content-type": "application/json", ...headers },
-  });
-}
-
-/** A fetch answered by `route`, recording every call. */
-function fakeFetch(route: (call: Call) => Response | Promise<Response>): { fetch: FetchLike; calls: Call[] } {
-  const calls: Call[] = [];
-  const fetch: FetchLike = async (url, init) => {
-    const headers = new Headers(init.headers);
-    const call: Call = {
-      method: init.method ?? "GET",
-      url,
-      authorization: headers.get("authorization"),
-      body: typeof init.body === "string" ? JSON.parse(init.body) : undefined,
-    };
-    calls.push(call);
-    return route(call);
-  };
-  return { fetch, calls };
-}
+import { ChatApi, type Credentials } from "../../src/rest";
+import { fakeFetch, json } from "./fakes";
 
 const LOGIN: Credentials = {
   userId: "u-1",

@@ -3,35 +3,9 @@
 import { describe, expect, it } from "vitest";
 
 import { ChatApiError, ChatNetworkError } from "../../../sdk/src/errors";
-import { ChatApi, type FetchLike } from "../../../sdk/src/rest";
+import { ChatApi } from "../../../sdk/src/rest";
+import { fakeFetch, json } from "../../../sdk/test/unit/fakes";
 import { VisitorApi, type VisitorSession, visitorCredentials } from "../../../sdk/src/visitor";
-
-interface Call {
-  method: string;
-  url: string;
-  authorization: string | null;
-  body: unknown;
-}
-
-function json(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
-}
-
-function fakeFetch(route: (call: Call) => Response): { fetch: FetchLike; calls: Call[] } {
-  const calls: Call[] = [];
-  const fetch: FetchLike = async (url, init) => {
-    const headers = new Headers(init.headers);
-    const call: Call = {
-      method: init.method ?? "GET",
-      url,
-      authorization: headers.get("authorization"),
-      body: typeof init.body === "string" ? JSON.parse(init.body) : undefined,
-    };
-    calls.push(call);
-    return route(call);
-  };
-  return { fetch, calls };
-}
 
 const SITE = "01a205fc-0000-7000-8000-00000000005e";
 const SESSION: VisitorSession = {
