@@ -440,7 +440,14 @@ pub fn requests(known: &Known) -> BoxedStrategy<HostileRequest> {
         .boxed();
     let assign = shaped(vec![("user_id", required(prop_oneof![uuid(users()), Just(Json::Raw("null".to_owned()))]))]);
     let in_widget = |suffix: &'static str| website().prop_map(move |w| format!("/v1/widget/{w}{suffix}")).boxed();
-    let arrive = shaped(vec![("display_name", optional(string(text(false))))]);
+    let arrive =
+        shaped(vec![("display_name", optional(string(text(false)))), ("email", optional(string(text(false))))]);
+    let identify = shaped(vec![
+        ("user_id", required(string(text(false)))),
+        ("user_hash", required(string(text(false)))),
+        ("display_name", optional(string(text(false)))),
+        ("email", optional(string(text(false)))),
+    ]);
     let start = shaped(vec![
         ("page_url", optional(string(url_text()))),
         ("referrer", optional(string(url_text()))),
@@ -477,12 +484,15 @@ pub fn requests(known: &Known) -> BoxedStrategy<HostileRequest> {
         endpoint(known, "check domain", "POST", on_domain("/check"), None),
         endpoint(known, "remove domain", "DELETE", on_domain(""), None),
         endpoint(known, "add agent", "POST", in_website("/agents"), Some(agent)),
+        endpoint(known, "identity secret", "GET", in_website("/identity-secret"), None),
+        endpoint(known, "rotate identity secret", "POST", in_website("/identity-secret"), None),
         endpoint(known, "inbox", "GET", inbox, None),
         endpoint(known, "assign", "POST", in_room("/assign"), Some(assign)),
         endpoint(known, "resolve", "POST", in_room("/resolve"), None),
         endpoint(known, "widget", "GET", in_widget(""), None),
         endpoint(known, "new visitor", "POST", in_widget("/visitors"), Some(arrive)),
         endpoint(known, "start conversation", "POST", in_widget("/conversations"), Some(start)),
+        endpoint(known, "identify visitor", "POST", in_widget("/identify"), Some(identify)),
     ];
     proptest::strategy::Union::new(endpoints).boxed()
 }
