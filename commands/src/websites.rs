@@ -97,11 +97,8 @@ impl Websites {
     /// The team of `website` (owner and agents) as its events say, for a new support
     /// conversation; `WebsiteNotFound` if there is no such website.
     pub async fn agents(&self, website: WebsiteId) -> Result<Vec<UserId>, WebsiteCommandError> {
-        let loaded = self.store.load::<Website>(&website.to_string()).await?;
-        if !loaded.aggregate.exists() {
-            return Err(WebsiteError::WebsiteNotFound.into());
-        }
-        Ok(loaded.aggregate.agents().iter().copied().collect())
+        let (_, team) = self.team(website).await?.ok_or(WebsiteError::WebsiteNotFound)?;
+        Ok(team)
     }
 
     /// The owner and the team (the owner included) of `website` as its events say; `None` if
