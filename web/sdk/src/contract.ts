@@ -356,6 +356,15 @@ export interface HistoryPage {
   messages: MessageView[];
   /** Pass as `before` for the next (older) page; `null` when the page was not full. */
   next_before: number | null;
+  /** The system lines between this page's oldest message and `before`, newest first (api.md §4.2). */
+  system: SystemLine[];
+}
+
+/** A room event that clients show as a line of its own (joins, leaves, roles, support actions). */
+export interface SystemLine {
+  seq: number;
+  at: Timestamp;
+  event: RoomEvent;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -733,6 +742,24 @@ export type RoomEvent =
   | ConversationReopened;
 
 export type RoomEventType = RoomEvent["type"];
+
+/** The events clients show as system lines (`RoomEvent::SYSTEM_LINES` on the server, api.md §4.2). */
+export const SYSTEM_LINE_TYPES = [
+  "RoomCreated",
+  "MemberJoined",
+  "MemberLeft",
+  "MemberRoleChanged",
+  "ConversationAssigned",
+  "ConversationResolved",
+  "ConversationReopened",
+] as const satisfies readonly RoomEventType[];
+
+export type SystemLineEvent = Extract<RoomEvent, { type: (typeof SYSTEM_LINE_TYPES)[number] }>;
+
+/** Whether clients show `event` as a system line. */
+export function isSystemLineEvent(event: RoomEvent): event is SystemLineEvent {
+  return (SYSTEM_LINE_TYPES as readonly string[]).includes(event.type);
+}
 
 /** The current schema version of each event type (`event_version` of an `event` frame). */
 export const EVENT_VERSIONS: { readonly [T in RoomEventType]: string } = {

@@ -91,6 +91,7 @@ export class ChatModel {
       session.on("event", (frame) => this.onEvent(frame)),
       session.on("gap", (fill) => {
         this.timeline(fill.roomId).merge(fill.recovered.messages);
+        this.timeline(fill.roomId).mergeSystem(fill.recovered.system);
         this.changed();
       }),
       session.on("resumed", (frame) => {
@@ -283,7 +284,7 @@ export class ChatModel {
     try {
       const before = timeline.olderBefore;
       const page = await this.api.history(roomId, { limit: HISTORY_PAGE, ...(before == null ? {} : { before }) });
-      timeline.addPage(page.messages, page.next_before);
+      timeline.addPage(page.messages, page.next_before, page.system);
       this.markViewedRead();
     } catch (error) {
       this.fail(error);

@@ -189,7 +189,7 @@ export class FakeApi implements SessionApi {
       .sort((a, b) => b.seq - a.seq);
     const page = all.slice(0, limit);
     const oldest = page[page.length - 1];
-    return { messages: page, next_before: page.length === limit && oldest !== undefined ? oldest.seq : null };
+    return { messages: page, next_before: page.length === limit && oldest !== undefined ? oldest.seq : null, system: [] };
   }
 }
 
