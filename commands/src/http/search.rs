@@ -143,7 +143,7 @@ struct SearchResults {
 /// match their other forms.
 #[utoipa::path(get, path = "/v1/search", operation_id = "search_messages", tag = "messages",
     params(
-        ("q" = String, Query, min_length = 1, max_length = 200, description = "What to search for (web-search syntax)"),
+        ("q" = String, Query, min_length = 1, max_length = 200, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$", description = "What to search for (web-search syntax)"),
         ("room_id" = Option<uuid::Uuid>, Query, description = "Only this room's messages"),
         ("author_id" = Option<uuid::Uuid>, Query, description = "Only this user's messages"),
         ("before" = Option<DateTime<Utc>>, Query, description = "Posted before this time (RFC 3339)"),
@@ -188,7 +188,7 @@ struct DirectoryResults {
 /// room with the caller. Others are found by their exact username only (`GET /v1/users`).
 #[utoipa::path(get, path = "/v1/users/search", operation_id = "search_users", tag = "accounts",
     params(
-        ("q" = String, Query, min_length = 1, max_length = 64, description = "The beginning of a username or of a word of a display name"),
+        ("q" = String, Query, min_length = 1, max_length = 64, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$", description = "The beginning of a username or of a word of a display name"),
         ("limit" = Option<i64>, Query, minimum = 1, description = "How many; default 10, capped at 20"),
     ),
     responses(
