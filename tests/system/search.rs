@@ -176,7 +176,7 @@ async fn the_user_directory_lists_people_who_share_a_room_and_bad_searches_are_r
             (reply.status == 200 && !names(&reply).is_empty()).then_some(reply)
         })
         .await;
-        assert_eq!(names(&found), [bob.username.clone()], "{prefix}");
+        assert_eq!(names(&found), std::slice::from_ref(&bob.username), "{prefix}");
     }
     assert!(names(&alice.get("/v1/users/search?q=bobc").await).is_empty(), "a stranger is not listed");
     let exact = alice.get(&format!("/v1/users?username={}", stranger.username)).await;
