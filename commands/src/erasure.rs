@@ -15,9 +15,11 @@
 //!    appends `UserErased`; a repeated one appends nothing and just runs the clean-up again;
 //! 3. the personal fields of the user's events are set to `null` and the payloads marked
 //!    `"redacted": true` (one scan of the events table);
-//! 4. the `users` and `rooms` feeds are fenced (no batch in flight, none until commit), and
-//!    the read models redacted in every copy (`chat_projections::erasure`), so nothing the
-//!    projectors wrote from the old payloads survives and nothing they write later has it.
+//! 4. the `users`, `rooms`, `support` and `search` feeds are fenced (no batch in flight, none
+//!    until commit), and the read models redacted in every copy (`chat_projections::erasure`),
+//!    so nothing the projectors wrote from the old payloads survives and nothing they write
+//!    later has it (the search index loses the user's messages: their text is findable no
+//!    more).
 //!
 //! Sessions: access tokens already issued expire within their short lifetime; until then the
 //! room writers refuse their commands, and the gateways refuse them at `identify` and close the
@@ -37,7 +39,7 @@ use chat_domain::redaction::{Owner, PERSONAL_DATA, REDACTED_MARKER};
 use chat_domain::user::{User, UserCommand, UserError, UserEvent};
 use chat_feed::lease;
 use chat_projections::erasure::{RedactedRows, redact_read_models};
-use chat_projections::projectors::{RoomsProjector, SupportProjector, UsersProjector};
+use chat_projections::projectors::{RoomsProjector, SearchProjector, SupportProjector, UsersProjector};
 use cqrs_es::{Aggregate, DomainEvent};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -104,7 +106,7 @@ pub async fn erase(pool: &PgPool, user: UserId, meta: &CommandMeta) -> Result<Er
             other => other?,
         };
         let events_redacted = redact_events(&mut tx, user).await?;
-        for feed in [UsersProjector::NAME, RoomsProjector::NAME, SupportProjector::NAME] {
+        for feed in [UsersProjector::NAME, RoomsProjector::NAME, SupportProjector::NAME, SearchProjector::NAME] {
             lease::exclude_batches(&mut tx, feed).await?;
         }
         let read_models = redact_read_models(&mut tx, user).await?;

@@ -142,6 +142,10 @@ fn rest_table() -> Vec<(Route, [Expect; 4])> {
         (route(M::GET, "/v1/users/{owner}"), [ANON, no(404, "user_not_found"), ok(200), ok(200)]),
         (route(M::GET, "/v1/users?username=anyone_at_all"), [ANON, ok(200), ok(200), ok(200)]),
         (route(M::GET, "/v1/directory/rooms?q=row"), [ANON, ok(200), ok(200), ok(200)]),
+        // Search answers everyone with what their own rooms hold (tests/system/search.rs checks what).
+        (route(M::GET, "/v1/search?q=owner"), [ANON, ok(200), ok(200), ok(200)]),
+        (route(M::GET, "/v1/search?q=owner&room_id={room}").private(), [ANON, ok(200), ok(200), ok(200)]),
+        (route(M::GET, "/v1/users/search?q=a"), [ANON, ok(200), ok(200), ok(200)]),
         (route(M::POST, "/v1/rooms").body(json!({"type": "group", "name": "mine"})), [ANON, ok(201), ok(201), ok(201)]),
         (route(M::GET, "/v1/rooms"), [ANON, ok(200), ok(200), ok(200)]),
         (route(M::GET, "/v1/rooms/{room}"), [ANON, NOT_A_MEMBER, ok(200), ok(200)]),

@@ -23,6 +23,7 @@ mod read_models;
 mod resilience;
 mod rest_contract;
 mod rest_flow;
+mod search;
 mod support_chat;
 mod tokens;
 mod web_client;

@@ -368,6 +368,47 @@ export interface SystemLine {
 }
 
 // ---------------------------------------------------------------------------------------------
+// REST: search (api.md §2.9, §4.6)
+// ---------------------------------------------------------------------------------------------
+
+/** The kinds of messages a search finds (`system` lines are not searchable). */
+export type SearchableKind = "text" | "image" | "file";
+
+/** `relevance`: best match first, then newest; `recent`: newest first. */
+export type SearchOrder = "relevance" | "recent";
+
+/** One message found by `GET /v1/search`. */
+export interface SearchHit {
+  message_id: MessageId;
+  room_id: RoomId;
+  /** `null` for direct rooms and support conversations. */
+  room_name: string | null;
+  seq: number;
+  author_id: UserId;
+  created_at: Timestamp;
+  edited_at: Timestamp | null;
+  kind: SearchableKind;
+  has_attachments: boolean;
+  /**
+   * HTML-escaped text whose only tags are `<mark>` and `</mark>` around the matches; turn it
+   * into text and marks with `snippetParts`, never into HTML.
+   */
+  snippet: string;
+}
+
+/** `GET /v1/search`: a page of results. */
+export interface SearchResults {
+  results: SearchHit[];
+  /** Pass as `cursor` (with the same other parameters) for the next page; `null` on the last. */
+  next_cursor: string | null;
+}
+
+/** `GET /v1/users/search`: people who share a room with you, by the start of a name. */
+export interface DirectoryResults {
+  users: UserIdentity[];
+}
+
+// ---------------------------------------------------------------------------------------------
 // REST: support-chat websites (api.md §11)
 // ---------------------------------------------------------------------------------------------
 

@@ -12,8 +12,10 @@ export {
   type FetchLike,
   type PageOptions,
   type PostOptions,
+  type SearchOptions,
   parseCredentials,
 } from "./rest";
+export { snippetParts, type SnippetPart } from "./snippet";
 export { ChatSession, type SessionApi, type SessionOptions } from "./session";
 export {
   VisitorApi,

@@ -17,16 +17,18 @@ interface Props {
   message: Message;
   onReply: (message: Message) => void;
   onEdit: (message: Message) => void;
+  /** The message a search result leads to: marked as the current one. */
+  highlighted?: boolean;
 }
 
-export function MessageRow({ model, roomId, message, onReply, onEdit }: Props) {
+export function MessageRow({ model, roomId, message, onReply, onEdit, highlighted = false }: Props) {
   const own = message.author === model.me;
   const room = model.room(roomId);
   const canDelete = own || (room?.kind === "group" && room.role !== "member");
   const repliedTo = message.replyTo === null ? undefined : model.timeline(roomId).get(message.replyTo);
   const read = own && model.readByOthers(roomId, message.seq);
   return (
-    <article class={own ? "message own" : "message"}>
+    <article class={`message${own ? " own" : ""}${highlighted ? " highlighted" : ""}`} aria-current={highlighted ? "true" : undefined}>
       {message.replyTo !== null && (
         <p class="reply-ref">
           Reply to {repliedTo === undefined ? "an earlier message" : `${model.person(repliedTo.author).name}: ${repliedTo.body ?? "deleted message"}`}

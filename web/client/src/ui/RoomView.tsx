@@ -3,10 +3,11 @@
  * user's unacknowledged posts at the end), who is typing and the composer ([`TimelinePane`]).
  */
 
-import { useMemo, useState } from "preact/hooks";
+import { useEffect, useMemo, useState } from "preact/hooks";
 
 import type { RoomSummary } from "../../../sdk/src/index";
 import type { ChatModel } from "../model/chat-model";
+import { revealSeq } from "../model/reveal";
 import { shownNotes, systemLine } from "../model/system-lines";
 import type { Note } from "../model/timeline";
 import { type TimelineRow, timelineRows } from "../model/timeline-rows";
@@ -17,9 +18,11 @@ import { openRoom } from "./route";
 interface Props {
   model: ChatModel;
   room: RoomSummary;
+  /** The seq of a message to show in place and highlight (a search result), if any. */
+  focusSeq?: number | null;
 }
 
-export function RoomView({ model, room }: Props) {
+export function RoomView({ model, room, focusSeq = null }: Props) {
   const roomId = room.room_id;
   const [showMembers, setShowMembers] = useState(false);
   // What was unread when the user opened the room (the view marks it read at once; what
@@ -36,6 +39,10 @@ export function RoomView({ model, room }: Props) {
   );
   const title = model.title(room);
   const noteText = (note: Note) => systemLine(note.event, (userId) => model.person(userId).name, model.me);
+  // A message to show: older history is loaded until it is there.
+  useEffect(() => {
+    if (focusSeq !== null) void revealSeq(model, roomId, focusSeq);
+  }, [model, roomId, focusSeq]);
 
   return (
     <main class="room" aria-label={title}>
@@ -55,7 +62,15 @@ export function RoomView({ model, room }: Props) {
       </header>
       <div class="room-body">
         <div class="timeline">
-          <TimelinePane model={model} roomId={roomId} title={title} label={`Messages in ${title}`} rows={rows} noteText={noteText} />
+          <TimelinePane
+            model={model}
+            roomId={roomId}
+            title={title}
+            label={`Messages in ${title}`}
+            rows={rows}
+            noteText={noteText}
+            focusSeq={focusSeq}
+          />
         </div>
         {showMembers && <MembersPanel model={model} roomId={roomId} />}
       </div>

@@ -74,6 +74,12 @@ same<C.ReactionView, S["MessageReaction"]>(both, both);
 same<C.MessageView, S["Message"]>(both, both);
 same<C.HistoryPage, S["MessagePage"]>(both, both);
 
+// REST: search.
+same<C.SearchableKind, S["SearchableKind"]>(both, both);
+same<C.SearchHit, S["SearchHit"]>(both, both);
+same<C.SearchResults, S["SearchResults"]>(both, both);
+same<C.DirectoryResults, S["DirectoryResults"]>(both, both);
+
 // REST: support-chat websites.
 same<C.AgentRole, S["AgentRole"]>(both, both);
 same<C.WebsiteNameRequest, S["WebsiteNameRequest"]>(both, both);
