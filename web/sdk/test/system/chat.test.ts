@@ -259,7 +259,7 @@ describe("the REST client against the server", () => {
     expect(Object.keys(detail).sort()).toEqual(
       [
         "room_id", "kind", "name", "visibility", "role", "member_count", "message_count", "last_seq", "last_read_seq",
-        "unread_count", "unread_mentions", "last_message", "created_at", "last_activity_at", "members",
+        "delivered_seq", "unread_count", "unread_mentions", "last_message", "created_at", "last_activity_at", "members",
       ].sort(),
     );
     const pages = [];
