@@ -217,6 +217,7 @@ async fn erasing_a_user_deletes_their_delivery_markers() {
     let room = alice.create_group("erasure").await;
     assert_eq!(bob.join(room).await.u64("seq"), 3);
     assert_eq!(alice.post(room, "hello", "a-1").await.u64("seq"), 4);
+    projected(&alice, room, 4).await;
     for (user, up_to_seq) in [(&alice, 4), (&bob, 4)] {
         let mut ws = Ws::connect(gateway, &user.token, json!({})).await;
         ws.send(received(room, up_to_seq)).await;

@@ -5,7 +5,7 @@
  * "delivered" and "read" ticks of the user's own messages.
  */
 
-import type { EventFrame, MemberView, ReceiptServerFrame, RoomId } from "../../../sdk/src/index";
+import type { EventFrame, MemberView, ReceiptServerFrame, RoomId, UserId } from "../../../sdk/src/index";
 
 export class RoomMembers {
   private readonly byRoom = new Map<RoomId, MemberView[]>();
