@@ -65,9 +65,13 @@ async fn markers_move_forward_only_once_per_member_and_never_past_the_room(pool:
     let first = moved(record(&pool, &batch).await.unwrap());
     let mut expected = vec![(room, ada, 4), (room, bob, 5)];
     expected.sort();
-    assert_eq!(first, expected, "the furthest of a member's acks, clamped to the room; nothing in a room without events");
+    assert_eq!(
+        first, expected,
+        "the furthest of a member's acks, clamped to the room; nothing in a room without events"
+    );
 
-    let again = record(&pool, &[ack(room, ada, 2), ack(room, ada, 4), ack(room, bob, 5), ack(room, bob, 0)]).await.unwrap();
+    let again =
+        record(&pool, &[ack(room, ada, 2), ack(room, ada, 4), ack(room, bob, 5), ack(room, bob, 0)]).await.unwrap();
     assert_eq!(again, [], "at or below the marker: nothing moves");
     assert_eq!(moved(record(&pool, &[ack(room, ada, 5)]).await.unwrap()), [(room, ada, 5)]);
     let mut rows = vec![(room, ada, 5), (room, bob, 5)];
@@ -85,7 +89,11 @@ async fn no_marker_is_recorded_for_a_user_being_erased_or_erased_and_the_erasure
     // Bob's erasure has deleted his credentials (the fence) and not committed yet: his
     // acknowledgements are dropped without waiting for it, Ada's go through.
     let mut erasure = pool.begin().await.unwrap();
-    sqlx::query("DELETE FROM user_credentials WHERE user_id = $1").bind(bob.as_uuid()).execute(&mut *erasure).await.unwrap();
+    sqlx::query("DELETE FROM user_credentials WHERE user_id = $1")
+        .bind(bob.as_uuid())
+        .execute(&mut *erasure)
+        .await
+        .unwrap();
     let during = record(&pool, &[ack(room, ada, 3), ack(room, bob, 3)]).await.unwrap();
     assert_eq!(moved(during), [(room, ada, 3)]);
     erasure.commit().await.unwrap();

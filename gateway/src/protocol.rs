@@ -417,9 +417,12 @@ mod tests {
             ClientFrame::parse(&format!(r#"{{"type":"received","id":"x","room_id":"{}","up_to_seq":0}}"#, room())),
             Ok(ClientFrame::Received { id: Some("x".to_owned()), room_id: room(), up_to_seq: 0 })
         );
-        for bad in [r#""up_to_seq":-1"#, r#""up_to_seq":1.5"#, r#""up_to_seq":"3""#, r#""up_to_seq":null"#, r#""seq":3"#] {
+        for bad in
+            [r#""up_to_seq":-1"#, r#""up_to_seq":1.5"#, r#""up_to_seq":"3""#, r#""up_to_seq":null"#, r#""seq":3"#]
+        {
             let refused =
-                ClientFrame::parse(&format!(r#"{{"type":"received","id":"r","room_id":"{}",{bad}}}"#, room())).unwrap_err();
+                ClientFrame::parse(&format!(r#"{{"type":"received","id":"r","room_id":"{}",{bad}}}"#, room()))
+                    .unwrap_err();
             assert_eq!((refused.code, refused.id.as_deref()), (ErrorCode::InvalidFrame, Some("r")), "{bad}");
         }
         let no_room = ClientFrame::parse(r#"{"type":"received","room_id":"x","up_to_seq":3}"#).unwrap_err();

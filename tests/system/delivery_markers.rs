@@ -94,12 +94,20 @@ async fn received_moves_the_marker_forward_only_clamped_to_the_room_and_only_in_
         assert_eq!(bob.post(other, text, text).await.u64("seq"), 3 + n as u64);
     }
     let private = carol
-        .call(reqwest::Method::POST, "/v1/rooms", Some(json!({"type": "group", "name": "carol's", "visibility": "private"})))
+        .call(
+            reqwest::Method::POST,
+            "/v1/rooms",
+            Some(json!({"type": "group", "name": "carol's", "visibility": "private"})),
+        )
         .await
         .uuid("room_id");
     projected(&alice, room, 5).await;
     projected(&bob, other, 5).await;
-    assert_eq!(receipts(&alice, room).await, BTreeMap::from([(alice.id, (2, 2)), (bob.id, (3, 3))]), "join = read = delivered");
+    assert_eq!(
+        receipts(&alice, room).await,
+        BTreeMap::from([(alice.id, (2, 2)), (bob.id, (3, 3))]),
+        "join = read = delivered"
+    );
 
     let mut watcher = Ws::connect(gateway, &alice.token, json!({room.to_string(): 5})).await;
     watcher.frame_of("resumed").await;

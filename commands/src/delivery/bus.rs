@@ -18,8 +18,8 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::Instrument;
 
-use super::markers::{MovedMarker, record};
 use super::LIVE_RECEIPTS_MAX_MEMBERS;
+use super::markers::{MovedMarker, record};
 
 /// Batches recorded at once per instance (each holds a pooled connection for one statement).
 const MAX_IN_FLIGHT: usize = 8;
@@ -138,9 +138,9 @@ mod tests {
         let moved = [
             marker(1, 10, 7, 3, 2),
             marker(1, 11, 7, 5, 2),
-            marker(2, 10, 4, 4, 2),                              // read already says as much
+            marker(2, 10, 4, 4, 2),                             // read already says as much
             marker(3, 10, 9, 1, LIVE_RECEIPTS_MAX_MEMBERS + 1), // too large for live receipts
-            marker(4, 12, 2, 0, 0),                              // not in the read model yet
+            marker(4, 12, 2, 0, 0),                             // not in the read model yet
         ];
         let notices = notices(&moved);
         let rooms: Vec<u128> = notices.keys().map(|room| room.as_uuid().as_u128()).collect();

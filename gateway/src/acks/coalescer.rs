@@ -87,7 +87,10 @@ mod tests {
 
     fn sorted(mut batch: Vec<DeliveryAck>) -> Vec<(u128, u128, u64)> {
         batch.sort_by_key(|ack| (ack.room_id, ack.user_id));
-        batch.iter().map(|ack| (ack.room_id.as_uuid().as_u128(), ack.user_id.as_uuid().as_u128(), ack.up_to_seq)).collect()
+        batch
+            .iter()
+            .map(|ack| (ack.room_id.as_uuid().as_u128(), ack.user_id.as_uuid().as_u128(), ack.up_to_seq))
+            .collect()
     }
 
     #[test]

@@ -7,8 +7,8 @@ use std::sync::Mutex;
 use chat_domain::room::Role;
 use chat_domain::text::{ClientMsgId, MessageBody};
 use chat_domain::{MessageId, UserId};
-use chrono::Utc;
 use chat_nats::wire::MemberReceipt;
+use chrono::Utc;
 use futures::FutureExt;
 use tokio::sync::mpsc;
 use uuid::Uuid;
@@ -249,9 +249,7 @@ async fn receipts_go_to_every_connection_one_frame_per_member_delivered_at_least
             other => panic!("expected a receipt, got {other:?}"),
         }
     }
-    let frame = |user: UserId, delivered: u64, read: u64| {
-        serde_json::json!({"type": "receipt", "room_id": room(), "user_id": user, "delivered_seq": delivered, "read_seq": read})
-    };
+    let frame = |user: UserId, delivered: u64, read: u64| serde_json::json!({"type": "receipt", "room_id": room(), "user_id": user, "delivered_seq": delivered, "read_seq": read});
     assert_eq!(frames, [frame(ada, 7, 2), frame(bob, 5, 5)]);
     assert!(nothing_queued(&conn));
     feed.stop();

@@ -232,7 +232,13 @@ fn shaped_frame(known: &Known) -> BoxedStrategy<Json> {
         frame_of("presence", vec![("status", required(choice(&["away", "online", "offline"])))]),
         frame_of(
             "received",
-            vec![room_id(known), ("up_to_seq", required(prop_oneof![3 => position().prop_map(|n| Json::Raw(n.to_string())), 1 => seq()]))],
+            vec![
+                room_id(known),
+                (
+                    "up_to_seq",
+                    required(prop_oneof![3 => position().prop_map(|n| Json::Raw(n.to_string())), 1 => seq()]),
+                ),
+            ],
         ),
         frame_of("ping", vec![]),
         identify(known),
