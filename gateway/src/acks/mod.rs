@@ -53,7 +53,7 @@ pub async fn run(
     mut acks: mpsc::Receiver<DeliveryAck>,
     stop: CancellationToken,
 ) {
-    let send = move |batch: Vec<DeliveryAck>| -> Sending {
+    let start = move |batch: Vec<DeliveryAck>| -> Sending {
         let (nats, subject, gateway_id) = (nats.clone(), subjects.delivery_acks(), gateway_id.clone());
         async move { send(&nats, subject, gateway_id, batch).await }.boxed()
     };
@@ -74,7 +74,7 @@ pub async fn run(
             },
             _ = tick.tick(), if idle => {
                 if Instant::now() >= not_before {
-                    in_flight = Some(send(pending.take()));
+                    in_flight = Some(start(pending.take()));
                 }
             }
             Some(sent) = OptionFuture::from(in_flight.as_mut()), if in_flight.is_some() => {
@@ -91,7 +91,7 @@ pub async fn run(
         }
         // A full batch goes at once rather than at the next tick.
         if in_flight.is_none() && pending.is_full() && Instant::now() >= not_before {
-            in_flight = Some(send(pending.take()));
+            in_flight = Some(start(pending.take()));
         }
     }
     // Stopping: what the connections handed over goes out once more, best effort.
@@ -104,7 +104,7 @@ pub async fn run(
         pending.offer(ack);
     }
     if !pending.is_empty() {
-        let _ = send(pending.take()).await;
+        let _ = start(pending.take()).await;
     }
 }
 
