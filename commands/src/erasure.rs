@@ -10,7 +10,9 @@
 //!    (`crate::store`, "The account fence"): it waits for any append that holds their
 //!    credentials row, whose events every later statement here then sees and redacts, and any
 //!    append after it finds the row locked or gone and appends nothing, so nothing of theirs
-//!    lands after the scan in step 3 and survives;
+//!    lands after the scan in step 3 and survives; the same `DELETE` removes their delivery
+//!    markers (`crate::delivery`: device state like sessions, referencing the credentials row
+//!    `ON DELETE CASCADE`, and fenced on it like appends, so none is written after it);
 //! 2. the `User` aggregate decides (`Erase`): an unknown user is refused; a first erasure
 //!    appends `UserErased`; a repeated one appends nothing and just runs the clean-up again;
 //! 3. the personal fields of the user's events are set to `null` and the payloads marked

@@ -303,7 +303,8 @@ async fn rest_row(world: &World, route: &Route, caller: Caller, expected: Expect
 enum Answer {
     Ack,
     Error(String),
-    /// Nothing: no `ack` or `error` for the frame (`typing` answers nothing when it is accepted).
+    /// Nothing: no `ack` or `error` for the frame (`typing` and `received` answer nothing when
+    /// they are accepted).
     Nothing,
     /// The connection was closed with this code (`None`: it broke).
     Closed(Option<u16>),
@@ -359,6 +360,7 @@ fn ws_table() -> Vec<(&'static str, [Answer; 4])> {
         ),
         (r#"{"type": "mark_read", "up_to_seq": 1}"#, [UNIDENTIFIED, not_a_member(), Ack, Ack]),
         (r#"{"type": "typing"}"#, [UNIDENTIFIED, not_a_member(), Nothing, Nothing]),
+        (r#"{"type": "received", "up_to_seq": 1}"#, [UNIDENTIFIED, not_a_member(), Nothing, Nothing]),
     ]
 }
 
@@ -404,8 +406,10 @@ async fn ws_row(world: &World, url: &str, template: &str, caller: Caller, expect
             let mut ws = Ws::connect(url, token, json!({fixture.room.to_string(): fixture.last_seq})).await;
             ws.frame_of("resumed").await;
             ws.send(frame.clone()).await;
-            let answer =
-                if frame["type"] == "typing" { typing_answer(&mut ws, ID).await } else { answer(&mut ws, ID).await };
+            let answer = match frame["type"].as_str() {
+                Some("typing" | "received") => unanswered_answer(&mut ws, ID).await,
+                _ => answer(&mut ws, ID).await,
+            };
             ws.close().await;
             answer
         }
@@ -431,10 +435,10 @@ async fn answer(ws: &mut Ws, id: &str) -> Answer {
     tokio::time::timeout(ANSWERED_WITHIN, answered).await.unwrap_or(Answer::Nothing)
 }
 
-/// What a `typing` frame got. The gateway answers typing (only ever with an error) and pings
-/// itself, in the order they arrive, so a `pong` to a ping sent after it with no error before
-/// it means the typing frame was accepted without an answer.
-async fn typing_answer(ws: &mut Ws, id: &str) -> Answer {
+/// What a `typing` or `received` frame got. The gateway answers them (only ever with an error)
+/// and pings itself, in the order they arrive, so a `pong` to a ping sent after it with no
+/// error before it means the frame was accepted without an answer.
+async fn unanswered_answer(ws: &mut Ws, id: &str) -> Answer {
     ws.send(json!({"type": "ping", "id": "after-typing"})).await;
     loop {
         let frame = ws.frame().await;

@@ -10,6 +10,7 @@ mod bad_input;
 mod bench_smoke;
 mod concurrency;
 mod delivery;
+mod delivery_markers;
 mod durability;
 mod erasure_sessions;
 mod harness;

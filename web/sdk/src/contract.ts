@@ -242,6 +242,8 @@ export interface RoomSummary {
   last_seq: number;
   /** Your read marker. */
   last_read_seq: number;
+  /** How far your devices reported receiving the room (`received`); at least `last_read_seq`. */
+  delivered_seq: number;
   unread_count: number;
   unread_mentions: number;
   last_message: LastMessage | null;
@@ -264,6 +266,8 @@ export interface MemberView {
   role: Role;
   joined_seq: number;
   last_read_seq: number;
+  /** How far their devices have received the room; at least `last_read_seq`. */
+  delivered_seq: number;
   presence: PresenceStatus;
   presence_since: Timestamp | null;
 }
@@ -296,6 +300,8 @@ export interface MarkReadRequest {
 export interface Receipt {
   user_id: UserId;
   last_read_seq: number;
+  /** Read implies delivered: at least `last_read_seq`. */
+  delivered_seq: number;
 }
 
 /** `GET /v1/rooms/{room_id}/receipts` */
@@ -852,6 +858,14 @@ export interface PresenceClientFrame {
   id?: string | null;
 }
 
+/** "This device has received the room up to and including `up_to_seq`" (no answer). */
+export interface ReceivedClientFrame {
+  type: "received";
+  room_id: RoomId;
+  up_to_seq: number;
+  id?: string | null;
+}
+
 /** Every command carries an `id` (≤ 64 characters) echoed by its `ack` or `error`. */
 interface CommandFrameBase {
   id: string;
@@ -903,7 +917,7 @@ export type CommandFrame =
   | UnreactCommandFrame
   | MarkReadCommandFrame;
 
-export type ClientFrame = IdentifyFrame | PingFrame | TypingClientFrame | PresenceClientFrame | CommandFrame;
+export type ClientFrame = IdentifyFrame | PingFrame | TypingClientFrame | PresenceClientFrame | ReceivedClientFrame | CommandFrame;
 
 // ---------------------------------------------------------------------------------------------
 // WebSocket: server frames (protocol.md §4)
@@ -980,6 +994,17 @@ export interface PongFrame {
   id: string | null;
 }
 
+/** A member's delivery marker moved (rooms of at most `LIVE_RECEIPTS_MAX_MEMBERS` members). */
+export interface ReceiptServerFrame {
+  type: "receipt";
+  room_id: RoomId;
+  user_id: UserId;
+  /** Their devices have received the room up to here (at least `read_seq`). */
+  delivered_seq: number;
+  /** Their read marker as the server knew it then (`ReadMarkerMoved` events say it first). */
+  read_seq: number;
+}
+
 export interface PresenceEntry {
   user_id: UserId;
   status: PresenceStatus;
@@ -1005,6 +1030,7 @@ export type ServerFrame =
   | ErrorFrame
   | TypingServerFrame
   | PongFrame
+  | ReceiptServerFrame
   | PresenceServerFrame
   | ReconnectFrame;
 
@@ -1037,6 +1063,9 @@ export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
 /** `hello.protocol` of the protocol these types describe. */
 export const PROTOCOL_VERSION = 1;
+
+/** Rooms with more members than this get no live `receipt` frames (protocol.md §4 `receipt`). */
+export const LIVE_RECEIPTS_MAX_MEMBERS = 100;
 
 /** Maximum size of one WebSocket frame in either direction, in bytes. */
 export const MAX_FRAME_BYTES = 65_536;

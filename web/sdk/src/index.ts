@@ -35,6 +35,8 @@ export { parseServerFrame } from "./frames";
 export type { HistoryFill } from "./gapfill";
 export type { PostReceipt, PostInput } from "./outbox";
 export type { GapFill } from "./delivery";
+export { ACK_INTERVAL_MS } from "./acks";
+export { messageStatus, type DeliveryStatus, type MemberMarkers, type MessageStatus, type StatusQuery } from "./status";
 export {
   MemoryOutboxStore,
   MemoryPositionStore,

@@ -391,7 +391,7 @@ export class ChatApi {
     return this.command("POST", `/v1/rooms/${seg(roomId)}/read`, { up_to_seq: upToSeq });
   }
 
-  /** `GET /v1/rooms/{room_id}/receipts`: how far each member has read. */
+  /** `GET /v1/rooms/{room_id}/receipts`: how far each member has read, and received. */
   receipts(roomId: RoomId): Promise<ReceiptsResponse> {
     return this.get<ReceiptsResponse>(`/v1/rooms/${seg(roomId)}/receipts`);
   }

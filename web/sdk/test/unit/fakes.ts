@@ -108,6 +108,7 @@ export function summary(roomId: RoomId, lastSeq: number): RoomSummary {
     message_count: 0,
     last_seq: lastSeq,
     last_read_seq: 0,
+    delivered_seq: 0,
     unread_count: 0,
     unread_mentions: 0,
     last_message: null,

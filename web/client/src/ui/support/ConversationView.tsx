@@ -43,9 +43,9 @@ export function ConversationView({ model, inbox, detail, conversation, nameOf, r
   const name = visitorName(conversation);
   useEffect(() => {
     if (!joined) return;
-    model.viewConversation(roomId);
+    model.viewConversation(roomId, conversation.visitor_id);
     return () => model.viewConversation(null);
-  }, [model, roomId, joined]);
+  }, [model, roomId, joined, conversation.visitor_id]);
   const [showContext, setShowContext] = useState(() => matchMedia(WIDE).matches);
   const timeline = model.timeline(roomId);
   const messages = timeline.messages();
