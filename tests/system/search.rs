@@ -191,6 +191,7 @@ async fn the_user_directory_lists_people_who_share_a_room_and_bad_searches_are_r
         "/v1/search?q=".to_owned(),
         "/v1/search?q=%20%20".to_owned(),
         "/v1/search?q=!!!".to_owned(),
+        "/v1/search?q=-apples%20-pears".to_owned(),
         format!("/v1/search?q={long}"),
         "/v1/search?q=a%01b".to_owned(),
         "/v1/search?q=a%00b".to_owned(),
@@ -221,4 +222,5 @@ async fn the_user_directory_lists_people_who_share_a_room_and_bad_searches_are_r
         bob.id
     );
     assert_eq!(search(&alice, &fine).await.body, json!({"results": [], "next_cursor": null}));
+    assert_eq!(search(&alice, "q=apples%20-pears").await.body["results"], json!([]), "an exclusion beside a word");
 }

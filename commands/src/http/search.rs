@@ -34,7 +34,9 @@ const MAX_SEARCH_CHARS: usize = 200;
 const MAX_PREFIX_CHARS: usize = 64;
 
 /// A search's text: trimmed, 1 to `MAX` characters, no control characters, and for a message
-/// search at least one letter or digit (punctuation alone has no words to search for).
+/// search at least one word to find: a letter or digit outside an exclusion (`-word`).
+/// Punctuation alone has no words to search for, and exclusions alone would match nearly every
+/// message with no index to narrow them.
 struct Text<const MAX: usize, const WORDS: bool>(String);
 
 impl<'de, const MAX: usize, const WORDS: bool> Deserialize<'de> for Text<MAX, WORDS> {
@@ -51,8 +53,10 @@ impl<'de, const MAX: usize, const WORDS: bool> Deserialize<'de> for Text<MAX, WO
         if text.chars().any(char::is_control) {
             return refuse("q must not contain control characters".to_owned());
         }
-        if WORDS && !text.chars().any(char::is_alphanumeric) {
-            return refuse("q has no word to search for".to_owned());
+        if WORDS
+            && !text.split_whitespace().any(|word| !word.starts_with('-') && word.chars().any(char::is_alphanumeric))
+        {
+            return refuse("q has no word to search for (only excluded ones)".to_owned());
         }
         Ok(Self(text.to_owned()))
     }

@@ -90,21 +90,35 @@ export function MessageSearchResults({ model, search }: Props) {
   );
 }
 
+/**
+ * One result; a link to the message when its room is in the room list. A support conversation's
+ * messages (found by its agents) are answered from the website's inbox, not opened here.
+ */
 function Result({ model, hit }: { model: ChatModel; hit: SearchHit }) {
   const room = model.room(hit.room_id);
-  const where = room === undefined ? (hit.room_name ?? "Direct conversation") : model.title(room);
+  const support = room === undefined && model.supportRoom(hit.room_id) !== undefined;
+  const where = room !== undefined ? model.title(room) : support ? "Support conversation" : (hit.room_name ?? "Direct conversation");
   const who = hit.author_id === model.me ? "You" : model.person(hit.author_id).name;
+  const content = (
+    <>
+      <span class="result-where">
+        <span class="result-room">{where}</span> · {who}
+      </span>
+      <time dateTime={hit.created_at}>
+        {dayLabel(hit.created_at)} {clock(hit.created_at)}
+      </time>
+      <Snippet snippet={hit.snippet} />
+    </>
+  );
   return (
     <li>
-      <a href={messageHref(hit.room_id, hit.seq)} class="result">
-        <span class="result-where">
-          <span class="result-room">{where}</span> · {who}
-        </span>
-        <time dateTime={hit.created_at}>
-          {dayLabel(hit.created_at)} {clock(hit.created_at)}
-        </time>
-        <Snippet snippet={hit.snippet} />
-      </a>
+      {room === undefined ? (
+        <div class="result">{content}</div>
+      ) : (
+        <a href={messageHref(hit.room_id, hit.seq)} class="result">
+          {content}
+        </a>
+      )}
     </li>
   );
 }
