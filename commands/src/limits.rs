@@ -1,7 +1,8 @@
 //! Rate limits (governor, GCRA): posts per user, registrations and logins per client address,
 //! username lookups per user (so that the directory cannot be enumerated at request speed),
 //! domain checks per user (each makes the server fetch up to three pages from a site), new
-//! website visitors per address and per website.
+//! website visitors per address and per website, uploads per user (each may be a large file
+//! to take in, hash and, for an image, decode).
 //!
 //! Limits live in each command-service instance's memory: REST and WebSocket posts of one user
 //! count together on one instance. With several instances a user can reach each instance's
@@ -40,6 +41,9 @@ pub struct LimitsConfig {
     /// take another's share.
     pub website_visitors_per_minute: NonZeroU32,
     pub website_visitor_burst: NonZeroU32,
+    /// Uploads (`POST /v1/uploads`) per minute per user, sustained.
+    pub uploads_per_minute: NonZeroU32,
+    pub upload_burst: NonZeroU32,
 }
 
 /// Refused: try again after this long.
@@ -64,6 +68,7 @@ pub struct Limits {
     checks: DefaultKeyedRateLimiter<UserId>,
     visitors: DefaultKeyedRateLimiter<IpAddr>,
     website_visitors: DefaultKeyedRateLimiter<WebsiteId>,
+    uploads: DefaultKeyedRateLimiter<UserId>,
     clock: DefaultClock,
 }
 
@@ -84,6 +89,7 @@ impl Limits {
         let visitors = Quota::per_minute(config.visitors_per_minute).allow_burst(config.visitor_burst);
         let website_visitors =
             Quota::per_minute(config.website_visitors_per_minute).allow_burst(config.website_visitor_burst);
+        let uploads = Quota::per_minute(config.uploads_per_minute).allow_burst(config.upload_burst);
         Self {
             posts: RateLimiter::keyed(posts),
             auth: RateLimiter::keyed(auth),
@@ -91,6 +97,7 @@ impl Limits {
             checks: RateLimiter::keyed(checks),
             visitors: RateLimiter::keyed(visitors),
             website_visitors: RateLimiter::keyed(website_visitors),
+            uploads: RateLimiter::keyed(uploads),
             clock: DefaultClock::default(),
         }
     }
@@ -134,6 +141,11 @@ impl Limits {
         check(&self.website_visitors, &self.clock, &website)
     }
 
+    /// One upload by `user`.
+    pub fn upload(&self, user: UserId) -> Result<(), RateLimited> {
+        check(&self.uploads, &self.clock, &user)
+    }
+
     /// Forgets keys whose limits have fully recovered, so that memory follows active users.
     pub fn forget_idle(&self) {
         self.posts.retain_recent();
@@ -148,6 +160,8 @@ impl Limits {
         self.visitors.shrink_to_fit();
         self.website_visitors.retain_recent();
         self.website_visitors.shrink_to_fit();
+        self.uploads.retain_recent();
+        self.uploads.shrink_to_fit();
     }
 }
 
@@ -173,6 +187,8 @@ mod tests {
             visitor_burst: one,
             website_visitors_per_minute: one,
             website_visitor_burst: one,
+            uploads_per_minute: one,
+            upload_burst: one,
         });
         let (ada, bob) = (UserId::from_uuid(Uuid::from_u128(1)), UserId::from_uuid(Uuid::from_u128(2)));
         for _ in 0..3 {

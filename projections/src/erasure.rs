@@ -6,6 +6,7 @@
 //! the tables equal a replay of the redacted history the moment the erasure commits:
 //! - `users`, `presence`: the user's rows deleted;
 //! - `messages`: the bodies of the user's messages set to `NULL`;
+//! - `message_attachments`: the file names of the user's attachments set to `NULL`;
 //! - `rooms`: a last-message preview of theirs set to `NULL`;
 //! - `support_conversations`: a visitor's context (page, referrer, language, browser) set to
 //!   `NULL`.
@@ -31,6 +32,8 @@ pub struct RedactedRows {
     pub messages: u64,
     /// Last-message previews set to `NULL`.
     pub previews: u64,
+    /// Attachment file names set to `NULL`.
+    pub attachment_names: u64,
 }
 
 /// Each statement, the table it needs, and which count it adds to.
@@ -38,6 +41,11 @@ const STATEMENTS: &[(&str, &str, Count)] = &[
     ("users", "DELETE FROM {schema}.users WHERE user_id = $1", Count::Profiles),
     ("presence", "DELETE FROM {schema}.presence WHERE user_id = $1", Count::Profiles),
     ("messages", "UPDATE {schema}.messages SET body = NULL WHERE author_id = $1 AND body IS NOT NULL", Count::Messages),
+    (
+        "message_attachments",
+        "UPDATE {schema}.message_attachments SET name = NULL WHERE author_id = $1 AND name IS NOT NULL",
+        Count::AttachmentNames,
+    ),
     (
         "rooms",
         "UPDATE {schema}.rooms SET last_message_preview = NULL
@@ -58,6 +66,7 @@ enum Count {
     Profiles,
     Messages,
     Previews,
+    AttachmentNames,
 }
 
 /// Redacts `user`'s personal data in every copy of the read models.
@@ -88,6 +97,7 @@ pub async fn redact_read_models(conn: &mut PgConnection, user: UserId) -> Result
                 Count::Profiles => &mut redacted.profiles,
                 Count::Messages => &mut redacted.messages,
                 Count::Previews => &mut redacted.previews,
+                Count::AttachmentNames => &mut redacted.attachment_names,
             };
             if schema == "public" {
                 *counter += rows;
