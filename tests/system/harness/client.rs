@@ -64,13 +64,19 @@ impl Api {
         self.send(request).await
     }
 
-    /// Sends a prepared request (for raw bodies and headers).
+    /// Sends a prepared request (for raw bodies and headers). A body that is a file rather than
+    /// JSON (a download) is kept as `{"bytes": <length>}`.
     pub async fn send(&self, request: reqwest::RequestBuilder) -> Reply {
         let response = request.send().await.expect("HTTP request");
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let text = response.text().await.expect("response body");
-        let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).expect("JSON response") };
+        let file = headers.contains_key("content-disposition");
+        let bytes = response.bytes().await.expect("response body");
+        let body = match (bytes.is_empty(), file) {
+            (true, _) => Value::Null,
+            (false, true) => json!({"bytes": bytes.len()}),
+            (false, false) => serde_json::from_slice(&bytes).expect("JSON response"),
+        };
         Reply { status, headers, body }
     }
 
