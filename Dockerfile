@@ -29,15 +29,18 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --system --gid 10001 chat \
-    && useradd --system --uid 10001 --gid chat --no-create-home --shell /usr/sbin/nologin chat
+    && useradd --system --uid 10001 --gid chat --no-create-home --shell /usr/sbin/nologin chat \
+    && mkdir -p /var/lib/chat/uploads && chown chat:chat /var/lib/chat/uploads
 COPY --from=builder /usr/local/bin/chat /usr/local/bin/chat
 COPY --from=web /web/dist /usr/share/chat/web
 USER 10001:10001
 # Listen on all interfaces, not only inside the container: the API and the WebSocket gateway.
 # The API serves the web client at / from the files the `web` stage built.
+# Uploaded files: mount a volume there (docker-compose.yml does), or use an S3 bucket.
 ENV CHAT_HTTP_ADDR=0.0.0.0:8080 \
     CHAT_GATEWAY_ADDR=0.0.0.0:8081 \
-    CHAT_WEB_DIR=/usr/share/chat/web
+    CHAT_WEB_DIR=/usr/share/chat/web \
+    CHAT_STORAGE_URL=file:///var/lib/chat/uploads
 EXPOSE 8080 8081
 ENTRYPOINT ["chat"]
 CMD ["up"]

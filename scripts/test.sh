@@ -77,6 +77,13 @@ if [[ -z "${NATS_SERVER_BIN:-}" ]] && ! command -v nats-server >/dev/null && [[ 
     DEBIAN_FRONTEND=noninteractive apt-get install -y nats-server
 fi
 
+# The S3 storage test starts a private S3-compatible server: s3s-fs, from crates.io (0.14.1 is
+# the newest that builds with Rust 1.92+; later ones need 1.96).
+if [[ -z "${S3S_FS_BIN:-}" ]] && ! command -v s3s-fs >/dev/null && [[ ! -x "${CARGO_HOME:-$HOME/.cargo}/bin/s3s-fs" ]]; then
+    step "installing s3s-fs (cargo install s3s-fs --version 0.14.1 --locked --features binary)"
+    cargo install s3s-fs --version 0.14.1 --locked --features binary
+fi
+
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 export NATS_URL="${NATS_URL:-nats://127.0.0.1:4222}"
 echo "DATABASE_URL=$(sed -E 's#(://[^:/@]*):[^@]*@#\1:***@#' <<<"$DATABASE_URL")"

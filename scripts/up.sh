@@ -26,6 +26,12 @@ if ! command -v cargo >/dev/null; then
 fi
 
 scripts/ensure-services.sh
+# Uploaded files, in a directory of this checkout unless CHAT_STORAGE_URL names another place
+# (an S3 bucket: s3://bucket, with the AWS_* variables).
+if [[ -z "${CHAT_STORAGE_URL:-}" ]]; then
+    mkdir -p data/uploads
+    export CHAT_STORAGE_URL="file://$PWD/data/uploads"
+fi
 # The web client the API serves at / (CHAT_WEB_DIR, default web/dist). CHAT_SKIP_WEB=1 serves
 # whatever web/dist holds (or nothing).
 if [[ "${CHAT_SKIP_WEB:-}" != 1 ]]; then

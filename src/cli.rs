@@ -169,7 +169,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             // sent through the gateway is answered `unavailable` rather than left waiting.
             let nats_client = connection.client.clone();
             let gateway_addr = roles::start_gateway(&cx, gateway, auth, presence, connection, subjects.clone()).await?;
-            let rooms = roles::start_api(
+            let parts = roles::start_api(
                 &cx,
                 api,
                 auth,
@@ -178,15 +178,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             )
             .await?;
             roles::start_presence_tracker(&cx, presence, nats_client, subjects);
-            roles::start_support_upkeep(&cx, api, rooms)?;
+            roles::start_upkeep(&cx, api, parts)?;
         }
         Command::Commands { api, nats, auth, presence } => {
             let (connection, subjects) = roles::connect_nats(nats, cli.command.name()).await?;
             nats_drain = Some(connection.drain_handle());
-            let rooms =
+            let parts =
                 roles::start_api(&cx, api, auth, Some((connection.client.clone(), subjects.clone())), None).await?;
             roles::start_presence_tracker(&cx, presence, connection.client, subjects);
-            roles::start_support_upkeep(&cx, api, rooms)?;
+            roles::start_upkeep(&cx, api, parts)?;
         }
         Command::Gateway { gateway, nats, auth, presence } => {
             let (connection, subjects) = roles::connect_nats(nats, cli.command.name()).await?;

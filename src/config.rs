@@ -10,6 +10,7 @@ use std::num::NonZeroU32;
 use chat_auth::{Secret, SigningKey};
 use chat_commands::http::WebConfig;
 use chat_commands::limits::LimitsConfig;
+use chat_commands::uploads::{StorageUrl, UploadConfig};
 use chat_commands::verification::VerifierConfig;
 use chat_gateway::GatewayConfig;
 use clap::Args;
@@ -140,6 +141,37 @@ pub struct ApiArgs {
     #[arg(long, env = "CHAT_WEBSITE_VISITOR_BURST", default_value_t = NonZeroU32::new(200).unwrap())]
     pub website_visitor_burst: NonZeroU32,
 
+    /// Uploads per minute per user, sustained.
+    #[arg(long, env = "CHAT_UPLOAD_RATE_PER_MINUTE", default_value_t = NonZeroU32::new(30).unwrap())]
+    pub upload_rate_per_minute: NonZeroU32,
+
+    /// Uploads a user may make in a burst.
+    #[arg(long, env = "CHAT_UPLOAD_BURST", default_value_t = NonZeroU32::new(10).unwrap())]
+    pub upload_burst: NonZeroU32,
+
+    /// Where uploaded files are kept: a local directory (`file:///var/lib/chat/uploads` or a
+    /// path; created if missing) or an S3-compatible bucket (`s3://bucket[/prefix]`, with the
+    /// endpoint, region and credentials from the standard `AWS_*` variables).
+    #[arg(long, env = "CHAT_STORAGE_URL", default_value = "data/uploads")]
+    pub storage_url: StorageUrl,
+
+    /// Largest file accepted, in bytes.
+    #[arg(long, env = "CHAT_UPLOAD_MAX_BYTES", default_value_t = UploadConfig::DEFAULT_MAX_FILE_BYTES, value_parser = clap::value_parser!(u64).range(1..))]
+    pub upload_max_bytes: u64,
+
+    /// What one user's uploads may add up to, in bytes.
+    #[arg(long, env = "CHAT_UPLOAD_QUOTA_BYTES", default_value_t = UploadConfig::DEFAULT_QUOTA_BYTES, value_parser = clap::value_parser!(u64).range(1..))]
+    pub upload_quota_bytes: u64,
+
+    /// Seconds after which an upload that no post names is deleted (after a grace of as long
+    /// again, at most two minutes).
+    #[arg(long, env = "CHAT_UPLOAD_EXPIRY_SECS", default_value_t = UploadConfig::DEFAULT_EXPIRY.as_secs(), value_parser = clap::value_parser!(u64).range(1..))]
+    pub upload_expiry_secs: u64,
+
+    /// Seconds a signed download URL works.
+    #[arg(long, env = "CHAT_SIGNED_URL_TTL_SECS", default_value_t = UploadConfig::DEFAULT_SIGNED_URL_TTL.as_secs(), value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub signed_url_ttl_secs: u64,
+
     /// Behind one trusted reverse proxy: take the client address from the last
     /// `X-Forwarded-For` entry. Leave off when clients reach the API directly.
     #[arg(long, env = "CHAT_TRUST_FORWARDED_FOR", value_parser = clap::builder::BoolishValueParser::new(), num_args = 0..=1, default_missing_value = "true", default_value = "false")]
@@ -204,6 +236,17 @@ impl ApiArgs {
         }
     }
 
+    /// Where uploads go and their limits.
+    pub fn uploads(&self) -> UploadConfig {
+        UploadConfig {
+            storage: self.storage_url.clone(),
+            max_file_bytes: self.upload_max_bytes,
+            quota_bytes: self.upload_quota_bytes,
+            expiry: Duration::from_secs(self.upload_expiry_secs),
+            signed_url_ttl: Duration::from_secs(self.signed_url_ttl_secs),
+        }
+    }
+
     pub fn limits(&self) -> LimitsConfig {
         LimitsConfig {
             posts_per_second: self.post_rate,
@@ -220,6 +263,8 @@ impl ApiArgs {
             visitor_burst: self.visitor_burst,
             website_visitors_per_minute: self.website_visitor_rate_per_minute,
             website_visitor_burst: self.website_visitor_burst,
+            uploads_per_minute: self.upload_rate_per_minute,
+            upload_burst: self.upload_burst,
         }
     }
 }

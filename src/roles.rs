@@ -22,6 +22,7 @@ use chat_commands::room_writer::RoomWriters;
 use chat_commands::room_writer::WriterConfig;
 use chat_commands::store::EventStore;
 use chat_commands::upkeep::Upkeep;
+use chat_commands::uploads::Uploads;
 use chat_commands::verification::Verifier;
 use chat_commands::websites::Websites;
 use chat_feed::{FeedRunner, RunnerConfig, Wakeup};
@@ -80,14 +81,21 @@ pub async fn connect_nats(config: &NatsConfig, role: &str) -> anyhow::Result<(Co
     Ok((connection, Subjects::new(&config.nats_prefix)))
 }
 
-/// The HTTP API and, with NATS, the command bus for gateways; answers its room writers.
+/// What the API shares with the process's other command-side roles (the upkeep).
+pub struct ApiParts {
+    pub rooms: RoomWriters,
+    pub uploads: Uploads,
+}
+
+/// The HTTP API and, with NATS, the command bus for gateways; answers its room writers and
+/// uploads.
 pub async fn start_api(
     cx: &RoleContext<'_>,
     args: &ApiArgs,
     auth: &AuthArgs,
     bus: Option<(async_nats::Client, Subjects)>,
     gateway_port: Option<u16>,
-) -> anyhow::Result<RoomWriters> {
+) -> anyhow::Result<ApiParts> {
     let config = ApiConfig {
         listen: args.http_addr,
         keys: auth.keys()?,
@@ -100,15 +108,16 @@ pub async fn start_api(
         openapi: OpenApiDocument::new(crate::openapi::json()),
         web: args.web(gateway_port),
         verifier: args.verifier(),
+        uploads: args.uploads(),
     };
     let api = Api::build(&config, cx.pool.clone(), bus).await.context("cannot start the HTTP API")?;
     let addr = api.local_addr()?;
-    let rooms = api.rooms();
+    let parts = ApiParts { rooms: api.rooms(), uploads: api.uploads() };
     let shutdown = cx.shutdown.clone();
     cx.spawn("api", async move { api.run_until_stopped(shutdown).await.context("the HTTP API failed") });
     println!("listening api http://{addr}");
     tracing::info!(%addr, "API listening");
-    Ok(rooms)
+    Ok(parts)
 }
 
 pub async fn start_gateway(
@@ -139,19 +148,20 @@ pub async fn start_gateway(
     Ok(addr)
 }
 
-/// Support chat's upkeep (domains checked again, former agents dismissed): one active across
-/// all command instances; it writes rooms through the API's `rooms`.
-pub fn start_support_upkeep(cx: &RoleContext<'_>, args: &ApiArgs, rooms: RoomWriters) -> anyhow::Result<()> {
+/// The upkeep (domains checked again, former agents dismissed, uploads collected): one active
+/// across all command instances; it writes rooms through the API's `rooms`.
+pub fn start_upkeep(cx: &RoleContext<'_>, args: &ApiArgs, api: ApiParts) -> anyhow::Result<()> {
     let verifier = Verifier::new(args.verifier()).context("cannot set up domain checks")?;
     let store = EventStore::new(cx.pool.clone());
     let upkeep = Upkeep {
         pool: cx.pool.clone(),
         websites: Websites::new(cx.pool.clone(), store, verifier),
-        rooms,
+        rooms: api.rooms,
         recheck_every: Duration::from_secs(args.domain_recheck_secs),
+        uploads: api.uploads,
     };
     let shutdown = cx.shutdown.clone();
-    cx.spawn("support upkeep", async move {
+    cx.spawn("upkeep", async move {
         upkeep.run(shutdown).await;
         Ok(())
     });

@@ -22,6 +22,7 @@ use crate::http::{AppState, OpenApiDocument, WebConfig, router};
 use crate::limits::{Limits, LimitsConfig};
 use crate::room_writer::{RoomWriters, WriterConfig};
 use crate::store::EventStore;
+use crate::uploads::{UploadConfig, Uploads};
 use crate::verification::{Verifier, VerifierConfig};
 use crate::websites::Websites;
 
@@ -45,6 +46,8 @@ pub struct ApiConfig {
     pub web: WebConfig,
     /// Limits of the domain checks of support-chat websites.
     pub verifier: VerifierConfig,
+    /// Where uploaded files go, and their limits.
+    pub uploads: UploadConfig,
 }
 
 /// The HTTP API plus, when given a NATS client, the command bus for gateways (both share one
@@ -66,7 +69,11 @@ impl Api {
         let store = EventStore::new(pool.clone());
         let tokens = Arc::new(Tokens::new(&config.keys, config.token_ttl));
         let refresh = RefreshTokens::new(pool.clone(), config.refresh_ttl);
+        let uploads = Uploads::new(pool.clone(), config.uploads.clone(), &config.keys).map_err(|error| {
+            std::io::Error::other(format!("cannot open the upload storage {}: {error}", config.uploads.storage))
+        })?;
         let state = AppState {
+            uploads,
             limits: Arc::new(Limits::new(&config.limits)),
             proxy: TrustForwardedFor(config.trust_forwarded_for),
             rooms: RoomWriters::new(store.clone(), config.writers.clone()),
@@ -102,11 +109,18 @@ impl Api {
         self.state.rooms.clone()
     }
 
+    /// The API's uploads, for the upkeep's collector.
+    pub fn uploads(&self) -> Uploads {
+        self.state.uploads.clone()
+    }
+
     /// Serves until `shutdown`, then finishes in-flight requests and queued room commands.
     pub async fn run_until_stopped(self, shutdown: CancellationToken) -> std::io::Result<()> {
         let writers = self.state.rooms.clone();
         let limits = self.state.limits.clone();
-        let bus = self.bus.map(|bus| tokio::spawn(bus.serve(writers.clone(), limits.clone(), shutdown.clone())));
+        let uploads = self.state.uploads.clone();
+        let bus =
+            self.bus.map(|bus| tokio::spawn(bus.serve(writers.clone(), limits.clone(), uploads, shutdown.clone())));
         let acks = self.acks.map(|acks| tokio::spawn(acks.serve(self.state.pool.clone(), shutdown.clone())));
         let forgetting = tokio::spawn(forget_idle_limits(limits, shutdown.clone()));
         let app = router(self.state, &self.cors_origins).into_make_service_with_connect_info::<SocketAddr>();

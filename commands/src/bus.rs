@@ -2,8 +2,9 @@
 //! runs in a `command` span (room, kind, request id, gateway) until its reply is sent.
 //!
 //! Every command-service instance subscribes in one queue group, so NATS spreads requests
-//! across instances. Input is validated exactly as REST input is ([`crate::parse`]) and errors
-//! carry the same stable codes. Requests are queued at their room's writer in arrival order
+//! across instances. Input is validated exactly as REST input is ([`crate::parse`], a post's
+//! upload ids resolved by [`Uploads::attachments_of`]: one query, in arrival order, for posts
+//! that name attachments) and errors carry the same stable codes. Requests are queued at their room's writer in arrival order
 //! and awaited concurrently (bounded), so commands that reach one instance in some order apply
 //! in that order. (Gateways send a connection's commands for one room one at a time, so their
 //! order holds across any number of instances.)
@@ -25,6 +26,7 @@ use crate::limits::{Limits, RateLimited};
 use crate::parse::{InvalidField, room_command};
 use crate::room_writer::{CommandError, Pending, Receipt, RoomWriters};
 use crate::store::CommandMeta;
+use crate::uploads::{AttachError, Uploads};
 
 /// Requests handled at once per instance; more wait in NATS's buffer.
 const MAX_IN_FLIGHT: usize = 1024;
@@ -45,7 +47,7 @@ impl Bus {
     ///
     /// Each request is queued at its room's writer here, in arrival order (NATS keeps one
     /// publisher's order), and only the wait for its result runs concurrently.
-    pub async fn serve(self, writers: RoomWriters, limits: Arc<Limits>, shutdown: CancellationToken) {
+    pub async fn serve(self, writers: RoomWriters, limits: Arc<Limits>, uploads: Uploads, shutdown: CancellationToken) {
         let Bus { client, mut requests } = self;
         let tasks = TaskTracker::new();
         let permits = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
@@ -63,7 +65,7 @@ impl Bus {
             };
             let Ok(permit) = permits.clone().acquire_owned().await else { break };
             let span = tracing::error_span!("command", room_id = Empty, kind = Empty, request_id = Empty, via = Empty);
-            let outcome = submit(&writers, &limits, &message.payload).instrument(span.clone()).await;
+            let outcome = submit(&writers, &limits, &uploads, &message.payload).instrument(span.clone()).await;
             let client = client.clone();
             let reply = async move {
                 let response = match outcome {
@@ -93,6 +95,8 @@ enum Refusal {
     #[error(transparent)]
     Invalid(#[from] InvalidField),
     #[error(transparent)]
+    Attach(#[from] AttachError),
+    #[error(transparent)]
     Command(#[from] CommandError),
 }
 
@@ -102,6 +106,7 @@ impl Refusal {
             Refusal::Malformed(_) => ErrorCode::InvalidRequest,
             Refusal::Limited(_) => ErrorCode::RateLimited,
             Refusal::Invalid(_) => ErrorCode::InvalidInput,
+            Refusal::Attach(error) => error.code(),
             Refusal::Command(error) => error.code(),
         }
     }
@@ -109,7 +114,12 @@ impl Refusal {
 
 /// Decodes, validates, rate-limits and queues one request; an early refusal is already the
 /// response.
-async fn submit(writers: &RoomWriters, limits: &Limits, payload: &[u8]) -> Result<Pending, CommandResponse> {
+async fn submit(
+    writers: &RoomWriters,
+    limits: &Limits,
+    uploads: &Uploads,
+    payload: &[u8],
+) -> Result<Pending, CommandResponse> {
     let request = decode::<CommandRequest>(payload).map_err(|error| respond(Err(error.into())))?;
     let span = tracing::Span::current();
     span.record("room_id", tracing::field::display(request.room_id));
@@ -117,7 +127,17 @@ async fn submit(writers: &RoomWriters, limits: &Limits, payload: &[u8]) -> Resul
     span.record("via", request.via.as_str());
     limits.admit(request.actor, &request.command).map_err(|limited| respond(Err(limited.into())))?;
     let meta = CommandMeta { actor: request.actor, request_id: request.request_id, via: request.via };
-    let command = room_command(request.actor, request.command).map_err(|invalid| respond(Err(invalid.into())))?;
+    let attachments = match uploads.attachments_of(request.actor, &request.command).await {
+        Ok(attachments) => attachments,
+        Err(error) => {
+            if let AttachError::Database(cause) = &error {
+                tracing::error!(error = %cause, "cannot resolve a post's attachments");
+            }
+            return Err(respond(Err(error.into())));
+        }
+    };
+    let command =
+        room_command(request.actor, request.command, attachments).map_err(|invalid| respond(Err(invalid.into())))?;
     span.record("kind", command.kind());
     writers.submit(request.room_id, command, meta).await.map_err(|error| respond(Err(error.into())))
 }

@@ -21,7 +21,11 @@
 //!    until commit), and the read models redacted in every copy (`chat_projections::erasure`),
 //!    so nothing the projectors wrote from the old payloads survives and nothing they write
 //!    later has it (the search index loses the user's messages: their text is findable no
-//!    more).
+//!    more);
+//! 5. the user's uploads are deleted and their blobs queued (`crate::uploads::records`): the
+//!    files 404 from the commit on, and the bytes leave the object store outside the
+//!    transaction — at once when the API ran the erasure, else at the next upkeep round (a
+//!    minute at most); a blob another user's upload also names stays.
 //!
 //! Sessions: access tokens already issued expire within their short lifetime; until then the
 //! room writers refuse their commands, and the gateways refuse them at `identify` and close the
@@ -64,6 +68,8 @@ pub struct Erasure {
     pub read_models: RedactedRows,
     /// Refresh tokens deleted.
     pub sessions_ended: u64,
+    /// Uploads deleted (their files are gone; the blobs leave the store after the commit).
+    pub uploads_deleted: u64,
     /// What becomes of the user's open WebSocket connections.
     pub live_connections: LiveConnections,
 }
@@ -112,15 +118,17 @@ pub async fn erase(pool: &PgPool, user: UserId, meta: &CommandMeta) -> Result<Er
             lease::exclude_batches(&mut tx, feed).await?;
         }
         let read_models = redact_read_models(&mut tx, user).await?;
+        let uploads_deleted = crate::uploads::records::delete_all_of(&mut tx, user).await?;
         tx.commit().await?;
         let live_connections = if newly_erased { LiveConnections::Closing } else { LiveConnections::ClosedBefore };
-        tracing::info!(newly_erased, events_redacted, "user erased");
+        tracing::info!(newly_erased, events_redacted, uploads_deleted, "user erased");
         return Ok(Erasure {
             user_id: user,
             newly_erased,
             events_redacted,
             read_models,
             sessions_ended,
+            uploads_deleted,
             live_connections,
         });
     }
@@ -168,8 +176,9 @@ async fn record(conn: &mut PgConnection, user: UserId, meta: &CommandMeta) -> Re
     Ok(!decided.is_empty())
 }
 
-/// Sets the personal fields of `user`'s events to `null` and marks them redacted; how many
-/// events were not redacted before.
+/// Sets the personal fields of `user`'s events to `null` (those of each element of a listed
+/// list too: an attachment's name) and marks them redacted; how many events were not redacted
+/// before.
 async fn redact_events(conn: &mut PgConnection, user: UserId) -> Result<u64, sqlx::Error> {
     let mut redacted = 0;
     for personal in PERSONAL_DATA {
@@ -182,19 +191,35 @@ async fn redact_events(conn: &mut PgConnection, user: UserId) -> Result<u64, sql
             Owner::Aggregate => ("aggregate_id = $3", ""),
             Owner::Field(field) => ("payload ->> $4 = $3", field),
         };
+        // Each list (`$6`, `$8`, …) rebuilt with its elements' fields (`$7`, `$9`, …) set to null,
+        // in order; a payload of a version without the list is left without it.
+        let mut in_lists = String::new();
+        let mut list_params = Vec::new();
+        for (n, (list, fields)) in personal.in_lists.iter().enumerate() {
+            let (name, element_nulls) = (6 + 2 * n, 7 + 2 * n);
+            in_lists.push_str(&format!(
+                " || CASE WHEN jsonb_typeof(payload -> ${name}) = 'array' THEN jsonb_build_object(${name}::text,
+                        (SELECT COALESCE(jsonb_agg(e.value || ${element_nulls} ORDER BY e.ordinality), '[]'::jsonb)
+                         FROM jsonb_array_elements(payload -> ${name}) WITH ORDINALITY AS e))
+                      ELSE '{{}}'::jsonb END"
+            ));
+            let nulls: serde_json::Map<String, Value> = fields.iter().map(|f| ((*f).to_owned(), Value::Null)).collect();
+            list_params.push(((*list).to_owned(), Value::Object(nulls)));
+        }
         let statement = format!(
-            "UPDATE events SET payload = payload || $5
+            "UPDATE events SET payload = payload || $5{in_lists}
              WHERE aggregate_type = $1 AND event_type = $2 AND {owner} AND NOT payload @> $5"
         );
-        redacted += sqlx::query(&statement)
+        let mut query = sqlx::query(&statement)
             .bind(personal.aggregate_type)
             .bind(personal.event_type)
             .bind(user.to_string())
             .bind(owner_field)
-            .bind(Value::Object(nulls))
-            .execute(&mut *conn)
-            .await?
-            .rows_affected();
+            .bind(Value::Object(nulls));
+        for (list, element_nulls) in list_params {
+            query = query.bind(list).bind(element_nulls);
+        }
+        redacted += query.execute(&mut *conn).await?.rows_affected();
     }
     Ok(redacted)
 }

@@ -15,13 +15,15 @@
 //! - [`websites`]: support-chat websites (`Website` aggregate), their domain checks included.
 //! - [`erasure`]: erasing a user's personal data (events redacted in place, read models,
 //!   credentials), in one transaction.
-//! - [`limits`]: rate limits (posts per user, logins per address).
+//! - [`limits`]: rate limits (posts per user, logins per address, uploads per user).
+//! - [`uploads`]: files in the object store — streamed uploads, attachments of posts, signed
+//!   downloads, the collector of unposted uploads and unused blobs.
 //! - [`credentials`]: password hashing and refresh tokens (access tokens are `chat_auth`'s).
 //! - [`http`]: the REST router — commands and read-model queries behind one auth and error
 //!   model — and its OpenAPI document (`http::spec`), generated from the same annotations.
 //! - [`identity`]: identity verification for support chat (signed website user ids).
-//! - [`upkeep`]: support chat's background repairs (domains checked again, former agents
-//!   dismissed), one task across instances.
+//! - [`upkeep`]: background work, one task across instances: support chat's repairs (domains
+//!   checked again, former agents dismissed) and the uploads' collector.
 //! - [`verification`]: SSRF-safe checks that a website publishes its domain-ownership token.
 //! - [`api`]: the buildable HTTP service (`Api::build` → `run_until_stopped`).
 #![forbid(unsafe_code)]
@@ -41,5 +43,6 @@ pub mod presence;
 pub mod room_writer;
 pub mod store;
 pub mod upkeep;
+pub mod uploads;
 pub mod verification;
 pub mod websites;

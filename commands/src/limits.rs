@@ -1,8 +1,10 @@
 //! Rate limits (governor, GCRA): posts per user, registrations and logins per client address,
 //! username lookups per user (so that the directory cannot be enumerated at request speed),
 //! searches per user (message search and the user directory: each is a full-text or prefix
-//! query over an index, and the directory must not be enumerable either), domain checks per user (each makes the server fetch up to three pages from a site), new
-//! website visitors per address and per website.
+//! query over an index, and the directory must not be enumerable either), domain checks per
+//! user (each makes the server fetch up to three pages from a site), new website visitors per
+//! address and per website, uploads per user (each may be a large file to take in, hash and,
+//! for an image, decode).
 //!
 //! Limits live in each command-service instance's memory: REST and WebSocket posts of one user
 //! count together on one instance. With several instances a user can reach each instance's
@@ -44,6 +46,9 @@ pub struct LimitsConfig {
     /// take another's share.
     pub website_visitors_per_minute: NonZeroU32,
     pub website_visitor_burst: NonZeroU32,
+    /// Uploads (`POST /v1/uploads`) per minute per user, sustained.
+    pub uploads_per_minute: NonZeroU32,
+    pub upload_burst: NonZeroU32,
 }
 
 /// Refused: try again after this long.
@@ -69,6 +74,7 @@ pub struct Limits {
     checks: DefaultKeyedRateLimiter<UserId>,
     visitors: DefaultKeyedRateLimiter<IpAddr>,
     website_visitors: DefaultKeyedRateLimiter<WebsiteId>,
+    uploads: DefaultKeyedRateLimiter<UserId>,
     clock: DefaultClock,
 }
 
@@ -90,6 +96,7 @@ impl Limits {
         let visitors = Quota::per_minute(config.visitors_per_minute).allow_burst(config.visitor_burst);
         let website_visitors =
             Quota::per_minute(config.website_visitors_per_minute).allow_burst(config.website_visitor_burst);
+        let uploads = Quota::per_minute(config.uploads_per_minute).allow_burst(config.upload_burst);
         Self {
             posts: RateLimiter::keyed(posts),
             auth: RateLimiter::keyed(auth),
@@ -98,6 +105,7 @@ impl Limits {
             checks: RateLimiter::keyed(checks),
             visitors: RateLimiter::keyed(visitors),
             website_visitors: RateLimiter::keyed(website_visitors),
+            uploads: RateLimiter::keyed(uploads),
             clock: DefaultClock::default(),
         }
     }
@@ -146,6 +154,11 @@ impl Limits {
         check(&self.website_visitors, &self.clock, &website)
     }
 
+    /// One upload by `user`.
+    pub fn upload(&self, user: UserId) -> Result<(), RateLimited> {
+        check(&self.uploads, &self.clock, &user)
+    }
+
     /// Forgets keys whose limits have fully recovered, so that memory follows active users.
     pub fn forget_idle(&self) {
         self.posts.retain_recent();
@@ -162,6 +175,8 @@ impl Limits {
         self.visitors.shrink_to_fit();
         self.website_visitors.retain_recent();
         self.website_visitors.shrink_to_fit();
+        self.uploads.retain_recent();
+        self.uploads.shrink_to_fit();
     }
 }
 
@@ -189,6 +204,8 @@ mod tests {
             visitor_burst: one,
             website_visitors_per_minute: one,
             website_visitor_burst: one,
+            uploads_per_minute: one,
+            upload_burst: one,
         });
         let (ada, bob) = (UserId::from_uuid(Uuid::from_u128(1)), UserId::from_uuid(Uuid::from_u128(2)));
         for _ in 0..3 {

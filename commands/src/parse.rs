@@ -1,6 +1,7 @@
 //! Client input to domain commands, shared by REST and the WebSocket command bus so that both
 //! doors validate exactly alike.
 
+use chat_domain::attachment::Attachment;
 use chat_domain::room::RoomCommand;
 use chat_domain::text::{ClientMsgId, MessageBody, Reaction, TextError};
 use chat_domain::{MessageId, UserId};
@@ -23,14 +24,20 @@ pub fn field<T>(name: &'static str, parsed: Result<T, TextError>) -> Result<T, I
 /// At most this many mentions per message.
 pub const MAX_MENTIONS: usize = 50;
 
-/// The room command `actor` asks for. A post gets a fresh message id here.
-pub fn room_command(actor: UserId, command: WireCommand) -> Result<RoomCommand, InvalidField> {
+/// The room command `actor` asks for. A post gets a fresh message id here, and the
+/// attachments its upload ids were resolved to (`crate::uploads::Uploads::attachments_of`).
+pub fn room_command(
+    actor: UserId,
+    command: WireCommand,
+    attachments: Vec<Attachment>,
+) -> Result<RoomCommand, InvalidField> {
     Ok(match command {
-        WireCommand::Post { body, client_msg_id, reply_to, mentions } => RoomCommand::PostMessage {
+        WireCommand::Post { body, client_msg_id, reply_to, mentions, attachments: _ } => RoomCommand::PostMessage {
             by: actor,
             message_id: MessageId::from_uuid(Uuid::now_v7()),
             client_msg_id: field("client_msg_id", ClientMsgId::parse(client_msg_id))?,
-            body: field("body", MessageBody::parse(body))?,
+            body: body.map(|body| field("body", MessageBody::parse(body))).transpose()?,
+            attachments,
             reply_to,
             mentions: field(
                 "mentions",

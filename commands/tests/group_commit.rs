@@ -27,9 +27,10 @@ fn post(by: UserId, text: &str) -> RoomCommand {
         by,
         message_id: MessageId::from_uuid(Uuid::now_v7()),
         client_msg_id: ClientMsgId::parse(text).unwrap(),
-        body: MessageBody::parse(text).unwrap(),
+        body: Some(MessageBody::parse(text).unwrap()),
         reply_to: None,
         mentions: Vec::new(),
+        attachments: vec![],
     }
 }
 

@@ -65,6 +65,10 @@ uuid_id!(
     /// A message within a room, chosen by the server when the message is first posted.
     MessageId
 );
+uuid_id!(
+    /// An uploaded file (UUIDv7), chosen by the server; once posted, also the attachment's id.
+    UploadId
+);
 
 /// Namespace for direct-room ids (a fixed random UUID; changing it would orphan every direct room).
 const DIRECT_ROOM_NAMESPACE: Uuid = Uuid::from_u128(0x6f1c_2a8e_5d3b_4c77_9a0e_21d4_b8f3_0c5e);

@@ -2,7 +2,8 @@
 //!
 //! # Layout
 //! - [`error_code`]: the stable error codes clients see, whatever the transport.
-//! - [`ids`]: newtype identifiers (`UserId`, `RoomId`, `MessageId`).
+//! - [`ids`]: newtype identifiers (`UserId`, `RoomId`, `MessageId`, `UploadId`).
+//! - [`attachment`]: files attached to posts, as events record them, and message kinds.
 //! - [`text`]: validated text values parsed at the edge (`MessageBody`, `RoomName`, …).
 //! - [`room`]: the `Room` aggregate — membership, roles, the message timeline, reactions and
 //!   read markers. Its aggregate sequence is the room's total, gap-free event order.
@@ -19,6 +20,7 @@
 //! is covered by given/when/then tests without a database.
 #![forbid(unsafe_code)]
 
+pub mod attachment;
 pub mod catalog;
 pub mod error_code;
 pub mod ids;
@@ -31,4 +33,4 @@ pub mod user;
 pub mod website;
 
 pub use error_code::ErrorCode;
-pub use ids::{MessageId, RoomId, UserId, WebsiteId};
+pub use ids::{MessageId, RoomId, UploadId, UserId, WebsiteId};

@@ -93,53 +93,65 @@ pub struct PersonalData {
     pub owner: Owner,
     /// The [`Redactable`] payload fields an erasure sets to `null`.
     pub fields: &'static [&'static str],
+    /// Lists of objects whose [`Redactable`] fields an erasure sets to `null` in every element
+    /// (`attachments` → `name`), the list and the rest of each object kept.
+    pub in_lists: &'static [(&'static str, &'static [&'static str])],
 }
 
 /// Every event type with personal data, and where it is. Nothing else is personal: ids are
 /// pseudonyms that stay (so memberships, counts and sequences stay consistent), room names
-/// belong to rooms, reactions are emoji codes.
+/// belong to rooms, reactions are emoji codes. An attachment's file name is personal (it can
+/// name a person: "passport-jane-doe.pdf"); its type, size and digest are kept for analysts
+/// (the bytes themselves leave the object store with the erasure).
 pub const PERSONAL_DATA: &[PersonalData] = &[
     PersonalData {
         aggregate_type: "room",
         event_type: "MessagePosted",
         owner: Owner::Field("author"),
         fields: &["body"],
+        in_lists: &[("attachments", &["name"])],
     },
     PersonalData {
         aggregate_type: "room",
         event_type: "MessageEdited",
         owner: Owner::Field("edited_by"),
         fields: &["body"],
+        in_lists: &[],
     },
     PersonalData {
         aggregate_type: "room",
         event_type: "VisitorContextRecorded",
         owner: Owner::Field("visitor"),
         fields: &["page_url", "referrer", "language", "user_agent"],
+        in_lists: &[],
     },
     PersonalData {
         aggregate_type: "user",
         event_type: "UserRegistered",
         owner: Owner::Aggregate,
         fields: &["username", "display_name"],
+        in_lists: &[],
     },
     PersonalData {
         aggregate_type: "user",
         event_type: "VisitorRegistered",
         owner: Owner::Aggregate,
         fields: &["display_name", "email"],
+        in_lists: &[],
     },
     PersonalData {
         aggregate_type: "user",
         event_type: "VisitorIdentified",
         owner: Owner::Aggregate,
         fields: &["external_id", "email"],
+        in_lists: &[],
     },
     PersonalData {
         aggregate_type: "user",
         event_type: "ProfileUpdated",
         owner: Owner::Aggregate,
         fields: &["display_name"],
+        in_lists: &[],
     },
 ];
 
@@ -150,10 +162,11 @@ mod tests {
     use uuid::Uuid;
 
     use super::*;
+    use crate::attachment::{Attachment, FileName, MimeType, Sha256Digest};
     use crate::room::{LanguageTag, PageUrl, Room, RoomEvent, UserAgent};
     use crate::text::{ClientMsgId, DisplayName, MessageBody, Username};
     use crate::user::{Email, ExternalUserId, User, UserEvent};
-    use crate::{MessageId, UserId};
+    use crate::{MessageId, UploadId, UserId};
 
     fn id(n: u128) -> Uuid {
         Uuid::from_u128(n)
@@ -169,6 +182,16 @@ mod tests {
             client_msg_id: ClientMsgId::parse("k-1").unwrap(),
             reply_to: None,
             mentions: vec![],
+            attachments: vec![Attachment {
+                id: UploadId::from_uuid(id(5)),
+                name: FileName::sanitise("passport-jane-doe.pdf").into(),
+                mime: MimeType::parse("application/pdf").unwrap(),
+                size: 1234,
+                sha256: Sha256Digest::from_bytes([7; 32]),
+                width: None,
+                height: None,
+                thumbnail: false,
+            }],
         };
         let edited = RoomEvent::MessageEdited {
             message_id: MessageId::from_uuid(id(1)),
@@ -207,10 +230,18 @@ mod tests {
         ]
     }
 
-    /// What the erasure's SQL does to a payload (`payload || {field: null, …, "redacted": true}`).
-    fn redact(mut payload: Value, fields: &[&str]) -> Value {
-        for field in fields {
+    /// What the erasure's SQL does to a payload (`payload || {field: null, …, "redacted": true}`,
+    /// and the fields of each element of the lists set to `null`).
+    fn redact(mut payload: Value, personal: &PersonalData) -> Value {
+        for field in personal.fields {
             payload[*field] = Value::Null;
+        }
+        for (list, fields) in personal.in_lists {
+            for element in payload[*list].as_array_mut().into_iter().flatten() {
+                for field in *fields {
+                    element[*field] = Value::Null;
+                }
+            }
         }
         payload[REDACTED_MARKER] = json!(true);
         payload
@@ -228,6 +259,15 @@ mod tests {
             for field in personal.fields {
                 assert!(payload[*field].is_string(), "{field} of {payload}");
             }
+            for (list, fields) in personal.in_lists {
+                let elements = payload[*list].as_array().unwrap_or_else(|| panic!("{list} of {payload}"));
+                assert!(!elements.is_empty(), "an example with a {list} element");
+                for element in elements {
+                    for field in *fields {
+                        assert!(element[*field].is_string(), "{list}.{field} of {payload}");
+                    }
+                }
+            }
             if let Owner::Field(owner) = personal.owner {
                 assert!(payload[owner].is_string(), "{owner} of {payload}");
             }
@@ -239,12 +279,18 @@ mod tests {
         let mut room = Room::default();
         let mut user = User::default();
         for ((aggregate_type, payload), personal) in personal_events().into_iter().zip(PERSONAL_DATA) {
-            let redacted = redact(payload, personal.fields);
+            let redacted = redact(payload, personal);
             match aggregate_type {
                 "room" => {
                     let event: RoomEvent = serde_json::from_value(redacted.clone()).unwrap();
                     match &event {
-                        RoomEvent::MessagePosted { body, .. } | RoomEvent::MessageEdited { body, .. } => {
+                        RoomEvent::MessagePosted { body, attachments, .. } => {
+                            assert!(body.is_redacted());
+                            assert!(attachments[0].name.is_redacted());
+                            assert_eq!(attachments[0].size, 1234, "only the name goes");
+                            assert_eq!(serde_json::to_value(&event).unwrap()["body"], Value::Null);
+                        }
+                        RoomEvent::MessageEdited { body, .. } => {
                             assert!(body.is_redacted());
                             assert_eq!(serde_json::to_value(&event).unwrap()["body"], Value::Null);
                         }

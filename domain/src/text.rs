@@ -125,6 +125,13 @@ text_value!(
 impl MessageBody {
     pub const MAX_CHARS: usize = 4000;
 
+    /// The body of a post of attachments only (`MessagePosted` 1.2): the empty text, which
+    /// [`MessageBody::parse`] never gives, so that it cannot be confused with a redacted body
+    /// (`null`).
+    pub(crate) fn attachments_only() -> Self {
+        Self(String::new())
+    }
+
     pub fn parse(s: impl Into<String>) -> Result<Self, TextError> {
         let s = s.into();
         if s.trim().is_empty() {

@@ -17,6 +17,7 @@
 //!
 //! # History
 //! - `room` / `MessagePosted` 1.0 → 1.1: `mentions` added, an empty list for older posts.
+//! - `room` / `MessagePosted` 1.1 → 1.2: `attachments` added, an empty list for older posts.
 //! - `user` / `VisitorRegistered` 1.0 → 1.1: `email` added, `null` for older visitors.
 
 use std::str::FromStr;
@@ -61,6 +62,7 @@ impl EventUpcaster for Upcaster {
 fn all() -> Vec<Upcaster> {
     vec![
         Upcaster::new("room", "MessagePosted", "1.1", message_posted_1_1),
+        Upcaster::new("room", "MessagePosted", "1.2", message_posted_1_2),
         Upcaster::new("user", "VisitorRegistered", "1.1", visitor_registered_1_1),
     ]
 }
@@ -77,6 +79,14 @@ pub fn upcasters() -> Vec<Box<dyn EventUpcaster>> {
 fn message_posted_1_1(mut payload: Value) -> Value {
     if let Value::Object(fields) = &mut payload {
         fields.entry("mentions").or_insert_with(|| Value::Array(Vec::new()));
+    }
+    payload
+}
+
+/// `MessagePosted` 1.2 added `attachments`: an older post had none.
+fn message_posted_1_2(mut payload: Value) -> Value {
+    if let Value::Object(fields) = &mut payload {
+        fields.entry("attachments").or_insert_with(|| Value::Array(Vec::new()));
     }
     payload
 }
@@ -143,13 +153,28 @@ mod tests {
     }
 
     #[test]
-    fn a_1_0_post_becomes_a_1_1_post_without_mentions() {
+    fn a_1_0_post_becomes_a_current_post_without_mentions_or_attachments() {
         let (mut version, mut payload) = ("1.0".to_owned(), post_1_0());
         upcast("room", "MessagePosted", &mut version, &mut payload);
-        assert_eq!(version, "1.1");
+        assert_eq!(version, "1.2");
         assert_eq!(payload["mentions"], json!([]));
+        assert_eq!(payload["attachments"], json!([]));
         let event: RoomEvent = serde_json::from_value(payload).unwrap();
         assert_eq!(version, event.version());
+    }
+
+    #[test]
+    fn a_stored_1_1_post_reads_with_no_attachments() {
+        let mut payload = post_1_0();
+        payload["mentions"] = json!(["0193a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5c"]);
+        let mut version = "1.1".to_owned();
+        upcast("room", "MessagePosted", &mut version, &mut payload);
+        assert_eq!((version.as_str(), &payload["attachments"]), ("1.2", &json!([])));
+        assert_eq!(payload["mentions"], json!(["0193a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5c"]), "mentions kept");
+        let Ok(RoomEvent::MessagePosted { attachments, .. }) = serde_json::from_value(payload) else {
+            panic!("a post")
+        };
+        assert!(attachments.is_empty());
     }
 
     #[test]
@@ -161,9 +186,10 @@ mod tests {
     fn current_events_and_other_aggregates_are_left_alone() {
         let mut payload = post_1_0();
         payload["mentions"] = json!(["0193a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5c"]);
-        let (mut version, mut current) = ("1.1".to_owned(), payload.clone());
+        payload["attachments"] = json!([]);
+        let (mut version, mut current) = ("1.2".to_owned(), payload.clone());
         upcast("room", "MessagePosted", &mut version, &mut current);
-        assert_eq!((version.as_str(), &current), ("1.1", &payload));
+        assert_eq!((version.as_str(), &current), ("1.2", &payload));
 
         let (mut version, mut other) = ("1.0".to_owned(), post_1_0());
         upcast("user", "MessagePosted", &mut version, &mut other);
@@ -183,7 +209,7 @@ mod tests {
         );
         let upcast = upcast_serialized(stored);
         assert_eq!((upcast.aggregate_id.as_str(), upcast.sequence), ("room-1", 7));
-        assert_eq!(upcast.event_version, "1.1");
+        assert_eq!(upcast.event_version, "1.2");
         assert_eq!(upcast.metadata, json!({"actor": "a"}));
         assert_eq!(upcast.payload["mentions"], json!([]));
         assert_eq!(upcasters().len(), all().len());

@@ -13,7 +13,7 @@
 use std::collections::HashMap;
 
 use chat_domain::room::RoomEvent;
-use chat_domain::{MessageId, RoomId, UserId};
+use chat_domain::{MessageId, RoomId, UploadId, UserId};
 use serde::Serialize;
 use utoipa::OpenApi;
 use utoipa::openapi::schema::{AdditionalProperties, Discriminator, Schema};
@@ -137,13 +137,20 @@ pub enum ClientFrameSchema {
         #[schema(max_length = 64)]
         id: String,
         room_id: RoomId,
-        body: String,
+        /// May be left out when `attachments` names an upload.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[schema(nullable = false)]
+        body: Option<String>,
         client_msg_id: String,
         reply_to: Option<MessageId>,
         /// At most 50.
         #[serde(skip_serializing_if = "Option::is_none")]
         #[schema(nullable = false)]
         mentions: Option<Vec<UserId>>,
+        /// The sender's uploads (`POST /v1/uploads`), at most 10.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[schema(nullable = false, max_items = 10)]
+        attachments: Option<Vec<UploadId>>,
     },
     Edit {
         #[schema(max_length = 64)]
@@ -213,18 +220,29 @@ mod tests {
             ClientFrameSchema::Post {
                 id: id(),
                 room_id: room,
-                body: "hi".into(),
+                body: Some("hi".into()),
                 client_msg_id: "c1".into(),
                 reply_to: Some(message),
                 mentions: Some(vec![UserId::from_uuid(Uuid::now_v7())]),
+                attachments: None,
             },
             ClientFrameSchema::Post {
                 id: id(),
                 room_id: room,
-                body: "hi".into(),
+                body: Some("hi".into()),
                 client_msg_id: "c1".into(),
                 reply_to: None,
                 mentions: None,
+                attachments: None,
+            },
+            ClientFrameSchema::Post {
+                id: id(),
+                room_id: room,
+                body: None,
+                client_msg_id: "c2".into(),
+                reply_to: None,
+                mentions: None,
+                attachments: Some(vec![UploadId::from_uuid(Uuid::now_v7())]),
             },
             ClientFrameSchema::Edit { id: id(), room_id: room, message_id: message, body: "hi".into() },
             ClientFrameSchema::Delete { id: id(), room_id: room, message_id: message },

@@ -367,10 +367,11 @@ mod tests {
                 id: "r1".to_owned(),
                 room_id: room(),
                 command: WireCommand::Post {
-                    body: "hi".to_owned(),
+                    body: Some("hi".to_owned()),
                     client_msg_id: "c1".to_owned(),
                     reply_to: None,
                     mentions: vec![],
+                    attachments: vec![],
                 },
             })
         );

@@ -3,7 +3,7 @@
 
 use bytes::Bytes;
 use chat_domain::presence::PresenceStatus;
-use chat_domain::{MessageId, RoomId, UserId};
+use chat_domain::{MessageId, RoomId, UploadId, UserId};
 use chat_feed::{DecodeError, StoredEvent};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -148,12 +148,17 @@ pub struct CommandRequest {
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum WireCommand {
     Post {
-        body: String,
+        /// `None` (or absent) for a post of attachments only.
+        #[serde(default)]
+        body: Option<String>,
         client_msg_id: String,
         reply_to: Option<MessageId>,
         /// Members to notify; others are dropped.
         #[serde(default)]
         mentions: Vec<UserId>,
+        /// The poster's uploads to attach (at most 10).
+        #[serde(default)]
+        attachments: Vec<UploadId>,
     },
     Edit {
         message_id: MessageId,

@@ -6,6 +6,7 @@
 //! the tables equal a replay of the redacted history the moment the erasure commits:
 //! - `users`, `presence`: the user's rows deleted;
 //! - `messages`: the bodies of the user's messages set to `NULL`;
+//! - `message_attachments`: the file names of the user's attachments set to `NULL`;
 //! - `rooms`: a last-message preview of theirs set to `NULL`;
 //! - `support_conversations`: a visitor's context (page, referrer, language, browser) set to
 //!   `NULL`;
@@ -34,6 +35,8 @@ pub struct RedactedRows {
     pub previews: u64,
     /// Messages taken out of the search index.
     pub search_entries: u64,
+    /// Attachment file names set to `NULL`.
+    pub attachment_names: u64,
 }
 
 /// Each statement, the table it needs, and which count it adds to.
@@ -41,6 +44,11 @@ const STATEMENTS: &[(&str, &str, Count)] = &[
     ("users", "DELETE FROM {schema}.users WHERE user_id = $1", Count::Profiles),
     ("presence", "DELETE FROM {schema}.presence WHERE user_id = $1", Count::Profiles),
     ("messages", "UPDATE {schema}.messages SET body = NULL WHERE author_id = $1 AND body IS NOT NULL", Count::Messages),
+    (
+        "message_attachments",
+        "UPDATE {schema}.message_attachments SET name = NULL WHERE author_id = $1 AND name IS NOT NULL",
+        Count::AttachmentNames,
+    ),
     (
         "rooms",
         "UPDATE {schema}.rooms SET last_message_preview = NULL
@@ -63,6 +71,7 @@ enum Count {
     Messages,
     Previews,
     SearchEntries,
+    AttachmentNames,
 }
 
 /// Redacts `user`'s personal data in every copy of the read models.
@@ -94,6 +103,7 @@ pub async fn redact_read_models(conn: &mut PgConnection, user: UserId) -> Result
                 Count::Messages => &mut redacted.messages,
                 Count::Previews => &mut redacted.previews,
                 Count::SearchEntries => &mut redacted.search_entries,
+                Count::AttachmentNames => &mut redacted.attachment_names,
             };
             if schema == "public" {
                 *counter += rows;

@@ -48,6 +48,7 @@ fn posted(author: UserId, n: u32) -> RoomEvent {
         client_msg_id: ClientMsgId::parse(format!("c{n}")).unwrap(),
         reply_to: None,
         mentions: vec![],
+        attachments: vec![],
     }
 }
 

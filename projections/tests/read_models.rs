@@ -22,10 +22,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
+use chat_domain::attachment::{Attachment, FileName, MimeType, Sha256Digest};
 use chat_domain::redaction::Redactable;
 use chat_domain::room::{Role, Room, RoomCommand, RoomEvent, RoomKind, Visibility};
 use chat_domain::text::{ClientMsgId, MessageBody, Reaction, RoomName};
-use chat_domain::{MessageId, RoomId, UserId};
+use chat_domain::{MessageId, RoomId, UploadId, UserId};
 use chat_feed::{Checkpoint, FeedRunner, FeedSink, RunnerConfig, StoredEvent, Wakeup, lag, read_batch};
 use chat_projections::projectors::RoomsProjector;
 use chat_projections::queries;
@@ -561,7 +562,21 @@ impl History {
                 let mentions = (0..rng.below(4)).map(|_| if rng.chance(25) { by } else { rng.pick(users) }).collect();
                 let reply_to = rng.chance(20).then_some(message);
                 let message_id = MessageId::from_uuid(rng.uuid());
-                RoomCommand::PostMessage { by, message_id, client_msg_id, body, reply_to, mentions }
+                // Files now and then, sometimes without text.
+                let attachments: Vec<Attachment> = (0..rng.below(3) * usize::from(rng.chance(20)))
+                    .map(|_| Attachment {
+                        id: UploadId::from_uuid(rng.uuid()),
+                        name: FileName::sanitise("photo.png").into(),
+                        mime: MimeType::parse(rng.pick(&["image/png", "application/pdf"])).unwrap(),
+                        size: rng.below(10_000) as u64,
+                        sha256: Sha256Digest::from_bytes([rng.below(256) as u8; 32]),
+                        width: None,
+                        height: None,
+                        thumbnail: false,
+                    })
+                    .collect();
+                let body = (attachments.is_empty() || rng.chance(50)).then_some(body);
+                RoomCommand::PostMessage { by, message_id, client_msg_id, body, reply_to, mentions, attachments }
             }
             61..=67 => RoomCommand::EditMessage { by: author_or_actor, message_id: message, body },
             68..=74 => RoomCommand::DeleteMessage { by: author_or_actor, message_id: message },
@@ -713,6 +728,7 @@ impl Script {
             client_msg_id: ClientMsgId::parse(format!("c{}", self.posts)).unwrap(),
             reply_to: None,
             mentions: mentions.to_vec(),
+            attachments: vec![],
         });
         message_id
     }
@@ -1205,6 +1221,7 @@ impl Script {
             client_msg_id: ClientMsgId::parse(format!("c{}", self.posts)).unwrap(),
             reply_to: None,
             mentions: Vec::new(),
+            attachments: vec![],
         });
         message_id
     }

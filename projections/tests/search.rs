@@ -101,8 +101,15 @@ impl World {
         let message_id = MessageId::from_uuid(Uuid::now_v7());
         self.posts += 1;
         let client_msg_id = ClientMsgId::parse(format!("m-{}", self.posts)).unwrap();
-        let posted =
-            RoomEvent::MessagePosted { message_id, author, body, client_msg_id, reply_to: None, mentions: vec![] };
+        let posted = RoomEvent::MessagePosted {
+            message_id,
+            author,
+            body,
+            client_msg_id,
+            reply_to: None,
+            mentions: vec![],
+            attachments: vec![],
+        };
         self.room_event(room, posted).await;
         message_id
     }

@@ -77,6 +77,9 @@ const ADMIN_ONLY: Expect = no(403, "admin_only");
 /// What anyone outside a website's team is told about it, whatever they ask.
 const NO_WEBSITE: Expect = no(404, "website_not_found");
 const NOT_SUPPORT: Expect = no(409, "not_a_support_conversation");
+const NO_FILE: Expect = no(404, "attachment_not_found");
+const NOT_YOURS: Expect = no(422, "upload_not_found");
+const BAD_SIGNATURE: Expect = no(403, "invalid_signature");
 
 impl fmt::Display for Expect {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -185,6 +188,27 @@ fn rest_table() -> Vec<(Route, [Expect; 4])> {
         (
             route(M::DELETE, "/v1/rooms/{room}/messages/{owner_message}/reactions/%F0%9F%91%8D"),
             [ANON, NOT_A_MEMBER, ok(200), ok(200)],
+        ),
+        // Attachments (§13): a file of the owner's posted in the room. Outside the room it does
+        // not exist (404, not 403); a post may only name the poster's own uploads.
+        (route(M::GET, "/v1/rooms/{room}/attachments/{attachment}"), [ANON, NO_FILE, ok(200), ok(200)]),
+        (route(M::GET, "/v1/rooms/{room}/attachments/{attachment}").private(), [ANON, NO_FILE, ok(200), ok(200)]),
+        (route(M::GET, "/v1/rooms/{room}/attachments/{attachment}/thumbnail"), [ANON, NO_FILE, ok(200), ok(200)]),
+        (route(M::GET, "/v1/rooms/{room}/attachments/{attachment}/links"), [ANON, NO_FILE, ok(200), ok(200)]),
+        (
+            route(M::POST, "/v1/rooms/{room}/messages")
+                .body(json!({"client_msg_id": "row-2", "attachments": ["{attachment}"]})),
+            [ANON, NOT_YOURS, NOT_YOURS, NOT_YOURS],
+        ),
+        // JSON is text, and text is not JSON's declared type.
+        (
+            route(M::POST, "/v1/uploads?name=a.json").body(json!({"a": 1})),
+            [ANON, no(415, "mime_mismatch"), no(415, "mime_mismatch"), no(415, "mime_mismatch")],
+        ),
+        // A signed URL is the permission, whoever holds it: a wrong one is refused for all.
+        (
+            route(M::GET, "/v1/files/{room}/{attachment}?expires=1&sig=AAAA"),
+            [BAD_SIGNATURE, BAD_SIGNATURE, BAD_SIGNATURE, BAD_SIGNATURE],
         ),
         (route(M::GET, "/v1/admin/feeds").for_operators(), [ANON, ADMIN_ONLY, ADMIN_ONLY, ok(200)]),
         // A room's admin is no global administrator.
@@ -337,6 +361,11 @@ fn ws_table() -> Vec<(&'static str, [Answer; 4])> {
     vec![
         // frame                                                         anonymous, non-member, member, admin
         (r#"{"type": "post", "body": "hello", "client_msg_id": "row-1"}"#, [UNIDENTIFIED, not_a_member(), Ack, Ack]),
+        // The owner's upload is no one else's to post.
+        (
+            r#"{"type": "post", "client_msg_id": "row-2", "attachments": ["{attachment}"]}"#,
+            [UNIDENTIFIED, refused("upload_not_found"), refused("upload_not_found"), refused("upload_not_found")],
+        ),
         (
             r#"{"type": "edit", "message_id": "{member_message}", "body": "edited"}"#,
             [UNIDENTIFIED, not_a_member(), Ack, refused("not_the_author")],
@@ -550,6 +579,8 @@ struct Fixture {
     last_seq: u64,
     owner_message: Uuid,
     member_message: Uuid,
+    /// An image of the owner's, posted in the room.
+    attachment: Uuid,
     /// A registered user outside the room, for the non-member rows.
     non_member: Option<User>,
 }
@@ -574,6 +605,9 @@ impl Fixture {
         let owner_message = made(owner.post(room, "from the owner", "owner-1").await, 201, "post").uuid("message_id");
         let member_message =
             made(world.member.post(room, "from a member", "member-1").await, 201, "post").uuid("message_id");
+        let image = crate::attachments::files::png(4, 4, None);
+        let attachment = made(owner.upload(image, Some("image/png"), "a.png").await, 201, "upload").uuid("upload_id");
+        made(owner.post_files(room, None, "owner-2", &[attachment]).await, 201, "post a file");
         let mut last_seq = 0;
         for user in [room_admin, &world.member] {
             let react = format!("/v1/rooms/{room}/messages/{owner_message}/reactions/%F0%9F%91%8D");
@@ -607,7 +641,7 @@ impl Fixture {
             (detail.status == 200 && detail.body["last_seq"] == last_seq && reacted && team.status == 200).then_some(())
         })
         .await;
-        Self { room, website, last_seq, owner_message, member_message, non_member }
+        Self { room, website, last_seq, owner_message, member_message, attachment, non_member }
     }
 
     /// The caller's token (`None`: anonymous); with `operators`, the admin is the world's global
@@ -636,6 +670,7 @@ impl Fixture {
             ("{outsider}", world.outsider.id),
             ("{owner_message}", self.owner_message),
             ("{member_message}", self.member_message),
+            ("{attachment}", self.attachment),
         ];
         ids.iter().fold(template, |text, (placeholder, id)| text.replace(placeholder, &id.to_string()))
     }

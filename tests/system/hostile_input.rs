@@ -215,8 +215,21 @@ async fn hostile_rest_requests_get_documented_errors_and_the_server_keeps_servin
     let listed =
         alice.call(Method::POST, &format!("/v1/websites/{website}/domains"), Some(json!({"domain": "10.0.0.1"}))).await;
     assert_eq!(listed.status, 201, "{listed:?}");
-    let known =
-        rest::Known { token: alice.token.clone(), user: alice.id, other: bob.id, room, message: messages[0], website };
+    let image = crate::attachments::files::png(8, 8, None);
+    let upload = alice.upload(image, Some("image/png"), "hostile.png").await;
+    assert_eq!(upload.status, 201, "{upload:?}");
+    let attachment = upload.uuid("upload_id");
+    let posted = alice.post_files(room, None, "with-a-file", &[attachment]).await;
+    assert_eq!(posted.status, 201, "{posted:?}");
+    let known = rest::Known {
+        token: alice.token.clone(),
+        user: alice.id,
+        other: bob.id,
+        room,
+        message: messages[0],
+        website,
+        attachment,
+    };
     let http = RawHttp::new(server.url());
     let seed = seed();
     let mut findings = Findings::new(seed);

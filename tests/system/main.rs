@@ -5,6 +5,7 @@
 mod abuse;
 mod analytics_export;
 mod analytics_history;
+mod attachments;
 mod authorization;
 mod bad_input;
 mod bench_smoke;

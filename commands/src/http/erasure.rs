@@ -11,6 +11,7 @@ use super::error::ErrorBody;
 use super::extract::ApiPath;
 use super::{ApiError, AppState};
 use crate::erasure::{Erasure, erase};
+use crate::uploads::Uploads;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -19,7 +20,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 /// 200 with what was done (also when the user was erased before: the clean-up runs again);
-/// 404 `user_not_found` for a user who never registered.
+/// 404 `user_not_found` for a user who never registered. The user's files leave the object
+/// store before the answer (or, if the store fails, at the upkeep's next round).
 #[utoipa::path(post, path = "/v1/admin/users/{user_id}/erase", tag = "admin",
     params(("user_id" = Uuid, Path, description = "The user to erase")),
     responses(
@@ -29,8 +31,13 @@ pub fn routes() -> OpenApiRouter<AppState> {
     ))]
 async fn erase_user(
     State(pool): State<PgPool>,
+    State(uploads): State<Uploads>,
     Admin(admin): Admin,
     ApiPath(user): ApiPath<UserId>,
 ) -> Result<Json<Erasure>, ApiError> {
-    Ok(Json(erase(&pool, user, &admin.meta()).await?))
+    let erasure = erase(&pool, user, &admin.meta()).await?;
+    if let Err(error) = uploads.delete_orphans().await {
+        tracing::warn!(%error, "an erased user's files stay in the store until the next upkeep round");
+    }
+    Ok(Json(erasure))
 }

@@ -21,6 +21,7 @@ use crate::erasure::ErasureError;
 use crate::limits::RateLimited;
 use crate::parse::InvalidField;
 use crate::room_writer::CommandError;
+use crate::uploads::{AttachError, SignatureError, UploadError};
 use crate::websites::WebsiteCommandError;
 
 /// Every error answer's body (docs/api.md §1 "Errors"); its schema is the OpenAPI document's
@@ -109,6 +110,17 @@ pub enum ApiError {
     #[error("your account was erased")]
     AccountErased,
     #[error(transparent)]
+    Upload(#[from] UploadError),
+    #[error(transparent)]
+    Attach(#[from] AttachError),
+    /// Unknown, of a room the caller is not in, of a deleted message, or gone: alike.
+    #[error("no such attachment in this room")]
+    AttachmentNotFound,
+    #[error("the requested range is not within the file's {size} bytes")]
+    RangeNotSatisfiable { size: u64 },
+    #[error(transparent)]
+    Signature(#[from] SignatureError),
+    #[error(transparent)]
     RateLimited(#[from] RateLimited),
     #[error("the service is busy; retry shortly")]
     Busy,
@@ -158,6 +170,12 @@ impl ApiError {
             ApiError::OriginNotAllowed => C::OriginNotAllowed,
             ApiError::IdentityNotVerified => C::IdentityNotVerified,
             ApiError::WidgetNotBuilt => C::WidgetNotBuilt,
+            ApiError::Upload(error) => error.code(),
+            ApiError::Attach(error) => error.code(),
+            ApiError::AttachmentNotFound => C::AttachmentNotFound,
+            ApiError::RangeNotSatisfiable { .. } => C::RangeNotSatisfiable,
+            ApiError::Signature(SignatureError::Invalid) => C::InvalidSignature,
+            ApiError::Signature(SignatureError::Expired) => C::UrlExpired,
             ApiError::RateLimited(_) => C::RateLimited,
             ApiError::Busy => C::Busy,
             ApiError::Timeout => C::Timeout,
@@ -223,14 +241,17 @@ pub fn status(code: ErrorCode) -> StatusCode {
         | C::AdminOnly
         | C::VisitorNotAllowed
         | C::IdentityNotVerified
-        | C::OriginNotAllowed => S::FORBIDDEN,
+        | C::OriginNotAllowed
+        | C::UrlExpired
+        | C::InvalidSignature => S::FORBIDDEN,
         C::NotFound
         | C::UserNotFound
         | C::RoomNotFound
         | C::MessageNotFound
         | C::WebsiteNotFound
         | C::DomainNotFound
-        | C::WidgetNotBuilt => S::NOT_FOUND,
+        | C::WidgetNotBuilt
+        | C::AttachmentNotFound => S::NOT_FOUND,
         C::MethodNotAllowed => S::METHOD_NOT_ALLOWED,
         C::RoomExists
         | C::DirectRoomMembershipFixed
@@ -242,10 +263,11 @@ pub fn status(code: ErrorCode) -> StatusCode {
         | C::WebsiteExists
         | C::MembershipManaged
         | C::NotASupportConversation => S::CONFLICT,
-        C::PayloadTooLarge => S::PAYLOAD_TOO_LARGE,
+        C::PayloadTooLarge | C::QuotaExceeded => S::PAYLOAD_TOO_LARGE,
+        C::RangeNotSatisfiable => S::RANGE_NOT_SATISFIABLE,
         C::UriTooLong => S::URI_TOO_LONG,
         C::HeadersTooLarge => S::REQUEST_HEADER_FIELDS_TOO_LARGE,
-        C::UnsupportedMediaType => S::UNSUPPORTED_MEDIA_TYPE,
+        C::UnsupportedMediaType | C::MimeMismatch => S::UNSUPPORTED_MEDIA_TYPE,
         C::InvalidRequest
         | C::InvalidInput
         | C::DirectRoomWithSelf
@@ -253,7 +275,12 @@ pub fn status(code: ErrorCode) -> StatusCode {
         | C::ReplyTargetNotFound
         | C::SeqOutOfRange
         | C::TooManyDomains
-        | C::TooManyAgents => S::UNPROCESSABLE_ENTITY,
+        | C::TooManyAgents
+        | C::EmptyMessage
+        | C::TooManyAttachments
+        | C::UploadNotFound
+        | C::ImageTooLarge
+        | C::InvalidImage => S::UNPROCESSABLE_ENTITY,
         C::RateLimited => S::TOO_MANY_REQUESTS,
         C::Internal => S::INTERNAL_SERVER_ERROR,
         C::Busy | C::Unavailable => S::SERVICE_UNAVAILABLE,
@@ -266,10 +293,19 @@ impl IntoResponse for ApiError {
     /// its whole cause chain (inside the request's span: route and request id), and the client
     /// gets a generic message.
     fn into_response(self) -> Response {
-        if let ApiError::Internal(cause) = &self {
-            tracing::error!(error = format!("{cause:#}"), "request failed");
+        match &self {
+            ApiError::Internal(cause) => tracing::error!(error = format!("{cause:#}"), "request failed"),
+            ApiError::Upload(_) | ApiError::Attach(_) if self.code() == ErrorCode::Internal => {
+                tracing::error!(error = %self, "request failed")
+            }
+            _ => {}
         }
         let mut response = (status(self.code()), Json(self.body())).into_response();
+        if let ApiError::RangeNotSatisfiable { size } = &self
+            && let Ok(range) = HeaderValue::from_str(&format!("bytes */{size}"))
+        {
+            response.headers_mut().insert(header::CONTENT_RANGE, range);
+        }
         if let Some(wait) = self.retry_after() {
             // Whole seconds, rounded up: a client that waits that long is admitted.
             let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);

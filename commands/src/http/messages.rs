@@ -5,7 +5,7 @@ use std::sync::Arc;
 use axum::Json;
 use axum::extract::{FromRef, State};
 use axum::http::StatusCode;
-use chat_domain::{MessageId, RoomId, UserId};
+use chat_domain::{MessageId, RoomId, UploadId, UserId};
 use chat_nats::wire::WireCommand;
 use chat_projections::queries::history::{self, HistoryPage};
 use serde::{Deserialize, Serialize};
@@ -19,6 +19,7 @@ use super::{ApiError, AppState, CommandReply};
 use crate::limits::Limits;
 use crate::parse::room_command;
 use crate::room_writer::{Receipt, RoomWriters};
+use crate::uploads::Uploads;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -33,12 +34,14 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[serde(deny_unknown_fields)]
 #[schema(as = PostMessageRequest)]
 struct PostRequest {
-    /// 1–4000 characters, not only whitespace; line breaks and tabs allowed.
+    /// 1–4000 characters, not only whitespace; line breaks and tabs allowed. May be left out
+    /// (or `null`) when `attachments` names at least one upload.
     #[schema(
         max_length = 4000,
         pattern = r"^[^\u0000-\u0008\u000b-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u0008\u000b-\u001f\u007f-\u009f]*$"
     )]
-    body: String,
+    #[serde(default)]
+    body: Option<String>,
     /// The client's idempotency key: a retry with the same key returns the same message.
     #[schema(pattern = "^[!-~]{1,64}$")]
     client_msg_id: String,
@@ -47,6 +50,11 @@ struct PostRequest {
     #[serde(default)]
     #[schema(max_items = 50)]
     mentions: Vec<UserId>,
+    /// The caller's uploads to attach (`POST /v1/uploads`), at most 10, each once; an upload
+    /// that does not exist, is someone else's or expired is `upload_not_found`.
+    #[serde(default)]
+    #[schema(max_items = 10)]
+    attachments: Vec<UploadId>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -66,7 +74,7 @@ struct Posted {
         (status = 200, description = "This `client_msg_id` was already posted: the same message, nothing written", body = Posted),
         (status = 403, description = "`not_a_member`", body = ErrorBody),
         (status = 404, description = "`room_not_found`", body = ErrorBody),
-        (status = 422, description = "`invalid_request`, `invalid_input` (`body`, `client_msg_id`), `reply_target_not_found`", body = ErrorBody),
+        (status = 422, description = "`invalid_request`, `invalid_input` (`body`, `client_msg_id`), `reply_target_not_found`, `empty_message` (no body and no attachments), `too_many_attachments`, `upload_not_found`", body = ErrorBody),
         (status = 429, description = "`rate_limited` (posts per user)", body = ErrorBody,
             headers(("retry-after" = u64, description = "Seconds to wait"))),
     ))]
@@ -76,8 +84,8 @@ async fn post_message(
     ApiPath(room): ApiPath<RoomId>,
     ApiJson(request): ApiJson<PostRequest>,
 ) -> Result<(StatusCode, Json<Posted>), ApiError> {
-    let PostRequest { body, client_msg_id, reply_to, mentions } = request;
-    let command = WireCommand::Post { body, client_msg_id, reply_to, mentions };
+    let PostRequest { body, client_msg_id, reply_to, mentions, attachments } = request;
+    let command = WireCommand::Post { body, client_msg_id, reply_to, mentions, attachments };
     let receipt = execute(&writers, &caller, room, command).await?;
     let message_id =
         receipt.message_id.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("a post returned no message id")))?;
@@ -195,22 +203,25 @@ async fn unreact(
     Ok(Json(execute(&writers, &caller, room, WireCommand::Unreact { message_id, reaction }).await?.into()))
 }
 
-/// What message commands need: the room writers and the rate limits.
+/// What message commands need: the room writers, the rate limits and the uploads that posts
+/// attach.
 #[derive(Clone)]
 struct Writers {
     rooms: RoomWriters,
     limits: Arc<Limits>,
+    uploads: Uploads,
 }
 
 impl FromRef<AppState> for Writers {
     fn from_ref(state: &AppState) -> Self {
-        Self { rooms: state.rooms.clone(), limits: state.limits.clone() }
+        Self { rooms: state.rooms.clone(), limits: state.limits.clone(), uploads: state.uploads.clone() }
     }
 }
 
 /// Validates and rate-limits a message command exactly as the WebSocket bus does, and runs it.
 async fn execute(writers: &Writers, caller: &Caller, room: RoomId, command: WireCommand) -> Result<Receipt, ApiError> {
     writers.limits.admit(caller.user, &command)?;
-    let command = room_command(caller.user, command)?;
+    let attachments = writers.uploads.attachments_of(caller.user, &command).await?;
+    let command = room_command(caller.user, command, attachments)?;
     Ok(writers.rooms.execute(room, command, caller.meta()).await?)
 }

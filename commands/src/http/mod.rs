@@ -16,9 +16,11 @@
 
 mod accounts;
 mod admin;
+mod attachments;
 mod authentication;
 mod callers;
 mod directory;
+mod download;
 mod erasure;
 mod error;
 mod events;
@@ -33,6 +35,7 @@ mod security;
 pub mod spec;
 mod support;
 mod time_travel;
+mod uploads;
 mod web;
 mod websites;
 mod widget;
@@ -59,6 +62,7 @@ pub use web::{ClientConfig, WebConfig};
 use crate::accounts::Accounts;
 use crate::limits::Limits;
 use crate::room_writer::RoomWriters;
+use crate::uploads::Uploads;
 use crate::websites::Websites;
 use chat_auth::Tokens;
 
@@ -68,7 +72,7 @@ pub(crate) const REQUEST_ID_HEADER: &str = "x-request-id";
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Request bodies larger than this are refused with 413 (a 4000-character message is at most
-/// 16 KiB of UTF-8).
+/// 16 KiB of UTF-8). Uploads stream their body and have limits of their own (`crate::uploads`).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 #[derive(Clone, FromRef)]
@@ -83,6 +87,7 @@ pub struct AppState {
     pub openapi: OpenApiDocument,
     pub web: WebConfig,
     pub websites: Websites,
+    pub uploads: Uploads,
 }
 
 /// Whether the client address comes from `X-Forwarded-For` (behind one trusted proxy).
@@ -99,9 +104,10 @@ fn public_routes() -> OpenApiRouter<AppState> {
         .merge(spec::routes())
 }
 
-/// Public routes that take a query string of their own: the widget's loader and page.
+/// Public routes that take a query string of their own: the widget's loader and page, and
+/// signed attachment URLs (the query is the signature).
 fn page_routes() -> OpenApiRouter<AppState> {
-    widget_page::routes()
+    widget_page::routes().merge(attachments::signed_routes())
 }
 
 /// The routes behind a member's bearer token (a visitor's is refused).
@@ -126,6 +132,8 @@ fn member_routes() -> OpenApiRouter<AppState> {
 fn shared_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(messages::routes())
+        .merge(uploads::routes())
+        .merge(attachments::routes())
         .merge(rooms::shared_routes())
         .merge(widget::visitor_routes())
         .merge(identity::visitor_routes())
@@ -189,7 +197,12 @@ fn request_span(request: &Request) -> tracing::Span {
     tracing::error_span!("request", method = %request.method(), route, request_id = %id)
 }
 
+/// Every request but an upload must be answered within [`REQUEST_TIMEOUT`]; an upload may take
+/// as long as its bytes keep coming (it gives up after `uploads::receive::IDLE` without any).
 async fn deadline(request: Request, next: Next) -> Response {
+    if uploads::is_upload(&request) {
+        return next.run(request).await;
+    }
     match tokio::time::timeout(REQUEST_TIMEOUT, next.run(request)).await {
         Ok(response) => response,
         Err(_) => ApiError::Timeout.into_response(),

@@ -212,6 +212,7 @@ mod tests {
     use crate::limits::{Limits, LimitsConfig};
     use crate::room_writer::{RoomWriters, WriterConfig};
     use crate::store::EventStore;
+    use crate::uploads::{StorageUrl, UploadConfig, Uploads};
     use crate::verification::{Verifier, VerifierConfig};
     use crate::websites::Websites;
 
@@ -243,6 +244,8 @@ mod tests {
             visitor_burst: one,
             website_visitors_per_minute: one,
             website_visitor_burst: one,
+            uploads_per_minute: one,
+            upload_burst: one,
         };
         let state = AppState {
             rooms: RoomWriters::new(store.clone(), WriterConfig::default()),
@@ -257,6 +260,12 @@ mod tests {
             proxy: TrustForwardedFor(false),
             openapi: OpenApiDocument::new("{}"),
             web: super::super::WebConfig::default(),
+            uploads: Uploads::new(
+                pool.clone(),
+                UploadConfig::new(StorageUrl::Directory(std::env::temp_dir().join("chat-spec-test-uploads"))),
+                &keys,
+            )
+            .unwrap(),
             pool,
             tokens,
         };
@@ -384,6 +393,8 @@ mod tests {
             "/v1/widget/{website_id}/visitors",
             "/embed.js",
             "/widget/{website_id}",
+            "/v1/files/{room_id}/{attachment_id}",
+            "/v1/files/{room_id}/{attachment_id}/thumbnail",
         ];
         for (path, item) in document["paths"].as_object().unwrap() {
             for (method, operation) in item.as_object().unwrap() {

@@ -19,8 +19,9 @@ use super::error::RoomError;
 use super::events::RoomEvent;
 use super::kind::{Role, RoomKind, Visibility};
 use super::support::SupportState;
+use crate::attachment::{self, Attachment};
 use crate::ids::{MessageId, UserId};
-use crate::text::{ClientMsgId, Reaction};
+use crate::text::{ClientMsgId, MessageBody, Reaction};
 
 /// How many of a member's most recent posts are remembered for `client_msg_id` de-duplication.
 /// A retry older than that creates a new message.
@@ -171,12 +172,18 @@ impl Room {
                 }
                 Ok(vec![RoomEvent::MemberRoleChanged { user_id: user, role: new_role, changed_by: by }])
             }
-            C::PostMessage { by, message_id, client_msg_id, body, reply_to, mentions } => {
+            C::PostMessage { by, message_id, client_msg_id, body, reply_to, mentions, attachments } => {
                 self.kind()?;
                 if self.recent_post(by, &client_msg_id).is_some() {
                     return Ok(vec![]);
                 }
                 self.member_role(by)?;
+                let attachments = distinct_attachments(attachments)?;
+                let body = match body {
+                    Some(body) => body,
+                    None if attachments.is_empty() => return Err(RoomError::EmptyMessage),
+                    None => MessageBody::attachments_only(),
+                };
                 if let Some(target) = reply_to
                     && !self.messages.contains_key(&target)
                 {
@@ -200,6 +207,7 @@ impl Room {
                     client_msg_id,
                     reply_to,
                     mentions,
+                    attachments,
                 });
                 Ok(events)
             }
@@ -380,6 +388,21 @@ impl Room {
             Some(message) => Ok(message),
         }
     }
+}
+
+/// A post's attachments, each upload once (in the order first given), at most
+/// [`attachment::MAX_PER_MESSAGE`].
+fn distinct_attachments(attachments: Vec<Attachment>) -> Result<Vec<Attachment>, RoomError> {
+    let mut distinct: Vec<Attachment> = Vec::with_capacity(attachments.len());
+    for attachment in attachments {
+        if !distinct.iter().any(|seen| seen.id == attachment.id) {
+            distinct.push(attachment);
+        }
+    }
+    if distinct.len() > attachment::MAX_PER_MESSAGE {
+        return Err(RoomError::TooManyAttachments);
+    }
+    Ok(distinct)
 }
 
 impl Aggregate for Room {

@@ -3,6 +3,7 @@
 
 use super::kind::{Role, Visibility};
 use super::support::VisitorContext;
+use crate::attachment::Attachment;
 use crate::ids::{MessageId, UserId, WebsiteId};
 use crate::text::{ClientMsgId, MessageBody, Reaction, RoomName};
 
@@ -39,14 +40,17 @@ pub enum RoomCommand {
     },
     /// `message_id` is a fresh id from the caller; it is unused when `client_msg_id` turns out
     /// to be a retry.
-    /// `mentions` are kept only for current members other than the author.
+    /// `mentions` are kept only for current members other than the author. `attachments` are
+    /// the poster's uploads, resolved by the caller (they exist and are `by`'s); a post has a
+    /// body, attachments, or both.
     PostMessage {
         by: UserId,
         message_id: MessageId,
         client_msg_id: ClientMsgId,
-        body: MessageBody,
+        body: Option<MessageBody>,
         reply_to: Option<MessageId>,
         mentions: Vec<UserId>,
+        attachments: Vec<Attachment>,
     },
     EditMessage {
         by: UserId,

@@ -34,4 +34,8 @@ pub enum RoomError {
     MembershipManaged,
     #[error("the room is not a support conversation")]
     NotSupport,
+    #[error("a message needs a body or at least one attachment")]
+    EmptyMessage,
+    #[error("a message has at most {} attachments", crate::attachment::MAX_PER_MESSAGE)]
+    TooManyAttachments,
 }

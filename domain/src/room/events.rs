@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::kind::{Role, RoomKind};
 use super::support::{LanguageTag, PageUrl, UserAgent};
+use crate::attachment::Attachment;
 use crate::catalog::{EventDoc, FieldDoc, FieldType};
 use crate::ids::{MessageId, UserId};
 use crate::redaction::Redactable;
@@ -38,9 +39,10 @@ pub enum RoomEvent {
         role: Role,
         changed_by: UserId,
     },
-    /// Version 1.1 added `mentions`; 1.0 events get an empty list from their upcaster
-    /// (`crate::upcast`), which every reader applies before decoding. `body` is redacted
-    /// (`null`) once the author is erased.
+    /// Version 1.1 added `mentions`, 1.2 `attachments`; older events get empty lists from
+    /// their upcasters (`crate::upcast`), which every reader applies before decoding. `body` is
+    /// empty for a post of attachments only, and redacted (`null`) once the author is erased,
+    /// as are the attachments' names.
     MessagePosted {
         message_id: MessageId,
         author: UserId,
@@ -50,6 +52,7 @@ pub enum RoomEvent {
         #[schema(required = true)]
         reply_to: Option<MessageId>,
         mentions: Vec<UserId>,
+        attachments: Vec<Attachment>,
     },
     /// `body` is redacted (`null`) once the author is erased.
     MessageEdited {
@@ -111,7 +114,7 @@ impl RoomEvent {
     /// This event type's current schema version.
     pub const fn version(&self) -> &'static str {
         match self {
-            RoomEvent::MessagePosted { .. } => "1.1",
+            RoomEvent::MessagePosted { .. } => "1.2",
             RoomEvent::RoomCreated { .. }
             | RoomEvent::MemberJoined { .. }
             | RoomEvent::MemberLeft { .. }
@@ -256,13 +259,18 @@ pub(crate) const CATALOG: &[EventDoc] = &[
     EventDoc {
         aggregate: "room",
         name: "MessagePosted",
-        version: "1.1",
-        summary: "A member posted a message.",
-        history: "1.0 had no `mentions`; 1.0 events are upcast with an empty list.",
+        version: "1.2",
+        summary: "A member posted a message: text, files, or both. Its kind (`text`, `image`, `file`) follows from its \
+                  attachments (`chat_domain::attachment::MessageKind`) and is not stored.",
+        history: "1.0 had no `mentions`, 1.1 no `attachments`; older events are upcast with empty lists.",
         fields: &[
             FieldDoc { name: "message_id", ty: FieldType::Uuid, meaning: "The message (UUIDv7: time-ordered)." },
             FieldDoc { name: "author", ty: FieldType::Uuid, meaning: "The member who posted it." },
-            FieldDoc { name: "body", ty: FieldType::Text, meaning: "The text as sent (1–4000 characters)." },
+            FieldDoc {
+                name: "body",
+                ty: FieldType::Text,
+                meaning: "The text as sent (1–4000 characters); empty for a post of attachments only (since 1.2).",
+            },
             FieldDoc {
                 name: "client_msg_id",
                 ty: FieldType::Text,
@@ -277,6 +285,11 @@ pub(crate) const CATALOG: &[EventDoc] = &[
                 name: "mentions",
                 ty: FieldType::List(&FieldType::Uuid),
                 meaning: "Users the message mentions (since 1.1).",
+            },
+            FieldDoc {
+                name: "attachments",
+                ty: FieldType::List(&FieldType::Object(ATTACHMENT)),
+                meaning: "The files posted with it, in the order given, at most 10 (since 1.2).",
             },
         ],
     },
@@ -408,6 +421,26 @@ pub(crate) const CATALOG: &[EventDoc] = &[
         history: "",
         fields: &[FieldDoc { name: "reopened_by", ty: FieldType::Uuid, meaning: "The agent, or the visitor." }],
     },
+];
+
+/// One attachment of a `MessagePosted` ([`Attachment`]).
+const ATTACHMENT: &[FieldDoc] = &[
+    FieldDoc {
+        name: "id",
+        ty: FieldType::Uuid,
+        meaning: "The upload; members download it as `/v1/rooms/{room}/attachments/{id}`.",
+    },
+    FieldDoc {
+        name: "name",
+        ty: FieldType::Nullable(&FieldType::Text),
+        meaning: "The sanitised file name (at most 200 characters); null once the uploader is erased.",
+    },
+    FieldDoc { name: "mime", ty: FieldType::Text, meaning: "The media type sniffed from the bytes, e.g. `image/png`." },
+    FieldDoc { name: "size", ty: FieldType::Count, meaning: "Bytes." },
+    FieldDoc { name: "sha256", ty: FieldType::Text, meaning: "Lower-case hex SHA-256 of the bytes." },
+    FieldDoc { name: "width", ty: FieldType::Nullable(&FieldType::Count), meaning: "Pixels, for images; else null." },
+    FieldDoc { name: "height", ty: FieldType::Nullable(&FieldType::Count), meaning: "Pixels, for images; else null." },
+    FieldDoc { name: "thumbnail", ty: FieldType::Flag, meaning: "Whether a thumbnail was made (images only)." },
 ];
 
 const ROLE: FieldType = FieldType::Enum(&["member", "admin", "owner"]);

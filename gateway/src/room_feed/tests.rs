@@ -47,6 +47,7 @@ fn posted(seq: u64, author: UserId) -> EventMessage {
         client_msg_id: ClientMsgId::parse(format!("c{seq}")).unwrap(),
         reply_to: None,
         mentions: vec![],
+        attachments: vec![],
     };
     message(seq, event)
 }

@@ -3,6 +3,7 @@
 //! that stand between a page's messages.
 
 use chat_domain::RoomId;
+use chat_domain::attachment::{Attachment, MessageKind};
 use chat_domain::room::RoomEvent;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -32,6 +33,14 @@ pub struct MessageView {
     pub updated_seq: i64,
     #[schema(value_type = Vec<ReactionView>)]
     pub reactions: Json<Vec<ReactionView>>,
+    /// `text`, `image` (every attachment an image) or `file` (any other file), from the files
+    /// posted (`chat_domain::attachment::MessageKind`); a deleted message keeps its kind.
+    #[sqlx(skip)]
+    pub kind: MessageKind,
+    /// The files posted with it, in order; empty once the message is deleted. A name is `null`
+    /// once its uploader was erased (and the file is gone).
+    #[schema(value_type = Vec<Attachment>)]
+    pub attachments: Json<Vec<Attachment>>,
 }
 
 #[derive(Debug, Serialize, serde::Deserialize, utoipa::ToSchema)]
@@ -81,7 +90,13 @@ pub async fn page(pool: &PgPool, room: RoomId, before: Option<i64>, limit: i64) 
                           FROM (SELECT reaction, count(*) AS n, array_agg(user_id ORDER BY seq) AS users,
                                        min(seq) AS first_seq
                                 FROM message_reactions WHERE message_id = m.message_id GROUP BY reaction) r),
-                         '[]'::json) AS reactions
+                         '[]'::json) AS reactions,
+                COALESCE((SELECT json_agg(json_build_object('id', a.attachment_id, 'name', a.name, 'mime', a.mime,
+                                                            'size', a.size, 'sha256', a.sha256, 'width', a.width,
+                                                            'height', a.height, 'thumbnail', a.thumbnail)
+                                          ORDER BY a.position)
+                          FROM message_attachments a WHERE a.message_id = m.message_id),
+                         '[]'::json) AS attachments
          FROM messages m
          WHERE m.room_id = $1 AND m.seq < $2
          ORDER BY m.seq DESC
@@ -92,6 +107,12 @@ pub async fn page(pool: &PgPool, room: RoomId, before: Option<i64>, limit: i64) 
     .bind(limit)
     .fetch_all(pool)
     .await?;
+    for message in &mut messages {
+        message.kind = MessageKind::of_post(&message.attachments);
+        if message.deleted_at.is_some() {
+            message.attachments.0.clear();
+        }
+    }
     let mut next_before = match messages.last() {
         Some(oldest) if messages.len() as i64 == limit => Some(oldest.seq),
         _ => None,

@@ -3,6 +3,7 @@
 //! Read models are eventually consistent: a query may not yet show an event whose command has
 //! returned (typically milliseconds behind). Authorisation for reads uses [`rooms::access`].
 
+pub mod attachments;
 pub mod directory;
 pub mod history;
 pub mod rooms;

@@ -64,14 +64,29 @@ impl Api {
         self.send(request).await
     }
 
-    /// Sends a prepared request (for raw bodies and headers).
+    /// Sends a prepared request (for raw bodies and headers). A body that is a file rather than
+    /// JSON (a download) is kept as `{"bytes": <length>}`.
     pub async fn send(&self, request: reqwest::RequestBuilder) -> Reply {
         let response = request.send().await.expect("HTTP request");
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let text = response.text().await.expect("response body");
-        let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).expect("JSON response") };
+        let file = headers.contains_key("content-disposition");
+        let bytes = response.bytes().await.expect("response body");
+        let body = match (bytes.is_empty(), file) {
+            (true, _) => Value::Null,
+            (false, true) => json!({"bytes": bytes.len()}),
+            (false, false) => serde_json::from_slice(&bytes).expect("JSON response"),
+        };
         Reply { status, headers, body }
+    }
+
+    /// Sends a prepared request and keeps the body as bytes (downloads).
+    pub async fn fetch(&self, request: reqwest::RequestBuilder) -> Fetched {
+        let response = request.send().await.expect("HTTP request");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.expect("response body").to_vec();
+        Fetched { status, headers, bytes }
     }
 
     pub fn raw(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
@@ -92,6 +107,26 @@ impl Api {
         assert_eq!(reply.status, 201, "register: {reply:?}");
         let token = reply.body["token"].as_str().unwrap().to_owned();
         User { id: reply.uuid("user_id"), username, token, api: self.clone() }
+    }
+}
+
+/// A response whose body is kept as bytes.
+#[derive(Debug)]
+pub struct Fetched {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub bytes: Vec<u8>,
+}
+
+impl Fetched {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|value| value.to_str().ok())
+    }
+
+    /// The stable error code, if the body is a JSON error.
+    pub fn code(&self) -> Option<String> {
+        let body: Value = serde_json::from_slice(&self.bytes).ok()?;
+        body["error"]["code"].as_str().map(str::to_owned)
     }
 }
 
@@ -125,6 +160,30 @@ impl User {
 
     pub async fn join(&self, room: Uuid) -> Reply {
         self.call(Method::POST, &format!("/v1/rooms/{room}/join"), None).await
+    }
+
+    /// Uploads `bytes` as a file named `name`, declared as `content_type` (if any).
+    pub async fn upload(&self, bytes: Vec<u8>, content_type: Option<&str>, name: &str) -> Reply {
+        let mut request = self.api.raw(Method::POST, "/v1/uploads").query(&[("name", name)]).bearer_auth(&self.token);
+        if let Some(content_type) = content_type {
+            request = request.header("content-type", content_type);
+        }
+        self.api.send(request.body(bytes)).await
+    }
+
+    /// Posts `body` (if any) with the uploads `attachments`.
+    pub async fn post_files(&self, room: Uuid, body: Option<&str>, client_msg_id: &str, attachments: &[Uuid]) -> Reply {
+        let request = json!({"body": body, "client_msg_id": client_msg_id, "attachments": attachments});
+        self.call(Method::POST, &format!("/v1/rooms/{room}/messages"), Some(request)).await
+    }
+
+    /// A `GET` of `path` with the user's token and `headers`, its body as bytes.
+    pub async fn download(&self, path: &str, headers: &[(&str, &str)]) -> Fetched {
+        let mut request = self.api.raw(Method::GET, path).bearer_auth(&self.token);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        self.api.fetch(request).await
     }
 
     /// The newest `limit` messages of `room` (newest first).

@@ -6,6 +6,7 @@ mod client;
 mod database;
 mod nats_server;
 mod process;
+mod s3_server;
 mod site;
 mod stack;
 mod streams;
@@ -18,6 +19,7 @@ pub use client::{Api, Reply, User, events_behind};
 pub use database::TestDb;
 pub use nats_server::NatsServer;
 pub use process::{Server, run_chat};
+pub use s3_server::S3Server;
 pub use site::{Page, Site};
 pub use stack::Stack;
 pub use websocket::{Incoming, Ws};
@@ -90,6 +92,20 @@ pub async fn operator(api: &Api, stack: &Stack) -> User {
     let login = api.call(reqwest::Method::POST, "/v1/auth/login", None, Some(credentials)).await;
     assert_eq!(login.status, 200, "log the operator in: {login:?}");
     User { id: login.uuid("user_id"), username, token: login.str("token").to_owned(), api: api.clone() }
+}
+
+/// Every file (not directory) under `dir`, recursively; none if it does not exist.
+pub fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() { pending.push(path) } else { files.push(path) }
+        }
+    }
+    files.sort();
+    files
 }
 
 /// Polls `check` until it yields a value or `within` passes.

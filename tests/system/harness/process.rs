@@ -75,6 +75,10 @@ fn chat(stack: &Stack) -> Command {
         // No web client unless a test serves one: a `web/dist` built in the working tree (by
         // `scripts/up.sh`) must not turn unknown paths into the client's page.
         .env("CHAT_WEB_DIR", "/nonexistent/chat-web")
+        // Each stack's uploads in a directory of its own.
+        .env("CHAT_STORAGE_URL", format!("file://{}", stack.storage.display()))
+        .env("CHAT_UPLOAD_RATE_PER_MINUTE", "1000000")
+        .env("CHAT_UPLOAD_BURST", "100000")
         .env("RUST_LOG", std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".to_owned()));
     for (key, value) in &stack.env {
         command.env(key, value);

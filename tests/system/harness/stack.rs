@@ -1,7 +1,9 @@
-//! One test's share of the world: its own database and its own NATS subject prefix (on the
-//! shared NATS server unless the test brings its own). Both are removed when the stack drops,
-//! also when the test panics: the database, and the JetStream stream the relay created for the
-//! prefix.
+//! One test's share of the world: its own database, its own NATS subject prefix (on the
+//! shared NATS server unless the test brings its own) and its own directory of uploaded files.
+//! All are removed when the stack drops, also when the test panics: the database, the
+//! JetStream stream the relay created for the prefix, and the directory.
+
+use std::path::PathBuf;
 
 use chat_nats::Subjects;
 
@@ -16,6 +18,8 @@ pub struct Stack {
     pub env: Vec<(String, String)>,
     /// Variables removed from every server's environment (the harness defaults included).
     pub unset: Vec<String>,
+    /// Where the servers keep uploaded files (`CHAT_STORAGE_URL`, unless a test sets another).
+    pub storage: PathBuf,
 }
 
 impl Stack {
@@ -28,7 +32,8 @@ impl Stack {
 
     pub async fn with_nats(nats_url: String) -> Self {
         let prefix = streams::test_prefix();
-        Self { db: TestDb::create().await, nats_url, prefix, env: Vec::new(), unset: Vec::new() }
+        let storage = std::env::temp_dir().join(format!("chat-test-uploads-{prefix}"));
+        Self { db: TestDb::create().await, nats_url, prefix, env: Vec::new(), unset: Vec::new(), storage }
     }
 
     /// The subjects (and stream) of this stack's prefix.
@@ -69,5 +74,6 @@ impl Drop for Stack {
     /// that drop first; and only a starting relay creates the stream.
     fn drop(&mut self) {
         streams::delete_blocking(self.nats_url.clone(), self.subjects().stream_name());
+        let _ = std::fs::remove_dir_all(&self.storage);
     }
 }

@@ -32,6 +32,8 @@ pub struct Known {
     pub message: Uuid,
     /// A website of the caller's, listing the domain `10.0.0.1` (whose checks fail at once).
     pub website: Uuid,
+    /// An image of the caller's, posted in `room`.
+    pub attachment: Uuid,
 }
 
 /// One request, as bytes on the wire.
@@ -395,6 +397,7 @@ pub fn requests(known: &Known) -> BoxedStrategy<HostileRequest> {
         ("client_msg_id", required(string("[!-~]{1,64}"))),
         ("reply_to", optional(uuid(vec![known.message]))),
         ("mentions", optional(uuids(users()))),
+        ("attachments", optional(uuids(vec![known.attachment]))),
     ]);
     let edit = shaped(vec![("body", required(string(text(false))))]);
     let mark_read = shaped(vec![("up_to_seq", required(seq()))]);
@@ -490,8 +493,27 @@ pub fn requests(known: &Known) -> BoxedStrategy<HostileRequest> {
         ("referrer", optional(string(url_text()))),
         ("language", optional(string(text(false)))),
     ]);
+    let attachment = || id_segment(vec![known.attachment]);
+    let on_attachment = |suffix: &'static str| {
+        (room(), attachment()).prop_map(move |(r, a)| format!("/v1/rooms/{r}/attachments/{a}{suffix}")).boxed()
+    };
+    let upload = query(vec![("name", url_text())]).prop_map(|q| format!("/v1/uploads{q}")).boxed();
+    let signature = || {
+        query(vec![
+            ("expires", prop_oneof![before_seq(), Just("4102444800".to_owned())].boxed()),
+            ("sig", prop_oneof![url_text(), Just("A".repeat(43))].boxed()),
+        ])
+    };
+    let signed = (room(), attachment(), prop_oneof![Just(""), Just("/thumbnail")], signature())
+        .prop_map(|(r, a, suffix, q)| format!("/v1/files/{r}/{a}{suffix}{q}"))
+        .boxed();
     let fixed = |path: &'static str| Just(path.to_owned()).boxed();
     let endpoints = vec![
+        endpoint(known, "upload", "POST", upload, Some(any_json())),
+        endpoint(known, "download", "GET", on_attachment(""), None),
+        endpoint(known, "thumbnail", "GET", on_attachment("/thumbnail"), None),
+        endpoint(known, "attachment links", "GET", on_attachment("/links"), None),
+        endpoint(known, "signed download", "GET", signed, None),
         endpoint(known, "register", "POST", fixed("/v1/auth/register"), Some(credentials(true))),
         endpoint(known, "login", "POST", fixed("/v1/auth/login"), Some(credentials(false))),
         endpoint(known, "refresh", "POST", fixed("/v1/auth/refresh"), Some(refresh())),

@@ -10,7 +10,8 @@ use cqrs_es::test::TestFramework;
 use uuid::Uuid;
 
 use super::{PostRef, RECENT_POSTS_PER_MEMBER, Role, Room, RoomCommand, RoomError, RoomEvent, RoomKind, Visibility};
-use crate::ids::{MessageId, UserId};
+use crate::attachment::{Attachment, FileName, MimeType, Sha256Digest};
+use crate::ids::{MessageId, UploadId, UserId};
 use crate::text::{ClientMsgId, MessageBody, Reaction, RoomName};
 
 fn user(n: u128) -> UserId {
@@ -114,9 +115,10 @@ fn post(by: UserId, message_id: MessageId, client_msg_id: &str) -> RoomCommand {
         by,
         message_id,
         client_msg_id: key(client_msg_id),
-        body: body("hello"),
+        body: Some(body("hello")),
         reply_to: None,
         mentions: vec![],
+        attachments: vec![],
     }
 }
 
@@ -128,6 +130,23 @@ fn posted(author: UserId, message_id: MessageId, client_msg_id: &str) -> RoomEve
         client_msg_id: key(client_msg_id),
         reply_to: None,
         mentions: vec![],
+        attachments: vec![],
+    }
+}
+
+/// An upload `n` of type `mime` (an image of 640×480 with a thumbnail if it is one).
+fn attachment(n: u128, mime: &str) -> Attachment {
+    let mime = MimeType::parse(mime).unwrap();
+    let image = mime.is_image();
+    Attachment {
+        id: UploadId::from_uuid(Uuid::from_u128(n)),
+        name: FileName::sanitise(&format!("file-{n}")).into(),
+        mime,
+        size: 1000 + n as u64,
+        sha256: Sha256Digest::from_bytes([n as u8; 32]),
+        width: image.then_some(640),
+        height: image.then_some(480),
+        thumbnail: image,
     }
 }
 
@@ -148,6 +167,7 @@ fn replay(events: Vec<RoomEvent>) -> Room {
     room
 }
 
+mod attachments;
 mod creation;
 mod membership;
 mod messages;

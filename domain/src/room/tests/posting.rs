@@ -32,9 +32,10 @@ fn a_reply_to_a_message_in_the_room_is_posted() {
         by: member(),
         message_id,
         client_msg_id: key("k-2"),
-        body: body("hello"),
+        body: Some(body("hello")),
         reply_to: Some(message(1)),
         mentions: vec![],
+        attachments: vec![],
     };
     TestFramework::<Room>::with(())
         .given(staffed_group())
@@ -47,6 +48,7 @@ fn a_reply_to_a_message_in_the_room_is_posted() {
             client_msg_id: key("k-2"),
             reply_to: Some(message(1)),
             mentions: vec![],
+            attachments: vec![],
         }]);
 }
 
@@ -58,9 +60,10 @@ fn a_reply_to_an_unknown_message_is_refused() {
             by: member(),
             message_id: message(2),
             client_msg_id: key("k-2"),
-            body: body("hello"),
+            body: Some(body("hello")),
             reply_to: Some(message(1)),
             mentions: vec![],
+            attachments: vec![],
         })
         .then_expect_error(RoomError::ReplyTargetNotFound);
 }
@@ -74,9 +77,10 @@ fn a_reply_to_a_deleted_message_is_still_posted() {
             by: member(),
             message_id: message(2),
             client_msg_id: key("k-2"),
-            body: body("hello"),
+            body: Some(body("hello")),
             reply_to: Some(message(1)),
             mentions: vec![],
+            attachments: vec![],
         })
         .then_expect_events(vec![RoomEvent::MessagePosted {
             message_id: message(2),
@@ -85,6 +89,7 @@ fn a_reply_to_a_deleted_message_is_still_posted() {
             client_msg_id: key("k-2"),
             reply_to: Some(message(1)),
             mentions: vec![],
+            attachments: vec![],
         }]);
 }
 
@@ -189,9 +194,10 @@ fn mentions_keep_only_current_members_other_than_the_author_once_each() {
             by: member(),
             message_id: message(1),
             client_msg_id: key("k-1"),
-            body: body("@all of you"),
+            body: Some(body("@all of you")),
             reply_to: None,
             mentions: vec![owner(), outsider(), member(), admin(), owner()],
+            attachments: vec![],
         })
         .then_expect_events(vec![RoomEvent::MessagePosted {
             message_id: message(1),
@@ -200,6 +206,7 @@ fn mentions_keep_only_current_members_other_than_the_author_once_each() {
             client_msg_id: key("k-1"),
             reply_to: None,
             mentions: vec![owner(), admin()],
+            attachments: vec![],
         }]);
 }
 

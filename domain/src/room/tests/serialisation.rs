@@ -20,6 +20,7 @@ pub(crate) fn one_of_each_event() -> Vec<RoomEvent> {
             client_msg_id: key("k-2"),
             reply_to: Some(message(1)),
             mentions: vec![],
+            attachments: vec![attachment(1, "image/png"), attachment(2, "application/pdf")],
         },
         RoomEvent::MessageEdited { message_id: message(2), body: body("edited").into(), edited_by: member() },
         deleted(message(2), admin()),

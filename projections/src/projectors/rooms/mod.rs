@@ -36,7 +36,8 @@ pub struct RoomsProjector;
 
 impl RoomsProjector {
     pub const NAME: &'static str = "rooms";
-    pub const TABLES: &'static [&'static str] = &["rooms", "room_members", "messages", "message_reactions"];
+    pub const TABLES: &'static [&'static str] =
+        &["rooms", "room_members", "messages", "message_reactions", "message_attachments"];
 }
 
 /// Where and when an event happened: what every group needs besides the event's own fields.

@@ -92,8 +92,8 @@ impl Layer {
             RoomEvent::RoomCreated { kind, created_by } => self.created.push(at, kind, created_by),
             RoomEvent::MemberJoined { user_id, role, .. } => self.joined.push(at, user_id, role),
             RoomEvent::MemberRoleChanged { user_id, role, .. } => self.roles.push(at, user_id, role),
-            RoomEvent::MessagePosted { message_id, author, body, client_msg_id, reply_to, mentions } => {
-                self.posts.push(at, Posted { message_id, author, body, client_msg_id, reply_to, mentions })
+            RoomEvent::MessagePosted { message_id, author, body, client_msg_id, reply_to, mentions, attachments } => {
+                self.posts.push(at, Posted { message_id, author, body, client_msg_id, reply_to, mentions, attachments })
             }
             RoomEvent::MessageEdited { message_id, body, .. } => self.edits.push(at, message_id, body),
             RoomEvent::ReactionAdded { message_id, user_id, reaction } => {

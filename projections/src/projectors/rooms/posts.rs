@@ -1,8 +1,9 @@
-//! Posts: the messages, their ordinals, the room's post counter and last-message preview, and
-//! the unread counters of authors and mentioned members.
+//! Posts: the messages, their ordinals and attachments, the room's post counter and
+//! last-message preview, and the unread counters of authors and mentioned members.
 
 use std::collections::HashMap;
 
+use chat_domain::attachment::Attachment;
 use chat_domain::redaction::Redactable;
 use chat_domain::text::{ClientMsgId, MessageBody};
 use chat_domain::{MessageId, UserId};
@@ -24,6 +25,7 @@ pub(super) struct Posted {
     pub client_msg_id: ClientMsgId,
     pub reply_to: Option<MessageId>,
     pub mentions: Vec<UserId>,
+    pub attachments: Vec<Attachment>,
 }
 
 /// Posts, in feed order, with the room and event each came from, and what they add up to per
@@ -47,6 +49,71 @@ pub(super) struct Posts {
     per_room: HashMap<Uuid, (i64, usize)>,
     /// Per room and member: their own posts and the posts that mention them.
     counters: HashMap<(Uuid, Uuid), (i32, i32)>,
+    /// Every post's attachments, one row each.
+    attachments: AttachmentRows,
+}
+
+/// `message_attachments` rows, as columns.
+#[derive(Default)]
+struct AttachmentRows {
+    messages: Vec<Uuid>,
+    positions: Vec<i32>,
+    rooms: Vec<Uuid>,
+    ids: Vec<Uuid>,
+    authors: Vec<Uuid>,
+    names: Vec<Option<String>>,
+    mimes: Vec<String>,
+    sizes: Vec<i64>,
+    digests: Vec<String>,
+    widths: Vec<Option<i32>>,
+    heights: Vec<Option<i32>>,
+    thumbnails: Vec<bool>,
+}
+
+impl AttachmentRows {
+    fn push(&mut self, room: Uuid, message: MessageId, author: UserId, attachments: Vec<Attachment>) {
+        for (position, attachment) in (0..).zip(attachments) {
+            self.messages.push(message.as_uuid());
+            self.positions.push(position);
+            self.rooms.push(room);
+            self.ids.push(attachment.id.as_uuid());
+            self.authors.push(author.as_uuid());
+            self.names.push(attachment.name.into_present().map(|name| name.as_str().to_owned()));
+            self.mimes.push(attachment.mime.as_str().to_owned());
+            self.sizes.push(i64::try_from(attachment.size).unwrap_or(i64::MAX));
+            self.digests.push(attachment.sha256.as_str().to_owned());
+            self.widths.push(attachment.width.map(|w| i32::try_from(w).unwrap_or(i32::MAX)));
+            self.heights.push(attachment.height.map(|h| i32::try_from(h).unwrap_or(i32::MAX)));
+            self.thumbnails.push(attachment.thumbnail);
+        }
+    }
+
+    async fn insert(self, conn: &mut PgConnection) -> Result<(), sqlx::Error> {
+        if self.messages.is_empty() {
+            return Ok(());
+        }
+        sqlx::query(
+            "INSERT INTO message_attachments (message_id, position, room_id, attachment_id, author_id, name, mime, size,
+                                              sha256, width, height, thumbnail)
+             SELECT * FROM unnest($1::uuid[], $2::int[], $3::uuid[], $4::uuid[], $5::uuid[], $6::text[], $7::text[],
+                                  $8::bigint[], $9::text[], $10::int[], $11::int[], $12::bool[])",
+        )
+        .bind(&self.messages)
+        .bind(&self.positions)
+        .bind(&self.rooms)
+        .bind(&self.ids)
+        .bind(&self.authors)
+        .bind(&self.names)
+        .bind(&self.mimes)
+        .bind(&self.sizes)
+        .bind(&self.digests)
+        .bind(&self.widths)
+        .bind(&self.heights)
+        .bind(&self.thumbnails)
+        .execute(conn)
+        .await?;
+        Ok(())
+    }
 }
 
 impl Posts {
@@ -59,6 +126,7 @@ impl Posts {
         for mentioned in &posted.mentions {
             self.counters.entry((at.room, mentioned.as_uuid())).or_default().1 += 1;
         }
+        self.attachments.push(at.room, posted.message_id, posted.author, posted.attachments);
         self.rooms.push(at.room);
         self.seqs.push(at.seq);
         self.ids.push(posted.message_id.as_uuid());
@@ -135,8 +203,8 @@ impl Posts {
         .bind(&counted_users)
         .bind(&own)
         .bind(&mentioned)
-        .execute(conn)
+        .execute(&mut *conn)
         .await?;
-        Ok(())
+        self.attachments.insert(conn).await
     }
 }

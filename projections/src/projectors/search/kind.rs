@@ -1,6 +1,7 @@
 //! What a post is to search: its kind and whether it has attachments, or nothing for a post
 //! that is not a searchable message.
 
+use chat_domain::attachment::{Attachment, MessageKind};
 use chat_domain::redaction::Redactable;
 use chat_domain::text::MessageBody;
 
@@ -32,13 +33,18 @@ pub(super) struct Indexed {
     pub body: String,
 }
 
-/// The one place that decides what of a `MessagePosted` is searchable. Today every post is a
-/// `text` message without attachments; once posts carry a kind and attachments, this reads
-/// them (and returns `None` for `system` lines). A post whose body was redacted (its author was
-/// erased) is never searchable.
-pub(super) fn indexed(body: Redactable<MessageBody>) -> Option<Indexed> {
+/// The one place that decides what of a `MessagePosted` is searchable: its text, its kind
+/// (`chat_domain::attachment::MessageKind`, derived from its attachments) and whether it has
+/// attachments. A post whose body was redacted (its author was erased) is never searchable.
+pub(super) fn indexed(body: Redactable<MessageBody>, attachments: &[Attachment]) -> Option<Indexed> {
     let body = body.into_present()?.into_string();
-    Some(Indexed { kind: SearchableKind::Text, has_attachments: false, body })
+    let kind = match MessageKind::of_post(attachments) {
+        MessageKind::Image => SearchableKind::Image,
+        MessageKind::File => SearchableKind::File,
+        // A post is never a system line.
+        MessageKind::Text | MessageKind::System => SearchableKind::Text,
+    };
+    Some(Indexed { kind, has_attachments: !attachments.is_empty(), body })
 }
 
 #[cfg(test)]
@@ -49,9 +55,30 @@ mod tests {
     fn a_post_is_a_text_message_without_attachments_and_a_redacted_one_is_not_searchable() {
         let body = MessageBody::parse("hello").unwrap();
         assert_eq!(
-            indexed(Redactable::Present(body)),
+            indexed(Redactable::Present(body), &[]),
             Some(Indexed { kind: SearchableKind::Text, has_attachments: false, body: "hello".to_owned() })
         );
-        assert_eq!(indexed(Redactable::Redacted), None);
+        assert_eq!(indexed(Redactable::Redacted, &[]), None);
+    }
+
+    #[test]
+    fn a_post_with_images_only_is_an_image_and_with_any_other_file_a_file() {
+        use chat_domain::UploadId;
+        use chat_domain::attachment::{FileName, MimeType, Sha256Digest};
+        let file = |mime: &str| Attachment {
+            id: UploadId::from_uuid(uuid::Uuid::now_v7()),
+            name: FileName::sanitise("x").into(),
+            mime: MimeType::parse(mime).unwrap(),
+            size: 1,
+            sha256: Sha256Digest::from_bytes([0; 32]),
+            width: None,
+            height: None,
+            thumbnail: false,
+        };
+        let body = || Redactable::Present(MessageBody::parse("look").unwrap());
+        let of = |attachments: &[Attachment]| indexed(body(), attachments).map(|i| (i.kind, i.has_attachments));
+        assert_eq!(of(&[file("image/png")]), Some((SearchableKind::Image, true)));
+        assert_eq!(of(&[file("image/png"), file("application/pdf")]), Some((SearchableKind::File, true)));
+        assert_eq!(of(&[]), Some((SearchableKind::Text, false)));
     }
 }

@@ -94,11 +94,11 @@ impl FeedSink for SearchProjector {
             events.iter().filter(|e| e.aggregate_type == Room::TYPE && SEARCH_EVENTS.contains(&e.event_type.as_str()));
         for event in relevant {
             match event.decode::<RoomEvent>()? {
-                RoomEvent::MessagePosted { message_id, author, body, .. } => {
+                RoomEvent::MessagePosted { message_id, author, body, attachments, .. } => {
                     let room = event.id::<chat_domain::RoomId>()?.as_uuid();
                     let posted =
                         PostedAt { room, seq: event.sequence, author: author.as_uuid(), at: event.recorded_at };
-                    changes.posted(message_id.as_uuid(), posted, kind::indexed(body));
+                    changes.posted(message_id.as_uuid(), posted, kind::indexed(body, &attachments));
                 }
                 RoomEvent::MessageEdited { message_id, body, .. } => {
                     let body = body.into_present().map(chat_domain::text::MessageBody::into_string);
