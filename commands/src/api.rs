@@ -67,8 +67,9 @@ impl Api {
         let store = EventStore::new(pool.clone());
         let tokens = Arc::new(Tokens::new(&config.keys, config.token_ttl));
         let refresh = RefreshTokens::new(pool.clone(), config.refresh_ttl);
-        let uploads = Uploads::new(pool.clone(), config.uploads.clone(), &config.keys)
-            .map_err(|error| std::io::Error::other(format!("cannot open the upload storage {}: {error}", config.uploads.storage)))?;
+        let uploads = Uploads::new(pool.clone(), config.uploads.clone(), &config.keys).map_err(|error| {
+            std::io::Error::other(format!("cannot open the upload storage {}: {error}", config.uploads.storage))
+        })?;
         let state = AppState {
             uploads,
             limits: Arc::new(Limits::new(&config.limits)),

@@ -136,8 +136,8 @@ async fn submit(
             return Err(respond(Err(error.into())));
         }
     };
-    let command = room_command(request.actor, request.command, attachments)
-        .map_err(|invalid| respond(Err(invalid.into())))?;
+    let command =
+        room_command(request.actor, request.command, attachments).map_err(|invalid| respond(Err(invalid.into())))?;
     span.record("kind", command.kind());
     writers.submit(request.room_id, command, meta).await.map_err(|error| respond(Err(error.into())))
 }

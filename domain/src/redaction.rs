@@ -162,10 +162,10 @@ mod tests {
     use uuid::Uuid;
 
     use super::*;
+    use crate::attachment::{Attachment, FileName, MimeType, Sha256Digest};
     use crate::room::{LanguageTag, PageUrl, Room, RoomEvent, UserAgent};
     use crate::text::{ClientMsgId, DisplayName, MessageBody, Username};
     use crate::user::{Email, ExternalUserId, User, UserEvent};
-    use crate::attachment::{Attachment, FileName, MimeType, Sha256Digest};
     use crate::{MessageId, UploadId, UserId};
 
     fn id(n: u128) -> Uuid {

@@ -22,10 +22,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
+use chat_domain::attachment::{Attachment, FileName, MimeType, Sha256Digest};
 use chat_domain::redaction::Redactable;
 use chat_domain::room::{Role, Room, RoomCommand, RoomEvent, RoomKind, Visibility};
 use chat_domain::text::{ClientMsgId, MessageBody, Reaction, RoomName};
-use chat_domain::attachment::{Attachment, FileName, MimeType, Sha256Digest};
 use chat_domain::{MessageId, RoomId, UploadId, UserId};
 use chat_feed::{Checkpoint, FeedRunner, FeedSink, RunnerConfig, StoredEvent, Wakeup, lag, read_batch};
 use chat_projections::projectors::RoomsProjector;

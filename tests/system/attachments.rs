@@ -81,7 +81,10 @@ async fn a_posted_file_reaches_the_history_and_members_download_it_and_no_one_el
     assert_eq!(message["kind"], "file");
     assert_eq!(message["body"], "the report");
     let listed = &message["attachments"][0];
-    assert_eq!((listed["id"].as_str(), listed["name"].as_str()), (Some(file.to_string().as_str()), Some("Q3 report.txt")));
+    assert_eq!(
+        (listed["id"].as_str(), listed["name"].as_str()),
+        (Some(file.to_string().as_str()), Some("Q3 report.txt"))
+    );
     assert_eq!((listed["mime"].as_str(), listed["size"].as_u64()), (Some("text/plain"), Some(text.len() as u64)));
 
     let got = bob.download(&attachment_path(room, file), &[]).await;
@@ -185,8 +188,7 @@ async fn stream_upload(api: &Api, token: &str, total: usize, sent: usize, with_l
 
 #[tokio::test]
 async fn a_streamed_upload_over_the_limit_is_refused_with_413_and_nothing_is_stored() {
-    let stack =
-        Stack::new().await.env("CHAT_UPLOAD_MAX_BYTES", "1048576").env("CHAT_UPLOAD_QUOTA_BYTES", "1800000");
+    let stack = Stack::new().await.env("CHAT_UPLOAD_MAX_BYTES", "1048576").env("CHAT_UPLOAD_QUOTA_BYTES", "1800000");
     let (_server, api) = up(&stack).await;
     let alice = api.register("alice").await;
 
@@ -229,9 +231,7 @@ async fn a_post_naming_a_forged_foreign_or_too_many_uploads_is_refused() {
     }
     // The same over the WebSocket, and a good post of files alone goes through there too.
     let mut ws = Ws::connect(server.ws_url(), &alice.token, json!({})).await;
-    let post = |id: &str, attachments: &[Uuid]| {
-        json!({"type": "post", "id": id, "room_id": room, "client_msg_id": id, "attachments": attachments})
-    };
+    let post = |id: &str, attachments: &[Uuid]| json!({"type": "post", "id": id, "room_id": room, "client_msg_id": id, "attachments": attachments});
     ws.send(post("w1", &[bobs])).await;
     let error = ws.frame_of("error").await;
     assert_eq!((error["id"].as_str(), error["code"].as_str()), (Some("w1"), Some("upload_not_found")), "{error}");
@@ -316,7 +316,10 @@ async fn images_get_their_size_and_a_thumbnail_and_a_decompression_bomb_is_refus
     assert!(files_under(&stack.storage).is_empty(), "nothing stored");
 
     let image = uploaded(&alice, png(640, 100, None), "image/png", "wide.png").await;
-    assert_eq!((image["width"].as_u64(), image["height"].as_u64(), image["thumbnail"].as_bool()), (Some(640), Some(100), Some(true)));
+    assert_eq!(
+        (image["width"].as_u64(), image["height"].as_u64(), image["thumbnail"].as_bool()),
+        (Some(640), Some(100), Some(true))
+    );
     let posted = alice.post_files(room, None, "i-1", &[id(&image)]).await;
     let message = projected(&bob, room, &posted.body["message_id"]).await;
     assert_eq!((message["kind"].as_str(), message["body"].as_str()), (Some("image"), Some("")));
@@ -392,7 +395,8 @@ async fn a_deleted_messages_files_are_gone_for_everyone() {
     projected(&bob, room, &message_id).await;
     let links = bob.get(&format!("{}/links", attachment_path(room, file))).await;
     let url = links.str("url").to_owned();
-    let deleted = alice.call(Method::DELETE, &format!("/v1/rooms/{room}/messages/{}", message_id.as_str().unwrap()), None).await;
+    let deleted =
+        alice.call(Method::DELETE, &format!("/v1/rooms/{room}/messages/{}", message_id.as_str().unwrap()), None).await;
     assert_eq!(deleted.status, 200);
     eventually("the file hidden", PROJECTED, || async {
         let refused = bob.download(&attachment_path(room, file), &[]).await;

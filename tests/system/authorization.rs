@@ -192,7 +192,8 @@ fn rest_table() -> Vec<(Route, [Expect; 4])> {
         (route(M::GET, "/v1/rooms/{room}/attachments/{attachment}/thumbnail"), [ANON, NO_FILE, ok(200), ok(200)]),
         (route(M::GET, "/v1/rooms/{room}/attachments/{attachment}/links"), [ANON, NO_FILE, ok(200), ok(200)]),
         (
-            route(M::POST, "/v1/rooms/{room}/messages").body(json!({"client_msg_id": "row-2", "attachments": ["{attachment}"]})),
+            route(M::POST, "/v1/rooms/{room}/messages")
+                .body(json!({"client_msg_id": "row-2", "attachments": ["{attachment}"]})),
             [ANON, NOT_YOURS, NOT_YOURS, NOT_YOURS],
         ),
         // JSON is text, and text is not JSON's declared type.

@@ -91,8 +91,10 @@ async fn expired(pool: &PgPool, expiry: Duration) -> Result<u64, sqlx::Error> {
 
 /// Deletes the queued blobs no upload names; how many were deleted.
 pub async fn orphans(pool: &PgPool, store: &BlobStore) -> Result<u64, CollectError> {
-    let queued: Vec<String> =
-        sqlx::query_scalar("SELECT sha256 FROM blob_orphans ORDER BY since LIMIT $1").bind(PER_ROUND).fetch_all(pool).await?;
+    let queued: Vec<String> = sqlx::query_scalar("SELECT sha256 FROM blob_orphans ORDER BY since LIMIT $1")
+        .bind(PER_ROUND)
+        .fetch_all(pool)
+        .await?;
     let mut deleted = 0;
     for digest in queued {
         let mut tx = pool.begin().await?;
@@ -102,12 +104,11 @@ pub async fn orphans(pool: &PgPool, store: &BlobStore) -> Result<u64, CollectErr
             continue;
         };
         records::lock_blob(&mut tx, &parsed).await?;
-        let named: bool = sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM uploads WHERE sha256 = $1 OR thumbnail_sha256 = $1)",
-        )
-        .bind(&digest)
-        .fetch_one(&mut *tx)
-        .await?;
+        let named: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM uploads WHERE sha256 = $1 OR thumbnail_sha256 = $1)")
+                .bind(&digest)
+                .fetch_one(&mut *tx)
+                .await?;
         if !named {
             store.delete_blob(&parsed).await?;
             deleted += 1;

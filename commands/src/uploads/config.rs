@@ -31,7 +31,9 @@ impl FromStr for StorageUrl {
         }
         let path = match s.strip_prefix("file://") {
             Some(path) => path,
-            None if s.contains("://") => return Err("use file:///absolute/dir, a directory path, or s3://bucket".to_owned()),
+            None if s.contains("://") => {
+                return Err("use file:///absolute/dir, a directory path, or s3://bucket".to_owned());
+            }
             None => s,
         };
         if path.is_empty() {

@@ -8,7 +8,9 @@ use super::sniff::Refusal;
 pub enum UploadError {
     #[error("the file is larger than {max} bytes")]
     TooLarge { max: u64 },
-    #[error("your uploads would exceed your quota of {quota} bytes; delete messages with files or wait for unposted uploads to expire")]
+    #[error(
+        "your uploads would exceed your quota of {quota} bytes; delete messages with files or wait for unposted uploads to expire"
+    )]
     QuotaExceeded { quota: u64 },
     #[error("{}", not_allowed(.sniffed))]
     NotAllowed { sniffed: Option<&'static str> },
@@ -16,7 +18,9 @@ pub enum UploadError {
     MimeMismatch { declared: String, sniffed: &'static str },
     #[error("the Content-Type header is not a media type")]
     InvalidContentType,
-    #[error("the image is larger than {max_pixels} pixels a side, or than {max_bytes} bytes, or decodes to too much memory")]
+    #[error(
+        "the image is larger than {max_pixels} pixels a side, or than {max_bytes} bytes, or decodes to too much memory"
+    )]
     ImageTooLarge { max_pixels: u32, max_bytes: u64 },
     #[error("the image does not decode: {0}")]
     InvalidImage(String),

@@ -95,7 +95,8 @@ fn thumbnail(image: &DynamicImage) -> Result<Thumbnail, UploadError> {
     let small = image.thumbnail(THUMBNAIL_SIDE, THUMBNAIL_SIDE);
     let mut encoded = Vec::new();
     let mime = if small.color().has_alpha() {
-        small.write_to(&mut Cursor::new(&mut encoded), ImageFormat::Png)
+        small
+            .write_to(&mut Cursor::new(&mut encoded), ImageFormat::Png)
             .map_err(|error| UploadError::Processing(error.to_string()))?;
         "image/png"
     } else {
@@ -201,7 +202,9 @@ mod tests {
         truncated.truncate(40);
         assert!(matches!(inspect(&truncated, &mime("image/png")), Err(UploadError::InvalidImage(_))));
         let mut encoded = Vec::new();
-        image::codecs::png::PngEncoder::new(&mut encoded).write_image(&[0; 12], 2, 2, image::ExtendedColorType::Rgb8).unwrap();
+        image::codecs::png::PngEncoder::new(&mut encoded)
+            .write_image(&[0; 12], 2, 2, image::ExtendedColorType::Rgb8)
+            .unwrap();
         assert!(inspect(&encoded, &mime("image/png")).is_ok());
     }
 }

@@ -155,7 +155,10 @@ impl Uploads {
         let used = records::usage(&self.pool, owner).await?;
         let left = self.config.quota_bytes.saturating_sub(used);
         Ok(if self.config.max_file_bytes <= left {
-            Limit { bytes: self.config.max_file_bytes, exceeded: UploadError::TooLarge { max: self.config.max_file_bytes } }
+            Limit {
+                bytes: self.config.max_file_bytes,
+                exceeded: UploadError::TooLarge { max: self.config.max_file_bytes },
+            }
         } else {
             Limit { bytes: left, exceeded: UploadError::QuotaExceeded { quota: self.config.quota_bytes } }
         })

@@ -74,23 +74,21 @@ async fn advisory_lock(conn: &mut PgConnection, key: &str) -> Result<(), sqlx::E
 }
 
 pub async fn insert(conn: &mut PgConnection, row: &UploadRow) -> Result<(), sqlx::Error> {
-    sqlx::query(&format!(
-        "INSERT INTO uploads ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
-    ))
-    .bind(row.upload_id)
-    .bind(row.owner_id)
-    .bind(&row.sha256)
-    .bind(row.size)
-    .bind(&row.mime)
-    .bind(&row.name)
-    .bind(row.width)
-    .bind(row.height)
-    .bind(&row.thumbnail_sha256)
-    .bind(&row.thumbnail_mime)
-    .bind(row.thumbnail_size)
-    .bind(row.created_at)
-    .execute(conn)
-    .await?;
+    sqlx::query(&format!("INSERT INTO uploads ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"))
+        .bind(row.upload_id)
+        .bind(row.owner_id)
+        .bind(&row.sha256)
+        .bind(row.size)
+        .bind(&row.mime)
+        .bind(&row.name)
+        .bind(row.width)
+        .bind(row.height)
+        .bind(&row.thumbnail_sha256)
+        .bind(&row.thumbnail_mime)
+        .bind(row.thumbnail_size)
+        .bind(row.created_at)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 

@@ -143,7 +143,11 @@ mod tests {
     #[test]
     fn media_types_are_lower_case_essences() {
         assert_eq!(MimeType::parse("Text/Plain; charset=UTF-8").unwrap().as_str(), "text/plain");
-        assert_eq!(MimeType::parse("application/vnd.openxmlformats-officedocument.wordprocessingml.document").map(|m| m.is_image()), Ok(false));
+        assert_eq!(
+            MimeType::parse("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+                .map(|m| m.is_image()),
+            Ok(false)
+        );
         assert!(MimeType::parse("image/webp").unwrap().is_image());
         assert_eq!(MimeType::parse(""), Err(TextError::Empty));
         assert_eq!(MimeType::parse("image"), Err(TextError::InvalidCharacter));

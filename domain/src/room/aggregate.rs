@@ -19,8 +19,8 @@ use super::error::RoomError;
 use super::events::RoomEvent;
 use super::kind::{Role, RoomKind, Visibility};
 use super::support::SupportState;
-use crate::ids::{MessageId, UserId};
 use crate::attachment::{self, Attachment};
+use crate::ids::{MessageId, UserId};
 use crate::text::{ClientMsgId, MessageBody, Reaction};
 
 /// How many of a member's most recent posts are remembered for `client_msg_id` de-duplication.

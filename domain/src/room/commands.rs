@@ -2,8 +2,8 @@
 //! authentication happened at the edge, authorisation happens in the aggregate.
 
 use super::kind::{Role, Visibility};
-use crate::attachment::Attachment;
 use super::support::VisitorContext;
+use crate::attachment::Attachment;
 use crate::ids::{MessageId, UserId, WebsiteId};
 use crate::text::{ClientMsgId, MessageBody, Reaction, RoomName};
 
