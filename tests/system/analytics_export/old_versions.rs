@@ -49,15 +49,17 @@ async fn an_event_stored_in_an_old_version_loads_projects_and_exports_as_the_cur
     assert_eq!((edit.status, edit.body["seq"].as_u64()), (200, Some(6)), "edit: {edit:?}");
     shown(&alice, room, legacy, "edited today").await;
 
-    // Exported as version 1.1, with the field 1.1 added; the stored row is unchanged.
+    // Exported as the current version (1.2), with the fields 1.1 and 1.2 added; the stored row is
+    // unchanged.
     let (records, _) = export(&stack, &["--room", &room.to_string(), "--event-type", "MessagePosted"]).await;
     let old = records.iter().find(|r| r["payload"]["message_id"] == legacy.to_string()).expect("the old post exported");
-    assert_eq!((old["sequence"].as_i64(), old["event_version"].as_str()), (Some(4), Some("1.1")));
+    assert_eq!((old["sequence"].as_i64(), old["event_version"].as_str()), (Some(4), Some("1.2")));
     let mut upcast = payload.clone();
     upcast["mentions"] = json!([]);
+    upcast["attachments"] = json!([]);
     assert_eq!(old["payload"], upcast);
     assert_eq!(old["metadata"], metadata);
-    assert!(records.iter().all(|r| r["event_version"] == "1.1"));
+    assert!(records.iter().all(|r| r["event_version"] == "1.2"));
     let stored: (String, Value) =
         sqlx::query_as("SELECT event_version, payload FROM events WHERE aggregate_id = $1 AND sequence = 4")
             .bind(room.to_string())
