@@ -108,6 +108,14 @@ pub struct ApiArgs {
     #[arg(long, env = "CHAT_LOOKUP_BURST", default_value_t = NonZeroU32::new(10).unwrap())]
     pub lookup_burst: NonZeroU32,
 
+    /// Searches (`GET /v1/search`, `GET /v1/users/search`) per minute per user, sustained.
+    #[arg(long, env = "CHAT_SEARCH_RATE_PER_MINUTE", default_value_t = NonZeroU32::new(60).unwrap())]
+    pub search_rate_per_minute: NonZeroU32,
+
+    /// Searches a user may make in a burst.
+    #[arg(long, env = "CHAT_SEARCH_BURST", default_value_t = NonZeroU32::new(20).unwrap())]
+    pub search_burst: NonZeroU32,
+
     /// Domain checks of support-chat websites per minute per user, sustained (each fetches up
     /// to three pages from the site).
     #[arg(long, env = "CHAT_DOMAIN_CHECK_RATE_PER_MINUTE", default_value_t = NonZeroU32::new(10).unwrap())]
@@ -247,6 +255,8 @@ impl ApiArgs {
             auth_burst: self.auth_burst,
             lookups_per_minute: self.lookup_rate_per_minute,
             lookup_burst: self.lookup_burst,
+            searches_per_minute: self.search_rate_per_minute,
+            search_burst: self.search_burst,
             checks_per_minute: self.domain_check_rate_per_minute,
             check_burst: self.domain_check_burst,
             visitors_per_minute: self.visitor_rate_per_minute,

@@ -13,10 +13,18 @@
 //!
 //! (or `CHAT_BLESS=1 cargo nextest run -p chat --lib openapi`).
 
-/// The merged document.
+/// The merged document. Where both name a component, the protocol's wins: a REST type that
+/// holds a room event (a history page's system lines) pulls in the plain derived `RoomEvent`,
+/// while the protocol's is the named union that clients are generated from.
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut document = chat_commands::http::openapi();
-    document.merge(chat_gateway::openapi::openapi());
+    let protocol = chat_gateway::openapi::openapi();
+    if let (Some(rest), Some(components)) = (document.components.as_mut(), protocol.components.as_ref()) {
+        for name in components.schemas.keys() {
+            rest.schemas.remove(name);
+        }
+    }
+    document.merge(protocol);
     document
 }
 

@@ -31,7 +31,7 @@ use chat_nats::Subjects;
 use chat_nats::connect::{Connection, connect};
 use chat_nats::relay::Relay;
 use chat_nats::stream::{StreamSettings, ensure_stream};
-use chat_projections::projectors::{RoomsProjector, SupportProjector, UsersProjector};
+use chat_projections::projectors::{RoomsProjector, SearchProjector, SupportProjector, UsersProjector};
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
@@ -195,7 +195,9 @@ pub fn start_projections(cx: &RoleContext<'_>) {
     let pool = &cx.pool;
     let users = FeedRunner::new(UsersProjector::NAME, pool.clone(), UsersProjector, wakeup.clone(), config.clone());
     let rooms = FeedRunner::new(RoomsProjector::NAME, pool.clone(), RoomsProjector, wakeup.clone(), config.clone());
-    let support = FeedRunner::new(SupportProjector::NAME, pool.clone(), SupportProjector, wakeup, config);
+    let support =
+        FeedRunner::new(SupportProjector::NAME, pool.clone(), SupportProjector, wakeup.clone(), config.clone());
+    let search = FeedRunner::new(SearchProjector::NAME, pool.clone(), SearchProjector, wakeup, config);
     let shutdown = cx.shutdown.clone();
     cx.spawn("users projector", async move {
         users.run(shutdown).await;
@@ -209,6 +211,11 @@ pub fn start_projections(cx: &RoleContext<'_>) {
     let shutdown = cx.shutdown.clone();
     cx.spawn("support projector", async move {
         support.run(shutdown).await;
+        Ok(())
+    });
+    let shutdown = cx.shutdown.clone();
+    cx.spawn("search projector", async move {
+        search.run(shutdown).await;
         Ok(())
     });
     println!("running projections");

@@ -15,6 +15,7 @@ use chat_auth::{SigningKey, Tokens};
 
 use crate::bus::Bus;
 use crate::credentials::RefreshTokens;
+use crate::delivery::AckBus;
 use crate::http::TrustForwardedFor;
 use crate::http::refusals::JsonRefusals;
 use crate::http::{AppState, OpenApiDocument, WebConfig, router};
@@ -49,12 +50,13 @@ pub struct ApiConfig {
     pub uploads: UploadConfig,
 }
 
-/// The HTTP API plus, when given a NATS client, the command bus for gateways; both share one
-/// set of room writers.
+/// The HTTP API plus, when given a NATS client, the command bus for gateways (both share one
+/// set of room writers) and the recorder of their delivery acknowledgements.
 pub struct Api {
     listener: TcpListener,
     state: AppState,
     bus: Option<Bus>,
+    acks: Option<AckBus>,
     cors_origins: Vec<String>,
 }
 
@@ -86,12 +88,15 @@ impl Api {
             openapi: config.openapi.clone(),
             web: config.web.clone(),
         };
-        let bus = match bus {
-            Some((client, subjects)) => Some(Bus::subscribe(client, &subjects).await.map_err(std::io::Error::other)?),
-            None => None,
+        let (bus, acks) = match bus {
+            Some((client, subjects)) => (
+                Some(Bus::subscribe(client.clone(), &subjects).await.map_err(std::io::Error::other)?),
+                Some(AckBus::subscribe(client, subjects).await.map_err(std::io::Error::other)?),
+            ),
+            None => (None, None),
         };
         let listener = TcpListener::bind(config.listen).await?;
-        Ok(Self { listener, state, bus, cors_origins: config.cors_origins.clone() })
+        Ok(Self { listener, state, bus, acks, cors_origins: config.cors_origins.clone() })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
@@ -116,6 +121,7 @@ impl Api {
         let uploads = self.state.uploads.clone();
         let bus =
             self.bus.map(|bus| tokio::spawn(bus.serve(writers.clone(), limits.clone(), uploads, shutdown.clone())));
+        let acks = self.acks.map(|acks| tokio::spawn(acks.serve(self.state.pool.clone(), shutdown.clone())));
         let forgetting = tokio::spawn(forget_idle_limits(limits, shutdown.clone()));
         let app = router(self.state, &self.cors_origins).into_make_service_with_connect_info::<SocketAddr>();
         // hyper's own refusals (malformed requests, URI or headers too large) get the
@@ -131,6 +137,11 @@ impl Api {
             && let Err(error) = bus.await
         {
             tracing::error!(%error, "command bus panicked");
+        }
+        if let Some(acks) = acks
+            && let Err(error) = acks.await
+        {
+            tracing::error!(%error, "delivery acknowledgements' bus panicked");
         }
         writers.shutdown().await;
         Ok(())

@@ -10,14 +10,18 @@
 //!    (`crate::store`, "The account fence"): it waits for any append that holds their
 //!    credentials row, whose events every later statement here then sees and redacts, and any
 //!    append after it finds the row locked or gone and appends nothing, so nothing of theirs
-//!    lands after the scan in step 3 and survives;
+//!    lands after the scan in step 3 and survives; the same `DELETE` removes their delivery
+//!    markers (`crate::delivery`: device state like sessions, referencing the credentials row
+//!    `ON DELETE CASCADE`, and fenced on it like appends, so none is written after it);
 //! 2. the `User` aggregate decides (`Erase`): an unknown user is refused; a first erasure
 //!    appends `UserErased`; a repeated one appends nothing and just runs the clean-up again;
 //! 3. the personal fields of the user's events are set to `null` and the payloads marked
 //!    `"redacted": true` (one scan of the events table);
-//! 4. the `users` and `rooms` feeds are fenced (no batch in flight, none until commit), and
-//!    the read models redacted in every copy (`chat_projections::erasure`), so nothing the
-//!    projectors wrote from the old payloads survives and nothing they write later has it;
+//! 4. the `users`, `rooms`, `support` and `search` feeds are fenced (no batch in flight, none
+//!    until commit), and the read models redacted in every copy (`chat_projections::erasure`),
+//!    so nothing the projectors wrote from the old payloads survives and nothing they write
+//!    later has it (the search index loses the user's messages: their text is findable no
+//!    more);
 //! 5. the user's uploads are deleted and their blobs queued (`crate::uploads::records`): the
 //!    files 404 from the commit on, and the bytes leave the object store outside the
 //!    transaction — at once when the API ran the erasure, else at the next upkeep round (a
@@ -41,7 +45,7 @@ use chat_domain::redaction::{Owner, PERSONAL_DATA, REDACTED_MARKER};
 use chat_domain::user::{User, UserCommand, UserError, UserEvent};
 use chat_feed::lease;
 use chat_projections::erasure::{RedactedRows, redact_read_models};
-use chat_projections::projectors::{RoomsProjector, SupportProjector, UsersProjector};
+use chat_projections::projectors::{RoomsProjector, SearchProjector, SupportProjector, UsersProjector};
 use cqrs_es::{Aggregate, DomainEvent};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -110,7 +114,7 @@ pub async fn erase(pool: &PgPool, user: UserId, meta: &CommandMeta) -> Result<Er
             other => other?,
         };
         let events_redacted = redact_events(&mut tx, user).await?;
-        for feed in [UsersProjector::NAME, RoomsProjector::NAME, SupportProjector::NAME] {
+        for feed in [UsersProjector::NAME, RoomsProjector::NAME, SupportProjector::NAME, SearchProjector::NAME] {
             lease::exclude_batches(&mut tx, feed).await?;
         }
         let read_models = redact_read_models(&mut tx, user).await?;

@@ -9,6 +9,8 @@
 //! - [`parse`]: client input to domain commands, shared by REST and the command bus.
 //! - [`bus`]: room commands from gateways over NATS request/reply (queue group).
 //! - [`presence`]: the presence tracker (gateway reports → recorded transitions).
+//! - [`delivery`]: delivery markers (how far members' devices have received each room),
+//!   recorded from gateways' batched acknowledgements and announced live.
 //! - [`accounts`]: registration, login and profiles (`User` aggregate plus credentials).
 //! - [`websites`]: support-chat websites (`Website` aggregate), their domain checks included.
 //! - [`erasure`]: erasing a user's personal data (events redacted in place, read models,
@@ -30,6 +32,7 @@ pub mod accounts;
 pub mod api;
 pub mod bus;
 pub mod credentials;
+pub mod delivery;
 pub mod erasure;
 pub mod group_commit;
 pub mod http;

@@ -1,6 +1,7 @@
 //! Rate limits (governor, GCRA): posts per user, registrations and logins per client address,
 //! username lookups per user (so that the directory cannot be enumerated at request speed),
-//! domain checks per user (each makes the server fetch up to three pages from a site), new
+//! searches per user (message search and the user directory: each is a full-text or prefix
+//! query over an index, and the directory must not be enumerable either), domain checks per user (each makes the server fetch up to three pages from a site), new
 //! website visitors per address and per website, uploads per user (each may be a large file
 //! to take in, hash and, for an image, decode).
 //!
@@ -31,6 +32,9 @@ pub struct LimitsConfig {
     /// Username lookups (`GET /v1/users?username=`) per minute per user, sustained.
     pub lookups_per_minute: NonZeroU32,
     pub lookup_burst: NonZeroU32,
+    /// Searches (`GET /v1/search`, `GET /v1/users/search`) per minute per user, sustained.
+    pub searches_per_minute: NonZeroU32,
+    pub search_burst: NonZeroU32,
     /// Domain checks (`POST /v1/websites/{id}/domains/{domain}/check`) per minute per user.
     pub checks_per_minute: NonZeroU32,
     pub check_burst: NonZeroU32,
@@ -65,6 +69,7 @@ pub struct Limits {
     posts: DefaultKeyedRateLimiter<UserId>,
     auth: DefaultKeyedRateLimiter<IpAddr>,
     lookups: DefaultKeyedRateLimiter<UserId>,
+    searches: DefaultKeyedRateLimiter<UserId>,
     checks: DefaultKeyedRateLimiter<UserId>,
     visitors: DefaultKeyedRateLimiter<IpAddr>,
     website_visitors: DefaultKeyedRateLimiter<WebsiteId>,
@@ -85,6 +90,7 @@ impl Limits {
         let posts = Quota::per_second(config.posts_per_second).allow_burst(config.post_burst);
         let auth = Quota::per_minute(config.auth_per_minute).allow_burst(config.auth_burst);
         let lookups = Quota::per_minute(config.lookups_per_minute).allow_burst(config.lookup_burst);
+        let searches = Quota::per_minute(config.searches_per_minute).allow_burst(config.search_burst);
         let checks = Quota::per_minute(config.checks_per_minute).allow_burst(config.check_burst);
         let visitors = Quota::per_minute(config.visitors_per_minute).allow_burst(config.visitor_burst);
         let website_visitors =
@@ -94,6 +100,7 @@ impl Limits {
             posts: RateLimiter::keyed(posts),
             auth: RateLimiter::keyed(auth),
             lookups: RateLimiter::keyed(lookups),
+            searches: RateLimiter::keyed(searches),
             checks: RateLimiter::keyed(checks),
             visitors: RateLimiter::keyed(visitors),
             website_visitors: RateLimiter::keyed(website_visitors),
@@ -129,6 +136,11 @@ impl Limits {
         check(&self.lookups, &self.clock, &user)
     }
 
+    /// One search by `user` (of messages or of the user directory).
+    pub fn search(&self, user: UserId) -> Result<(), RateLimited> {
+        check(&self.searches, &self.clock, &user)
+    }
+
     /// One domain check asked for by `user`.
     pub fn domain_check(&self, user: UserId) -> Result<(), RateLimited> {
         check(&self.checks, &self.clock, &user)
@@ -154,6 +166,8 @@ impl Limits {
         self.auth.shrink_to_fit();
         self.lookups.retain_recent();
         self.lookups.shrink_to_fit();
+        self.searches.retain_recent();
+        self.searches.shrink_to_fit();
         self.checks.retain_recent();
         self.checks.shrink_to_fit();
         self.visitors.retain_recent();
@@ -181,6 +195,8 @@ mod tests {
             auth_burst: one,
             lookups_per_minute: one,
             lookup_burst: one,
+            searches_per_minute: one,
+            search_burst: one,
             checks_per_minute: one,
             check_burst: one,
             visitors_per_minute: one,
@@ -199,5 +215,7 @@ mod tests {
         assert_eq!(limits.post(bob), Ok(()), "limits are per user");
         assert_eq!(limits.lookup(ada), Ok(()), "lookups count apart from posts");
         assert!(limits.lookup(ada).is_err());
+        assert_eq!(limits.search(ada), Ok(()), "searches count apart from lookups");
+        assert!(limits.search(ada).is_err());
     }
 }

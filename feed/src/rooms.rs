@@ -11,6 +11,7 @@ use cqrs_es::Aggregate;
 use sqlx::PgExecutor;
 use std::sync::LazyLock;
 
+use crate::reader::{EVENT_COLUMNS, stored_event};
 use crate::{StoredEvent, stream_after};
 
 /// Up to `limit` events of `room` after sequence `after`, in sequence order.
@@ -35,6 +36,39 @@ pub async fn last_seq(executor: impl PgExecutor<'_>, room: RoomId) -> Result<u64
             .await?;
     Ok(last.unwrap_or(0).max(0) as u64)
 }
+
+/// The events of `room` that clients show as system lines (`RoomEvent::SYSTEM_LINES`) with
+/// sequence `after < seq < before`, newest first: what a history page shows between its
+/// messages. A range scan of the room's stream (the events' primary key), at most `limit`.
+pub async fn system_lines(
+    executor: impl PgExecutor<'_>,
+    room: RoomId,
+    after: i64,
+    before: i64,
+    limit: i64,
+) -> Result<Vec<StoredEvent>, sqlx::Error> {
+    let rows = sqlx::query(&SYSTEM_LINES)
+        .bind(room.to_string())
+        .bind(after)
+        .bind(before)
+        .bind(limit)
+        .fetch_all(executor)
+        .await?;
+    rows.iter().map(stored_event).collect()
+}
+
+/// Names written into the statement, like [`MEMBERSHIPS`]'s.
+static SYSTEM_LINES: LazyLock<String> = LazyLock::new(|| {
+    let names = RoomEvent::SYSTEM_LINES.map(|name| format!("'{name}'")).join(", ");
+    format!(
+        "SELECT {EVENT_COLUMNS} FROM public.events
+         WHERE aggregate_type = '{room}' AND aggregate_id = $1 AND sequence > $2 AND sequence < $3
+           AND event_type IN ({names})
+         ORDER BY sequence DESC
+         LIMIT $4",
+        room = Room::TYPE,
+    )
+});
 
 /// A user's latest membership change in one room.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

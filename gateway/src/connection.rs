@@ -41,6 +41,14 @@ pub struct Typing {
     pub frame: Utf8Bytes,
 }
 
+/// A frame about `room` that is not an event (a receipt), shared by every connection it fans
+/// out to; sent only while the connection delivers the room.
+#[derive(Debug)]
+pub struct RoomFrame {
+    pub room: RoomId,
+    pub frame: Utf8Bytes,
+}
+
 /// Work for a connection's writer, in order. Kept small (large parts behind pointers): a
 /// connection's queue holds these inline.
 #[derive(Debug)]
@@ -48,6 +56,8 @@ pub enum Outbound {
     Event(Arc<Dispatch>),
     /// A typing frame, shared by every connection it fans out to.
     Typing(Arc<Typing>),
+    /// A member's receipt.
+    Receipt(Arc<RoomFrame>),
     /// A direct answer (ack, error, pong).
     Frame(Utf8Bytes),
     /// Start delivering `room` from `after` (catching up from the store first); `report`
@@ -111,7 +121,8 @@ pub struct Connection {
     capacity: usize,
     /// Wakes the writer when an item is queued.
     queued: Notify,
-    /// The rooms this connection is attached to (for checks outside the writer, e.g. typing).
+    /// The rooms this connection delivers, or will once their catch-up begins (for checks
+    /// outside the writer: typing, delivery acknowledgements).
     rooms: Mutex<HashSet<RoomId>>,
     /// The client reported its user idle.
     away: AtomicBool,

@@ -10,7 +10,7 @@ use chat_domain::presence::PresenceStatus;
 use chat_domain::user::UserEvent;
 use chat_domain::{RoomId, UserId};
 use chat_nats::Subjects;
-use chat_nats::wire::{EventMessage, MembershipNotice, decode};
+use chat_nats::wire::{DeliveryAck, EventMessage, MembershipNotice, decode};
 use futures::StreamExt;
 use serde::Deserialize;
 use sqlx::PgPool;
@@ -46,6 +46,8 @@ pub struct Hub {
     erased: Mutex<HashSet<UserId>>,
     /// This gateway's presence changes, for the presence reporter.
     presence: mpsc::Sender<(UserId, PresenceStatus)>,
+    /// Clients' delivery acknowledgements, for the batcher ([`crate::acks`]).
+    acks: mpsc::Sender<DeliveryAck>,
     tasks: TaskTracker,
     draining: CancellationToken,
 }
@@ -73,14 +75,15 @@ impl UserConnections {
 
 impl Hub {
     pub fn new(
-        nats: async_nats::Client,
-        reconnects: watch::Receiver<u64>,
+        connection: chat_nats::connect::Connection,
         subjects: Subjects,
         pool: PgPool,
         tokens: Arc<Tokens>,
         config: GatewayConfig,
         presence: mpsc::Sender<(UserId, PresenceStatus)>,
+        acks: mpsc::Sender<DeliveryAck>,
     ) -> Self {
+        let (nats, reconnects) = (connection.client, connection.reconnects);
         let rooms = Arc::new(BusRooms {
             nats: nats.clone(),
             subjects: subjects.clone(),
@@ -89,6 +92,7 @@ impl Hub {
         });
         Self {
             presence,
+            acks,
             rooms,
             nats,
             subjects,
@@ -186,6 +190,13 @@ impl Hub {
             user.reported = status;
             let _ = self.presence.try_send((id, status));
         }
+    }
+
+    /// Hands a client's delivery acknowledgement to the batcher, waiting while its queue is
+    /// full (the connection's socket is not read meanwhile).
+    pub async fn acknowledge(&self, ack: DeliveryAck) {
+        // Closed only once the gateway has stopped: nothing more is sent then.
+        let _ = self.acks.send(ack).await;
     }
 
     /// Every connected user and their status on this gateway (for heartbeats).

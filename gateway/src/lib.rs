@@ -8,6 +8,8 @@
 //! - [`connection`]: the handle others hold of a connection (bounded outbox, closer).
 //! - [`hub`]: room feeds ref-counted by connections, users' connections, membership changes.
 //! - [`limits`]: per-connection rate limits.
+//! - [`acks`]: clients' delivery acknowledgements, coalesced and sent to the command service in
+//!   batches.
 //! - [`presence`]: reporting this gateway's users; batched delivery of presence changes.
 //! - [`room_feed`]: one subscription per room per gateway; ordered, gap-free dispatch and
 //!   typing state, over a [`room_feed::RoomSource`] (unit-tested without NATS or Postgres).
@@ -18,6 +20,7 @@
 //! - [`server`]: the buildable service (`Gateway::build` → `run_until_stopped`).
 #![forbid(unsafe_code)]
 
+pub mod acks;
 pub mod backfill;
 pub mod commands;
 pub mod config;

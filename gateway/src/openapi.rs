@@ -125,6 +125,14 @@ pub enum ClientFrameSchema {
         id: Option<String>,
         status: ClientStatusSchema,
     },
+    /// The client has received the room up to and including `up_to_seq` (no answer; coalesce:
+    /// send the latest position at most every few hundred milliseconds per room).
+    Received {
+        #[schema(max_length = 64)]
+        id: Option<String>,
+        room_id: RoomId,
+        up_to_seq: u64,
+    },
     Post {
         #[schema(max_length = 64)]
         id: String,
@@ -207,6 +215,8 @@ mod tests {
             ClientFrameSchema::Typing { id: Some(id()), room_id: room, typing: None },
             ClientFrameSchema::Presence { id: None, status: ClientStatusSchema::Away },
             ClientFrameSchema::Presence { id: Some(id()), status: ClientStatusSchema::Online },
+            ClientFrameSchema::Received { id: None, room_id: room, up_to_seq: 4 },
+            ClientFrameSchema::Received { id: Some(id()), room_id: room, up_to_seq: 0 },
             ClientFrameSchema::Post {
                 id: id(),
                 room_id: room,
@@ -258,6 +268,8 @@ mod tests {
             "ClientStatus",
             "ClientIdentify",
             "ClientMarkRead",
+            "ClientReceived",
+            "ServerReceipt",
             "ServerFrame",
             "ServerHello",
             "ServerEvent",

@@ -92,6 +92,12 @@ pub enum ClientFrame {
         id: Option<String>,
         away: bool,
     },
+    /// The client has received `room_id` up to and including `up_to_seq` (its delivery marker).
+    Received {
+        id: Option<String>,
+        room_id: RoomId,
+        up_to_seq: u64,
+    },
     Command {
         id: String,
         room_id: RoomId,
@@ -126,6 +132,10 @@ enum Control {
     },
     Presence {
         status: ClientStatus,
+    },
+    Received {
+        room_id: RoomId,
+        up_to_seq: u64,
     },
 }
 
@@ -179,7 +189,7 @@ impl ClientFrame {
             return Ok(ClientFrame::Command { id: request_id, room_id, command });
         }
         match kind.as_str() {
-            "identify" | "ping" | "typing" | "presence" => {}
+            "identify" | "ping" | "typing" | "presence" | "received" => {}
             other => return Err(refuse(id, ErrorCode::UnknownType, format!("unknown frame type `{other}`"))),
         }
         object.remove("id");
@@ -193,6 +203,7 @@ impl ClientFrame {
                 Control::Presence { status } => {
                     ClientFrame::Presence { id, away: matches!(status, ClientStatus::Away) }
                 }
+                Control::Received { room_id, up_to_seq } => ClientFrame::Received { id, room_id, up_to_seq },
             },
         )
     }
@@ -258,6 +269,14 @@ pub enum ServerFrame<'a> {
     Pong {
         #[schema(value_type = Option<String>, required = true)]
         id: Option<&'a str>,
+    },
+    /// A member's delivery marker moved (their devices received the room up to
+    /// `delivered_seq`); `read_seq` is their read marker as far as the server knew then.
+    Receipt {
+        room_id: RoomId,
+        user_id: UserId,
+        delivered_seq: u64,
+        read_seq: u64,
     },
     /// Presence changes of users who share a room with the client, batched.
     Presence {
@@ -387,5 +406,27 @@ mod tests {
             ClientFrame::parse(&format!(r#"{{"type":"typing","room_id":"{}"}}"#, room())),
             Ok(ClientFrame::Typing { id: None, room_id: room(), typing: true })
         );
+    }
+
+    #[test]
+    fn received_needs_no_id_and_refuses_what_is_not_a_position() {
+        assert_eq!(
+            ClientFrame::parse(&format!(r#"{{"type":"received","room_id":"{}","up_to_seq":9}}"#, room())),
+            Ok(ClientFrame::Received { id: None, room_id: room(), up_to_seq: 9 })
+        );
+        assert_eq!(
+            ClientFrame::parse(&format!(r#"{{"type":"received","id":"x","room_id":"{}","up_to_seq":0}}"#, room())),
+            Ok(ClientFrame::Received { id: Some("x".to_owned()), room_id: room(), up_to_seq: 0 })
+        );
+        for bad in
+            [r#""up_to_seq":-1"#, r#""up_to_seq":1.5"#, r#""up_to_seq":"3""#, r#""up_to_seq":null"#, r#""seq":3"#]
+        {
+            let refused =
+                ClientFrame::parse(&format!(r#"{{"type":"received","id":"r","room_id":"{}",{bad}}}"#, room()))
+                    .unwrap_err();
+            assert_eq!((refused.code, refused.id.as_deref()), (ErrorCode::InvalidFrame, Some("r")), "{bad}");
+        }
+        let no_room = ClientFrame::parse(r#"{"type":"received","room_id":"x","up_to_seq":3}"#).unwrap_err();
+        assert_eq!(no_room.code, ErrorCode::InvalidFrame);
     }
 }

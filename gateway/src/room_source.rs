@@ -1,10 +1,11 @@
 //! What room feeds are given in a running gateway: live messages from NATS (one core
-//! subscription per room per gateway), the store and the members from Postgres.
+//! subscription per room per gateway: events, typing, receipts), the store and the members
+//! from Postgres.
 
 use chat_domain::{RoomId, UserId};
 use chat_nats::Subjects;
 use chat_nats::subjects::RoomSubject;
-use chat_nats::wire::{EventMessage, TypingNotice, decode};
+use chat_nats::wire::{EventMessage, ReceiptNotice, TypingNotice, decode};
 use chat_projections::queries::rooms;
 use futures::StreamExt;
 use futures::stream::BoxStream;
@@ -42,6 +43,7 @@ impl RoomSource for BusRooms {
             let decoded = match subjects.room_kind(&message.subject) {
                 Some(RoomSubject::Event) => decode::<EventMessage>(&message.payload).map(RoomMessage::Event),
                 Some(RoomSubject::Typing) => decode::<TypingNotice>(&message.payload).map(RoomMessage::Typing),
+                Some(RoomSubject::Receipt) => decode::<ReceiptNotice>(&message.payload).map(RoomMessage::Receipts),
                 None => return std::future::ready(None),
             };
             let decoded = decoded

@@ -14,6 +14,7 @@ use chat_domain::UserId;
 use chat_domain::presence::PresenceStatus;
 use chat_nats::Subjects;
 use chat_nats::connect::Connection;
+use chat_nats::wire::DeliveryAck;
 use serde_json::json;
 use sqlx::PgPool;
 use tokio::net::TcpListener;
@@ -21,6 +22,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use crate::acks;
 use crate::config::GatewayConfig;
 use crate::hub::Hub;
 use crate::presence;
@@ -33,6 +35,7 @@ pub struct Gateway {
     user_events: async_nats::Subscriber,
     presence_events: async_nats::Subscriber,
     presence_changes: mpsc::Receiver<(UserId, PresenceStatus)>,
+    acks: mpsc::Receiver<DeliveryAck>,
 }
 
 #[derive(Clone)]
@@ -56,8 +59,9 @@ impl Gateway {
             nats.client.subscribe(subjects.all_presence_events()).await.map_err(std::io::Error::other)?;
         let listener = TcpListener::bind(config.listen).await?;
         let (changes, presence_changes) = mpsc::channel(PRESENCE_QUEUE);
-        let hub = Arc::new(Hub::new(nats.client, nats.reconnects, subjects, pool, tokens, config, changes));
-        Ok(Self { listener, hub, memberships, user_events, presence_events, presence_changes })
+        let (acknowledged, acks) = mpsc::channel(acks::QUEUE);
+        let hub = Arc::new(Hub::new(nats, subjects, pool, tokens, config, changes, acknowledged));
+        Ok(Self { listener, hub, memberships, user_events, presence_events, presence_changes, acks })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
@@ -74,6 +78,13 @@ impl Gateway {
             tokio::spawn(self.hub.clone().follow_erasures(self.user_events, stop_background.clone())),
             tokio::spawn(presence::report(self.hub.clone(), self.presence_changes, stop_background.clone())),
             tokio::spawn(presence::deliver(self.hub.clone(), self.presence_events, stop_background.clone())),
+            tokio::spawn(acks::run(
+                self.hub.nats.clone(),
+                self.hub.subjects.clone(),
+                self.hub.config.gateway_id.clone(),
+                self.acks,
+                stop_background.clone(),
+            )),
         ];
         let state = AppState { hub: self.hub.clone(), sessions: sessions.clone() };
         let router = Router::new()
@@ -94,7 +105,8 @@ impl Gateway {
         if tokio::time::timeout(self.hub.config.drain_timeout, sessions.wait()).await.is_err() {
             tracing::warn!("some connections did not close within the drain timeout");
         }
-        // The reporter publishes the closed connections' last changes as it stops.
+        // The reporter publishes the closed connections' last changes as it stops, and the
+        // batcher sends the last delivery acknowledgements.
         stop_background.cancel();
         for task in background {
             let _ = task.await;

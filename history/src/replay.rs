@@ -11,7 +11,7 @@
 use sqlx::PgPool;
 
 use chat_feed::{Checkpoint, FeedSink};
-use chat_projections::projectors::{RoomsProjector, SupportProjector, UsersProjector};
+use chat_projections::projectors::{RoomsProjector, SearchProjector, SupportProjector, UsersProjector};
 use chat_projections::rebuild::{EventPoint, Progress, RebuildError, Shadow, Until};
 
 /// What every replay schema's comment starts with.
@@ -109,6 +109,9 @@ pub async fn replay_named(
         }
         SupportProjector::NAME => {
             replay(pool, name, SupportProjector::TABLES, schema, &mut SupportProjector, until, progress).await
+        }
+        SearchProjector::NAME => {
+            replay(pool, name, SearchProjector::TABLES, schema, &mut SearchProjector, until, progress).await
         }
         _ => return None,
     })

@@ -10,16 +10,20 @@
 //! | `chat.presence.reports` | which users each gateway has connected ([`PresenceReport`]) | gateways | core NATS |
 //! | `chat.presence.sync` | a tracker that just took over asks every gateway for a full report now ([`PresenceSync`]) | presence tracker | core NATS, answered on `chat.presence.reports` |
 //! | `chat.room.<room_id>.typing` | someone is typing ([`TypingNotice`]) | gateways | core NATS, never stored |
+//! | `chat.room.<room_id>.receipt` | members' delivery markers moved ([`ReceiptNotice`]) | command services | core NATS, never stored |
 //! | `chat.cmd.room` | room commands from gateways ([`CommandRequest`]), queue group `commands` | gateways | core request/reply |
+//! | `chat.cmd.delivery` | what clients acknowledged receiving, batched ([`DeliveryAcks`]), queue group `commands` | gateways | core request/reply |
 //!
-//! A gateway subscribes once per room it has clients in, to `chat.room.<room_id>.*` (events
-//! and typing), and once each to `chat.user.*.membership`, `chat.user.*.event` (to close an
+//! A gateway subscribes once per room it has clients in, to `chat.room.<room_id>.*` (events,
+//! typing and receipts), and once each to `chat.user.*.membership`, `chat.user.*.event` (to close an
 //! erased user's connections), `chat.presence.*.event` and `chat.presence.sync`; the presence
 //! tracker (one active, in a command service) subscribes to `chat.presence.reports`.
 //!
 //! [`EventMessage`]: crate::wire::EventMessage
 //! [`MembershipNotice`]: crate::wire::MembershipNotice
 //! [`TypingNotice`]: crate::wire::TypingNotice
+//! [`ReceiptNotice`]: crate::wire::ReceiptNotice
+//! [`DeliveryAcks`]: crate::wire::DeliveryAcks
 //! [`CommandRequest`]: crate::wire::CommandRequest
 //! [`PresenceReport`]: crate::wire::PresenceReport
 //! [`PresenceSync`]: crate::wire::PresenceSync
@@ -36,6 +40,7 @@ pub struct Subjects {
 pub enum RoomSubject {
     Event,
     Typing,
+    Receipt,
 }
 
 impl Subjects {
@@ -66,7 +71,12 @@ impl Subjects {
         format!("{}.room.{room}.typing", self.prefix)
     }
 
-    /// Everything about one room: its events and typing notices.
+    /// Members' delivery markers that moved in a room (ephemeral, like typing).
+    pub fn room_receipts(&self, room: RoomId) -> String {
+        format!("{}.room.{room}.receipt", self.prefix)
+    }
+
+    /// Everything about one room: its events, typing notices and receipts.
     pub fn room_all(&self, room: RoomId) -> String {
         format!("{}.room.{room}.*", self.prefix)
     }
@@ -76,6 +86,7 @@ impl Subjects {
         match subject.rsplit('.').next()? {
             "event" => Some(RoomSubject::Event),
             "typing" => Some(RoomSubject::Typing),
+            "receipt" => Some(RoomSubject::Receipt),
             _ => None,
         }
     }
@@ -117,6 +128,11 @@ impl Subjects {
         format!("{}.cmd.room", self.prefix)
     }
 
+    /// Batches of delivery acknowledgements from gateways (same queue group as the commands).
+    pub fn delivery_acks(&self) -> String {
+        format!("{}.cmd.delivery", self.prefix)
+    }
+
     /// The queue group shared by all command-service instances.
     pub fn command_queue(&self) -> &'static str {
         "commands"
@@ -141,6 +157,9 @@ mod tests {
         assert_eq!(subjects.room_event(room), "chat.room.00000000-0000-0000-0000-000000000000.event");
         assert_eq!(subjects.room_kind(&subjects.room_event(room)), Some(RoomSubject::Event));
         assert_eq!(subjects.room_kind(&subjects.room_typing(room)), Some(RoomSubject::Typing));
+        assert_eq!(subjects.room_kind(&subjects.room_receipts(room)), Some(RoomSubject::Receipt));
+        assert!(matches(&subjects.room_all(room), &subjects.room_receipts(room)), "gateways get receipts");
+        assert_eq!(subjects.delivery_acks(), "chat.cmd.delivery");
         assert_eq!(subjects.presence_sync(), "chat.presence.sync");
         assert_eq!(subjects.stream_name(), "CHAT_EVENTS");
         let user = UserId::from_uuid(Uuid::nil());
@@ -175,6 +194,8 @@ mod tests {
         let (room, user) = (RoomId::from_uuid(Uuid::nil()), UserId::from_uuid(Uuid::nil()));
         let core = [
             subjects.room_typing(room),
+            subjects.room_receipts(room),
+            subjects.delivery_acks(),
             subjects.membership(user),
             subjects.presence_reports(),
             subjects.presence_sync(),

@@ -68,6 +68,53 @@ pub struct TypingNotice {
     pub typing: bool,
 }
 
+/// What clients acknowledged receiving (`received` frames), coalesced by one gateway over a
+/// short interval: at most one entry per (room, user), the furthest position. The gateway has
+/// checked that each user's connection receives the room; the command service clamps each
+/// position to the room's last sequence and moves markers only forward.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryAcks {
+    pub gateway_id: String,
+    pub acks: Vec<DeliveryAck>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryAck {
+    pub room_id: RoomId,
+    pub user_id: UserId,
+    /// "I have received everything up to and including this room sequence."
+    pub up_to_seq: u64,
+}
+
+/// The command service's answer to [`DeliveryAcks`]. No answer, or one that does not decode,
+/// means the batch may not have been recorded (recording it again is harmless).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum DeliveryAcksReply {
+    /// Recorded; `moved` markers moved forward.
+    Recorded { moved: u64 },
+    /// Not recorded; `code` is a stable error code (`invalid_request`, `internal`).
+    Failed { code: String },
+}
+
+/// Members' delivery markers that moved in one room (one message per room per recorded batch).
+/// Ephemeral: never stored, lost if nobody listens; `GET /v1/rooms/{id}/receipts` has them all.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptNotice {
+    pub room_id: RoomId,
+    pub receipts: Vec<MemberReceipt>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberReceipt {
+    pub user_id: UserId,
+    /// How far the member's devices have received the room (read implies delivered: at least
+    /// `read_seq`).
+    pub delivered_seq: u64,
+    /// Their read marker as the read model had it when the delivery marker moved.
+    pub read_seq: u64,
+}
+
 /// What one gateway knows of some users' presence: sent on every change (a user's first
 /// connection, last disconnection, idle/active) and, as a heartbeat, for all its users
 /// periodically in chunks. `offline` means "no connection here any more".

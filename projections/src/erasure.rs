@@ -9,13 +9,14 @@
 //! - `message_attachments`: the file names of the user's attachments set to `NULL`;
 //! - `rooms`: a last-message preview of theirs set to `NULL`;
 //! - `support_conversations`: a visitor's context (page, referrer, language, browser) set to
-//!   `NULL`.
+//!   `NULL`;
+//! - `search_messages`: the user's messages taken out of the search index.
 //!
 //! Every copy of those tables is reached: the live ones in `public`, a rebuild's shadow in
 //! `rebuild_*` (so a rebuild in progress cannot swap the text back in) and analysts' replay
 //! schemas (marked `chat replay…`, see `crate::history::replay`).
 //!
-//! The caller must keep the `users`, `rooms` and `support` feeds out while this runs
+//! The caller must keep the `users`, `rooms`, `support` and `search` feeds out while this runs
 //! (`lease::exclude_batches`), or a batch in flight could write a body back after it.
 
 use chat_domain::UserId;
@@ -34,6 +35,8 @@ pub struct RedactedRows {
     pub previews: u64,
     /// Attachment file names set to `NULL`.
     pub attachment_names: u64,
+    /// Messages taken out of the search index.
+    pub search_entries: u64,
 }
 
 /// Each statement, the table it needs, and which count it adds to.
@@ -59,6 +62,7 @@ const STATEMENTS: &[(&str, &str, Count)] = &[
            AND (page_url IS NOT NULL OR referrer IS NOT NULL OR language IS NOT NULL OR user_agent IS NOT NULL)",
         Count::Profiles,
     ),
+    ("search_messages", "DELETE FROM {schema}.search_messages WHERE author_id = $1", Count::SearchEntries),
 ];
 
 #[derive(Clone, Copy)]
@@ -67,6 +71,7 @@ enum Count {
     Messages,
     Previews,
     AttachmentNames,
+    SearchEntries,
 }
 
 /// Redacts `user`'s personal data in every copy of the read models.
@@ -98,6 +103,7 @@ pub async fn redact_read_models(conn: &mut PgConnection, user: UserId) -> Result
                 Count::Messages => &mut redacted.messages,
                 Count::Previews => &mut redacted.previews,
                 Count::AttachmentNames => &mut redacted.attachment_names,
+                Count::SearchEntries => &mut redacted.search_entries,
             };
             if schema == "public" {
                 *counter += rows;

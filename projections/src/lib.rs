@@ -4,7 +4,8 @@
 //!
 //! # Layout
 //! - [`projectors`]: the projectors (`users`: profiles and presence; `rooms`: room list,
-//!   memberships, unread counts, receipts, history).
+//!   memberships, unread counts, receipts, history; `support`: websites and the inbox;
+//!   `search`: the full-text index of messages).
 //! - [`queries`]: typed read-model queries.
 //! - [`rebuild`]: rebuilding a projector's tables from the event store and swapping them in.
 //! - [`erasure`]: an erased user's personal data out of every copy of the read models.

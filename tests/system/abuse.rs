@@ -174,6 +174,34 @@ async fn a_username_lookup_flood_is_limited_per_user() {
 }
 
 #[tokio::test]
+async fn a_search_flood_is_limited_per_user_across_message_and_user_searches() {
+    const FLOOD: usize = 20;
+    let stack = Stack::new().await.env("CHAT_SEARCH_RATE_PER_MINUTE", "5").env("CHAT_SEARCH_BURST", "5");
+    let server = Server::start(&stack, "up").await;
+    let api = Api::new(server.url());
+    let (alice, bob) = (api.register("alice").await, api.register("bob").await);
+
+    let started = Instant::now();
+    let flood = join_all((0..FLOOD).map(|n| {
+        let alice = alice.clone();
+        let path = if n % 2 == 0 { format!("/v1/search?q=guess{n}") } else { format!("/v1/users/search?q=guess{n}") };
+        async move { alice.get(&path).await }
+    }))
+    .await;
+    let elapsed = started.elapsed();
+    let admitted = admitted(&flood, 200);
+    assert!(admitted >= 5, "the burst passes: {admitted} of {FLOOD}");
+    let allowed = admissible(5, 5, Duration::from_secs(60), elapsed);
+    assert!(admitted <= allowed, "{admitted} searches admitted in {elapsed:?}, at most {allowed}");
+    let refused = flood.iter().find(|reply| reply.status == 429).expect("a refused search");
+    assert_eq!(refused.code(), Some("rate_limited"), "{refused:?}");
+    assert!(refused.header("retry-after").is_some(), "{refused:?}");
+
+    let by_bob = bob.get("/v1/search?q=anything").await;
+    assert_eq!(by_bob.status, 200, "another user is not limited: {by_bob:?}");
+}
+
+#[tokio::test]
 async fn a_domain_check_flood_is_limited_per_user_and_fetches_nothing_beyond_it() {
     const FLOOD: usize = 12;
     let stack = Stack::new().await.env("CHAT_DOMAIN_CHECK_RATE_PER_MINUTE", "3").env("CHAT_DOMAIN_CHECK_BURST", "3");

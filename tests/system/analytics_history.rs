@@ -24,6 +24,7 @@ const ONE_OFF: Duration = Duration::from_secs(120);
 /// The tables of each projector, as in `projections/src/projectors`.
 const ROOMS_TABLES: [&str; 4] = ["rooms", "room_members", "messages", "message_reactions"];
 const USERS_TABLES: [&str; 2] = ["users", "presence"];
+const SEARCH_TABLES: [&str; 1] = ["search_messages"];
 
 /// Waits until every feed (projectors and relay) has applied every event.
 async fn caught_up(operator: &User) {

@@ -145,6 +145,10 @@ fn rest_table() -> Vec<(Route, [Expect; 4])> {
         (route(M::GET, "/v1/users/{owner}"), [ANON, no(404, "user_not_found"), ok(200), ok(200)]),
         (route(M::GET, "/v1/users?username=anyone_at_all"), [ANON, ok(200), ok(200), ok(200)]),
         (route(M::GET, "/v1/directory/rooms?q=row"), [ANON, ok(200), ok(200), ok(200)]),
+        // Search answers everyone with what their own rooms hold (tests/system/search.rs checks what).
+        (route(M::GET, "/v1/search?q=owner"), [ANON, ok(200), ok(200), ok(200)]),
+        (route(M::GET, "/v1/search?q=owner&room_id={room}").private(), [ANON, ok(200), ok(200), ok(200)]),
+        (route(M::GET, "/v1/users/search?q=a"), [ANON, ok(200), ok(200), ok(200)]),
         (route(M::POST, "/v1/rooms").body(json!({"type": "group", "name": "mine"})), [ANON, ok(201), ok(201), ok(201)]),
         (route(M::GET, "/v1/rooms"), [ANON, ok(200), ok(200), ok(200)]),
         (route(M::GET, "/v1/rooms/{room}"), [ANON, NOT_A_MEMBER, ok(200), ok(200)]),
@@ -323,7 +327,8 @@ async fn rest_row(world: &World, route: &Route, caller: Caller, expected: Expect
 enum Answer {
     Ack,
     Error(String),
-    /// Nothing: no `ack` or `error` for the frame (`typing` answers nothing when it is accepted).
+    /// Nothing: no `ack` or `error` for the frame (`typing` and `received` answer nothing when
+    /// they are accepted).
     Nothing,
     /// The connection was closed with this code (`None`: it broke).
     Closed(Option<u16>),
@@ -384,6 +389,7 @@ fn ws_table() -> Vec<(&'static str, [Answer; 4])> {
         ),
         (r#"{"type": "mark_read", "up_to_seq": 1}"#, [UNIDENTIFIED, not_a_member(), Ack, Ack]),
         (r#"{"type": "typing"}"#, [UNIDENTIFIED, not_a_member(), Nothing, Nothing]),
+        (r#"{"type": "received", "up_to_seq": 1}"#, [UNIDENTIFIED, not_a_member(), Nothing, Nothing]),
     ]
 }
 
@@ -429,8 +435,10 @@ async fn ws_row(world: &World, url: &str, template: &str, caller: Caller, expect
             let mut ws = Ws::connect(url, token, json!({fixture.room.to_string(): fixture.last_seq})).await;
             ws.frame_of("resumed").await;
             ws.send(frame.clone()).await;
-            let answer =
-                if frame["type"] == "typing" { typing_answer(&mut ws, ID).await } else { answer(&mut ws, ID).await };
+            let answer = match frame["type"].as_str() {
+                Some("typing" | "received") => unanswered_answer(&mut ws, ID).await,
+                _ => answer(&mut ws, ID).await,
+            };
             ws.close().await;
             answer
         }
@@ -456,10 +464,10 @@ async fn answer(ws: &mut Ws, id: &str) -> Answer {
     tokio::time::timeout(ANSWERED_WITHIN, answered).await.unwrap_or(Answer::Nothing)
 }
 
-/// What a `typing` frame got. The gateway answers typing (only ever with an error) and pings
-/// itself, in the order they arrive, so a `pong` to a ping sent after it with no error before
-/// it means the typing frame was accepted without an answer.
-async fn typing_answer(ws: &mut Ws, id: &str) -> Answer {
+/// What a `typing` or `received` frame got. The gateway answers them (only ever with an error)
+/// and pings itself, in the order they arrive, so a `pong` to a ping sent after it with no
+/// error before it means the frame was accepted without an answer.
+async fn unanswered_answer(ws: &mut Ws, id: &str) -> Answer {
     ws.send(json!({"type": "ping", "id": "after-typing"})).await;
     loop {
         let frame = ws.frame().await;

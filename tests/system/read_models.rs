@@ -225,7 +225,9 @@ async fn members_see_how_far_each_member_has_read_and_others_do_not() {
         .await;
         for receipt in receipts["receipts"].as_array().unwrap() {
             let fields: HashSet<&str> = receipt.as_object().unwrap().keys().map(String::as_str).collect();
-            assert_eq!(fields, HashSet::from(["user_id", "last_read_seq"]), "{receipt}");
+            assert_eq!(fields, HashSet::from(["user_id", "last_read_seq", "delivered_seq"]), "{receipt}");
+            // No device acknowledged anything here: read implies delivered, and nothing more.
+            assert_eq!(receipt["delivered_seq"], receipt["last_read_seq"], "{receipt}");
         }
     }
 

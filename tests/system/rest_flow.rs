@@ -279,3 +279,62 @@ async fn the_directory_lists_public_rooms_by_name_and_never_private_or_direct_on
     let anonymous = api.call(Method::GET, "/v1/directory/rooms", None, None).await;
     assert_eq!(anonymous.status, 401);
 }
+
+/// The `seq` and event type of each of a history page's system lines, newest first.
+fn lines(page: &Value) -> Vec<(u64, String)> {
+    page["system"]
+        .as_array()
+        .map(|lines| {
+            lines
+                .iter()
+                .filter_map(|line| Some((line["seq"].as_u64()?, line["event"]["type"].as_str()?.to_owned())))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn history_pages_carry_the_system_lines_between_their_messages_each_once() {
+    let (_db, _server, api) = system().await;
+    let alice = api.register("alice").await;
+    let bob = api.register("bob").await;
+    let room = alice.create_group("general").await; // 1 RoomCreated, 2 alice's MemberJoined
+    alice.post(room, "one", "c-1").await; // 3
+    assert_eq!(bob.join(room).await.status, 200); // 4
+    alice.post(room, "two", "c-2").await; // 5
+    let role = alice
+        .call(Method::PUT, &format!("/v1/rooms/{room}/members/{}/role", bob.id), Some(json!({"role": "admin"})))
+        .await;
+    assert_eq!(role.status, 200, "{role:?}"); // 6
+    bob.post(room, "three", "c-3").await; // 7
+    assert_eq!(bob.call(Method::POST, &format!("/v1/rooms/{room}/leave"), None).await.status, 200); // 8
+
+    let expected: Vec<(u64, String)> =
+        [(8, "MemberLeft"), (6, "MemberRoleChanged"), (4, "MemberJoined"), (2, "MemberJoined"), (1, "RoomCreated")]
+            .map(|(seq, kind)| (seq, kind.to_owned()))
+            .into();
+    let whole = eventually("the history to reach the leave", Duration::from_secs(10), || async {
+        let page = alice.history(room, 50).await.body;
+        (lines(&page).len() == expected.len()).then_some(page)
+    })
+    .await;
+    assert_eq!(lines(&whole), expected, "one page holds every line, newest first");
+    assert_eq!(whole["system"][0]["event"], json!({"type": "MemberLeft", "user_id": bob.id, "removed_by": null}));
+    assert!(whole["system"][0]["at"].is_string());
+
+    // Page by page, one message each: every line once, on the page whose span holds it.
+    let mut pages = Vec::new();
+    let mut before: Option<u64> = None;
+    loop {
+        let query = before.map(|b| format!("&before={b}")).unwrap_or_default();
+        let page = alice.get(&format!("/v1/rooms/{room}/messages?limit=1{query}")).await.body;
+        pages.push(lines(&page));
+        match page["next_before"].as_u64() {
+            Some(next) => before = Some(next),
+            None => break,
+        }
+    }
+    let expected_pages: Vec<Vec<u64>> = vec![vec![8], vec![6], vec![4], vec![2, 1]];
+    let seqs: Vec<Vec<u64>> = pages.iter().map(|page| page.iter().map(|(seq, _)| *seq).collect()).collect();
+    assert_eq!(seqs, expected_pages);
+}

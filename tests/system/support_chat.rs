@@ -256,6 +256,8 @@ async fn a_visitor_reaches_only_their_own_conversations_and_an_agent_only_their_
         (Method::GET, format!("/v1/users/{}", shop.agent.id), None),
         (Method::GET, format!("/v1/users?username={}", shop.agent.username), None),
         (Method::GET, "/v1/directory/rooms".to_owned(), None),
+        (Method::GET, "/v1/search?q=hello".to_owned(), None),
+        (Method::GET, format!("/v1/users/search?q={}", shop.agent.username), None),
         (Method::POST, "/v1/rooms".to_owned(), Some(json!({"type": "group", "name": "mine"}))),
         (Method::POST, "/v1/rooms".to_owned(), Some(json!({"type": "direct", "user_id": shop.agent.id}))),
         (Method::POST, format!("/v1/rooms/{group}/join"), None),

@@ -30,6 +30,7 @@ mod identity;
 mod messages;
 pub mod refusals;
 mod rooms;
+mod search;
 mod security;
 pub mod spec;
 mod support;
@@ -117,6 +118,7 @@ fn member_routes() -> OpenApiRouter<AppState> {
         .merge(events::routes())
         .merge(rooms::routes())
         .merge(directory::routes())
+        .merge(search::routes())
         .merge(time_travel::routes())
         .merge(erasure::routes())
         .merge(websites::routes())

@@ -236,6 +236,8 @@ mod tests {
             auth_burst: one,
             lookups_per_minute: one,
             lookup_burst: one,
+            searches_per_minute: one,
+            search_burst: one,
             checks_per_minute: one,
             check_burst: one,
             visitors_per_minute: one,

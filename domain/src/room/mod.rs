@@ -12,6 +12,7 @@ mod error;
 mod events;
 mod kind;
 mod support;
+mod system_lines;
 mod view;
 
 pub use aggregate::{PostRef, RECENT_POSTS_PER_MEMBER, Room};

@@ -4,7 +4,8 @@
 //! The feed dispatches the room's events in sequence order without gaps: a duplicate is
 //! dropped, a jump is filled from the event store first, and after a NATS reconnect the feed
 //! reads whatever it may have missed. Typing notices are tracked here too, so that a typing
-//! indicator that is not renewed is reported as stopped.
+//! indicator that is not renewed is reported as stopped, and members' receipts (delivery
+//! markers that moved) are passed on to every connection in the room.
 //!
 //! A feed knows nothing of the hub: what it needs from the world is a [`RoomSource`] (the
 //! live messages, the store, the members, reconnects), which the hub provides over NATS and
@@ -17,7 +18,7 @@ use std::time::Duration;
 
 use chat_domain::room::RoomEvent;
 use chat_domain::{RoomId, UserId};
-use chat_nats::wire::{EventMessage, TypingNotice};
+use chat_nats::wire::{EventMessage, ReceiptNotice, TypingNotice};
 use futures::StreamExt;
 use futures::stream::BoxStream;
 use serde::Deserialize;
@@ -26,7 +27,7 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use crate::backfill::{Backfill, RoomStore};
-use crate::connection::{ConnHandle, ConnId, Dispatch, Outbound, Typing};
+use crate::connection::{ConnHandle, ConnId, Dispatch, Outbound, RoomFrame, Typing};
 use crate::lock::locked;
 use crate::protocol::ServerFrame;
 
@@ -35,6 +36,7 @@ use crate::protocol::ServerFrame;
 pub enum RoomMessage {
     Event(EventMessage),
     Typing(TypingNotice),
+    Receipts(ReceiptNotice),
 }
 
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -156,6 +158,7 @@ impl RoomFeed {
                 message = live.next() => match message {
                     Some(RoomMessage::Event(event)) => self.on_event(&*source, &mut state, event).await,
                     Some(RoomMessage::Typing(notice)) => self.on_typing(&mut state, notice),
+                    Some(RoomMessage::Receipts(notice)) => self.on_receipts(notice),
                     None => break,
                 },
                 Ok(()) = reconnects.changed() => {
@@ -230,6 +233,22 @@ impl RoomFeed {
             }
         } else if state.typing.remove(&notice.user_id).is_some() {
             self.send_typing(notice.user_id, false);
+        }
+    }
+
+    /// One `receipt` frame per moved marker to every connection in the room (the member's own
+    /// included: their other devices learn how far they got).
+    fn on_receipts(&self, notice: ReceiptNotice) {
+        for receipt in notice.receipts {
+            let frame = ServerFrame::Receipt {
+                room_id: self.room,
+                user_id: receipt.user_id,
+                delivered_seq: receipt.delivered_seq.max(receipt.read_seq),
+                read_seq: receipt.read_seq,
+            }
+            .encode();
+            let receipt = Arc::new(RoomFrame { room: self.room, frame });
+            self.fan_out(|| Outbound::Receipt(receipt.clone()));
         }
     }
 

@@ -1,5 +1,5 @@
 //! A room feed over an in-memory source: ordered, gap-free dispatch, filling gaps and catching
-//! up after a reconnect from the store, membership changes, typing. (The same feed over NATS
+//! up after a reconnect from the store, membership changes, typing, receipts. (The same feed over NATS
 //! and Postgres is covered by the black-box tests in `tests/system`.)
 
 use std::sync::Mutex;
@@ -7,6 +7,7 @@ use std::sync::Mutex;
 use chat_domain::room::Role;
 use chat_domain::text::{ClientMsgId, MessageBody};
 use chat_domain::{MessageId, UserId};
+use chat_nats::wire::MemberReceipt;
 use chrono::Utc;
 use futures::FutureExt;
 use tokio::sync::mpsc;
@@ -226,6 +227,31 @@ async fn typing_shows_once_stops_with_a_post_and_expires_unless_renewed() {
     assert_eq!(next_typing(&conn).await, (bob, true));
     tokio::time::sleep(TYPING_TTL + TYPING_TTL / 2).await;
     assert_eq!(next_typing(&conn).await, (bob, false));
+    assert!(nothing_queued(&conn));
+    feed.stop();
+}
+
+#[tokio::test]
+async fn receipts_go_to_every_connection_one_frame_per_member_delivered_at_least_read() {
+    let (ada, bob) = (user(1), user(2));
+    let (memory, live) = Memory::new(vec![joined(1, ada), joined(2, bob)], vec![ada, bob]);
+    let (feed, conn) = start(&memory).await;
+    let receipt = |user_id, delivered_seq, read_seq| MemberReceipt { user_id, delivered_seq, read_seq };
+    // (`read_seq` past `delivered_seq` happens when the read model moved on meanwhile.)
+    let notice = ReceiptNotice { room_id: room(), receipts: vec![receipt(ada, 7, 2), receipt(bob, 3, 5)] };
+    live.send(RoomMessage::Receipts(notice)).unwrap();
+    let mut frames = Vec::new();
+    for _ in 0..2 {
+        match next(&conn).await {
+            Outbound::Receipt(receipt) => {
+                assert_eq!(receipt.room, room());
+                frames.push(serde_json::from_str::<serde_json::Value>(receipt.frame.as_str()).unwrap());
+            }
+            other => panic!("expected a receipt, got {other:?}"),
+        }
+    }
+    let frame = |user: UserId, delivered: u64, read: u64| serde_json::json!({"type": "receipt", "room_id": room(), "user_id": user, "delivered_seq": delivered, "read_seq": read});
+    assert_eq!(frames, [frame(ada, 7, 2), frame(bob, 5, 5)]);
     assert!(nothing_queued(&conn));
     feed.stop();
 }

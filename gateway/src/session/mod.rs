@@ -119,6 +119,11 @@ async fn start(socket: WebSocket, hub: Arc<Hub>, session: Uuid) -> Option<Starte
         return None;
     };
     hub.admit(&conn);
+    // The user may type in and acknowledge their rooms from `ready` on, also the ones whose
+    // catch-up has not begun yet (rooms catch up one after another).
+    for membership in memberships.iter().filter(|m| m.joined) {
+        conn.set_attached(membership.room, true);
+    }
     let ready = ServerFrame::Ready { session_id: session, user_id: user, rooms: &summaries };
     if sink.send(Message::Text(ready.encode())).await.is_err() {
         hub.unregister(&conn);

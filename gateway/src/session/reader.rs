@@ -1,4 +1,5 @@
-//! The reader: parses the client's frames, answers pings, publishes typing, and runs the
+//! The reader: parses the client's frames, answers pings, publishes typing, hands delivery
+//! acknowledgements to the batcher ([`crate::acks`]), and runs the
 //! connection's commands ([`Commands`], polled here alongside the socket rather than in a task
 //! of their own, which an idle connection would pay for).
 
@@ -7,7 +8,7 @@ use std::ops::ControlFlow;
 
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
 use chat_domain::{ErrorCode, RoomId};
-use chat_nats::wire::{TypingNotice, WireCommand, encode};
+use chat_nats::wire::{DeliveryAck, TypingNotice, WireCommand, encode};
 use futures::StreamExt;
 use futures::stream::SplitStream;
 use tokio::time::Instant;
@@ -117,6 +118,13 @@ impl<'a> Reader<'a> {
                 conn.deliver(Outbound::Frame(ServerFrame::Pong { id: id.as_deref() }.encode()))
             }
             Ok(ClientFrame::Typing { id, room_id, typing }) => self.typing(id.as_deref(), room_id, typing).await,
+            Ok(ClientFrame::Received { id, room_id, up_to_seq }) => {
+                if !conn.is_in(room_id) {
+                    let message = "you are not a member of this room";
+                    return conn.deliver(error_frame(id.as_deref(), ErrorCode::NotAMember, message));
+                }
+                self.hub.acknowledge(DeliveryAck { room_id, user_id: conn.user, up_to_seq }).await;
+            }
             Ok(ClientFrame::Command { id, room_id, command }) => {
                 if let Err(refused) = self.limits.command() {
                     return conn.deliver(refused.frame(Some(&id)));

@@ -131,6 +131,11 @@ impl Writer {
                     self.send(Message::Text(typing.frame.clone())).await?;
                 }
             }
+            Outbound::Receipt(receipt) => {
+                if self.positions.contains_key(&receipt.room) {
+                    self.send(Message::Text(receipt.frame.clone())).await?;
+                }
+            }
             Outbound::Frame(frame) => self.send(Message::Text(frame)).await?,
             // Rarer, and deeper (store reads, subscribing): boxed, like filling a gap above, so
             // that the writer's task is sized for delivering rather than for catching up.

@@ -5,10 +5,12 @@
 //! projector never needs to be idempotent because the runner applies each event exactly once.
 
 mod rooms;
+mod search;
 mod support;
 mod users;
 
 pub use rooms::RoomsProjector;
+pub use search::{SearchProjector, SearchableKind};
 pub use support::SupportProjector;
 pub use users::UsersProjector;
 
@@ -19,7 +21,8 @@ use chat_feed::DecodeError;
 use crate::rebuild::{RebuildError, Rebuilt, rebuild};
 
 /// Every projector's name (also its feed name).
-pub const NAMES: [&str; 3] = [UsersProjector::NAME, RoomsProjector::NAME, SupportProjector::NAME];
+pub const NAMES: [&str; 4] =
+    [UsersProjector::NAME, RoomsProjector::NAME, SupportProjector::NAME, SearchProjector::NAME];
 
 /// Rebuilds the projector called `name` from the event store and swaps its tables in;
 /// `None` if there is no such projector.
@@ -28,6 +31,7 @@ pub async fn rebuild_named(pool: &PgPool, name: &str, progress: impl Fn(u64)) ->
         UsersProjector::NAME => rebuild(pool, name, UsersProjector::TABLES, &mut UsersProjector, progress).await,
         RoomsProjector::NAME => rebuild(pool, name, RoomsProjector::TABLES, &mut RoomsProjector, progress).await,
         SupportProjector::NAME => rebuild(pool, name, SupportProjector::TABLES, &mut SupportProjector, progress).await,
+        SearchProjector::NAME => rebuild(pool, name, SearchProjector::TABLES, &mut SearchProjector, progress).await,
         _ => return None,
     })
 }

@@ -48,7 +48,7 @@ pub async fn public_rooms(
 }
 
 /// `text` as a literal inside a `LIKE` pattern (escape character `\`).
-fn like_literal(text: &str) -> String {
+pub(crate) fn like_literal(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for c in text.chars() {
         if matches!(c, '%' | '_' | '\\') {

@@ -1,7 +1,10 @@
-//! A room's message history, newest first, paged by sequence.
+//! A room's message history, newest first, paged by sequence, with the system lines (joins,
+//! leaves, role changes, support actions; see `chat_domain::room::RoomEvent::is_system_line`)
+//! that stand between a page's messages.
 
 use chat_domain::RoomId;
 use chat_domain::attachment::{Attachment, MessageKind};
+use chat_domain::room::RoomEvent;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::PgPool;
@@ -57,7 +60,25 @@ pub struct HistoryPage {
     /// Pass as `before` to get the next (older) page; `None` when this page reached the start.
     #[schema(required = true)]
     pub next_before: Option<i64>,
+    /// The system lines between this page's oldest message (or the room's start, on the last
+    /// page) and `before` (or the room's latest sequence), newest first: the room events that
+    /// clients show as lines of their own. Each page's lines follow on from the previous
+    /// page's, with none twice.
+    pub system: Vec<SystemLine>,
 }
+
+/// A room event shown as a line of its own in the timeline (the `system` kind).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SystemLine {
+    pub seq: i64,
+    /// When it happened.
+    pub at: DateTime<Utc>,
+    pub event: RoomEvent,
+}
+
+/// At most this many system lines per page: a page whose span holds more (a busy public room's
+/// joins) ends at the oldest line returned, and the next page goes on from there.
+const MAX_SYSTEM_LINES: i64 = 200;
 
 /// Up to `limit` messages of `room` with `seq < before` (all if `before` is `None`).
 pub async fn page(pool: &PgPool, room: RoomId, before: Option<i64>, limit: i64) -> Result<HistoryPage, sqlx::Error> {
@@ -92,9 +113,37 @@ pub async fn page(pool: &PgPool, room: RoomId, before: Option<i64>, limit: i64) 
             message.attachments.0.clear();
         }
     }
-    let next_before = match messages.last() {
+    let mut next_before = match messages.last() {
         Some(oldest) if messages.len() as i64 == limit => Some(oldest.seq),
         _ => None,
     };
-    Ok(HistoryPage { messages, next_before })
+    // Not past the messages' read model: a line must not appear before a message it follows.
+    let upper = match before {
+        Some(before) => before,
+        None => sqlx::query_scalar::<_, i64>("SELECT last_seq + 1 FROM rooms WHERE room_id = $1")
+            .bind(room.as_uuid())
+            .fetch_optional(pool)
+            .await?
+            .unwrap_or(0),
+    };
+    let system = system_lines(pool, room, next_before.unwrap_or(0), upper).await?;
+    if system.len() as i64 == MAX_SYSTEM_LINES
+        && let Some(oldest_line) = system.last().map(|line| line.seq)
+    {
+        messages.retain(|message| message.seq > oldest_line);
+        next_before = Some(oldest_line);
+    }
+    Ok(HistoryPage { messages, next_before, system })
+}
+
+/// The system lines with `after < seq < before`, newest first, at most [`MAX_SYSTEM_LINES`].
+async fn system_lines(pool: &PgPool, room: RoomId, after: i64, before: i64) -> Result<Vec<SystemLine>, sqlx::Error> {
+    let events = chat_feed::rooms::system_lines(pool, room, after, before, MAX_SYSTEM_LINES).await?;
+    events
+        .into_iter()
+        .map(|stored| {
+            let event = stored.decode::<RoomEvent>().map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+            Ok(SystemLine { seq: stored.sequence, at: stored.recorded_at, event })
+        })
+        .collect()
 }

@@ -7,6 +7,7 @@ pub mod attachments;
 pub mod directory;
 pub mod history;
 pub mod rooms;
+pub mod search;
 pub mod support;
 pub mod users;
 pub mod websites;

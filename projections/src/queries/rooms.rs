@@ -101,6 +101,9 @@ pub struct RoomSummary {
     pub last_seq: i64,
     /// The caller's read marker (at least the sequence of their join).
     pub last_read_seq: i64,
+    /// How far the caller's devices reported receiving the room (`received` frames), at least
+    /// `last_read_seq`: a client that is further along says so after connecting.
+    pub delivered_seq: i64,
     /// Messages after the caller's read marker, by others, not deleted.
     pub unread_count: i32,
     /// Of those, the ones that mention the caller.
@@ -132,6 +135,7 @@ struct SummaryRow {
     message_count: i64,
     last_seq: i64,
     last_read_seq: i64,
+    delivered_seq: i64,
     unread_count: i32,
     unread_mentions: i32,
     last_message_id: Option<Uuid>,
@@ -166,6 +170,7 @@ impl From<SummaryRow> for RoomSummary {
             message_count: row.message_count,
             last_seq: row.last_seq,
             last_read_seq: row.last_read_seq,
+            delivered_seq: row.delivered_seq,
             unread_count: row.unread_count,
             unread_mentions: row.unread_mentions,
             last_message,
@@ -175,15 +180,18 @@ impl From<SummaryRow> for RoomSummary {
     }
 }
 
-/// A room summary as a member (`m`) sees it.
+/// A room summary as a member (`m`) sees it (their delivery marker `d` is not a projection: see
+/// [`receipts`]).
 const SUMMARY: &str = "SELECT r.room_id, r.kind, r.name, r.visibility, m.role, r.member_count, r.message_count,
                               r.last_seq, m.last_read_seq,
+                              GREATEST(m.last_read_seq, COALESCE(d.delivered_seq, 0)) AS delivered_seq,
                               (r.posted_total - m.read_ordinal - m.own_since_read - m.deleted_since_read)::int4
                                   AS unread_count,
                               m.unread_mentions, r.last_message_id,
                               r.last_message_seq, r.last_message_author, r.last_message_preview, r.last_message_at,
                               r.created_at, r.last_activity_at
-                       FROM room_members m JOIN rooms r ON r.room_id = m.room_id";
+                       FROM room_members m JOIN rooms r ON r.room_id = m.room_id
+                       LEFT JOIN delivery_markers d ON d.room_id = m.room_id AND d.user_id = m.user_id";
 
 /// Where a room-list page starts: after this room in (last activity, room id) descending order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -283,6 +291,8 @@ pub struct MemberView {
     pub joined_seq: i64,
     /// Everyone in the room may see how far each member has read (read receipts).
     pub last_read_seq: i64,
+    /// And how far each member's devices have received the room (at least `last_read_seq`).
+    pub delivered_seq: i64,
     /// `online`, `away` or `offline`.
     #[schema(value_type = chat_domain::presence::PresenceStatus)]
     pub presence: String,
@@ -311,8 +321,10 @@ pub async fn detail(pool: &PgPool, room: RoomId, viewer: UserId) -> Result<Optio
     };
     let members = sqlx::query_as(
         "SELECT m.user_id, u.username, u.display_name, m.role, m.joined_seq, m.last_read_seq,
+                GREATEST(m.last_read_seq, COALESCE(d.delivered_seq, 0)) AS delivered_seq,
                 COALESCE(p.status, 'offline') AS presence, p.since AS presence_since
          FROM room_members m LEFT JOIN users u ON u.user_id = m.user_id LEFT JOIN presence p ON p.user_id = m.user_id
+         LEFT JOIN delivery_markers d ON d.room_id = m.room_id AND d.user_id = m.user_id
          WHERE m.room_id = $1
          ORDER BY m.joined_seq",
     )
@@ -322,17 +334,27 @@ pub async fn detail(pool: &PgPool, room: RoomId, viewer: UserId) -> Result<Optio
     Ok(Some(RoomDetail { summary: summary.into(), members }))
 }
 
-/// Read receipts: how far each member of `room` has read.
+/// Receipts: how far each member of `room` has read, and how far their devices have received.
 #[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 #[schema(as = ReadReceipt)]
 pub struct Receipt {
     pub user_id: Uuid,
+    /// Their read marker (at least the sequence of their join).
     pub last_read_seq: i64,
+    /// How far their devices reported receiving the room; read implies delivered, so at least
+    /// `last_read_seq`.
+    pub delivered_seq: i64,
 }
 
+/// Each current member's receipt, furthest read first. Delivery markers are not a projection
+/// (`delivery_markers`, written by the command service as devices acknowledge what they
+/// received, like sessions): joined here, and only for current members. A marker left from an
+/// earlier membership is below the rejoin, where the read marker starts, so it never shows.
 pub async fn receipts(pool: &PgPool, room: RoomId) -> Result<Vec<Receipt>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT user_id, last_read_seq FROM room_members WHERE room_id = $1 ORDER BY last_read_seq DESC, user_id",
+        "SELECT m.user_id, m.last_read_seq, GREATEST(m.last_read_seq, COALESCE(d.delivered_seq, 0)) AS delivered_seq
+         FROM room_members m LEFT JOIN delivery_markers d ON d.room_id = m.room_id AND d.user_id = m.user_id
+         WHERE m.room_id = $1 ORDER BY m.last_read_seq DESC, m.user_id",
     )
     .bind(room.as_uuid())
     .fetch_all(pool)

@@ -50,6 +50,37 @@ pub async fn by_username(pool: &PgPool, username: &str) -> Result<Option<UserIde
         .await
 }
 
+/// Up to `limit` users whose username starts with `prefix`, or one of whose display name's
+/// words does (any case, accents ignored), among those who share a room with `viewer` (never
+/// `viewer`, never a website's visitor): the user directory for adding people. An exact
+/// username first, then by username. `prefix` is matched literally (`%` and `_` are plain).
+pub async fn directory(
+    pool: &PgPool,
+    viewer: UserId,
+    prefix: &str,
+    limit: i64,
+) -> Result<Vec<UserIdentity>, sqlx::Error> {
+    sqlx::query_as(
+        "WITH pattern AS (SELECT public.chat_fold($2) AS folded)
+         SELECT u.user_id, u.username, u.display_name
+         FROM users u, pattern
+         WHERE u.website_id IS NULL AND u.user_id <> $1
+           AND (u.username LIKE pattern.folded || '%' ESCAPE '\\'
+                OR public.chat_fold(u.display_name) LIKE pattern.folded || '%' ESCAPE '\\'
+                OR public.chat_fold(u.display_name) LIKE '% ' || pattern.folded || '%' ESCAPE '\\')
+           AND EXISTS (SELECT 1 FROM room_members theirs
+                       JOIN room_members mine ON mine.room_id = theirs.room_id AND mine.user_id = $1
+                       WHERE theirs.user_id = u.user_id)
+         ORDER BY u.username = pattern.folded DESC, u.username
+         LIMIT $3",
+    )
+    .bind(viewer.as_uuid())
+    .bind(super::directory::like_literal(prefix))
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
 /// Whether `a` and `b` share a room (who may see whose presence and profile details).
 pub async fn share_a_room(pool: &PgPool, a: UserId, b: UserId) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar(

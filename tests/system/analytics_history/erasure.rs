@@ -8,7 +8,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::{ROOMS_TABLES, USERS_TABLES, caught_up, command, differences, made, operator, post, replay};
+use super::{ROOMS_TABLES, SEARCH_TABLES, USERS_TABLES, caught_up, command, differences, made, operator, post, replay};
 use crate::harness::{Api, Server, Stack, User, run_chat};
 
 /// Marks every piece of the erased user's personal data, so that one `LIKE` finds any copy.
@@ -36,9 +36,10 @@ async fn mentions(conn: &mut sqlx::PgConnection, schema: &str, table: &str, need
 }
 
 /// Everything a client can read that might show `needle`: `reader`'s room list, each room's
-/// history and detail, and the user's profile.
+/// history and detail, the user's profile, and a search for `needle`.
 async fn visible_to(reader: &User, rooms: &[Uuid], user: Uuid, needle: &str) -> Vec<String> {
-    let mut paths = vec!["/v1/rooms?limit=200".to_owned(), format!("/v1/users/{user}")];
+    let search = format!("/v1/search?q={needle}&limit=50");
+    let mut paths = vec!["/v1/rooms?limit=200".to_owned(), format!("/v1/users/{user}"), search];
     for room in rooms {
         paths.push(format!("/v1/rooms/{room}/messages?limit=200"));
         paths.push(format!("/v1/rooms/{room}"));
@@ -82,6 +83,8 @@ async fn an_erased_users_personal_data_is_gone_everywhere_and_the_history_stays_
     caught_up(&admin).await;
     let rooms = [group, direct];
     assert!(!visible_to(&bob, &rooms, alice.id, SECRET).await.is_empty(), "the test sees the data before");
+    let found = bob.get(&format!("/v1/search?q={SECRET}&limit=50")).await.body;
+    assert_eq!(found["results"].as_array().map(Vec::len), Some(3), "bob finds her messages before: {found:#}");
 
     let mut db = stack.db.connect().await;
     let histories = room_histories(&mut db).await;
@@ -103,6 +106,7 @@ async fn an_erased_users_personal_data_is_gone_everywhere_and_the_history_stays_
     // Registration, profile update, two posts, one edit and one direct post.
     assert_eq!(erased["events_redacted"], 6, "{erased:#}");
     assert_eq!(erased["read_models"]["messages"], 3, "{erased:#}");
+    assert_eq!(erased["read_models"]["search_entries"], 3, "{erased:#}");
 
     // The events: every one still there, with its sequence; none with her data.
     assert_eq!(room_histories(&mut db).await, histories, "same events per room, sequences contiguous");
@@ -166,7 +170,7 @@ async fn an_erased_users_personal_data_is_gone_everywhere_and_the_history_stays_
     assert_eq!((profile.status, profile.code()), (404, Some("user_not_found")));
 
     // The read models, every copy, and her account.
-    for table in ROOMS_TABLES.iter().chain(&USERS_TABLES) {
+    for table in ROOMS_TABLES.iter().chain(&USERS_TABLES).chain(&SEARCH_TABLES) {
         assert_eq!(mentions(&mut db, "public", table, SECRET).await, 0, "{table}");
     }
     assert_eq!(mentions(&mut db, "before_erasure", "users", SECRET).await, 0, "the older replay");
@@ -199,14 +203,17 @@ async fn an_erased_users_personal_data_is_gone_everywhere_and_the_history_stays_
     // brings nothing back.
     replay(&stack, &["--projector", "rooms", "--schema", "after_erasure_rooms"]).await;
     replay(&stack, &["--projector", "users", "--schema", "after_erasure_users"]).await;
+    replay(&stack, &["--projector", "search", "--schema", "after_erasure_search"]).await;
     assert_eq!(differences(&mut db, "public", "after_erasure_rooms", &ROOMS_TABLES).await, Vec::<String>::new());
     assert_eq!(differences(&mut db, "public", "after_erasure_users", &USERS_TABLES).await, Vec::<String>::new());
-    for projector in ["rooms", "users"] {
+    assert_eq!(differences(&mut db, "public", "after_erasure_search", &SEARCH_TABLES).await, Vec::<String>::new());
+    for projector in ["rooms", "users", "search"] {
         run_chat(&stack, &["projections", "rebuild", projector], super::ONE_OFF).await.expect_success();
     }
     assert_eq!(differences(&mut db, "public", "after_erasure_rooms", &ROOMS_TABLES).await, Vec::<String>::new());
     assert_eq!(differences(&mut db, "public", "after_erasure_users", &USERS_TABLES).await, Vec::<String>::new());
-    for table in ROOMS_TABLES.iter().chain(&USERS_TABLES) {
+    assert_eq!(differences(&mut db, "public", "after_erasure_search", &SEARCH_TABLES).await, Vec::<String>::new());
+    for table in ROOMS_TABLES.iter().chain(&USERS_TABLES).chain(&SEARCH_TABLES) {
         assert_eq!(mentions(&mut db, "public", table, SECRET).await, 0, "{table} after the rebuild");
     }
     assert_eq!(bob.history(group, 50).await.body["messages"][2]["body"], "bob says hi");

@@ -60,6 +60,8 @@ fn chat(stack: &Stack) -> Command {
         .env("CHAT_WS_COMMAND_RATE", "100000")
         .env("CHAT_LOOKUP_RATE_PER_MINUTE", "1000000")
         .env("CHAT_LOOKUP_BURST", "100000")
+        .env("CHAT_SEARCH_RATE_PER_MINUTE", "1000000")
+        .env("CHAT_SEARCH_BURST", "100000")
         .env("CHAT_DOMAIN_CHECK_RATE_PER_MINUTE", "1000000")
         .env("CHAT_DOMAIN_CHECK_BURST", "100000")
         .env("CHAT_VISITOR_RATE_PER_MINUTE", "1000000")

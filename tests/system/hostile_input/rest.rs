@@ -166,6 +166,26 @@ fn before_cursor() -> BoxedStrategy<String> {
     prop_oneof![4 => cursor, 1 => number(), 1 => url_text()].boxed()
 }
 
+/// A search's time: RFC 3339 mostly, with years far outside any calendar (chrono parses years
+/// back to 262143 BC, Postgres none before 4713 BC); any number or text sometimes.
+fn search_time() -> BoxedStrategy<String> {
+    let year = prop_oneof![2 => 1900i32..2200, 1 => -262_143i32..262_143, 1 => select(&[-4714, -4713, 0, 9999][..])];
+    let time = (year, 1u32..13, 1u32..29, select(&["Z", "+01:00", "-23:59", "+99:00", ""][..]))
+        .prop_map(|(year, month, day, zone)| format!("{year:04}-{month:02}-{day:02}T12:00:00{zone}"));
+    prop_oneof![4 => time, 1 => number(), 1 => url_text()].boxed()
+}
+
+/// A search cursor (`r.<rank bits>.<µs>.<id>` or `t.<µs>.<id>`) with any bits and times mostly;
+/// any text sometimes.
+fn search_cursor() -> BoxedStrategy<String> {
+    let micros = prop_oneof![2 => any::<i64>(), 1 => select(&[i64::MIN, i64::MAX, 0, -210_866_803_200_000_001][..])];
+    let id = uuid_text(vec![Uuid::nil()]).prop_map(|id| id.replace('-', ""));
+    let relevance =
+        (any::<u32>(), micros.clone(), id.clone()).prop_map(|(bits, micros, id)| format!("r.{bits:08x}.{micros}.{id}"));
+    let recent = (micros, id).prop_map(|(micros, id)| format!("t.{micros}.{id}"));
+    prop_oneof![2 => relevance, 2 => recent, 1 => url_text()].boxed()
+}
+
 /// A query string (with its `?`), or none: the parameters an endpoint knows, with values of
 /// the right kind mostly, and unknown, repeated, valueless and garbage ones.
 fn query(known: Vec<(&'static str, BoxedStrategy<String>)>) -> BoxedStrategy<String> {
@@ -399,6 +419,23 @@ pub fn requests(known: &Known) -> BoxedStrategy<HostileRequest> {
     let find_user = query(vec![("username", url_text())]).prop_map(|q| format!("/v1/users{q}")).boxed();
     let directory =
         query(vec![("q", url_text()), ("limit", limit())]).prop_map(|q| format!("/v1/directory/rooms{q}")).boxed();
+    let words = |choices: &'static [&'static str]| select(choices).prop_map(str::to_owned).boxed();
+    let search_messages = query(vec![
+        ("q", url_text()),
+        ("room_id", uuid_text(vec![known.room])),
+        ("author_id", uuid_text(users())),
+        ("before", search_time()),
+        ("after", search_time()),
+        ("has_attachment", words(&["true", "false", "1", "yes"])),
+        ("kind", words(&["text", "image", "file", "system"])),
+        ("order", words(&["relevance", "recent", "oldest"])),
+        ("limit", limit()),
+        ("cursor", search_cursor()),
+    ])
+    .prop_map(|q| format!("/v1/search{q}"))
+    .boxed();
+    let search_users =
+        query(vec![("q", url_text()), ("limit", limit())]).prop_map(|q| format!("/v1/users/search{q}")).boxed();
     let member_role =
         (room(), id_segment(users())).prop_map(|(r, u)| format!("/v1/rooms/{r}/members/{u}/role")).boxed();
     let website = || id_segment(vec![known.website]);
@@ -495,6 +532,8 @@ pub fn requests(known: &Known) -> BoxedStrategy<HostileRequest> {
         endpoint(known, "user", "GET", user, None),
         endpoint(known, "find user", "GET", find_user, None),
         endpoint(known, "directory", "GET", directory, None),
+        endpoint(known, "search", "GET", search_messages, None),
+        endpoint(known, "user directory", "GET", search_users, None),
         endpoint(known, "me", "PATCH", fixed("/v1/me"), Some(profile)),
         endpoint(known, "change role", "PUT", member_role, Some(role)),
         endpoint(known, "admin feeds", "GET", fixed("/v1/admin/feeds"), None),
@@ -540,6 +579,11 @@ pub fn regressions(known: &Known) -> Vec<HostileRequest> {
         // A NUL in a directory search reached Postgres, which cannot hold one in text: 500.
         get("directory", "/v1/directory/rooms?q=a%00b".to_owned()),
         get("find user", "/v1/users?username=a%00b".to_owned()),
+        // Searches: the same NUL, and a time chrono parses but Postgres cannot hold.
+        get("search", "/v1/search?q=a%00b".to_owned()),
+        get("search", "/v1/search?q=a&before=-262143-01-01T00:00:00Z".to_owned()),
+        get("search", "/v1/search?q=a&cursor=t.-210866803200000001.00000000000000000000000000000000".to_owned()),
+        get("user directory", "/v1/users/search?q=a%00b".to_owned()),
     ]
 }
 

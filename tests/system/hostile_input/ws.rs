@@ -230,6 +230,16 @@ fn shaped_frame(known: &Known) -> BoxedStrategy<Json> {
             ],
         ),
         frame_of("presence", vec![("status", required(choice(&["away", "online", "offline"])))]),
+        frame_of(
+            "received",
+            vec![
+                room_id(known),
+                (
+                    "up_to_seq",
+                    required(prop_oneof![3 => position().prop_map(|n| Json::Raw(n.to_string())), 1 => seq()]),
+                ),
+            ],
+        ),
         frame_of("ping", vec![]),
         identify(known),
         frame_of("dance", vec![("type", required(escaped_text(false).prop_map(Json::Str)))]),
@@ -320,7 +330,7 @@ fn expectation(frame: &Frame) -> Expect {
     };
     match (object.get("type").and_then(Value::as_str), id) {
         (Some(kind), Some(id)) if COMMANDS.contains(&kind) => Expect::Answer(id),
-        (Some("ping" | "typing" | "presence"), _) => Expect::Whatever,
+        (Some("ping" | "typing" | "presence" | "received"), _) => Expect::Whatever,
         _ => Expect::Error,
     }
 }

@@ -256,6 +256,8 @@ export interface RoomSummary {
   last_seq: number;
   /** Your read marker. */
   last_read_seq: number;
+  /** How far your devices reported receiving the room (`received`); at least `last_read_seq`. */
+  delivered_seq: number;
   unread_count: number;
   unread_mentions: number;
   last_message: LastMessage | null;
@@ -278,6 +280,8 @@ export interface MemberView {
   role: Role;
   joined_seq: number;
   last_read_seq: number;
+  /** How far their devices have received the room; at least `last_read_seq`. */
+  delivered_seq: number;
   presence: PresenceStatus;
   presence_since: Timestamp | null;
 }
@@ -310,6 +314,8 @@ export interface MarkReadRequest {
 export interface Receipt {
   user_id: UserId;
   last_read_seq: number;
+  /** Read implies delivered: at least `last_read_seq`. */
+  delivered_seq: number;
 }
 
 /** `GET /v1/rooms/{room_id}/receipts` */
@@ -430,6 +436,56 @@ export interface HistoryPage {
   messages: MessageView[];
   /** Pass as `before` for the next (older) page; `null` when the page was not full. */
   next_before: number | null;
+  /** The system lines between this page's oldest message and `before`, newest first (api.md §4.2). */
+  system: SystemLine[];
+}
+
+/** A room event that clients show as a line of its own (joins, leaves, roles, support actions). */
+export interface SystemLine {
+  seq: number;
+  at: Timestamp;
+  event: RoomEvent;
+}
+
+// ---------------------------------------------------------------------------------------------
+// REST: search (api.md §2.9, §4.6)
+// ---------------------------------------------------------------------------------------------
+
+/** The kinds of messages a search finds (`system` lines are not searchable). */
+export type SearchableKind = "text" | "image" | "file";
+
+/** `relevance`: best match first, then newest; `recent`: newest first. */
+export type SearchOrder = "relevance" | "recent";
+
+/** One message found by `GET /v1/search`. */
+export interface SearchHit {
+  message_id: MessageId;
+  room_id: RoomId;
+  /** `null` for direct rooms and support conversations. */
+  room_name: string | null;
+  seq: number;
+  author_id: UserId;
+  created_at: Timestamp;
+  edited_at: Timestamp | null;
+  kind: SearchableKind;
+  has_attachments: boolean;
+  /**
+   * HTML-escaped text whose only tags are `<mark>` and `</mark>` around the matches; turn it
+   * into text and marks with `snippetParts`, never into HTML.
+   */
+  snippet: string;
+}
+
+/** `GET /v1/search`: a page of results. */
+export interface SearchResults {
+  results: SearchHit[];
+  /** Pass as `cursor` (with the same other parameters) for the next page; `null` on the last. */
+  next_cursor: string | null;
+}
+
+/** `GET /v1/users/search`: people who share a room with you, by the start of a name. */
+export interface DirectoryResults {
+  users: UserIdentity[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -812,6 +868,24 @@ export type RoomEvent =
 
 export type RoomEventType = RoomEvent["type"];
 
+/** The events clients show as system lines (`RoomEvent::SYSTEM_LINES` on the server, api.md §4.2). */
+export const SYSTEM_LINE_TYPES = [
+  "RoomCreated",
+  "MemberJoined",
+  "MemberLeft",
+  "MemberRoleChanged",
+  "ConversationAssigned",
+  "ConversationResolved",
+  "ConversationReopened",
+] as const satisfies readonly RoomEventType[];
+
+export type SystemLineEvent = Extract<RoomEvent, { type: (typeof SYSTEM_LINE_TYPES)[number] }>;
+
+/** Whether clients show `event` as a system line. */
+export function isSystemLineEvent(event: RoomEvent): event is SystemLineEvent {
+  return (SYSTEM_LINE_TYPES as readonly string[]).includes(event.type);
+}
+
 /** The current schema version of each event type (`event_version` of an `event` frame). */
 export const EVENT_VERSIONS: { readonly [T in RoomEventType]: string } = {
   RoomCreated: "1.0",
@@ -859,6 +933,14 @@ export interface TypingClientFrame {
 export interface PresenceClientFrame {
   type: "presence";
   status: "away" | "online";
+  id?: string | null;
+}
+
+/** "This device has received the room up to and including `up_to_seq`" (no answer). */
+export interface ReceivedClientFrame {
+  type: "received";
+  room_id: RoomId;
+  up_to_seq: number;
   id?: string | null;
 }
 
@@ -915,7 +997,7 @@ export type CommandFrame =
   | UnreactCommandFrame
   | MarkReadCommandFrame;
 
-export type ClientFrame = IdentifyFrame | PingFrame | TypingClientFrame | PresenceClientFrame | CommandFrame;
+export type ClientFrame = IdentifyFrame | PingFrame | TypingClientFrame | PresenceClientFrame | ReceivedClientFrame | CommandFrame;
 
 // ---------------------------------------------------------------------------------------------
 // WebSocket: server frames (protocol.md §4)
@@ -992,6 +1074,17 @@ export interface PongFrame {
   id: string | null;
 }
 
+/** A member's delivery marker moved (rooms of at most `LIVE_RECEIPTS_MAX_MEMBERS` members). */
+export interface ReceiptServerFrame {
+  type: "receipt";
+  room_id: RoomId;
+  user_id: UserId;
+  /** Their devices have received the room up to here (at least `read_seq`). */
+  delivered_seq: number;
+  /** Their read marker as the server knew it then (`ReadMarkerMoved` events say it first). */
+  read_seq: number;
+}
+
 export interface PresenceEntry {
   user_id: UserId;
   status: PresenceStatus;
@@ -1017,6 +1110,7 @@ export type ServerFrame =
   | ErrorFrame
   | TypingServerFrame
   | PongFrame
+  | ReceiptServerFrame
   | PresenceServerFrame
   | ReconnectFrame;
 
@@ -1049,6 +1143,9 @@ export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
 /** `hello.protocol` of the protocol these types describe. */
 export const PROTOCOL_VERSION = 1;
+
+/** Rooms with more members than this get no live `receipt` frames (protocol.md §4 `receipt`). */
+export const LIVE_RECEIPTS_MAX_MEMBERS = 100;
 
 /** Maximum size of one WebSocket frame in either direction, in bytes. */
 export const MAX_FRAME_BYTES = 65_536;

@@ -5,6 +5,7 @@ import type {
   HelloFrame,
   PresenceEntry,
   ReadyFrame,
+  ReceiptServerFrame,
   ResumedFrame,
   TypingServerFrame,
 } from "./contract";
@@ -55,6 +56,8 @@ export interface SessionEvents {
   /** Someone started or stopped typing (as shown: renewals and unknown `false`s are dropped). */
   typing: TypingServerFrame;
   presence: PresenceEntry[];
+  /** A member's delivery marker moved (rooms of at most `LIVE_RECEIPTS_MAX_MEMBERS` members). */
+  receipt: ReceiptServerFrame;
   /** The outbox changed; the posts not acknowledged yet, oldest first. */
   outbox: PendingPost[];
   /** A post reached the server (also posts queued before a reload). */

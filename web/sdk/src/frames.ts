@@ -12,6 +12,7 @@ const SERVER_FRAME_TYPES: ReadonlySet<string> = new Set([
   "error",
   "typing",
   "pong",
+  "receipt",
   "presence",
   "reconnect",
 ]);

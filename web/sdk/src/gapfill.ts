@@ -1,11 +1,11 @@
 /**
  * Filling a gap in a room's events from REST history (protocol.md §5: a room left out of
  * `resume`, e.g. when the map would not fit in a frame, is delivered from
- * `ready.rooms[].last_seq + 1`). History holds messages only, not every event: what it gives
- * back is the messages of the gap, in their current state.
+ * `ready.rooms[].last_seq + 1`). History holds messages and system lines, not every event:
+ * what it gives back is the messages of the gap, in their current state, and its system lines.
  */
 
-import type { HistoryPage, MessageView, RoomDetail, RoomId } from "./contract";
+import type { HistoryPage, MessageView, RoomDetail, RoomId, SystemLine } from "./contract";
 
 /** The REST calls a fill makes (a `ChatApi` has them). */
 export interface HistoryApi {
@@ -13,9 +13,10 @@ export interface HistoryApi {
   history(roomId: RoomId, options: { before?: number; limit?: number }): Promise<HistoryPage>;
 }
 
-/** The messages a gap fill recovered, oldest first. */
+/** The messages and system lines a gap fill recovered, oldest first. */
 export interface HistoryFill {
   messages: MessageView[];
+  system: SystemLine[];
   /**
    * `false` if the read model had not reached the gap's end in time: messages of the gap may be
    * missing; reload the room's history.
@@ -48,17 +49,22 @@ export async function fillFromHistory(
     await delay(Math.min(1000, 50 * 2 ** attempt, left));
   }
   const messages: MessageView[] = [];
+  const system: SystemLine[] = [];
   let cursor: number | null = before;
   while (cursor !== null) {
     const page: HistoryPage = await api.history(roomId, { before: cursor, limit: 200 });
     for (const message of page.messages) {
       if (message.seq > after) messages.push(message);
     }
-    const oldest = page.messages[page.messages.length - 1];
-    cursor = oldest === undefined || oldest.seq <= after + 1 ? null : page.next_before;
+    for (const line of page.system) {
+      if (line.seq > after) system.push(line);
+    }
+    const next = page.next_before;
+    cursor = next === null || next <= after + 1 ? null : next;
   }
   messages.sort((a, b) => a.seq - b.seq);
-  return { messages, complete };
+  system.sort((a, b) => a.seq - b.seq);
+  return { messages, system, complete };
 }
 
 function delay(ms: number): Promise<void> {

@@ -12,8 +12,10 @@ export {
   type FetchLike,
   type PageOptions,
   type PostOptions,
+  type SearchOptions,
   parseCredentials,
 } from "./rest";
+export { snippetParts, type SnippetPart } from "./snippet";
 export { ChatSession, type SessionApi, type SessionOptions } from "./session";
 export {
   VisitorApi,
@@ -33,6 +35,8 @@ export { parseServerFrame } from "./frames";
 export type { HistoryFill } from "./gapfill";
 export type { PostReceipt, PostInput } from "./outbox";
 export type { GapFill } from "./delivery";
+export { ACK_INTERVAL_MS } from "./acks";
+export { messageStatus, type DeliveryStatus, type MemberMarkers, type MessageStatus, type StatusQuery } from "./status";
 export {
   MemoryOutboxStore,
   MemoryPositionStore,

@@ -18,6 +18,7 @@ import type {
   CreateRoomRequest,
   CreateRoomResponse,
   CreatedWebsite,
+  DirectoryResults,
   DirectoryRoom,
   DomainCheck,
   DomainRequest,
@@ -36,6 +37,9 @@ import type {
   RoomDetail,
   RoomId,
   RoomPage,
+  SearchOrder,
+  SearchResults,
+  SearchableKind,
   SessionResponse,
   UploadId,
   UploadView,
@@ -124,6 +128,22 @@ export interface PostOptions {
 
 export interface PageOptions {
   limit?: number;
+}
+
+/** The filters, order and page of a message search (api.md §4.6). */
+export interface SearchOptions {
+  roomId?: RoomId;
+  authorId?: UserId;
+  /** Posted before this time (RFC 3339). */
+  before?: string;
+  /** Posted at or after this time (RFC 3339). */
+  after?: string;
+  hasAttachment?: boolean;
+  kind?: SearchableKind;
+  order?: SearchOrder;
+  limit?: number;
+  /** The previous page's `next_cursor`. */
+  cursor?: string;
 }
 
 /** Codes of a `401` that a fresh access token may cure. */
@@ -277,6 +297,36 @@ export class ChatApi {
     return found.users[0] ?? null;
   }
 
+  /**
+   * `GET /v1/users/search`: people who share a room with you whose username, or a word of
+   * whose display name, starts with `prefix` (any case, accents ignored); to add them to a room.
+   */
+  async searchUsers(prefix: string, options: PageOptions = {}): Promise<UserIdentity[]> {
+    const found = await this.get<DirectoryResults>("/v1/users/search", { q: prefix, limit: options.limit });
+    return found.users;
+  }
+
+  // -- Search (api.md §4.6) --------------------------------------------------------------------
+
+  /**
+   * `GET /v1/search`: messages of your rooms matching `query` (words, `"phrases"`, `-word`,
+   * `or`), best match first unless `order: "recent"`. Render each `snippet` with `snippetParts`.
+   */
+  searchMessages(query: string, options: SearchOptions = {}): Promise<SearchResults> {
+    return this.get<SearchResults>("/v1/search", {
+      q: query,
+      room_id: options.roomId,
+      author_id: options.authorId,
+      before: options.before,
+      after: options.after,
+      has_attachment: options.hasAttachment === undefined ? undefined : String(options.hasAttachment),
+      kind: options.kind,
+      order: options.order,
+      limit: options.limit,
+      cursor: options.cursor,
+    });
+  }
+
   // -- Rooms (api.md §3) -----------------------------------------------------------------------
 
   /** `GET /v1/rooms`: one page, most recently active first. */
@@ -359,7 +409,7 @@ export class ChatApi {
     return this.command("POST", `/v1/rooms/${seg(roomId)}/read`, { up_to_seq: upToSeq });
   }
 
-  /** `GET /v1/rooms/{room_id}/receipts`: how far each member has read. */
+  /** `GET /v1/rooms/{room_id}/receipts`: how far each member has read, and received. */
   receipts(roomId: RoomId): Promise<ReceiptsResponse> {
     return this.get<ReceiptsResponse>(`/v1/rooms/${seg(roomId)}/receipts`);
   }

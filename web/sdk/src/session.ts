@@ -17,9 +17,11 @@
  * (`PositionStore`) and unacknowledged posts (`Outbox`, `OutboxStore`) so that a reload resumes
  * without loss and a post is applied exactly once; reconnect with backoff and jitter as the
  * close code says (`planForClose`), renewing the token on 4001; app-level pings and a dead-socket
- * watchdog; a typing throttle; `away` while the page is hidden.
+ * watchdog; a typing throttle; `away` while the page is hidden; acknowledging what this device
+ * received (`received`, coalesced: `DeliveryAcks`), so that authors see "delivered".
  */
 
+import { DeliveryAcks } from "./acks";
 import { Backoff, type BackoffOptions, smallJitter } from "./backoff";
 import { ClientCloseCode, planForClose } from "./close";
 import { type CommandBody, CommandQueue } from "./commands";
@@ -82,6 +84,8 @@ export interface SessionOptions {
   maxInFlightPosts?: number;
   /** How long a gap fill waits for the history read model to catch up (default 10 s). */
   gapFillWaitMs?: number;
+  /** How long delivery acknowledgements are gathered before they go (default 250 ms). */
+  ackIntervalMs?: number;
   /** Report `away` while `document` is hidden (default true; only where `document` exists). */
   trackVisibility?: boolean;
   /** Uniform in [0, 1) (tests). */
@@ -112,6 +116,7 @@ export class ChatSession extends Emitter<SessionEvents> {
   private readonly outbox: Outbox;
   private readonly throttle = new TypingThrottle();
   private readonly typingShown = new TypingTracker();
+  private readonly acks: DeliveryAcks;
 
   private current: SessionState = "disconnected";
   private connection: Connection | null = null;
@@ -153,6 +158,10 @@ export class ChatSession extends Emitter<SessionEvents> {
       fillFailed: (roomId, after, before, error) =>
         this.emit("error", new Error(`could not fill the gap ${after + 1}..${before - 1} of room ${roomId}`, { cause: error })),
     });
+    this.acks = new DeliveryAcks(
+      (roomId, upToSeq) => this.send({ type: "received", id: RECEIVED_ID, room_id: roomId, up_to_seq: upToSeq }),
+      options.ackIntervalMs,
+    );
     this.stopWatchingVisibility =
       options.trackVisibility === false ? () => undefined : watchVisibility((hidden) => this.setAway(hidden));
   }
@@ -372,6 +381,10 @@ export class ChatSession extends Emitter<SessionEvents> {
       case "presence":
         this.emit("presence", frame.users);
         return;
+      case "receipt":
+        if (frame.user_id === this.me) this.acks.recorded(frame.room_id, frame.delivered_seq);
+        this.emit("receipt", frame);
+        return;
       case "pong":
       case "reconnect":
         // A pong only proves the socket lives (lastFrameAt); `reconnect` is followed by 4009.
@@ -414,6 +427,8 @@ export class ChatSession extends Emitter<SessionEvents> {
     this.authFailures = 0;
     // A room we have no position for is delivered from `last_seq + 1` (protocol.md §5.4).
     for (const room of ready.rooms) this.positionsStore.startAt(room.room_id, room.last_seq);
+    const recorded = ready.rooms.map((room): [RoomId, number] => [room.room_id, room.delivered_seq]);
+    this.acks.connected(recorded, this.positionsStore.entries());
     this.setState("connected");
     this.emit("ready", { frame: ready, hello: connection.hello, url: connection.url });
     if (this.away) this.send({ type: "presence", status: "away" });
@@ -423,9 +438,11 @@ export class ChatSession extends Emitter<SessionEvents> {
   private onResumed(frame: ResumedFrame): void {
     if (frame.reason === "not_a_member") {
       this.positionsStore.forget(frame.room_id);
+      this.acks.forget(frame.room_id);
     } else if (frame.reason === "unknown_position") {
       // Before the room's next event, which has a seq above `to_seq` (protocol.md §5.3).
       this.positionsStore.set(frame.room_id, frame.to_seq);
+      this.acks.received(frame.room_id, frame.to_seq);
     }
     this.emit("resumed", frame);
   }
@@ -444,10 +461,13 @@ export class ChatSession extends Emitter<SessionEvents> {
     if (event.type === "MemberLeft" && event.user_id === this.me) {
       // Our own MemberLeft is the room's last event for us (protocol.md §5.4): drop the room.
       this.positionsStore.forget(frame.room_id);
+      this.acks.forget(frame.room_id);
       for (const userId of this.typingShown.clearRoom(frame.room_id)) {
         this.emit("typing", { type: "typing", room_id: frame.room_id, user_id: userId, typing: false });
       }
+      return;
     }
+    this.acks.received(frame.room_id, frame.seq);
   }
 
   // -- Answers ---------------------------------------------------------------------------------
@@ -480,6 +500,8 @@ export class ChatSession extends Emitter<SessionEvents> {
     // refused with not_a_member, and a typing frame over the gateway's rate is dropped: both
     // are expected and harmless for an ephemeral indicator (protocol.md §6, §10).
     if (frame.id === TYPING_ID && (frame.code === "not_a_member" || frame.code === "rate_limited")) return;
+    // Acknowledging a room left a moment ago (its MemberLeft not processed yet) likewise.
+    if (frame.id === RECEIVED_ID && frame.code === "not_a_member") return;
     this.emit("error", error);
   }
 
@@ -610,6 +632,7 @@ export class ChatSession extends Emitter<SessionEvents> {
     connection.socket.onopen = ignore;
     this.outbox.connectionLost();
     this.commands.connectionLost();
+    this.acks.disconnected();
   }
 
   private finish(closed: Closed): void {
@@ -627,6 +650,7 @@ export class ChatSession extends Emitter<SessionEvents> {
       }
     }
     this.commands.close(new Error("the session is closed"));
+    this.acks.close();
     this.stopWatchingVisibility();
     this.setState("closed");
     this.emit("closed", closed);
@@ -642,5 +666,7 @@ export class ChatSession extends Emitter<SessionEvents> {
 
 /** The id of every `typing` frame, which its (rare) refusals echo. */
 const TYPING_ID = "typing";
+/** Likewise for `received` frames. */
+const RECEIVED_ID = "received";
 
 function ignore(): void {}

@@ -15,6 +15,7 @@ import {
   type ChatApi,
   ChatApiError,
   type ChatSession,
+  type DeliveryStatus,
   type DirectoryRoom,
   type EventFrame,
   type MemberView,
@@ -26,6 +27,7 @@ import {
   type RoomSummary,
   type SessionState,
   type UserId,
+  messageStatus,
 } from "../../../sdk/src/index";
 import { affectsInbox } from "./inbox-sync";
 import { RoomMembers } from "./members";
@@ -54,6 +56,8 @@ export class ChatModel {
   /** How many support conversations wait for the user, for the Support link and the tab. */
   private readonly supportWatch: SupportWatch;
   private readonly members = new RoomMembers();
+  /** The visitor of each support conversation opened (whom agents' messages are for). */
+  private readonly supportVisitors = new Map<RoomId, UserId>();
   private readonly people: People;
   private readonly timelines = new Map<RoomId, Timeline>();
   private readonly listeners = new Set<() => void>();
@@ -91,6 +95,7 @@ export class ChatModel {
       session.on("event", (frame) => this.onEvent(frame)),
       session.on("gap", (fill) => {
         this.timeline(fill.roomId).merge(fill.recovered.messages);
+        this.timeline(fill.roomId).mergeSystem(fill.recovered.system);
         this.changed();
       }),
       session.on("resumed", (frame) => {
@@ -98,6 +103,9 @@ export class ChatModel {
         if (frame.reason === "not_a_member") this.dropRoom(frame.room_id);
       }),
       session.on("typing", () => this.changed()),
+      session.on("receipt", (frame) => {
+        if (this.members.receipt(frame)) this.changed();
+      }),
       session.on("presence", (entries) => {
         for (const entry of entries) this.people.setPresence(entry.user_id, entry.status);
         this.changed();
@@ -217,9 +225,10 @@ export class ChatModel {
     return this.session.pendingPosts().filter((post) => post.roomId === roomId && !timeline.hasPost(post.clientMsgId));
   }
 
-  /** Whether another member has read up to `seq` (the "read" tick of an own message). */
-  readByOthers(roomId: RoomId, seq: number): boolean {
-    return this.members.readByOthers(roomId, seq, this.me);
+  /** The status of the user's own message at `seq` (its ticks), with counts for groups. */
+  deliveryStatus(roomId: RoomId, seq: number): DeliveryStatus {
+    const support = this.supportRooms.has(roomId) ? { visitor: this.supportVisitors.get(roomId) ?? null } : undefined;
+    return messageStatus({ seq, author: this.me, members: this.members.get(roomId), ...(support === undefined ? {} : { support }) });
   }
 
   typing(roomId: RoomId): string[] {
@@ -245,9 +254,10 @@ export class ChatModel {
     if (this.viewing !== null) this.load(this.viewing);
   }
 
-  /** The user looks at the support conversation `roomId` in an inbox (or at none). */
-  viewConversation(roomId: RoomId | null): void {
+  /** The user looks at the support conversation `roomId` of `visitor` in an inbox (or at none). */
+  viewConversation(roomId: RoomId | null, visitor: UserId | null = null): void {
     this.viewingConversation = roomId;
+    if (roomId !== null && visitor !== null) this.supportVisitors.set(roomId, visitor);
     if (this.viewing !== null) this.load(this.viewing);
   }
 
@@ -283,7 +293,7 @@ export class ChatModel {
     try {
       const before = timeline.olderBefore;
       const page = await this.api.history(roomId, { limit: HISTORY_PAGE, ...(before == null ? {} : { before }) });
-      timeline.addPage(page.messages, page.next_before);
+      timeline.addPage(page.messages, page.next_before, page.system);
       this.markViewedRead();
     } catch (error) {
       this.fail(error);

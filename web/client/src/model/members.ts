@@ -1,10 +1,11 @@
 /**
- * Who is in each room the user has looked at, with their role and read marker: read from the
- * room's detail, then kept current by its live events (joins, leaves, role changes, read
- * markers). The read markers give the "read" tick of the user's own messages.
+ * Who is in each room the user has looked at, with their role, read marker and delivery marker:
+ * read from the room's detail, then kept current by its live events (joins, leaves, role
+ * changes, read markers) and `receipt` frames (delivery markers). The markers give the
+ * "delivered" and "read" ticks of the user's own messages.
  */
 
-import type { EventFrame, MemberView, RoomId, UserId } from "../../../sdk/src/index";
+import type { EventFrame, MemberView, ReceiptServerFrame, RoomId, UserId } from "../../../sdk/src/index";
 
 export class RoomMembers {
   private readonly byRoom = new Map<RoomId, MemberView[]>();
@@ -25,9 +26,17 @@ export class RoomMembers {
     this.byRoom.delete(roomId);
   }
 
-  /** Whether someone other than `me` has read up to `seq`. */
-  readByOthers(roomId: RoomId, seq: number, me: UserId): boolean {
-    return this.get(roomId).some((member) => member.user_id !== me && member.last_read_seq >= seq);
+  /** A member's markers moved (a `receipt` frame); answers whether anything changed. */
+  receipt(frame: ReceiptServerFrame): boolean {
+    const members = this.byRoom.get(frame.room_id);
+    const member = members?.find((candidate) => candidate.user_id === frame.user_id);
+    if (members === undefined || member === undefined) return false;
+    const delivered = Math.max(member.delivered_seq, frame.delivered_seq, frame.read_seq);
+    const read = Math.max(member.last_read_seq, frame.read_seq);
+    if (delivered === member.delivered_seq && read === member.last_read_seq) return false;
+    const moved = { ...member, delivered_seq: delivered, last_read_seq: read };
+    this.byRoom.set(frame.room_id, members.map((candidate) => (candidate === member ? moved : candidate)));
+    return true;
   }
 
   /** Applies a room event to the room's members, if they are loaded. */
@@ -47,6 +56,7 @@ export class RoomMembers {
             role: event.role,
             joined_seq: frame.seq,
             last_read_seq: frame.seq,
+            delivered_seq: frame.seq,
             username: null,
             display_name: null,
             presence: "online",
@@ -61,7 +71,12 @@ export class RoomMembers {
         change(event.user_id, (member) => ({ ...member, role: event.role }));
         return;
       case "ReadMarkerMoved":
-        change(event.user_id, (member) => ({ ...member, last_read_seq: Math.max(member.last_read_seq, event.up_to_seq) }));
+        // Read implies delivered.
+        change(event.user_id, (member) => ({
+          ...member,
+          last_read_seq: Math.max(member.last_read_seq, event.up_to_seq),
+          delivered_seq: Math.max(member.delivered_seq, event.up_to_seq),
+        }));
         return;
       default:
         return;

@@ -1,16 +1,28 @@
 /**
- * How a support conversation's assignments, resolutions and reopenings read as lines between
- * its messages (protocol.md §4): "Ada assigned it to Bob", "Ada took the conversation", "Ada
- * unassigned it", "Resolved by Ada", "Reopened by Visitor 3F9A"; the user is "You" / "you".
+ * How system lines read between a room's messages (api.md §4.2, protocol.md §4): "Ada created
+ * the room", "Bob joined", "Ada added Bob", "Bob left", "Ada removed Bob", "Ada made Bob an
+ * admin", and a support conversation's "Ada assigned it to Bob", "Ada took the conversation",
+ * "Ada unassigned it", "Resolved by Ada", "Reopened by Visitor 3F9A"; the user is "You" / "you".
+ *
+ * The joins a room is created with say nothing the first line does not ("Ada created the
+ * room"; a direct room's two members are the room), so [`shownNotes`] leaves them out.
  */
 
-import type { UserId } from "../../../sdk/src/index";
+import type { Role, RoomKindName, SystemLineEvent, UserId } from "../../../sdk/src/index";
 import type { Note } from "./timeline";
 
-export function systemLine(event: Note["event"], nameOf: (userId: UserId) => string, me: UserId): string {
+export function systemLine(event: SystemLineEvent, nameOf: (userId: UserId) => string, me: UserId): string {
   const subject = (userId: UserId) => (userId === me ? "You" : nameOf(userId));
   const object = (userId: UserId) => (userId === me ? "you" : nameOf(userId));
   switch (event.type) {
+    case "RoomCreated":
+      return event.kind.type === "support" ? `${subject(event.created_by)} started the conversation` : `${subject(event.created_by)} created the room`;
+    case "MemberJoined":
+      return event.added_by === null ? `${subject(event.user_id)} joined` : `${subject(event.added_by)} added ${object(event.user_id)}`;
+    case "MemberLeft":
+      return event.removed_by === null ? `${subject(event.user_id)} left` : `${subject(event.removed_by)} removed ${object(event.user_id)}`;
+    case "MemberRoleChanged":
+      return `${subject(event.changed_by)} made ${object(event.user_id)} ${ROLE_NAMES[event.role]}`;
     case "ConversationAssigned":
       if (event.assignee === null) return `${subject(event.assigned_by)} unassigned it`;
       if (event.assignee === event.assigned_by) return `${subject(event.assigned_by)} took the conversation`;
@@ -20,4 +32,20 @@ export function systemLine(event: Note["event"], nameOf: (userId: UserId) => str
     case "ConversationReopened":
       return `Reopened by ${object(event.reopened_by)}`;
   }
+}
+
+const ROLE_NAMES: { readonly [R in Role]: string } = { owner: "the owner", admin: "an admin", member: "a member" };
+
+/**
+ * The notes worth a line: all but the joins of the room's creation (its creator's, a direct
+ * room's two members', a support conversation's visitor's: by themselves, in the creation's
+ * commit, so at its very moment) and a direct room's creation.
+ */
+export function shownNotes(notes: readonly Note[], kind: RoomKindName): Note[] {
+  const created = notes.find((note) => note.event.type === "RoomCreated");
+  return notes.filter(({ at, event }) => {
+    if (event.type === "RoomCreated") return kind !== "direct";
+    if (event.type === "MemberJoined" && event.added_by === null) return created === undefined || at !== created.at;
+    return true;
+  });
 }

@@ -1,21 +1,21 @@
 /**
  * One room's messages as the user sees them: history pages (REST, newest first) and live
  * events (WebSocket, in seq order) merged by message id. Whichever source saw a message last
- * (its `updated_seq`) wins, so a page that trails the live stream cannot undo an edit. A support
- * conversation's assignments, resolutions and reopenings are kept too (`notes`), to show as
- * lines between the messages: history does not have them, so they are those seen live. Pure
+ * (its `updated_seq`) wins, so a page that trails the live stream cannot undo an edit. System
+ * lines (joins, leaves, role changes, a support conversation's assignments, resolutions and
+ * reopenings) are kept too (`notes`), from history pages and live events alike, by seq. Pure
  * data, no I/O: the model decides when to load.
  */
 
-import type {
-  ConversationAssigned,
-  ConversationReopened,
-  ConversationResolved,
-  EventFrame,
-  MessageId,
-  MessageView,
-  RoomEvent,
-  UserId,
+import {
+  type EventFrame,
+  type MessageId,
+  type MessageView,
+  type RoomEvent,
+  type SystemLine,
+  type SystemLineEvent,
+  type UserId,
+  isSystemLineEvent,
 } from "../../../sdk/src/index";
 
 export interface Message {
@@ -35,11 +35,11 @@ export interface Message {
   updatedSeq: number;
 }
 
-/** An event shown as a line of its own (a support conversation's assignment, resolution, reopening). */
+/** An event shown as a line of its own (a system line: a join, a role change, a support action). */
 export interface Note {
   seq: number;
   at: string;
-  event: ConversationAssigned | ConversationResolved | ConversationReopened;
+  event: SystemLineEvent;
 }
 
 export class Timeline {
@@ -83,9 +83,15 @@ export class Timeline {
   }
 
   /** Merges a history page and remembers where the next older one starts. */
-  addPage(page: readonly MessageView[], nextBefore: number | null): void {
+  addPage(page: readonly MessageView[], nextBefore: number | null, system: readonly SystemLine[] = []): void {
     this.merge(page);
-    this.olderBefore = page.length === 0 ? null : nextBefore;
+    this.mergeSystem(system);
+    this.olderBefore = page.length === 0 && system.length === 0 ? null : nextBefore;
+  }
+
+  /** Merges system lines read over REST (a page's, or a filled gap's). */
+  mergeSystem(lines: readonly SystemLine[]): void {
+    for (const line of lines) this.note(line.seq, line.at, line.event);
   }
 
   /** Merges messages read over REST (a page, or the messages of a filled gap). */
@@ -96,12 +102,7 @@ export class Timeline {
   /** Applies a live event; answers whether a message or a note changed. */
   apply(frame: EventFrame): boolean {
     const event: RoomEvent = frame.event;
-    if (event.type === "ConversationAssigned" || event.type === "ConversationResolved" || event.type === "ConversationReopened") {
-      if (this.noteBySeq.has(frame.seq)) return false;
-      this.noteBySeq.set(frame.seq, { seq: frame.seq, at: frame.at, event });
-      this.sortedNotes = null;
-      return true;
-    }
+    if (isSystemLineEvent(event)) return this.note(frame.seq, frame.at, event);
     if (event.type === "MessagePosted") {
       return this.upsert({
         id: event.message_id,
@@ -136,6 +137,13 @@ export class Timeline {
         break;
     }
     return this.upsert(changed);
+  }
+
+  private note(seq: number, at: string, event: RoomEvent): boolean {
+    if (!isSystemLineEvent(event) || this.noteBySeq.has(seq)) return false;
+    this.noteBySeq.set(seq, { seq, at, event });
+    this.sortedNotes = null;
+    return true;
   }
 
   private upsert(message: Message): boolean {

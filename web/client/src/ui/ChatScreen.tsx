@@ -25,6 +25,7 @@ export function ChatScreen({ model, onLogOut }: Props) {
   useModel(model);
   const route = useRoute();
   const roomId = route.view === "rooms" ? route.roomId : null;
+  const focusSeq = route.view === "rooms" ? (route.focusSeq ?? null) : null;
   useEffect(() => model.view(roomId), [model, roomId]);
   // The tab says how many messages wait, as chat apps' tabs do, and the support conversations
   // that wait for the user (nobody's, or theirs with unread messages).
@@ -57,7 +58,7 @@ export function ChatScreen({ model, onLogOut }: Props) {
             <p>{roomId === null ? "Choose a room, or start a conversation." : "Loading the room…"}</p>
           </main>
         ) : (
-          <RoomView key={room.room_id} model={model} room={room} />
+          <RoomView key={room.room_id} model={model} room={room} focusSeq={focusSeq} />
         )}
       </div>
     </div>

@@ -18,9 +18,11 @@ interface Props {
   onReply: (message: Message) => void;
   onEdit: (message: Message) => void;
   noteText?: ((note: Note) => string) | undefined;
+  /** The message a search result leads to. */
+  highlighted?: boolean;
 }
 
-export function HistoryRow({ model, roomId, row, onReply, onEdit, noteText }: Props) {
+export function HistoryRow({ model, roomId, row, onReply, onEdit, noteText, highlighted = false }: Props) {
   if (row.kind === "pending") return <PendingRow model={model} post={row.post} />;
   return (
     <>
@@ -35,7 +37,7 @@ export function HistoryRow({ model, roomId, row, onReply, onEdit, noteText }: Pr
         </div>
       )}
       {row.kind === "message" ? (
-        <MessageRow model={model} roomId={roomId} message={row.message} onReply={onReply} onEdit={onEdit} />
+        <MessageRow model={model} roomId={roomId} message={row.message} onReply={onReply} onEdit={onEdit} highlighted={highlighted} />
       ) : (
         <p class="system-line">
           <span>{noteText?.(row.note) ?? ""}</span> <time dateTime={row.note.at}>{clock(row.note.at)}</time>

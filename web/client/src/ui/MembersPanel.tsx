@@ -1,7 +1,8 @@
 /**
  * The room's members with their role and presence, owners and admins first. The owner and
- * admins of a group room also manage it here: add someone by username, remove a member they
- * outrank, and (the owner) make a member an admin or back.
+ * admins of a group room also manage it here: add someone by username (people they share a room
+ * with are suggested as they type, from the user directory), remove a member they outrank, and
+ * (the owner) make a member an admin or back.
  */
 
 import { useState } from "preact/hooks";
@@ -9,6 +10,7 @@ import { useState } from "preact/hooks";
 import type { MemberView, Role, RoomId } from "../../../sdk/src/index";
 import type { ChatModel } from "../model/chat-model";
 import { PresenceDot } from "./PresenceDot";
+import { useDirectory } from "./use-directory";
 
 const RANK: Record<Role, number> = { owner: 0, admin: 1, member: 2 };
 
@@ -62,15 +64,20 @@ export function MembersPanel({ model, roomId }: { model: ChatModel; roomId: Room
 function AddMember({ model, roomId }: { model: ChatModel; roomId: RoomId }) {
   const [username, setUsername] = useState("");
   const id = `add-member-${roomId}`;
+  const members = new Set(model.roomMembers(roomId).map((member) => member.user_id));
+  const suggestions = useDirectory(model.api, username).filter((user) => !members.has(user.user_id));
+  const add = (name: string) =>
+    void model.addMember(roomId, name).then((added) => {
+      if (added) setUsername("");
+    });
   return (
+    <>
     <form
       class="one-field add-member"
       onSubmit={(event) => {
         event.preventDefault();
         if (username.trim() === "") return;
-        void model.addMember(roomId, username).then((added) => {
-          if (added) setUsername("");
-        });
+        add(username);
       }}
     >
       <label for={id}>Add someone</label>
@@ -79,6 +86,18 @@ function AddMember({ model, roomId }: { model: ChatModel; roomId: RoomId }) {
         <button type="submit">Add</button>
       </div>
     </form>
+    {suggestions.length > 0 && (
+      <ul class="suggestions" aria-label="People to add">
+        {suggestions.map((user) => (
+          <li key={user.user_id}>
+            <button type="button" class="link" onClick={() => add(user.username)}>
+              {user.display_name} <span class="muted">@{user.username}</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+    )}
+    </>
   );
 }
 

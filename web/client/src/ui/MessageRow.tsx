@@ -1,9 +1,10 @@
 /**
  * One message: author, time, text (or "deleted"), what it replies to, reactions, the delivery
- * ticks of the user's own messages (sending or queued → sent → read), and its actions.
+ * ticks of the user's own messages (sending or queued → sent → delivered → read; in groups the
+ * tooltip counts who has it), and its actions.
  */
 
-import type { PendingPost, RoomId } from "../../../sdk/src/index";
+import type { DeliveryStatus, PendingPost, RoomId } from "../../../sdk/src/index";
 import type { ChatModel } from "../model/chat-model";
 import { clock } from "../model/days";
 import type { Message } from "../model/timeline";
@@ -17,16 +18,18 @@ interface Props {
   message: Message;
   onReply: (message: Message) => void;
   onEdit: (message: Message) => void;
+  /** The message a search result leads to: marked as the current one. */
+  highlighted?: boolean;
 }
 
-export function MessageRow({ model, roomId, message, onReply, onEdit }: Props) {
+export function MessageRow({ model, roomId, message, onReply, onEdit, highlighted = false }: Props) {
   const own = message.author === model.me;
   const room = model.room(roomId);
   const canDelete = own || (room?.kind === "group" && room.role !== "member");
   const repliedTo = message.replyTo === null ? undefined : model.timeline(roomId).get(message.replyTo);
-  const read = own && model.readByOthers(roomId, message.seq);
+  const status = own ? model.deliveryStatus(roomId, message.seq) : null;
   return (
-    <article class={own ? "message own" : "message"}>
+    <article class={`message${own ? " own" : ""}${highlighted ? " highlighted" : ""}`} aria-current={highlighted ? "true" : undefined}>
       {message.replyTo !== null && (
         <p class="reply-ref">
           Reply to {repliedTo === undefined ? "an earlier message" : `${model.person(repliedTo.author).name}: ${repliedTo.body ?? "deleted message"}`}
@@ -35,7 +38,7 @@ export function MessageRow({ model, roomId, message, onReply, onEdit }: Props) {
       <header>
         <strong>{own ? "You" : model.person(message.author).name}</strong> <time dateTime={message.createdAt}>{clock(message.createdAt)}</time>
         {message.edited && !message.deleted && <span class="muted"> (edited)</span>}
-        {own && <Ticks status={read ? "Read" : "Sent"} />}
+        {status !== null && <Ticks status={STATUS_LABEL[status.status]} detail={counts(status)} />}
       </header>
       {message.deleted ? <p class="body muted">Message deleted</p> : <p class="body">{message.body === null ? null : <MessageText text={message.body} />}</p>}
       {message.reactions.size > 0 && (
@@ -96,11 +99,20 @@ export function PendingRow({ model, post }: { model: ChatModel; post: PendingPos
   );
 }
 
-const TICK = { Queued: "○", Sending: "○", Sent: "✓", Read: "✓✓" } as const;
+const TICK = { Queued: "○", Sending: "○", Sent: "✓", Delivered: "✓✓", Read: "✓✓" } as const;
 
-function Ticks({ status }: { status: keyof typeof TICK }) {
+const STATUS_LABEL = { sending: "Sending", sent: "Sent", delivered: "Delivered", read: "Read" } as const;
+
+/** "Delivered to 3 of 5, read by 1" where a message is for more than one person. */
+function counts(status: DeliveryStatus): string | null {
+  if (status.recipients < 2) return null;
+  return `Delivered to ${status.delivered} of ${status.recipients}, read by ${status.read}`;
+}
+
+/** The status is the accessible name (what tests and screen readers find); counts go in the tooltip. */
+function Ticks({ status, detail = null }: { status: keyof typeof TICK; detail?: string | null }) {
   return (
-    <span class={`ticks ${status.toLowerCase()}`} role="img" aria-label={status} title={status}>
+    <span class={`ticks ${status.toLowerCase()}`} role="img" aria-label={status} title={detail === null ? status : `${status}: ${detail}`}>
       {TICK[status]}
     </span>
   );

@@ -4,18 +4,22 @@
  * Above it the user's menu (their name, which they can change) and the way to the Support area
  * (the user's support-chat websites, with how many of their visitors' conversations wait for
  * them), below it the forms that start a conversation. Support conversations are not rooms of
- * this list: they are answered from the inboxes.
+ * this list: they are answered from the inboxes. The search box is at the top; while a search is
+ * shown, its results stand in the list's place.
  */
 
 import { useState } from "preact/hooks";
 
 import type { RoomId, RoomSummary } from "../../../sdk/src/index";
 import type { ChatModel } from "../model/chat-model";
+import { MessageSearch } from "../model/message-search";
+import { MessageSearchBox, MessageSearchResults } from "./MessageSearchBox";
 import { MyName } from "./MyName";
 import { PresenceDot } from "./PresenceDot";
 import { StartConversation } from "./StartConversation";
 import { ThemeToggle } from "./ThemeToggle";
 import { SUPPORT_HREF, roomHref } from "./route";
+import { useModel } from "./use-model";
 
 interface Props {
   model: ChatModel;
@@ -27,6 +31,8 @@ interface Props {
 
 export function RoomList({ model, openRoomId, supportOpen, onLogOut }: Props) {
   const [starting, setStarting] = useState(false);
+  const [search] = useState(() => new MessageSearch(model.api));
+  useModel(search);
   const rooms = model.roomList();
   return (
     <nav class="sidebar" aria-label="Rooms">
@@ -38,6 +44,7 @@ export function RoomList({ model, openRoomId, supportOpen, onLogOut }: Props) {
           Log out
         </button>
       </header>
+      <MessageSearchBox search={search} />
       <a href={SUPPORT_HREF} class="area-link" aria-current={supportOpen ? "page" : undefined}>
         Support
         {model.supportWaiting > 0 && (
@@ -50,7 +57,9 @@ export function RoomList({ model, openRoomId, supportOpen, onLogOut }: Props) {
         New conversation
       </button>
       {starting && <StartConversation model={model} onDone={() => setStarting(false)} />}
-      {rooms.length === 0 ? (
+      {search.active ? (
+        <MessageSearchResults model={model} search={search} />
+      ) : rooms.length === 0 ? (
         <p class="muted">No rooms yet.</p>
       ) : (
         <ul class="room-list">

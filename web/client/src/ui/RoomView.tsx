@@ -3,10 +3,13 @@
  * user's unacknowledged posts at the end), who is typing and the composer ([`TimelinePane`]).
  */
 
-import { useMemo, useState } from "preact/hooks";
+import { useEffect, useMemo, useState } from "preact/hooks";
 
 import type { RoomSummary } from "../../../sdk/src/index";
 import type { ChatModel } from "../model/chat-model";
+import { revealSeq } from "../model/reveal";
+import { shownNotes, systemLine } from "../model/system-lines";
+import type { Note } from "../model/timeline";
 import { type TimelineRow, timelineRows } from "../model/timeline-rows";
 import { MembersPanel } from "./MembersPanel";
 import { TimelinePane } from "./TimelinePane";
@@ -15,9 +18,11 @@ import { openRoom } from "./route";
 interface Props {
   model: ChatModel;
   room: RoomSummary;
+  /** The seq of a message to show in place and highlight (a search result), if any. */
+  focusSeq?: number | null;
 }
 
-export function RoomView({ model, room }: Props) {
+export function RoomView({ model, room, focusSeq = null }: Props) {
   const roomId = room.room_id;
   const [showMembers, setShowMembers] = useState(false);
   // What was unread when the user opened the room (the view marks it read at once; what
@@ -25,13 +30,19 @@ export function RoomView({ model, room }: Props) {
   const [unreadAtOpen] = useState({ after: room.last_read_seq, upTo: room.last_seq });
   const timeline = model.timeline(roomId);
   const messages = timeline.messages();
+  const notes = timeline.notes();
   const pending = model.pending(roomId);
-  // Recomputed only when the messages or the pending posts change, not on every render.
+  // Recomputed only when the messages, the notes or the pending posts change, not on every render.
   const rows = useMemo<TimelineRow[]>(
-    () => timelineRows(messages, [], pending, unreadAtOpen, model.me),
-    [messages, pending.map((post) => post.clientMsgId).join()],
+    () => timelineRows(messages, shownNotes(notes, room.kind), pending, unreadAtOpen, model.me, !timeline.hasOlder),
+    [messages, notes, pending.map((post) => post.clientMsgId).join(), timeline.hasOlder],
   );
   const title = model.title(room);
+  const noteText = (note: Note) => systemLine(note.event, (userId) => model.person(userId).name, model.me);
+  // A message to show: older history is loaded until it is there.
+  useEffect(() => {
+    if (focusSeq !== null) void revealSeq(model, roomId, focusSeq);
+  }, [model, roomId, focusSeq]);
 
   return (
     <main class="room" aria-label={title}>
@@ -51,7 +62,15 @@ export function RoomView({ model, room }: Props) {
       </header>
       <div class="room-body">
         <div class="timeline">
-          <TimelinePane model={model} roomId={roomId} title={title} label={`Messages in ${title}`} rows={rows} />
+          <TimelinePane
+            model={model}
+            roomId={roomId}
+            title={title}
+            label={`Messages in ${title}`}
+            rows={rows}
+            noteText={noteText}
+            focusSeq={focusSeq}
+          />
         </div>
         {showMembers && <MembersPanel model={model} roomId={roomId} />}
       </div>

@@ -23,9 +23,11 @@ interface Props {
   rows: TimelineRow[];
   /** How system events (support conversations) read. */
   noteText?: ((note: Note) => string) | undefined;
+  /** The seq of a message to bring into view and highlight (a search result), if any. */
+  focusSeq?: number | null;
 }
 
-export function TimelinePane({ model, roomId, title, label, rows, noteText }: Props) {
+export function TimelinePane({ model, roomId, title, label, rows, noteText, focusSeq = null }: Props) {
   const [replyTo, setReplyTo] = useState<Message | null>(null);
   const [editing, setEditing] = useState<Message | null>(null);
   const timeline = model.timeline(roomId);
@@ -35,6 +37,7 @@ export function TimelinePane({ model, roomId, title, label, rows, noteText }: Pr
     if (own !== undefined) setEditing(own);
   };
   const typing = model.typing(roomId);
+  const focused = focusSeq === null ? undefined : rows.find((row) => row.kind === "message" && row.message.seq === focusSeq);
   return (
     <>
       {timeline.loading && <p class="muted loading">Loading older messages…</p>}
@@ -43,8 +46,17 @@ export function TimelinePane({ model, roomId, title, label, rows, noteText }: Pr
         keyOf={rowKey}
         label={label}
         onNearStart={loadOlder}
+        focusKey={focused === undefined ? null : rowKey(focused)}
         render={(row) => (
-          <HistoryRow model={model} roomId={roomId} row={row} onReply={setReplyTo} onEdit={setEditing} noteText={noteText} />
+          <HistoryRow
+            model={model}
+            roomId={roomId}
+            row={row}
+            onReply={setReplyTo}
+            onEdit={setEditing}
+            noteText={noteText}
+            highlighted={row === focused}
+          />
         )}
       />
       <div class="typing" role="status" aria-live="polite">

@@ -3,7 +3,9 @@
  * DOM (a 10 000-message room renders a few dozen), measured after each render. It behaves as a
  * chat log should: it sticks to the bottom while the user is there, keeps the row they are
  * looking at in place when older rows are prepended or rows change height, and asks for older
- * rows when the user nears the top. Scrolled away from the bottom, a button jumps back.
+ * rows when the user nears the top. Scrolled away from the bottom, a button jumps back. Given a
+ * row to focus (a search result), it scrolls that row to the middle once it is there, and keeps
+ * it in place while the rows around it are measured.
  */
 
 import type { ComponentChildren } from "preact";
@@ -20,6 +22,8 @@ interface Props<T> {
   onNearStart: () => void;
   /** Rows not measured yet are assumed this tall (px). */
   estimate?: number;
+  /** The key of a row to bring to the middle of the view when it is among `items`. */
+  focusKey?: string | null;
 }
 
 /** Rows rendered beyond each edge of the viewport (px). */
@@ -34,13 +38,15 @@ interface Anchor {
   delta: number;
 }
 
-export function VirtualList<T>({ items, keyOf, render, label, onNearStart, estimate = 64 }: Props<T>) {
+export function VirtualList<T>({ items, keyOf, render, label, onNearStart, estimate = 64, focusKey = null }: Props<T>) {
   const container = useRef<HTMLDivElement>(null);
   const heights = useRef(new Map<string, number>());
   const atBottom = useRef(true);
   /** Shown while the user has scrolled away from the newest rows. */
   const [away, setAway] = useState(false);
   const anchor = useRef<Anchor | null>(null);
+  /** The focused row once it has been centred at its measured height. */
+  const focused = useRef<string | null>(null);
   const [viewport, setViewport] = useState({ top: 0, height: 600 });
   const [measured, setMeasured] = useState(0);
 
@@ -74,7 +80,20 @@ export function VirtualList<T>({ items, keyOf, render, label, onNearStart, estim
       setMeasured((count) => count + 1);
       return;
     }
-    // Heights are settled: put the viewport where the user expects it.
+    // Heights are settled: put the viewport where the user expects it. A row to focus is
+    // centred (again once it has been rendered and measured), then held like any anchor.
+    const focusIndex = focusKey === null ? undefined : index.get(focusKey);
+    if (focusKey !== null && focusIndex !== undefined && focused.current !== focusKey) {
+      const height = heights.current.get(focusKey);
+      const top = Math.max(0, (offsets[focusIndex] ?? 0) - (element.clientHeight - (height ?? estimate)) / 2);
+      element.scrollTop = top;
+      atBottom.current = false;
+      anchor.current = { key: focusKey, delta: (offsets[focusIndex] ?? 0) - element.scrollTop };
+      setAway(element.scrollHeight - element.scrollTop - element.clientHeight >= BOTTOM_SLACK);
+      setViewport({ top: element.scrollTop, height: element.clientHeight });
+      if (height !== undefined) focused.current = focusKey;
+      return;
+    }
     const kept = anchor.current;
     const anchorIndex = kept === null ? undefined : index.get(kept.key);
     if (atBottom.current) {

@@ -1,6 +1,7 @@
 /**
  * What is open lives in the URL's hash, so a reload, the back button and a shared link all land
- * on the same place: a room (`#/rooms/<id>`), or the Support area: the user's websites
+ * on the same place: a room (`#/rooms/<id>`), a message of a room shown in place and highlighted
+ * (`#/rooms/<id>/at/<seq>`, where a search result leads), or the Support area: the user's websites
  * (`#/support`), one of them at one section (`#/support/<id>/<section>`), or a conversation
  * open in its inbox (`#/support/<id>/inbox/<room id>`).
  */
@@ -14,12 +15,16 @@ export const WEBSITE_SECTIONS = ["install", "domains", "widget", "team", "inbox"
 export type WebsiteSection = (typeof WEBSITE_SECTIONS)[number];
 
 export type Route =
-  | { view: "rooms"; roomId: RoomId | null }
+  | { view: "rooms"; roomId: RoomId | null; focusSeq?: number }
   | { view: "support"; websiteId: WebsiteId | null; section: WebsiteSection; conversationId: RoomId | null };
 
 export function routeFromHash(hash: string): Route {
   const room = /^#\/rooms\/([^/?#]+)$/.exec(hash);
   if (room?.[1] !== undefined) return { view: "rooms", roomId: decodeURIComponent(room[1]) };
+  const message = /^#\/rooms\/([^/?#]+)\/at\/(\d{1,15})$/.exec(hash);
+  if (message?.[1] !== undefined && message[2] !== undefined) {
+    return { view: "rooms", roomId: decodeURIComponent(message[1]), focusSeq: Number(message[2]) };
+  }
   const support = /^#\/support(?:\/([^/?#]+)(?:\/([^/?#]+)(?:\/([^/?#]+))?)?)?\/?$/.exec(hash);
   if (support !== null) {
     const section = WEBSITE_SECTIONS.find((known) => known === support[2]) ?? "install";
@@ -37,6 +42,11 @@ export function roomFromHash(hash: string): RoomId | null {
 
 export function roomHref(roomId: RoomId): string {
   return `#/rooms/${encodeURIComponent(roomId)}`;
+}
+
+/** The message at `seq` of the room, shown in place and highlighted. */
+export function messageHref(roomId: RoomId, seq: number): string {
+  return `${roomHref(roomId)}/at/${seq}`;
 }
 
 export const SUPPORT_HREF = "#/support";

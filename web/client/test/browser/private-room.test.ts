@@ -2,8 +2,9 @@
  * A private room, managed from the members panel: its owner creates it (it is not in the public
  * directory), adds someone by username, who sees it arrive in their list and can chat (a link
  * in a message is a link); mention suggestions list the members; the
- * owner makes them an admin and back, and removes them, and the room leaves their list. Axe
- * checks the panel as its owner sees it.
+ * owner makes them an admin and back, and removes them, and the room leaves their list; each
+ * change is a system line in the timeline, also after a reload. Axe checks the panel as its
+ * owner sees it.
  */
 
 import { describe, expect, it } from "vitest";
@@ -76,5 +77,23 @@ describe("a private room", () => {
     await panel.getByRole("button", { name: `Remove ${bob.username}` }).click();
     await expect.poll(() => panel.getByRole("listitem", { name: bob.username }).count(), { timeout: PATIENCE }).toBe(0);
     await expect.poll(() => roomEntry(b, "secret plans").count(), { timeout: PATIENCE }).toBe(0);
+
+    // Each change stands between the messages as a system line: live, and again after a
+    // reload, from the history.
+    const lines = [
+      "You created the room",
+      `You added ${bob.username}`,
+      `You made ${bob.username} an admin`,
+      `You made ${bob.username} a member`,
+      `You removed ${bob.username}`,
+    ];
+    const timeline = a.getByLabel("Messages in secret plans");
+    for (const line of lines) await timeline.getByText(line, { exact: true }).waitFor({ timeout: PATIENCE });
+    // (After the reload Bob, who shares no room with Alice any more, is named by his short id:
+    // profiles are shown to people who share a room.)
+    await a.reload();
+    const named = (line: string) => new RegExp(`^${line.replace(bob.username, "\\S+")}$`);
+    for (const line of lines) await timeline.getByText(named(line)).waitFor({ timeout: PATIENCE });
+    await expect.poll(() => timeline.getByText(named(`You added ${bob.username}`)).count()).toBe(1);
   });
 });

@@ -227,6 +227,7 @@ describe("the agents' inbox", () => {
     // The system lines stand where they happened, between the messages.
     const lines = await conversation.locator(".system-line span, article .body").allTextContents();
     expect(lines).toEqual([
+      `${visitor.name} started the conversation`,
       "Hello, does the Pro plan include support?",
       "Yes: email and chat, every weekday.",
       "You took the conversation",

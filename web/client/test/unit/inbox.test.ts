@@ -340,6 +340,7 @@ describe("Inbox: an agent not in the conversation", () => {
         message_count: 1,
         last_seq: 9,
         last_read_seq: 9,
+        delivered_seq: 9,
         unread_count: 0,
         unread_mentions: 0,
         last_message: null,

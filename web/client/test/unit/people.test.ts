@@ -34,7 +34,7 @@ describe("People", () => {
   it("takes names and presence from a room's members, and presence updates", () => {
     const people = new People({ user: () => Promise.reject(new Error("not called")) }, () => undefined);
     people.addMembers([
-      { user_id: "u1", username: "carol", display_name: "Carol C.", role: "owner", joined_seq: 2, last_read_seq: 2, presence: "away", presence_since: null },
+      { user_id: "u1", username: "carol", display_name: "Carol C.", role: "owner", joined_seq: 2, last_read_seq: 2, delivered_seq: 2, presence: "away", presence_since: null },
     ]);
     people.setPresence("u1", "online");
     expect(people.get("u1")).toEqual({ name: "Carol C.", username: "carol", presence: "online" });

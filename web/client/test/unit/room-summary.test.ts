@@ -16,6 +16,7 @@ const room: RoomSummary = {
   message_count: 0,
   last_seq: 2,
   last_read_seq: 2,
+  delivered_seq: 2,
   unread_count: 0,
   unread_mentions: 0,
   last_message: null,

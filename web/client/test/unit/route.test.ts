@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { conversationHref, roomFromHash, routeFromHash, websiteHref } from "../../src/ui/route";
+import { conversationHref, messageHref, roomFromHash, routeFromHash, websiteHref } from "../../src/ui/route";
 
 describe("the route in the URL's hash", () => {
   it("opens a room, or none", () => {
@@ -8,6 +8,14 @@ describe("the route in the URL's hash", () => {
     expect(routeFromHash("")).toEqual({ view: "rooms", roomId: null });
     expect(routeFromHash("#/nowhere")).toEqual({ view: "rooms", roomId: null });
     expect(roomFromHash("#/support")).toBeNull();
+  });
+
+  it("opens a room at one of its messages (a search result)", () => {
+    expect(messageHref("r 1", 42)).toBe("#/rooms/r%201/at/42");
+    expect(routeFromHash(messageHref("r 1", 42))).toEqual({ view: "rooms", roomId: "r 1", focusSeq: 42 });
+    expect(roomFromHash("#/rooms/r1/at/7")).toBe("r1");
+    expect(routeFromHash("#/rooms/r1/at/-1")).toEqual({ view: "rooms", roomId: null });
+    expect(routeFromHash("#/rooms/r1/at/x")).toEqual({ view: "rooms", roomId: null });
   });
 
   it("opens the Support area, a website at its first section, or at one section", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { systemLine } from "../../src/model/system-lines";
+import { shownNotes, systemLine } from "../../src/model/system-lines";
 import { Timeline } from "../../src/model/timeline";
 import { timelineRows } from "../../src/model/timeline-rows";
 
@@ -55,5 +55,37 @@ describe("a support conversation's system lines", () => {
     expect(kinds(false)).toEqual(["hello", 6, 7, 8, "again"]);
     const rows = timelineRows(timeline.messages(), timeline.notes(), [], none, ME, true);
     expect(rows.filter((row) => row.kind !== "pending" && row.day !== null)).toHaveLength(1);
+  });
+});
+
+describe("a room's membership lines", () => {
+  it("say who created the room, joined, was added, left, was removed and changed roles", () => {
+    expect(systemLine({ type: "RoomCreated", kind: { type: "group", name: "g", visibility: "public" }, created_by: ADA }, nameOf, ME)).toBe("Ada created the room");
+    expect(systemLine({ type: "RoomCreated", kind: { type: "support", website_id: "w", visitor: VISITOR }, created_by: VISITOR }, nameOf, ME)).toBe(
+      "Visitor 3F9A started the conversation",
+    );
+    expect(systemLine({ type: "MemberJoined", user_id: BOB, role: "member", added_by: null }, nameOf, ME)).toBe("Bob joined");
+    expect(systemLine({ type: "MemberJoined", user_id: BOB, role: "member", added_by: ADA }, nameOf, ME)).toBe("Ada added Bob");
+    expect(systemLine({ type: "MemberJoined", user_id: ME, role: "member", added_by: ADA }, nameOf, ME)).toBe("Ada added you");
+    expect(systemLine({ type: "MemberLeft", user_id: BOB, removed_by: null }, nameOf, ME)).toBe("Bob left");
+    expect(systemLine({ type: "MemberLeft", user_id: BOB, removed_by: ME }, nameOf, ME)).toBe("You removed Bob");
+    expect(systemLine({ type: "MemberRoleChanged", user_id: BOB, role: "admin", changed_by: ADA }, nameOf, ME)).toBe("Ada made Bob an admin");
+    expect(systemLine({ type: "MemberRoleChanged", user_id: ME, role: "member", changed_by: ADA }, nameOf, ME)).toBe("Ada made you a member");
+  });
+
+  it("leave out the joins the room was created with, and a direct room's creation", () => {
+    const [created, later] = ["2026-01-01T10:00:00.123456Z", "2026-01-01T10:05:00Z"];
+    const timeline = new Timeline();
+    timeline.addPage([], null, [
+      { seq: 4, at: later, event: { type: "MemberJoined", user_id: BOB, role: "member", added_by: null } },
+      { seq: 3, at: created, event: { type: "MemberJoined", user_id: ME, role: "member", added_by: null } },
+      { seq: 2, at: created, event: { type: "MemberJoined", user_id: ADA, role: "owner", added_by: null } },
+      { seq: 1, at: created, event: { type: "RoomCreated", kind: { type: "group", name: "g", visibility: "public" }, created_by: ADA } },
+    ]);
+    expect(timeline.hasOlder).toBe(false);
+    expect(shownNotes(timeline.notes(), "group").map((note) => note.seq)).toEqual([1, 4]);
+    expect(shownNotes(timeline.notes(), "direct").map((note) => note.seq)).toEqual([4]);
+    // Without the creation (older history not loaded yet), every join is shown.
+    expect(shownNotes(timeline.notes().slice(1), "group").map((note) => note.seq)).toEqual([2, 3, 4]);
   });
 });

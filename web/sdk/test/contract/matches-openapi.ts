@@ -78,6 +78,12 @@ same<C.UploadView, S["Upload"]>(both, both);
 same<C.AttachmentLinks, S["AttachmentLinks"]>(both, both);
 same<C.HistoryPage, S["MessagePage"]>(both, both);
 
+// REST: search.
+same<C.SearchableKind, S["SearchableKind"]>(both, both);
+same<C.SearchHit, S["SearchHit"]>(both, both);
+same<C.SearchResults, S["SearchResults"]>(both, both);
+same<C.DirectoryResults, S["DirectoryResults"]>(both, both);
+
 // REST: support-chat websites.
 same<C.AgentRole, S["AgentRole"]>(both, both);
 same<C.WebsiteNameRequest, S["WebsiteNameRequest"]>(both, both);
@@ -139,6 +145,7 @@ same<C.IdentifyFrame, S["ClientIdentify"]>(both, both);
 same<C.PingFrame, S["ClientPing"]>(both, both);
 same<C.TypingClientFrame, S["ClientTyping"]>(both, both);
 same<C.PresenceClientFrame, S["ClientPresence"]>(both, both);
+same<C.ReceivedClientFrame, S["ClientReceived"]>(both, both);
 same<C.PostCommandFrame, S["ClientPost"]>(both, both);
 same<C.EditCommandFrame, S["ClientEdit"]>(both, both);
 same<C.DeleteCommandFrame, S["ClientDelete"]>(both, both);
@@ -156,6 +163,7 @@ same<C.AckFrame, S["ServerAck"]>(both, both);
 same<C.ErrorFrame, S["ServerError"]>(both, both);
 same<C.TypingServerFrame, S["ServerTyping"]>(both, both);
 same<C.PongFrame, S["ServerPong"]>(both, both);
+same<C.ReceiptServerFrame, S["ServerReceipt"]>(both, both);
 same<C.PresenceEntry, S["PresenceEntry"]>(both, both);
 same<C.PresenceServerFrame, S["ServerPresence"]>(both, both);
 same<C.ReconnectFrame, S["ServerReconnect"]>(both, both);

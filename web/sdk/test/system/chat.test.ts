@@ -130,6 +130,41 @@ describe("two users chat through two gateways", () => {
   });
 });
 
+describe("delivery acknowledgements", () => {
+  it("tell the author on another gateway what the other member's device received, exactly, across a reconnect", async () => {
+    const { alice, bob, room } = await twoInARoom();
+    const [gw1, gw2] = gateways();
+    const a = track(recordedSession({ url: gw1, api: alice }));
+    a.session.connect();
+    await eventually("Alice connected", () => a.session.state === "connected");
+    const first = await a.session.post(room, "are you there?").settled;
+    const delivered = async () => (await alice.receipts(room)).receipts.find((mark) => mark.user_id === userId(bob))?.delivered_seq;
+    expect(await delivered()).toBeLessThan(first.seq);
+
+    // Bob's session starts the room at the present and acknowledges it by itself.
+    const positions = new MemoryPositionStore();
+    const b = track(recordedSession({ url: gw2, api: bob, positions }));
+    b.session.connect();
+    await eventually("Alice hears Bob's device has it", () =>
+      a.receipts.some((frame) => frame.room_id === room && frame.user_id === userId(bob) && frame.delivered_seq >= first.seq),
+    );
+    expect(await delivered()).toBe(first.seq);
+
+    // Away, and back with the same stored positions: what came meanwhile, and no more.
+    b.session.close();
+    const second = await a.session.post(room, "while you were away").settled;
+    expect(await delivered()).toBe(first.seq);
+    const again = track(recordedSession({ url: gw1, api: bob, positions }));
+    again.session.connect();
+    await eventually("Bob's second session gets the message", () => again.bodies(room).includes("while you were away"));
+    await eventually("the server has Bob's new position", async () => (await delivered()) === second.seq);
+    const heard = a.receipts.filter((frame) => frame.user_id === userId(bob)).map((frame) => frame.delivered_seq);
+    await eventually("Alice hears of the new position", () => a.receipts.some((frame) => frame.user_id === userId(bob) && frame.delivered_seq === second.seq));
+    expect(Math.max(...heard, second.seq)).toBe(second.seq);
+    expect([...a.errors, ...b.errors, ...again.errors]).toEqual([]);
+  });
+});
+
 describe("a page reload", () => {
   it("resumes from the persisted positions without loss or duplicates", async () => {
     const { alice, bob, room } = await twoInARoom();
@@ -259,7 +294,7 @@ describe("the REST client against the server", () => {
     expect(Object.keys(detail).sort()).toEqual(
       [
         "room_id", "kind", "name", "visibility", "role", "member_count", "message_count", "last_seq", "last_read_seq",
-        "unread_count", "unread_mentions", "last_message", "created_at", "last_activity_at", "members",
+        "delivered_seq", "unread_count", "unread_mentions", "last_message", "created_at", "last_activity_at", "members",
       ].sort(),
     );
     const pages = [];

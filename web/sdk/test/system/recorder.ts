@@ -4,6 +4,7 @@ import type {
   ClientFrame,
   EventFrame,
   MessagePosted,
+  ReceiptServerFrame,
   ResumedFrame,
   RoomId,
   ServerFrame,
@@ -19,6 +20,7 @@ export class Recorder {
   readonly events: EventFrame[] = [];
   readonly resumed: ResumedFrame[] = [];
   readonly typing: TypingServerFrame[] = [];
+  readonly receipts: ReceiptServerFrame[] = [];
   readonly sent: PostReceipt[] = [];
   readonly failed: unknown[] = [];
   readonly disconnects: Disconnected[] = [];
@@ -29,6 +31,7 @@ export class Recorder {
     session.on("event", (frame) => this.events.push(frame));
     session.on("resumed", (frame) => this.resumed.push(frame));
     session.on("typing", (frame) => this.typing.push(frame));
+    session.on("receipt", (frame) => this.receipts.push(frame));
     session.on("sent", (receipt) => this.sent.push(receipt));
     session.on("postFailed", (failure) => this.failed.push(failure));
     session.on("disconnected", (info) => this.disconnects.push(info));

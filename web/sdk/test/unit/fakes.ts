@@ -108,6 +108,7 @@ export function summary(roomId: RoomId, lastSeq: number): RoomSummary {
     message_count: 0,
     last_seq: lastSeq,
     last_read_seq: 0,
+    delivered_seq: 0,
     unread_count: 0,
     unread_mentions: 0,
     last_message: null,
@@ -192,7 +193,7 @@ export class FakeApi implements SessionApi {
       .sort((a, b) => b.seq - a.seq);
     const page = all.slice(0, limit);
     const oldest = page[page.length - 1];
-    return { messages: page, next_before: page.length === limit && oldest !== undefined ? oldest.seq : null };
+    return { messages: page, next_before: page.length === limit && oldest !== undefined ? oldest.seq : null, system: [] };
   }
 }
 

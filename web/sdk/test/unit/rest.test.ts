@@ -163,6 +163,37 @@ describe("ChatApi: requests", () => {
     ]);
   });
 
+  it("searches messages with every filter spelled as the server takes it", async () => {
+    const page = { results: [], next_cursor: null };
+    const { fetch, calls } = fakeFetch(() => json(200, page));
+    const api = new ChatApi({ baseUrl: "http://api", fetch, credentials: LOGIN });
+    await expect(api.searchMessages("new text")).resolves.toEqual(page);
+    await api.searchMessages("x", {
+      roomId: "r",
+      authorId: "u-2",
+      after: "2026-01-01T00:00:00+01:00",
+      before: "2026-02-01T00:00:00Z",
+      hasAttachment: false,
+      kind: "image",
+      order: "recent",
+      limit: 5,
+      cursor: "t.1.abc",
+    });
+    expect(calls.map((call) => call.url)).toEqual([
+      "http://api/v1/search?q=new+text",
+      "http://api/v1/search?q=x&room_id=r&author_id=u-2&before=2026-02-01T00%3A00%3A00Z&after=2026-01-01T00%3A00%3A00%2B01%3A00" +
+        "&has_attachment=false&kind=image&order=recent&limit=5&cursor=t.1.abc",
+    ]);
+  });
+
+  it("searches the user directory by prefix", async () => {
+    const bob = { user_id: "u-2", username: "bob", display_name: "Bob Marley" };
+    const { fetch, calls } = fakeFetch(() => json(200, { users: [bob] }));
+    const api = new ChatApi({ baseUrl: "http://api", fetch, credentials: LOGIN });
+    await expect(api.searchUsers("mar", { limit: 5 })).resolves.toEqual([bob]);
+    expect(calls.map((call) => call.url)).toEqual(["http://api/v1/users/search?q=mar&limit=5"]);
+  });
+
   it("pages history back to the start", async () => {
     const { fetch, calls } = fakeFetch((call) => {
       const before = new URL(call.url).searchParams.get("before");

@@ -527,3 +527,47 @@ describe("ChatSession: typing and presence", () => {
     }
   });
 });
+
+describe("ChatSession: delivery acknowledgements (protocol.md §3 received)", () => {
+  it("acknowledges what it processed, coalesced per room, after ready and again after a reconnect where the server lacks it", async () => {
+    const positions = new MemoryPositionStore();
+    positions.set(ROOM, 3);
+    const h = harness({ ackIntervalMs: 250 }, { positions, outbox: new MemoryOutboxStore() });
+    h.session.connect();
+    // The server has ROOM at 3 already; ROOM2 is new to us and starts at its last_seq.
+    const first = await connectUpToReady(h, ready([{ ...summary(ROOM, 3), delivered_seq: 3 }, summary(ROOM2, 7)]));
+    for (const seq of [4, 5, 6]) first.receive(eventFrame(ROOM, seq));
+    await flush(250);
+    expect(first.frames("received")).toEqual([
+      { type: "received", id: "received", room_id: ROOM, up_to_seq: 6 },
+      { type: "received", id: "received", room_id: ROOM2, up_to_seq: 7 },
+    ]);
+    // One more event; the connection breaks before the acknowledgement goes.
+    first.receive(eventFrame(ROOM, 7));
+    first.serverClose(CloseCode.Abnormal);
+    await flush(1000);
+    const second = await connectUpToReady(h, ready([{ ...summary(ROOM, 7), delivered_seq: 6 }, { ...summary(ROOM2, 7), delivered_seq: 7 }]));
+    await flush(250);
+    expect(second.frames("received")).toEqual([{ type: "received", id: "received", room_id: ROOM, up_to_seq: 7 }]);
+  });
+
+  it("learns from its own receipts, forgets rooms it left, and takes not_a_member quietly", async () => {
+    const h = harness({ ackIntervalMs: 250 });
+    const errors: unknown[] = [];
+    const receipts: string[] = [];
+    h.session.on("error", (error) => errors.push(error));
+    h.session.on("receipt", (frame) => receipts.push(frame.user_id));
+    h.session.connect();
+    const socket = await connectUpToReady(h);
+    socket.receive({ type: "receipt", room_id: ROOM, user_id: USER, delivered_seq: 4, read_seq: 1 });
+    socket.receive({ type: "receipt", room_id: ROOM, user_id: OTHER, delivered_seq: 9, read_seq: 1 });
+    socket.receive(eventFrame(ROOM, 4));
+    socket.receive(eventFrame(ROOM2, 2));
+    socket.receive(eventFrame(ROOM2, 3, { type: "MemberLeft", user_id: USER, removed_by: null }));
+    await flush(250);
+    expect(socket.frames("received")).toEqual([]);
+    expect(receipts).toEqual([USER, OTHER]);
+    socket.receive({ type: "error", id: "received", code: "not_a_member", message: "left", field: null });
+    expect(errors).toEqual([]);
+  });
+});

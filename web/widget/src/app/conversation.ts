@@ -214,6 +214,7 @@ function sessionApi({ chat, visitorApi, websiteId }: ConversationOptions): Sessi
         message_count: 0,
         last_seq: found.last_seq,
         last_read_seq: 0,
+        delivered_seq: 0,
         unread_count: found.unread_count,
         unread_mentions: 0,
         last_message: null,

@@ -12,7 +12,7 @@ import { useEffect, useId, useMemo, useState } from "preact/hooks";
 import type { AgentView, InboxConversation, UserId, WebsiteDetail } from "../../../../sdk/src/index";
 import type { ChatModel } from "../../model/chat-model";
 import { type Inbox, visitorName } from "../../model/inbox";
-import { systemLine } from "../../model/system-lines";
+import { shownNotes, systemLine } from "../../model/system-lines";
 import type { Note } from "../../model/timeline";
 import { type TimelineRow, timelineRows } from "../../model/timeline-rows";
 import { browserText, languageText, mailtoHref } from "../../model/visitor-context";
@@ -43,16 +43,16 @@ export function ConversationView({ model, inbox, detail, conversation, nameOf, r
   const name = visitorName(conversation);
   useEffect(() => {
     if (!joined) return;
-    model.viewConversation(roomId);
+    model.viewConversation(roomId, conversation.visitor_id);
     return () => model.viewConversation(null);
-  }, [model, roomId, joined]);
+  }, [model, roomId, joined, conversation.visitor_id]);
   const [showContext, setShowContext] = useState(() => matchMedia(WIDE).matches);
   const timeline = model.timeline(roomId);
   const messages = timeline.messages();
   const notes = timeline.notes();
   const pending = model.pending(roomId);
   const rows = useMemo<TimelineRow[]>(
-    () => timelineRows(messages, notes, pending, NONE_UNREAD, model.me, !timeline.hasOlder),
+    () => timelineRows(messages, shownNotes(notes, "support"), pending, NONE_UNREAD, model.me, !timeline.hasOlder),
     [messages, notes, pending.map((post) => post.clientMsgId).join(), timeline.hasOlder],
   );
   const nameInRoom = (userId: UserId) => (userId === conversation.visitor_id ? name : nameOf(userId));
