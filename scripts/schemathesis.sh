@@ -119,6 +119,7 @@ export DATABASE_URL=$database_url NATS_URL=$nats_url CHAT_NATS_PREFIX=$prefix \
     CHAT_HTTP_ADDR=127.0.0.1:0 CHAT_GATEWAY_ADDR=127.0.0.1:0 CHAT_DEV_MODE=1 CHAT_DB_MAX_CONNECTIONS=10 \
     CHAT_AUTH_RATE_PER_MINUTE=1000000 CHAT_AUTH_BURST=100000 CHAT_POST_RATE=100000 CHAT_POST_BURST=100000 \
     CHAT_LOOKUP_RATE_PER_MINUTE=1000000 CHAT_LOOKUP_BURST=100000 \
+    CHAT_UPLOAD_RATE_PER_MINUTE=1000000 CHAT_UPLOAD_BURST=100000 CHAT_STORAGE_URL="file://$work/uploads" \
     CHAT_SEARCH_RATE_PER_MINUTE=1000000 CHAT_SEARCH_BURST=100000 \
     RUST_LOG=${RUST_LOG:-warn}
 "$chat" up >"$work/server.log" 2>&1 &
@@ -154,11 +155,16 @@ other=$(call POST /v1/auth/register "{\"username\":\"su$suffix\",\"password\":\"
 room=$(call POST /v1/rooms '{"type":"group","name":"schemathesis"}' "$token" | field room_id)
 call PUT "/v1/rooms/$room/members/$other" "" "$token" >/dev/null
 message=$(call POST "/v1/rooms/$room/messages" '{"body":"hello","client_msg_id":"st-1"}' "$token" | field message_id)
+# A file posted in the room, so that its downloads answer with the file (api.md §13).
+attachment=$(curl -sf -X POST "$api/v1/uploads?name=notes.txt" -H "Authorization: Bearer $token" \
+    -H 'Content-Type: text/plain' --data-binary 'notes for schemathesis' | field upload_id)
+call POST "/v1/rooms/$room/messages" "{\"client_msg_id\":\"st-2\",\"attachments\":[\"$attachment\"]}" "$token" >/dev/null
 cat >"$work/real-ids.toml" <<TOML
 [parameters]
 "path.room_id" = "$room"
 "path.message_id" = "$message"
 "path.user_id" = "$other"
+"path.attachment_id" = "$attachment"
 TOML
 
 seed=()

@@ -78,9 +78,9 @@ async fn by_member(
         ("range" = Option<String>, Header, description = "One byte range, e.g. `bytes=0-1023`"),
         ("if-none-match" = Option<String>, Header, description = "The `ETag` you have")),
     responses(
-        (status = 200, description = "The file", content_type = "application/octet-stream", body = inline(FileBytes),
+        (status = 200, description = "The file, as its sniffed type", content_type = "*/*", body = inline(FileBytes),
             headers(("etag" = String, description = "The quoted SHA-256"), ("content-disposition" = String, description = "`attachment` (or `inline` for images) with the file name"))),
-        (status = 206, description = "The range asked for", content_type = "application/octet-stream", body = inline(FileBytes),
+        (status = 206, description = "The range asked for", content_type = "*/*", body = inline(FileBytes),
             headers(("content-range" = String, description = "`bytes first-last/size`"))),
         (status = 304, description = "Not modified (`If-None-Match`)"),
         (status = 404, description = "`attachment_not_found`: no such file in a room of yours (or its message was deleted)", body = ErrorBody),
@@ -101,7 +101,7 @@ async fn original(
 #[utoipa::path(get, path = "/v1/rooms/{room_id}/attachments/{attachment_id}/thumbnail", operation_id = "download_thumbnail", tag = "uploads",
     params(("room_id" = Uuid, Path, description = "The room it was posted in"), ("attachment_id" = Uuid, Path, description = "The attachment (its upload id)")),
     responses(
-        (status = 200, description = "The thumbnail", content_type = "image/jpeg", body = inline(FileBytes)),
+        (status = 200, description = "The thumbnail (JPEG, or PNG for transparent images)", content_type = "image/*", body = inline(FileBytes)),
         (status = 304, description = "Not modified (`If-None-Match`)"),
         (status = 404, description = "`attachment_not_found` (also for a file without a thumbnail)", body = ErrorBody),
         (status = 416, description = "`range_not_satisfiable`", body = ErrorBody),
@@ -183,8 +183,8 @@ async fn by_signature(
     params(("room_id" = Uuid, Path, description = "The room"), ("attachment_id" = Uuid, Path, description = "The attachment"),
         ("expires" = i64, Query, description = "Unix seconds, as signed"), ("sig" = String, Query, description = "The signature")),
     responses(
-        (status = 200, description = "The file (as the member's download: ranges, validators)", content_type = "application/octet-stream", body = inline(FileBytes)),
-        (status = 206, description = "The range asked for", content_type = "application/octet-stream", body = inline(FileBytes)),
+        (status = 200, description = "The file (as the member's download: ranges, validators)", content_type = "*/*", body = inline(FileBytes)),
+        (status = 206, description = "The range asked for", content_type = "*/*", body = inline(FileBytes)),
         (status = 304, description = "Not modified"),
         (status = 403, description = "`invalid_signature`, `url_expired`", body = ErrorBody),
         (status = 404, description = "`attachment_not_found` (the message was deleted, or the file is gone)", body = ErrorBody),
@@ -205,7 +205,7 @@ async fn signed_original(
     params(("room_id" = Uuid, Path, description = "The room"), ("attachment_id" = Uuid, Path, description = "The attachment"),
         ("expires" = i64, Query, description = "Unix seconds, as signed"), ("sig" = String, Query, description = "The signature")),
     responses(
-        (status = 200, description = "The thumbnail", content_type = "image/jpeg", body = inline(FileBytes)),
+        (status = 200, description = "The thumbnail (JPEG, or PNG for transparent images)", content_type = "image/*", body = inline(FileBytes)),
         (status = 304, description = "Not modified"),
         (status = 403, description = "`invalid_signature`, `url_expired`", body = ErrorBody),
         (status = 404, description = "`attachment_not_found`", body = ErrorBody),

@@ -59,11 +59,12 @@ async fn upload(
     body: Body,
 ) -> Result<(StatusCode, Json<UploadView>), ApiError> {
     limits.upload(caller.user)?;
-    let text = |name| headers.get(name).and_then(|value| value.to_str().ok());
+    // A type that is not even text is passed on as such, and refused as no media type.
+    let text = |name| headers.get(name).map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned());
     let incoming = Incoming {
         owner: caller.user,
         name: caller.query.name,
-        declared: text(header::CONTENT_TYPE).map(str::to_owned),
+        declared: text(header::CONTENT_TYPE),
         length: text(header::CONTENT_LENGTH).and_then(|length| length.parse().ok()),
         body: body.into_data_stream(),
     };

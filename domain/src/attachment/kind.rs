@@ -16,8 +16,8 @@ pub enum MessageKind {
     Image,
     /// One or more attachments, at least one not an image.
     File,
-    /// A line the system shows for a membership or support event; never a post (clients
-    /// render these from the events themselves).
+    /// A line for a membership or support event (`RoomEvent::is_system_line`, the history's
+    /// `system` lines); never a post.
     System,
 }
 

@@ -18,6 +18,8 @@ export type Uuid = string;
 export type UserId = Uuid;
 export type RoomId = Uuid;
 export type MessageId = Uuid;
+/** An uploaded file; once posted, also the attachment's id. */
+export type UploadId = Uuid;
 /** RFC 3339 in UTC, e.g. `"2026-11-23T01:52:10.091953Z"`. */
 export type Timestamp = string;
 
@@ -85,6 +87,18 @@ export const ERROR_CODES = [
   "widget_not_built",
   "membership_managed",
   "not_a_support_conversation",
+  "empty_message",
+  "too_many_attachments",
+  // Uploads and attachments.
+  "upload_not_found",
+  "attachment_not_found",
+  "mime_mismatch",
+  "quota_exceeded",
+  "image_too_large",
+  "invalid_image",
+  "range_not_satisfiable",
+  "url_expired",
+  "invalid_signature",
   // Load and failures.
   "rate_limited",
   "busy",
@@ -315,11 +329,14 @@ export interface ReceiptsResponse {
 
 /** `POST /v1/rooms/{room_id}/messages` */
 export interface PostMessageRequest {
-  body: string;
+  /** Left out (or `null`) for a post of files alone. */
+  body?: string | null;
   /** Your idempotency key: 1–64 printable ASCII characters, reused on every retry. */
   client_msg_id: string;
   reply_to?: MessageId | null;
   mentions?: UserId[];
+  /** Your uploads (`POST /v1/uploads`), at most 10. */
+  attachments?: UploadId[];
 }
 
 /** `POST …/messages`: 201 new (`duplicate: false`), 200 a recognised retry (`duplicate: true`). */
@@ -355,6 +372,63 @@ export interface MessageView {
   /** The sequence of the latest event that changed it. */
   updated_seq: number;
   reactions: ReactionView[];
+  /** From its attachments (a deleted message keeps its kind). */
+  kind: MessageKind;
+  /** In order; empty once the message is deleted. */
+  attachments: Attachment[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// REST: uploads and attachments (api.md §13)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * What sort of message a post is: `text` without files, `image` when every file is an image,
+ * `file` when any is not. `system` is never a post (clients render membership and support
+ * events as system lines). The server derives it in one place (`MessageKind::of_post`);
+ * `messageKind` in the SDK is the same rule, for live events.
+ */
+export type MessageKind = "text" | "image" | "file" | "system";
+
+/** One file of a post (history, and `MessagePosted` since event version 1.2). */
+export interface Attachment {
+  /** The upload's id; download it from the room as `…/attachments/{id}`. */
+  id: UploadId;
+  /** The sanitised file name; `null` once the uploader was erased. */
+  name: string | null;
+  /** Sniffed from the bytes, e.g. `image/png`. */
+  mime: string;
+  size: number;
+  /** Lower-case hex SHA-256 of the bytes. */
+  sha256: string;
+  /** Pixels, for images; `null` otherwise. */
+  width: number | null;
+  height: number | null;
+  /** Whether a thumbnail was made (images). */
+  thumbnail: boolean;
+}
+
+/** `POST /v1/uploads` (201). */
+export interface UploadView {
+  upload_id: UploadId;
+  name: string;
+  mime: string;
+  size: number;
+  sha256: string;
+  width: number | null;
+  height: number | null;
+  thumbnail: boolean;
+  created_at: Timestamp;
+  /** Unless a post names it by then, the upload is deleted after this. */
+  expires_at: Timestamp;
+}
+
+/** `GET /v1/rooms/{room_id}/attachments/{attachment_id}/links`: signed, short-lived URLs. */
+export interface AttachmentLinks {
+  /** Path and query on the API's origin (prefix the base URL); works without a token. */
+  url: string;
+  thumbnail_url: string | null;
+  expires_at: Timestamp;
 }
 
 /** `GET /v1/rooms/{room_id}/messages?before=&limit=`: newest first. */
@@ -689,16 +763,20 @@ export interface MemberRoleChanged {
   changed_by: UserId;
 }
 
-/** Event version 1.1 (1.1 added `mentions`; older posts arrive upcast with `[]`). */
+/**
+ * Event version 1.2 (1.1 added `mentions`, 1.2 `attachments`; older posts arrive upcast with
+ * `[]`).
+ */
 export interface MessagePosted {
   type: "MessagePosted";
   message_id: MessageId;
   author: UserId;
-  /** `null` once the author was erased (then `redacted: true`). */
+  /** `""` for a post of files alone; `null` once the author was erased (then `redacted: true`). */
   body: string | null;
   client_msg_id: string;
   reply_to: MessageId | null;
   mentions: UserId[];
+  attachments: Attachment[];
   redacted?: true;
 }
 
@@ -814,7 +892,7 @@ export const EVENT_VERSIONS: { readonly [T in RoomEventType]: string } = {
   MemberJoined: "1.0",
   MemberLeft: "1.0",
   MemberRoleChanged: "1.0",
-  MessagePosted: "1.1",
+  MessagePosted: "1.2",
   MessageEdited: "1.0",
   MessageDeleted: "1.0",
   ReactionAdded: "1.0",
@@ -874,10 +952,12 @@ interface CommandFrameBase {
 
 export interface PostCommandFrame extends CommandFrameBase {
   type: "post";
-  body: string;
+  /** Left out for a post of files alone. */
+  body?: string;
   client_msg_id: string;
   reply_to?: MessageId | null;
   mentions?: UserId[];
+  attachments?: UploadId[];
 }
 
 export interface EditCommandFrame extends CommandFrameBase {

@@ -49,5 +49,15 @@ export {
   type WebStorageLike,
 } from "./stores";
 export { Backoff, type BackoffOptions } from "./backoff";
+export {
+  fetchTransport,
+  messageKind,
+  xhrTransport,
+  type UploadOptions,
+  type UploadProgress,
+  type UploadRequest,
+  type UploadTransport,
+  type XhrLike,
+} from "./uploads";
 export { planForClose, ClientCloseCode, type ClosePlan } from "./close";
 export type { WebSocketFactory, WebSocketLike } from "./socket";

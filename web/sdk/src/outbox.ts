@@ -12,7 +12,7 @@
  */
 
 import { Backoff } from "./backoff";
-import type { AckFrame, ErrorCode, MessageId, RoomId, UserId } from "./contract";
+import type { AckFrame, ErrorCode, MessageId, RoomId, UploadId, UserId } from "./contract";
 import { ChatApiError } from "./errors";
 import { newId } from "./ids";
 import type { OutboxStore, PendingPost } from "./stores";
@@ -32,9 +32,12 @@ export interface PostReceipt {
 
 export interface PostInput {
   roomId: RoomId;
+  /** `""` for a post of files alone (then `attachments` must name one). */
   body: string;
   replyTo?: MessageId | null;
   mentions?: UserId[];
+  /** Uploads to attach (`ChatApi.uploadFile`), at most 10. */
+  attachments?: UploadId[];
 }
 
 /** Codes after which the same post is sent again, with the same key. */
@@ -113,6 +116,7 @@ export class Outbox {
       body: input.body,
       replyTo: input.replyTo ?? null,
       mentions: input.mentions ?? [],
+      attachments: input.attachments ?? [],
       queuedAt: new Date(this.now()).toISOString(),
       ordinal: this.nextOrdinal,
     };

@@ -8,6 +8,7 @@
 
 import type {
   AddedAgent,
+  AttachmentLinks,
   IdentitySecret,
   AddedDomain,
   AgentRequest,
@@ -40,6 +41,8 @@ import type {
   SearchResults,
   SearchableKind,
   SessionResponse,
+  UploadId,
+  UploadView,
   UserId,
   UserIdentity,
   UserView,
@@ -55,6 +58,13 @@ import type {
 import { ChatApiError } from "./errors";
 import { newId } from "./ids";
 import { type FetchLike, exchange } from "./transport";
+import {
+  type UploadOptions,
+  type UploadTransport,
+  defaultTransport,
+  readUploadAnswer,
+  uploadRequest,
+} from "./uploads";
 
 /** What the client keeps of a login; persist it (e.g. in `localStorage`) to survive a reload. */
 export interface Credentials {
@@ -103,6 +113,8 @@ export interface ChatApiOptions {
   refreshSkewMs?: number;
   /** Current time in ms (tests). */
   now?: () => number;
+  /** How uploads are sent (default: `XMLHttpRequest` in browsers, for progress; else `fetch`). */
+  uploadTransport?: UploadTransport;
 }
 
 export interface PostOptions {
@@ -110,6 +122,8 @@ export interface PostOptions {
   clientMsgId?: string;
   replyTo?: MessageId | null;
   mentions?: UserId[];
+  /** Your uploads (`uploadFile`), at most 10; with them the body may be `null`. */
+  attachments?: UploadId[];
 }
 
 export interface PageOptions {
@@ -158,6 +172,9 @@ export class ChatApi {
   private current: Credentials | null;
   private refreshing: Promise<Credentials> | null = null;
   private readonly now: () => number;
+  private readonly uploadTransport: UploadTransport;
+  /** Signed links per attachment, reused until shortly before they expire. */
+  private readonly links = new Map<string, Promise<AttachmentLinks>>();
 
   constructor(options: ChatApiOptions) {
     this.options = options;
@@ -165,6 +182,7 @@ export class ChatApi {
     this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.current = options.credentials ?? null;
     this.now = options.now ?? Date.now;
+    this.uploadTransport = options.uploadTransport ?? defaultTransport(this.fetchImpl);
   }
 
   /** The login in use, or `null`. */
@@ -418,10 +436,12 @@ export class ChatApi {
    * `POST /v1/rooms/{room_id}/messages`. Retrying with the same `clientMsgId` is safe: a
    * recognised retry answers the original message with `duplicate: true`.
    */
-  async postMessage(roomId: RoomId, body: string, options: PostOptions = {}): Promise<PostMessageResponse> {
-    const request: PostMessageRequest = { body, client_msg_id: options.clientMsgId ?? newId() };
+  async postMessage(roomId: RoomId, body: string | null, options: PostOptions = {}): Promise<PostMessageResponse> {
+    const request: PostMessageRequest = { client_msg_id: options.clientMsgId ?? newId() };
+    if (body !== null) request.body = body;
     if (options.replyTo != null) request.reply_to = options.replyTo;
     if (options.mentions !== undefined) request.mentions = options.mentions;
+    if (options.attachments !== undefined && options.attachments.length > 0) request.attachments = options.attachments;
     const answer = await this.call<PostMessageResponse>({
       method: "POST",
       path: `/v1/rooms/${seg(roomId)}/messages`,
@@ -429,6 +449,64 @@ export class ChatApi {
       auth: true,
     });
     return answer.body;
+  }
+
+  // -- Uploads and attachments (api.md §13) ------------------------------------------------------
+
+  /**
+   * `POST /v1/uploads`: sends `file` (a `File` or any `Blob`), reporting progress and stopping
+   * when `signal` aborts. Post the answer's `upload_id` in `attachments` before `expires_at`.
+   * Refusals are `ChatApiError`s: `payload_too_large`, `quota_exceeded`,
+   * `unsupported_media_type`, `mime_mismatch`, `image_too_large`, `invalid_image`,
+   * `rate_limited`. An expired token is refreshed and the file sent once more.
+   */
+  async uploadFile(file: Blob, options: UploadOptions = {}): Promise<UploadView> {
+    const attempt = async (token: string): Promise<UploadView> => {
+      const request = uploadRequest(this.baseUrl, token, file, options);
+      const response = await this.uploadTransport(request);
+      return readUploadAnswer<UploadView>(response, request.requestId);
+    };
+    const token = await this.accessToken();
+    try {
+      return await attempt(token);
+    } catch (error) {
+      const renewable =
+        error instanceof ChatApiError && error.status === 401 && RENEWABLE.has(error.code) && !!this.current?.refreshToken;
+      if (!renewable) throw this.noticeErasure(error);
+    }
+    try {
+      return await attempt(await this.renewAccessToken(token));
+    } catch (error) {
+      throw this.noticeErasure(error);
+    }
+  }
+
+  /** `GET /v1/rooms/{room_id}/attachments/{attachment_id}/links`: signed, short-lived URLs. */
+  attachmentLinks(roomId: RoomId, attachmentId: UploadId): Promise<AttachmentLinks> {
+    return this.get<AttachmentLinks>(`/v1/rooms/${seg(roomId)}/attachments/${seg(attachmentId)}/links`);
+  }
+
+  /**
+   * An absolute URL of the attachment (or its thumbnail) that works without a token, for
+   * `<img src>`, `<a href download>` or a player: a signed URL, asked for once and reused until
+   * a minute before it expires. `null` for a thumbnail of a file that has none.
+   */
+  async attachmentSrc(roomId: RoomId, attachmentId: UploadId, options: { thumbnail?: boolean } = {}): Promise<string | null> {
+    const key = `${roomId}/${attachmentId}`;
+    let links = this.links.get(key);
+    const fresh = async (): Promise<AttachmentLinks> => {
+      const asked = this.attachmentLinks(roomId, attachmentId);
+      this.links.set(key, asked);
+      asked.catch(() => this.links.delete(key));
+      return asked;
+    };
+    let current = await (links ?? fresh());
+    if (Date.parse(current.expires_at) - 60_000 <= this.now()) {
+      links = undefined;
+      current = await fresh();
+    }
+    const path = options.thumbnail ? current.thumbnail_url : current.url;
+    return path === null ? null : this.baseUrl + path;
   }
 
   /** `PATCH /v1/rooms/{room_id}/messages/{message_id}` (the author only). */

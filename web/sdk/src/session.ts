@@ -39,6 +39,7 @@ import {
   type RoomId,
   type RoomSummary,
   type ServerFrame,
+  type UploadId,
   type UserId,
 } from "./contract";
 import { Delivery, Positions } from "./delivery";
@@ -238,7 +239,11 @@ export class ChatSession extends Emitter<SessionEvents> {
    * promise settles when the server has it (or refuses it for good); `sent` and `postFailed`
    * say the same for posts queued before a reload.
    */
-  post(roomId: RoomId, body: string, options: { replyTo?: MessageId | null; mentions?: UserId[] } = {}): {
+  post(
+    roomId: RoomId,
+    body: string,
+    options: { replyTo?: MessageId | null; mentions?: UserId[]; attachments?: UploadId[] } = {},
+  ): {
     post: PendingPost;
     settled: Promise<PostReceipt>;
   } {
@@ -529,10 +534,11 @@ export class ChatSession extends Emitter<SessionEvents> {
         type: "post",
         id: requestId,
         room_id: post.roomId,
-        body: post.body,
+        ...(post.body === "" && post.attachments.length > 0 ? {} : { body: post.body }),
         client_msg_id: post.clientMsgId,
         ...(post.replyTo === null ? {} : { reply_to: post.replyTo }),
         ...(post.mentions.length === 0 ? {} : { mentions: post.mentions }),
+        ...(post.attachments.length === 0 ? {} : { attachments: post.attachments }),
       });
     }
     this.scheduleRetry();

@@ -6,7 +6,7 @@
  * value. The interfaces are synchronous, like Web Storage.
  */
 
-import type { MessageId, RoomId, UserId } from "./contract";
+import type { MessageId, RoomId, UploadId, UserId } from "./contract";
 
 /** The last processed `seq` per room. */
 export interface PositionStore {
@@ -24,6 +24,8 @@ export interface PendingPost {
   body: string;
   replyTo: MessageId | null;
   mentions: UserId[];
+  /** Uploads to attach (`ChatApi.uploadFile`); with them `body` may be `""`. */
+  attachments: UploadId[];
   /** When it was queued (RFC 3339). */
   queuedAt: string;
   /** Queueing order, kept across reloads. */
@@ -57,11 +59,13 @@ export class MemoryOutboxStore implements OutboxStore {
   private readonly posts = new Map<string, PendingPost>();
 
   load(): PendingPost[] {
-    return [...this.posts.values()].map((post) => ({ ...post, mentions: [...post.mentions] })).sort(byOrdinal);
+    return [...this.posts.values()]
+      .map((post) => ({ ...post, mentions: [...post.mentions], attachments: [...post.attachments] }))
+      .sort(byOrdinal);
   }
 
   put(post: PendingPost): void {
-    this.posts.set(post.clientMsgId, { ...post, mentions: [...post.mentions] });
+    this.posts.set(post.clientMsgId, { ...post, mentions: [...post.mentions], attachments: [...post.attachments] });
   }
 
   delete(clientMsgId: string): void {
@@ -176,6 +180,8 @@ function parsePendingPost(text: string | null): PendingPost | null {
   if (typeof value !== "object" || value === null) return null;
   const post = value as Record<string, unknown>;
   const mentions = post["mentions"];
+  // Posts stored before attachments existed have none.
+  const attachments = post["attachments"] ?? [];
   if (
     typeof post["clientMsgId"] !== "string" ||
     typeof post["roomId"] !== "string" ||
@@ -183,6 +189,8 @@ function parsePendingPost(text: string | null): PendingPost | null {
     !(post["replyTo"] === null || typeof post["replyTo"] === "string") ||
     !Array.isArray(mentions) ||
     !mentions.every((id) => typeof id === "string") ||
+    !Array.isArray(attachments) ||
+    !attachments.every((id) => typeof id === "string") ||
     typeof post["queuedAt"] !== "string" ||
     typeof post["ordinal"] !== "number"
   ) {
@@ -194,6 +202,7 @@ function parsePendingPost(text: string | null): PendingPost | null {
     body: post["body"],
     replyTo: post["replyTo"],
     mentions: mentions as string[],
+    attachments: attachments as string[],
     queuedAt: post["queuedAt"],
     ordinal: post["ordinal"],
   };

@@ -39,7 +39,7 @@ function frame(roomId: string, seq: number, event: RoomEvent, at = "2026-12-07T1
 }
 
 function posted(roomId: string, seq: number, author: string, body: string): EventFrame {
-  return frame(roomId, seq, { type: "MessagePosted", message_id: `m${seq}`, author, body, client_msg_id: `c${seq}`, reply_to: null, mentions: [] });
+  return frame(roomId, seq, { type: "MessagePosted", message_id: `m${seq}`, author, body, client_msg_id: `c${seq}`, reply_to: null, mentions: [], attachments: [] });
 }
 
 describe("the inbox's filters", () => {

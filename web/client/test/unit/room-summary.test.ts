@@ -29,7 +29,7 @@ function frame(seq: number, event: RoomEvent): EventFrame {
 }
 
 function post(seq: number, author: string, mentions: string[] = []): EventFrame {
-  return frame(seq, { type: "MessagePosted", message_id: `m${seq}`, author, body: `text ${seq}`, client_msg_id: `c${seq}`, reply_to: null, mentions });
+  return frame(seq, { type: "MessagePosted", message_id: `m${seq}`, author, body: `text ${seq}`, client_msg_id: `c${seq}`, reply_to: null, mentions, attachments: [] });
 }
 
 describe("applyToSummary", () => {

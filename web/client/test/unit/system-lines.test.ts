@@ -38,7 +38,7 @@ describe("a support conversation's system lines", () => {
     const frame = (seq: number, event: Parameters<Timeline["apply"]>[0]["event"]) =>
       timeline.apply({ type: "event", room_id: "r", seq, event, event_version: "1.0", actor: null, at });
     const post = (seq: number, id: string) =>
-      frame(seq, { type: "MessagePosted", message_id: id, author: VISITOR, body: id, client_msg_id: id, reply_to: null, mentions: [] });
+      frame(seq, { type: "MessagePosted", message_id: id, author: VISITOR, body: id, client_msg_id: id, reply_to: null, mentions: [], attachments: [] });
     post(5, "hello");
     expect(frame(6, { type: "ConversationAssigned", assignee: ME, assigned_by: ME })).toBe(true);
     expect(frame(6, { type: "ConversationAssigned", assignee: ME, assigned_by: ME })).toBe(false);

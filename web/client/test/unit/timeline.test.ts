@@ -11,7 +11,7 @@ function frame(seq: number, event: RoomEvent): EventFrame {
 }
 
 function posted(seq: number, id: string, body: string): EventFrame {
-  return frame(seq, { type: "MessagePosted", message_id: id, author: ALICE, body, client_msg_id: `c-${id}`, reply_to: null, mentions: [] });
+  return frame(seq, { type: "MessagePosted", message_id: id, author: ALICE, body, client_msg_id: `c-${id}`, reply_to: null, mentions: [], attachments: [] });
 }
 
 function view(seq: number, id: string, body: string, updatedSeq = seq): MessageView {
@@ -27,6 +27,8 @@ function view(seq: number, id: string, body: string, updatedSeq = seq): MessageV
     deleted_at: null,
     updated_seq: updatedSeq,
     reactions: [],
+    kind: "text",
+    attachments: [],
   };
 }
 

@@ -72,6 +72,10 @@ same<C.PostMessageResponse, S["PostedMessage"]>(both, both);
 same<C.EditMessageRequest, S["EditMessageRequest"]>(both, both);
 same<C.ReactionView, S["MessageReaction"]>(both, both);
 same<C.MessageView, S["Message"]>(both, both);
+same<C.MessageKind, S["MessageKind"]>(both, both);
+same<C.Attachment, S["Attachment"]>(both, both);
+same<C.UploadView, S["Upload"]>(both, both);
+same<C.AttachmentLinks, S["AttachmentLinks"]>(both, both);
 same<C.HistoryPage, S["MessagePage"]>(both, both);
 
 // REST: search.

@@ -214,7 +214,7 @@ describe("a page reload", () => {
     const applied = randomUUID();
     const original = await alice.postMessage(room, "before the reload", { clientMsgId: applied });
     const outbox = new MemoryOutboxStore();
-    outbox.put({ clientMsgId: applied, roomId: room, body: "before the reload", replyTo: null, mentions: [], queuedAt: new Date().toISOString(), ordinal: 0 });
+    outbox.put({ clientMsgId: applied, roomId: room, body: "before the reload", replyTo: null, mentions: [], attachments: [], queuedAt: new Date().toISOString(), ordinal: 0 });
 
     const session = track(recordedSession({ url: gw1, api: alice, outbox }));
     const fresh = session.session.post(room, "after the reload");
@@ -380,5 +380,42 @@ describe("close codes on the real gateways (protocol.md §9)", () => {
     // The access token still verifies, but the account is gone.
     const stale = new ChatApi({ baseUrl: system().apiUrl, credentials: { ...login, refreshToken: null } });
     await expect(stale.me()).rejects.toMatchObject({ status: 401, code: "account_erased" });
+  });
+});
+
+describe("files (api.md §13)", () => {
+  it("are uploaded, posted over the WebSocket outbox, listed in the history and fetched by a signed URL", async () => {
+    const { alice, bob, room } = await twoInARoom();
+    const text = "notes from the SDK\n".repeat(100);
+    const progress: number[] = [];
+    const upload = await alice.uploadFile(new Blob([text], { type: "text/plain" }), {
+      name: "../notes.txt",
+      onProgress: ({ loaded }) => progress.push(loaded),
+    });
+    expect(upload).toMatchObject({ name: "notes.txt", mime: "text/plain", size: text.length, thumbnail: false });
+    expect(progress.at(-1)).toBe(text.length);
+
+    const [gw1] = gateways();
+    const session = track(recordedSession({ url: gw1, api: alice }));
+    session.session.connect();
+    const posted = session.session.post(room, "", { attachments: [upload.upload_id] });
+    const receipt = await posted.settled;
+
+    const message = await eventually("the post in bob's history", async () => {
+      const page = await bob.history(room, { limit: 10 });
+      return page.messages.find((m) => m.message_id === receipt.messageId);
+    });
+    expect(message).toMatchObject({ kind: "file", body: "" });
+    expect(message.attachments.map((a) => [a.id, a.name, a.size])).toEqual([[upload.upload_id, "notes.txt", text.length]]);
+
+    const src = await bob.attachmentSrc(room, upload.upload_id);
+    if (src === null) throw new Error("no signed URL");
+    const fetched = await fetch(src);
+    expect(fetched.status).toBe(200);
+    expect(await fetched.text()).toBe(text);
+    await expect(bob.postMessage(room, null, { attachments: [upload.upload_id] })).rejects.toMatchObject({
+      status: 422,
+      code: "upload_not_found",
+    });
   });
 });

@@ -16,7 +16,8 @@
 
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -198,6 +199,8 @@ export class Stack {
       DATABASE_URL: databaseUrl,
       NATS_URL: natsUrl,
       CHAT_NATS_PREFIX: prefix,
+      // Uploaded files in a directory of the stack's own, removed with it.
+      CHAT_STORAGE_URL: `file://${resolve(tmpdir(), `chat-sdk-test-uploads-${prefix}`)}`,
       CHAT_HTTP_ADDR: "127.0.0.1:0",
       CHAT_GATEWAY_ADDR: "127.0.0.1:0",
       CHAT_JWT_SECRET: `sdk-system-test-${randomBytes(24).toString("hex")}`,
@@ -316,6 +319,7 @@ export class Stack {
     } catch (error) {
       problems.push(`delete stream ${streamName(this.prefix)}: ${String(error)}`);
     }
+    rmSync(this.env["CHAT_STORAGE_URL"]?.replace("file://", "") ?? "", { recursive: true, force: true });
     if (problems.length > 0) process.stderr.write(`harness clean-up: ${problems.join("; ")}\n`);
   }
 }

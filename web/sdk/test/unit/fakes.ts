@@ -126,6 +126,7 @@ export function posted(seq: number, author = OTHER, clientMsgId = `c-${seq}`): R
     client_msg_id: clientMsgId,
     reply_to: null,
     mentions: [],
+    attachments: [],
   };
 }
 
@@ -135,7 +136,7 @@ export function eventFrame(roomId: RoomId, seq: number, event: RoomEvent = poste
     room_id: roomId,
     seq,
     event,
-    event_version: event.type === "MessagePosted" ? "1.1" : "1.0",
+    event_version: event.type === "MessagePosted" ? "1.2" : "1.0",
     actor: "author" in event ? event.author : null,
     at: "2026-11-23T01:52:10.091953Z",
   };
@@ -154,6 +155,8 @@ export function message(seq: number): MessageView {
     deleted_at: null,
     updated_seq: seq,
     reactions: [],
+    kind: "text",
+    attachments: [],
   };
 }
 

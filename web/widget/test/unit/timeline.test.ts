@@ -13,7 +13,7 @@ function frame(seq: number, event: RoomEvent): EventFrame {
 }
 
 function posted(seq: number, author: string, body: string, id = `m${seq}`): EventFrame {
-  return frame(seq, { type: "MessagePosted", message_id: id, author, body, client_msg_id: `c${seq}`, reply_to: null, mentions: [] });
+  return frame(seq, { type: "MessagePosted", message_id: id, author, body, client_msg_id: `c${seq}`, reply_to: null, mentions: [], attachments: [] });
 }
 
 function view(seq: number, author: string, body: string): MessageView {
@@ -29,11 +29,13 @@ function view(seq: number, author: string, body: string): MessageView {
     deleted_at: null,
     updated_seq: seq,
     reactions: [],
+    kind: "text",
+    attachments: [],
   };
 }
 
 function pending(clientMsgId: string, body: string): PendingPost {
-  return { clientMsgId, roomId: ROOM, body, replyTo: null, mentions: [], queuedAt: "2026-12-07T15:01:00Z", ordinal: 1 };
+  return { clientMsgId, roomId: ROOM, body, replyTo: null, mentions: [], attachments: [], queuedAt: "2026-12-07T15:01:00Z", ordinal: 1 };
 }
 
 const bodies = (timeline: Timeline) =>
