@@ -81,6 +81,35 @@ describe("attachments", () => {
     expect(cspRefusals(b)).toEqual([]);
   });
 
+  it("take files dropped on the room or pasted into the box, and post files alone", async () => {
+    const { stack, browser, gateways: [gw1] } = suite();
+    const dave = await stack.account("dave");
+    await dave.api.createGroupRoom("drops");
+    const page = await openClient(browser, stack, { gateway: gw1 });
+    await logIn(page, dave);
+    await enterRoom(page, "drops");
+
+    const files = (name: string) =>
+      page.evaluateHandle((fileName) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([`${fileName} says hi\n`], fileName, { type: "text/plain" }));
+        return transfer;
+      }, name);
+    await page.getByRole("log").dispatchEvent("drop", { dataTransfer: await files("dropped.txt") });
+    const box = page.getByRole("textbox", { name: /^Message / });
+    const pasted = await files("pasted.txt");
+    await box.evaluate((element, clipboardData) => element.dispatchEvent(new ClipboardEvent("paste", { clipboardData, bubbles: true, cancelable: true })), pasted);
+    await expect.poll(() => chips(page).allTextContents(), { timeout: PATIENCE }).toEqual([expect.stringContaining("dropped.txt"), expect.stringContaining("pasted.txt")]);
+    await expect.poll(() => page.getByRole("progressbar").count(), { timeout: PATIENCE }).toBe(0);
+
+    // No text: the files alone make the message.
+    await page.getByRole("button", { name: "Send" }).click();
+    const row = page.getByRole("article").filter({ has: page.getByRole("link", { name: /dropped\.txt/ }) });
+    await expect.poll(() => row.count(), { timeout: PATIENCE }).toBe(1);
+    await row.getByRole("link", { name: /pasted\.txt/ }).waitFor({ timeout: PATIENCE });
+    expect(await box.inputValue()).toBe("");
+  });
+
   it("show a refused file's reason, and cancel an upload in progress without posting it", async () => {
     const { stack, browser, gateways: [gw1] } = suite();
     const carol = await stack.account("carol");
@@ -89,10 +118,10 @@ describe("attachments", () => {
     await logIn(page, carol);
     await enterRoom(page, "drafts");
 
-    // HTML could run on our origin: the server refuses it, and the chip says why.
+    // A file declared as HTML that is not: the server refuses it, and the chip says why.
     await attach(page, [{ name: "page.html", mimeType: "text/html", buffer: Buffer.from("<!doctype html><script>alert(1)</script>") }]);
     await chips(page).getByRole("alert").waitFor({ timeout: PATIENCE });
-    expect(await chips(page).getByRole("alert").textContent()).toMatch(/not accepted/);
+    expect(await chips(page).getByRole("alert").textContent()).toBe("the file's content is text/plain, not the declared text/html");
     await page.getByRole("button", { name: "Remove page.html" }).click();
     await expect.poll(() => chips(page).count(), { timeout: PATIENCE }).toBe(0);
 
