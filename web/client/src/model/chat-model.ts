@@ -26,6 +26,9 @@ import {
   type RoomId,
   type RoomSummary,
   type SessionState,
+  type UploadId,
+  type UploadOptions,
+  type UploadView,
   type UserId,
   messageStatus,
 } from "../../../sdk/src/index";
@@ -305,10 +308,25 @@ export class ChatModel {
 
   // -- Commands --------------------------------------------------------------------------------
 
-  post(roomId: RoomId, body: string, replyTo: MessageId | null): void {
+  /** Posts `body` (`""` with files alone) and the finished uploads `attachments` names. */
+  post(roomId: RoomId, body: string, replyTo: MessageId | null, attachments: UploadId[] = []): void {
     const mentions = this.mentionsIn(roomId, body);
-    this.session.post(roomId, body, { replyTo, ...(mentions.length === 0 ? {} : { mentions }) });
+    this.session.post(roomId, body, {
+      replyTo,
+      ...(mentions.length === 0 ? {} : { mentions }),
+      ...(attachments.length === 0 ? {} : { attachments }),
+    });
     this.session.typing(roomId, false);
+  }
+
+  /** Sends a file for a post (api.md §13.1); refusals reject with the server's `ChatApiError`. */
+  upload(file: Blob, options: UploadOptions): Promise<UploadView> {
+    return this.api.uploadFile(file, options);
+  }
+
+  /** A signed URL of an attachment or its thumbnail, for `<img src>` and download links. */
+  attachmentSrc(roomId: RoomId, attachmentId: UploadId, thumbnail = false): Promise<string | null> {
+    return this.api.attachmentSrc(roomId, attachmentId, { thumbnail });
   }
 
   typed(roomId: RoomId, typing: boolean): void {

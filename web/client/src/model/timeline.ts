@@ -8,6 +8,7 @@
  */
 
 import {
+  type Attachment,
   type EventFrame,
   type MessageId,
   type MessageView,
@@ -31,6 +32,8 @@ export interface Message {
   deleted: boolean;
   /** Reaction → who reacted, in the order they did. */
   reactions: Map<string, UserId[]>;
+  /** Its files (api.md §13.2); none once deleted. */
+  attachments: Attachment[];
   /** The seq of the latest event that changed it. */
   updatedSeq: number;
 }
@@ -115,6 +118,7 @@ export class Timeline {
         edited: false,
         deleted: false,
         reactions: new Map(),
+        attachments: event.attachments ?? [],
         updatedSeq: frame.seq,
       });
     }
@@ -130,6 +134,7 @@ export class Timeline {
       case "MessageDeleted":
         changed.body = null;
         changed.deleted = true;
+        changed.attachments = [];
         break;
       case "ReactionAdded":
       case "ReactionRemoved":
@@ -168,6 +173,7 @@ function fromView(view: MessageView): Message {
     edited: view.edited_at !== null,
     deleted: view.deleted_at !== null,
     reactions: new Map(view.reactions.map((reaction) => [reaction.reaction, [...reaction.user_ids]])),
+    attachments: view.attachments ?? [],
     updatedSeq: view.updated_seq,
   };
 }

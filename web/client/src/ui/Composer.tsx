@@ -2,7 +2,9 @@
  * The message box. Enter sends, Shift+Enter starts a new line, Esc cancels a reply or an edit,
  * Up in an empty box edits the user's last message. Typing `@` suggests the room's members
  * (Up/Down to choose, Enter or Tab to complete, Esc to dismiss). Typing is reported as the user
- * types (the SDK throttles it) and stopped when the box is emptied or sent.
+ * types (the SDK throttles it) and stopped when the box is emptied or sent. Files (the attach
+ * button, a paste, a drop on the room: `useUploads`) go up at once and show as chips above the
+ * box; Send waits for them and posts their ids, with or without text.
  */
 
 import { useEffect, useRef, useState } from "preact/hooks";
@@ -11,6 +13,9 @@ import type { RoomId } from "../../../sdk/src/index";
 import type { ChatModel } from "../model/chat-model";
 import { type MentionQuery, completeMention, mentionQuery } from "../model/mention-query";
 import type { Message } from "../model/timeline";
+import { canSend, uploadIds } from "../model/uploads";
+import { FileChips } from "./FileChips";
+import type { Uploads } from "./use-uploads";
 
 interface Props {
   model: ChatModel;
@@ -20,9 +25,11 @@ interface Props {
   editing: Message | null;
   onCancel: () => void;
   onEditLast: () => void;
+  /** The files of the message being written (shared with the room, where they can be dropped). */
+  uploads: Uploads;
 }
 
-export function Composer({ model, roomId, roomTitle, replyTo, editing, onCancel, onEditLast }: Props) {
+export function Composer({ model, roomId, roomTitle, replyTo, editing, onCancel, onEditLast, uploads }: Props) {
   const [text, setText] = useState("");
   const box = useRef<HTMLTextAreaElement>(null);
   const [mention, setMention] = useState<MentionQuery | null>(null);
@@ -55,13 +62,18 @@ export function Composer({ model, roomId, roomTitle, replyTo, editing, onCancel,
     onCancel();
   };
 
+  const files = editing === null ? uploads.files : [];
+  const sendable = editing !== null ? text.trim() !== "" : canSend(text, files);
+  const picker = useRef<HTMLInputElement>(null);
+
   const submit = () => {
     const body = text.trim();
-    if (body === "") return;
+    if (!sendable) return;
     if (editing !== null) {
       if (body !== editing.body) model.edit(roomId, editing.id, body);
     } else {
-      model.post(roomId, body, replyTo?.id ?? null);
+      model.post(roomId, body, replyTo?.id ?? null, uploadIds(files));
+      uploads.clear();
     }
     setText("");
     onCancel();
@@ -142,7 +154,26 @@ export function Composer({ model, roomId, roomTitle, replyTo, editing, onCancel,
           ))}
         </ul>
       )}
+      {files.length > 0 && <FileChips files={files} onRemove={uploads.remove} />}
       <div class="row">
+        {editing === null && (
+          <>
+            <button type="button" class="attach" aria-label="Attach files" title="Attach files" onClick={() => picker.current?.click()}>
+              +
+            </button>
+            <input
+              ref={picker}
+              type="file"
+              multiple
+              hidden
+              aria-label="Files to attach"
+              onChange={(event) => {
+                uploads.add([...(event.currentTarget.files ?? [])]);
+                event.currentTarget.value = "";
+              }}
+            />
+          </>
+        )}
         <textarea
           ref={box}
           rows={1}
@@ -154,12 +185,20 @@ export function Composer({ model, roomId, roomTitle, replyTo, editing, onCancel,
           aria-activedescendant={suggesting ? `${listId}-${chosen}` : undefined}
           onInput={(event) => onInput(event.currentTarget.value, event.currentTarget.selectionStart)}
           onKeyDown={onKeyDown}
+          onPaste={(event) => {
+            const pasted = [...(event.clipboardData?.files ?? [])];
+            if (pasted.length === 0 || editing !== null) return;
+            event.preventDefault();
+            uploads.add(pasted);
+          }}
           onBlur={() => {
             setMention(null);
             model.typed(roomId, false);
           }}
         />
-        <button type="submit">{editing !== null ? "Save" : "Send"}</button>
+        <button type="submit" disabled={!sendable && files.length > 0}>
+          {editing !== null ? "Save" : "Send"}
+        </button>
       </div>
     </form>
   );

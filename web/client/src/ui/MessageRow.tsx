@@ -1,5 +1,5 @@
 /**
- * One message: author, time, text (or "deleted"), what it replies to, reactions, the delivery
+ * One message: author, time, text (or "deleted"), its files (none once deleted), what it replies to, reactions, the delivery
  * ticks of the user's own messages (sending or queued → sent → delivered → read; in groups the
  * tooltip counts who has it), and its actions.
  */
@@ -8,6 +8,7 @@ import type { DeliveryStatus, PendingPost, RoomId } from "../../../sdk/src/index
 import type { ChatModel } from "../model/chat-model";
 import { clock } from "../model/days";
 import type { Message } from "../model/timeline";
+import { Attachments } from "./Attachments";
 import { MessageText } from "./MessageText";
 
 const QUICK_REACTIONS = ["👍", "❤️", "😂", "🎉"];
@@ -41,6 +42,7 @@ export function MessageRow({ model, roomId, message, onReply, onEdit, highlighte
         {status !== null && <Ticks status={STATUS_LABEL[status.status]} detail={counts(status)} />}
       </header>
       {message.deleted ? <p class="body muted">Message deleted</p> : <p class="body">{message.body === null ? null : <MessageText text={message.body} />}</p>}
+      {!message.deleted && message.attachments.length > 0 && <Attachments model={model} roomId={roomId} attachments={message.attachments} />}
       {message.reactions.size > 0 && (
         <div class="reactions" role="group" aria-label="Reactions">
           {[...message.reactions].map(([reaction, users]) => (
@@ -95,6 +97,7 @@ export function PendingRow({ model, post }: { model: ChatModel; post: PendingPos
       <p class="body">
         <MessageText text={post.body} />
       </p>
+      {post.attachments.length > 0 && <p class="muted">{post.attachments.length === 1 ? "1 file" : `${post.attachments.length} files`}</p>}
     </article>
   );
 }

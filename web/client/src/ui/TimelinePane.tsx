@@ -1,7 +1,8 @@
 /**
  * What a room and a support conversation share: the virtualised history, who is typing, and the
  * composer. Reply and edit targets live here, shared by the rows (which start them) and the
- * composer (which completes them).
+ * composer (which completes them), and so do the files being attached: a file dropped anywhere
+ * on the pane joins them.
  */
 
 import { useCallback, useState } from "preact/hooks";
@@ -12,6 +13,7 @@ import { type TimelineRow, rowKey } from "../model/timeline-rows";
 import { Composer } from "./Composer";
 import { HistoryRow } from "./HistoryRow";
 import { VirtualList } from "./VirtualList";
+import { useUploads } from "./use-uploads";
 
 interface Props {
   model: ChatModel;
@@ -36,10 +38,29 @@ export function TimelinePane({ model, roomId, title, label, rows, noteText, focu
     const own = [...timeline.messages()].reverse().find((message) => message.author === model.me && !message.deleted);
     if (own !== undefined) setEditing(own);
   };
+  const uploads = useUploads(model, roomId);
+  const [dragging, setDragging] = useState(false);
+  const carriesFiles = (event: DragEvent) => event.dataTransfer?.types.includes("Files") ?? false;
   const typing = model.typing(roomId);
   const focused = focusSeq === null ? undefined : rows.find((row) => row.kind === "message" && row.message.seq === focusSeq);
   return (
-    <>
+    <div
+      class={`timeline-pane${dragging ? " dropping" : ""}`}
+      onDragOver={(event) => {
+        if (!carriesFiles(event) || editing !== null) return;
+        event.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={(event) => {
+        if (event.currentTarget === event.target) setDragging(false);
+      }}
+      onDrop={(event) => {
+        setDragging(false);
+        if (!carriesFiles(event) || editing !== null) return;
+        event.preventDefault();
+        uploads.add([...(event.dataTransfer?.files ?? [])]);
+      }}
+    >
       {timeline.loading && <p class="muted loading">Loading older messages…</p>}
       <VirtualList
         items={rows}
@@ -73,7 +94,8 @@ export function TimelinePane({ model, roomId, title, label, rows, noteText, focu
           setEditing(null);
         }}
         onEditLast={editLast}
+        uploads={uploads}
       />
-    </>
+    </div>
   );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import type { EventFrame, MessageView, RoomEvent } from "../../../sdk/src/index";
+import type { Attachment, EventFrame, MessageView, RoomEvent } from "../../../sdk/src/index";
 import { Timeline } from "../../src/model/timeline";
 
 const ALICE = "a1";
@@ -63,6 +63,18 @@ describe("Timeline", () => {
     expect(timeline.get("m3")?.reactions).toEqual(new Map([["👍", [ALICE]]]));
     timeline.apply(frame(7, { type: "MessageDeleted", message_id: "m3", deleted_by: ALICE }));
     expect(timeline.get("m3")).toMatchObject({ body: null, deleted: true });
+  });
+
+  it("keeps a post's files from history and live events, and drops them when it is deleted", () => {
+    const file: Attachment = { id: "f1", name: "dot.png", mime: "image/png", size: 80, sha256: "ab", width: 8, height: 6, thumbnail: true };
+    const timeline = new Timeline();
+    timeline.addPage([{ ...view(3, "m3", "old"), kind: "image", attachments: [file] }], null);
+    const live = posted(4, "m4", "");
+    if (live.event.type === "MessagePosted") live.event.attachments = [file];
+    timeline.apply(live);
+    expect(timeline.messages().map((message) => message.attachments)).toEqual([[file], [file]]);
+    timeline.apply(frame(5, { type: "MessageDeleted", message_id: "m4", deleted_by: ALICE }));
+    expect(timeline.get("m4")?.attachments).toEqual([]);
   });
 
   it("ignores an event it has already applied", () => {
