@@ -30,21 +30,45 @@ export function Attachments({ model, roomId, attachments }: { model: ChatModel; 
   );
 }
 
-/** The signed URL of an attachment (or its thumbnail); `null` until known, or if there is none. */
+/** Attempts at a signed URL before giving up until the user points at the file again. */
+const SRC_ATTEMPTS = 6;
+
+/**
+ * The signed URL of an attachment (or its thumbnail); `null` until known, or if there is none.
+ * A post's live event can come before the read model that the server checks the request
+ * against has it (`404 attachment_not_found` for a moment), so a refusal is asked again, a
+ * little later each time.
+ */
 function useSrc(model: ChatModel, roomId: RoomId, id: string, thumbnail: boolean): [string | null, () => void] {
   const [src, setSrc] = useState<string | null>(null);
   const [asked, setAsked] = useState(0);
+  const [failures, setFailures] = useState(0);
   useEffect(() => {
     let live = true;
+    let retry: ReturnType<typeof setTimeout> | undefined;
     model.attachmentSrc(roomId, id, thumbnail).then(
-      (url) => live && setSrc(url),
-      () => undefined,
+      (url) => {
+        if (!live) return;
+        setSrc(url);
+        setFailures(0);
+      },
+      () => {
+        if (!live || failures + 1 >= SRC_ATTEMPTS) return;
+        retry = setTimeout(() => setFailures((count) => count + 1), 200 * 2 ** failures);
+      },
     );
     return () => {
       live = false;
+      if (retry !== undefined) clearTimeout(retry);
     };
-  }, [model, roomId, id, thumbnail, asked]);
-  return [src, () => setAsked((count) => count + 1)];
+  }, [model, roomId, id, thumbnail, asked, failures]);
+  return [
+    src,
+    () => {
+      setFailures(0);
+      setAsked((count) => count + 1);
+    },
+  ];
 }
 
 function Thumbnail({ model, roomId, attachment, onOpen }: { model: ChatModel; roomId: RoomId; attachment: Attachment; onOpen: () => void }) {
