@@ -8,7 +8,7 @@
 #   scripts/bench.sh --smoke               tiny sizes, seconds per scenario (checks the tools work)
 #   scripts/bench.sh hot-room fan-out      only these (pgbench, baseline-forwarder, many-rooms,
 #                                          hot-room, fan-out, connections, support, resume-storm,
-#                                          rebuild)
+#                                          files, search, rebuild)
 #
 # Environment: DATABASE_URL (the server; a database chat_bench_<time> is created on it),
 # NATS_URL, BENCH_OUT, BENCH_PORT_BASE (default 18180: API on it, gateways on +1 … +4).
@@ -32,6 +32,7 @@ if ((smoke)); then profile=debug; cargo build --bins; else profile=release; carg
 bin="${CARGO_TARGET_DIR:-target}/$profile"
 out="${BENCH_OUT:-target/bench}"
 mkdir -p "$out"
+out="$(cd "$out" && pwd)"
 results="$out/results.ndjson"
 : >"$results"
 
@@ -40,6 +41,7 @@ stamp="$(date +%s)"
 export DATABASE_URL="${server%/*}/chat_bench_$stamp"
 export NATS_URL="${NATS_URL:-nats://127.0.0.1:4222}"
 export CHAT_NATS_PREFIX="bench$stamp"
+export CHAT_STORAGE_URL="$out/storage-$stamp"
 export CHAT_JWT_SECRET="bench-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 # The load generator is one client address and a few users posting far above any human rate.
 export CHAT_POST_RATE=1000000 CHAT_POST_BURST=1000000 CHAT_WS_COMMAND_RATE=1000000
@@ -50,6 +52,10 @@ export CHAT_VISITOR_RATE_PER_MINUTE=1000000 CHAT_VISITOR_BURST=1000000
 export CHAT_WEBSITE_VISITOR_RATE_PER_MINUTE=1000000 CHAT_WEBSITE_VISITOR_BURST=1000000
 export CHAT_DOMAIN_CHECK_RATE_PER_MINUTE=1000000 CHAT_DOMAIN_CHECK_BURST=1000000
 export CHAT_VERIFY_ALLOW_LOOPBACK=true
+# Searches and uploads at machine speed; files up to 2 GiB (the 1 GiB memory run), kept in the
+# benchmark's own directory (removed at the end).
+export CHAT_SEARCH_RATE_PER_MINUTE=1000000 CHAT_SEARCH_BURST=1000000 CHAT_UPLOAD_RATE_PER_MINUTE=1000000
+export CHAT_UPLOAD_MAX_BYTES=$((2 << 30)) CHAT_UPLOAD_QUOTA_BYTES=$((1 << 40))
 export RUST_LOG="${RUST_LOG:-warn}"
 
 port="${BENCH_PORT_BASE:-18180}"
@@ -63,6 +69,7 @@ pids=()
 cleanup() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
     wait 2>/dev/null || true
+    rm -rf "$CHAT_STORAGE_URL"
     psql "$server" -qc "DROP DATABASE IF EXISTS \"${DATABASE_URL##*/}\" WITH (FORCE)" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
@@ -85,7 +92,7 @@ start() {
 gateway() { CHAT_GATEWAY_ADDR="127.0.0.1:$2" CHAT_GATEWAY_ID="$1" start "$1" gateway; }
 
 "$bin/chat" migrate >/dev/null
-CHAT_HTTP_ADDR="127.0.0.1:$port" start commands commands
+CHAT_HTTP_ADDR="127.0.0.1:$port" start commands commands; commands_pid=$started
 start projections projections
 start relay relay
 gateway gw1 $((port + 1)); gw1_pid=$started
@@ -108,7 +115,8 @@ if ((smoke)); then
         --visitors 12 --visitor-interval-ms 500 --answer-delay-ms 100 --inbox-sample-ms 200 --duration 2
     run resume-storm --from-ws "$gw1" --gateway-pid "$gw1_pid" --to-ws "$gw2" --clients 40 --users 10 --rooms 5 \
         --rate 20 --before 1 --after 1
-    run fill --messages 500 --rooms 5 --senders 4
+    run files --sizes-mib 1 --rounds 1 --big-mib 2 --server-pid "$commands_pid" --baseline-dir "$out/baseline"
+    run search --messages 500 --rooms 5 --senders 4 --queries 2
     "$bin/chat" projections rebuild all | tee "$out/rebuild.txt"
     exit 0
 fi
@@ -147,7 +155,12 @@ fi
 if want resume-storm; then
     run resume-storm --from-ws "$gw1" --gateway-pid "$gw1_pid" --to-ws "$gw2" --clients 5000 --users 250 --rooms 50
 fi
+if want files; then
+    run files --sizes-mib 1,100 --rounds 5 --big-mib 1024 --server-pid "$commands_pid" --baseline-dir "$out/baseline"
+fi
+# A million messages to search; the rebuild then replays them (or 100,000 without the search).
+want search && run search --messages 1000000 --rooms 100 --senders 32 --queries 100
 if want rebuild; then
-    run fill --messages 100000 --rooms 100 --senders 32
+    want search || run fill --messages 100000 --rooms 100 --senders 32
     "$bin/chat" projections rebuild all | tee "$out/rebuild.txt"
 fi

@@ -206,6 +206,54 @@ async fn the_baselines_run() {
 }
 
 #[tokio::test]
+async fn files_go_up_and_come_down_whole_and_the_api_memory_is_watched() {
+    let deployment = deploy(Stack::new().await, 0).await;
+    let pid = deployment.commands_pid().to_string();
+    let baseline = deployment.stack.storage.join("baseline");
+    let baseline = baseline.to_str().expect("a UTF-8 path");
+    let report = bench(
+        &deployment,
+        &[
+            "files",
+            "--sizes-mib",
+            "1",
+            "--rounds",
+            "1",
+            "--big-mib",
+            "2",
+            "--server-pid",
+            &pid,
+            "--baseline-dir",
+            baseline,
+        ],
+    )
+    .await;
+    for timed in ["upload", "download", "file_write", "file_read"] {
+        assert!(report["sizes"]["1_mib"][timed]["median_mib_per_s"].as_f64() > Some(0.0), "{timed}: {report}");
+    }
+    for way in ["upload", "download"] {
+        assert!(report["big"][way]["peak_rss_kib"].as_u64() > Some(0), "{way}: {report}");
+    }
+}
+
+#[tokio::test]
+async fn searches_find_what_the_index_holds_for_common_and_rare_words() {
+    let deployment = deploy(Stack::new().await, 0).await;
+    // The scenario itself checks that every API page has the rows the index's own query finds.
+    let report =
+        bench(&deployment, &["search", "--messages", "300", "--rooms", "3", "--senders", "3", "--queries", "2"]).await;
+    assert_eq!(report["index"]["rows"], 301, "the filled messages and the last one: {report}");
+    assert!(report["words"]["common"]["matches"].as_u64() > Some(100), "{report}");
+    for word in ["common", "medium", "rare"] {
+        for order in ["relevance", "recent"] {
+            let timed = &report["words"][word]["orders"][order];
+            assert_eq!(timed["api"]["samples"], 2, "{word} {order}: {report}");
+            assert_eq!(timed["sql"]["samples"], 2, "{word} {order}: {report}");
+        }
+    }
+}
+
+#[tokio::test]
 async fn a_filled_store_rebuilds() {
     let deployment = deploy(Stack::new().await, 0).await;
     let fill = bench(&deployment, &["fill", "--messages", "200", "--rooms", "4", "--senders", "4"]).await;

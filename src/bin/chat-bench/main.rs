@@ -10,6 +10,8 @@
 //! - `support`: many websites' visitors on one gateway chatting with the websites' agents;
 //!   delivery both ways, memory per visitor, inbox freshness.
 //! - `fill`: many posts into many rooms (to size the event store, e.g. before a rebuild).
+//! - `search`: full-text searches for common and rare words over a filled history.
+//! - `files`: upload and download throughput, and the API's memory during a big upload.
 //! - `pgbench`: the database's insert ceiling (baseline for the write path).
 //! - `baseline-forwarder`: a minimal NATS→WebSocket forwarder (baseline for delivery), which
 //!   runs `forwarder` as a child process.
@@ -17,6 +19,7 @@
 mod client;
 mod connections;
 mod fan_out;
+mod files;
 mod fill;
 mod forwarder;
 mod hot_room;
@@ -24,9 +27,11 @@ mod many_rooms;
 mod memory;
 mod pgbench;
 mod resume_storm;
+mod search;
 mod stats;
 mod support;
 mod traffic;
+mod words;
 mod ws;
 
 use clap::{Parser, Subcommand};
@@ -55,6 +60,8 @@ enum Scenario {
     ResumeStorm(resume_storm::Args),
     Support(support::Args),
     Fill(fill::Args),
+    Search(search::Args),
+    Files(files::Args),
     Pgbench(pgbench::Args),
     BaselineForwarder(forwarder::LoadArgs),
     /// The forwarder itself (started by `baseline-forwarder`).
@@ -72,6 +79,8 @@ async fn main() -> anyhow::Result<()> {
         Scenario::ResumeStorm(args) => resume_storm::run(&cli.api, args).await?,
         Scenario::Support(args) => support::run(&cli.api, args).await?,
         Scenario::Fill(args) => fill::run(&cli.api, args).await?,
+        Scenario::Search(args) => search::run(&cli.api, args).await?,
+        Scenario::Files(args) => files::run(&cli.api, args).await?,
         Scenario::Pgbench(args) => pgbench::run(args).await?,
         Scenario::BaselineForwarder(args) => forwarder::load(args).await?,
         Scenario::Forwarder(args) => return forwarder::serve(args).await,

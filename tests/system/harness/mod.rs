@@ -67,6 +67,11 @@ impl Deployment {
         self.api = Api::new(commands.url());
         self.commands = Some(commands);
     }
+
+    /// The command service's process id (it serves the API).
+    pub fn commands_pid(&self) -> u32 {
+        self.commands.as_ref().expect("the command service runs").pid()
+    }
 }
 
 pub async fn deploy(stack: Stack, gateways: usize) -> Deployment {
