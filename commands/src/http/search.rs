@@ -154,7 +154,7 @@ struct SearchResults {
         ("after" = Option<DateTime<Utc>>, Query, description = "Posted at or after this time (RFC 3339)"),
         ("has_attachment" = Option<bool>, Query, description = "Only messages with (`true`) or without (`false`) attachments"),
         ("kind" = inline(Option<SearchableKind>), Query, description = "Only messages of this kind"),
-        ("order" = inline(Option<SearchOrder>), Query, description = "`relevance` (default) or `recent`"),
+        ("order" = inline(Option<SearchOrder>), Query, description = "`relevance` (default; ranks the newest 10,000 matches) or `recent` (all matches, newest first)"),
         ("limit" = Option<i64>, Query, minimum = 1, description = "Page size; default 20, capped at 50"),
         ("cursor" = Option<String>, Query, description = "The previous page's `next_cursor`"),
     ),
