@@ -18,7 +18,7 @@ use sqlx::PgPool;
 
 use chat_feed::DecodeError;
 
-use crate::rebuild::{RebuildError, Rebuilt, rebuild};
+use crate::rebuild::{RebuildError, Rebuilt, rebuild, rebuild_in_lanes};
 
 /// Every projector's name (also its feed name).
 pub const NAMES: [&str; 4] =
@@ -31,7 +31,9 @@ pub async fn rebuild_named(pool: &PgPool, name: &str, progress: impl Fn(u64)) ->
         UsersProjector::NAME => rebuild(pool, name, UsersProjector::TABLES, &mut UsersProjector, progress).await,
         RoomsProjector::NAME => rebuild(pool, name, RoomsProjector::TABLES, &mut RoomsProjector, progress).await,
         SupportProjector::NAME => rebuild(pool, name, SupportProjector::TABLES, &mut SupportProjector, progress).await,
-        SearchProjector::NAME => rebuild(pool, name, SearchProjector::TABLES, &mut SearchProjector, progress).await,
+        SearchProjector::NAME => {
+            rebuild_in_lanes(pool, name, SearchProjector::TABLES, &mut SearchProjector, progress).await
+        }
         _ => return None,
     })
 }

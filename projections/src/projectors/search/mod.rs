@@ -75,6 +75,9 @@ use super::ProjectionError;
 use changes::{Changes, PostedAt};
 use chat_feed::{FeedSink, StoredEvent};
 
+/// Each row is one message, written only by its room's events: rebuilt in lanes by room
+/// ([`crate::rebuild::rebuild_in_lanes`]).
+#[derive(Clone)]
 pub struct SearchProjector;
 
 impl SearchProjector {
