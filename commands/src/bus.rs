@@ -15,16 +15,14 @@ use async_nats::Client;
 use chat_domain::ErrorCode;
 use chat_nats::Subjects;
 use chat_nats::wire::{CommandRequest, CommandResponse, decode, encode};
-use futures::StreamExt;
-use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
-use tokio_util::task::TaskTracker;
 use tracing::Instrument;
 use tracing::field::Empty;
 
 use crate::limits::{Limits, RateLimited};
 use crate::parse::{InvalidField, room_command};
 use crate::room_writer::{CommandError, Pending, Receipt, RoomWriters};
+use crate::serving::Serving;
 use crate::store::CommandMeta;
 use crate::uploads::{AttachError, Uploads};
 
@@ -48,22 +46,13 @@ impl Bus {
     /// Each request is queued at its room's writer here, in arrival order (NATS keeps one
     /// publisher's order), and only the wait for its result runs concurrently.
     pub async fn serve(self, writers: RoomWriters, limits: Arc<Limits>, uploads: Uploads, shutdown: CancellationToken) {
-        let Bus { client, mut requests } = self;
-        let tasks = TaskTracker::new();
-        let permits = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
-        loop {
-            let message = tokio::select! {
-                message = requests.next() => match message {
-                    Some(message) => message,
-                    None => break,
-                },
-                _ = shutdown.cancelled() => break,
-            };
+        let Bus { client, requests } = self;
+        let mut serving = Serving::new(requests, shutdown, MAX_IN_FLIGHT);
+        while let Some((message, permit)) = serving.next().await {
             let Some(reply_to) = message.reply else {
                 tracing::warn!("command without a reply subject ignored");
                 continue;
             };
-            let Ok(permit) = permits.clone().acquire_owned().await else { break };
             let span = tracing::error_span!("command", room_id = Empty, kind = Empty, request_id = Empty, via = Empty);
             let outcome = submit(&writers, &limits, &uploads, &message.payload).instrument(span.clone()).await;
             let client = client.clone();
@@ -77,11 +66,9 @@ impl Bus {
                 }
                 drop(permit);
             };
-            tasks.spawn(reply.instrument(span));
+            serving.spawn(reply.instrument(span));
         }
-        let _ = requests.unsubscribe().await;
-        tasks.close();
-        tasks.wait().await;
+        serving.finish().await;
     }
 }
 

@@ -41,6 +41,7 @@ pub mod limits;
 pub mod parse;
 pub mod presence;
 pub mod room_writer;
+pub mod serving;
 pub mod store;
 pub mod upkeep;
 pub mod uploads;

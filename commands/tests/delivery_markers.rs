@@ -3,22 +3,15 @@
 //! one per member however many acknowledgements a batch carries, and none for a user whose
 //! erasure is under way or done (their markers go with their credentials).
 
+mod common;
+
 use chat_commands::delivery::{MovedMarker, record};
 use chat_domain::{RoomId, UserId};
 use chat_nats::wire::DeliveryAck;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-async fn account(pool: &PgPool, name: &str) -> UserId {
-    let user = UserId::from_uuid(Uuid::now_v7());
-    sqlx::query("INSERT INTO user_credentials (user_id, username, password_hash) VALUES ($1, $2, 'x')")
-        .bind(user.as_uuid())
-        .bind(name)
-        .execute(pool)
-        .await
-        .unwrap();
-    user
-}
+use common::account;
 
 /// A room whose stream holds `events` events (their content does not matter here).
 async fn room(pool: &PgPool, events: i64) -> RoomId {

@@ -3,6 +3,8 @@
 //! loses a race to another process, an erased actor is refused without holding up anyone
 //! else's command, and nothing an actor posts while they are being erased survives the erasure.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -18,6 +20,8 @@ use futures::future::join_all;
 use sqlx::PgPool;
 use uuid::Uuid;
 
+use common::account;
+
 fn meta(actor: UserId) -> CommandMeta {
     CommandMeta { actor, request_id: Uuid::now_v7().to_string(), via: "test".to_owned() }
 }
@@ -32,17 +36,6 @@ fn post(by: UserId, text: &str) -> RoomCommand {
         mentions: Vec::new(),
         attachments: vec![],
     }
-}
-
-async fn account(pool: &PgPool, name: &str) -> UserId {
-    let user = UserId::from_uuid(Uuid::now_v7());
-    sqlx::query("INSERT INTO user_credentials (user_id, username, password_hash) VALUES ($1, $2, 'x')")
-        .bind(user.as_uuid())
-        .bind(name)
-        .execute(pool)
-        .await
-        .unwrap();
-    user
 }
 
 /// An account with a registered `User` (what an erasure needs to find).

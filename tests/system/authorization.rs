@@ -605,7 +605,7 @@ impl Fixture {
         let owner_message = made(owner.post(room, "from the owner", "owner-1").await, 201, "post").uuid("message_id");
         let member_message =
             made(world.member.post(room, "from a member", "member-1").await, 201, "post").uuid("message_id");
-        let image = crate::attachments::files::png(4, 4, None);
+        let image = crate::attachments::files::png(4, 4);
         let attachment = made(owner.upload(image, Some("image/png"), "a.png").await, 201, "upload").uuid("upload_id");
         made(owner.post_files(room, None, "owner-2", &[attachment]).await, 201, "post a file");
         let mut last_seq = 0;

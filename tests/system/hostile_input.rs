@@ -215,7 +215,7 @@ async fn hostile_rest_requests_get_documented_errors_and_the_server_keeps_servin
     let listed =
         alice.call(Method::POST, &format!("/v1/websites/{website}/domains"), Some(json!({"domain": "10.0.0.1"}))).await;
     assert_eq!(listed.status, 201, "{listed:?}");
-    let image = crate::attachments::files::png(8, 8, None);
+    let image = crate::attachments::files::png(8, 8);
     let upload = alice.upload(image, Some("image/png"), "hostile.png").await;
     assert_eq!(upload.status, 201, "{upload:?}");
     let attachment = upload.uuid("upload_id");

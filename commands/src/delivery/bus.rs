@@ -5,21 +5,18 @@
 //! and the gateways, which wait for each reply before sending their next batch, slow down.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use async_nats::Client;
 use chat_domain::{ErrorCode, RoomId};
 use chat_nats::Subjects;
 use chat_nats::wire::{DeliveryAcks, DeliveryAcksReply, MemberReceipt, ReceiptNotice, decode, encode};
-use futures::StreamExt;
 use sqlx::PgPool;
-use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
-use tokio_util::task::TaskTracker;
 use tracing::Instrument;
 
 use super::LIVE_RECEIPTS_MAX_MEMBERS;
 use super::markers::{MovedMarker, record};
+use crate::serving::Serving;
 
 /// Batches recorded at once per instance (each holds a pooled connection for one statement).
 const MAX_IN_FLIGHT: usize = 8;
@@ -42,21 +39,12 @@ impl AckBus {
 
     /// Records batches until `shutdown`, then finishes the ones in flight.
     pub async fn serve(self, pool: PgPool, shutdown: CancellationToken) {
-        let AckBus { client, subjects, mut requests } = self;
-        let tasks = TaskTracker::new();
-        let permits = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
-        loop {
-            let message = tokio::select! {
-                message = requests.next() => match message {
-                    Some(message) => message,
-                    None => break,
-                },
-                _ = shutdown.cancelled() => break,
-            };
-            let Ok(permit) = permits.clone().acquire_owned().await else { break };
+        let AckBus { client, subjects, requests } = self;
+        let mut serving = Serving::new(requests, shutdown, MAX_IN_FLIGHT);
+        while let Some((message, permit)) = serving.next().await {
             let (client, subjects, pool) = (client.clone(), subjects.clone(), pool.clone());
             let span = tracing::error_span!("delivery_acks", gateway = tracing::field::Empty);
-            tasks.spawn(
+            serving.spawn(
                 async move {
                     let reply = handle(&client, &subjects, &pool, &message.payload).await;
                     if let Some(reply_to) = message.reply
@@ -69,9 +57,7 @@ impl AckBus {
                 .instrument(span),
             );
         }
-        let _ = requests.unsubscribe().await;
-        tasks.close();
-        tasks.wait().await;
+        serving.finish().await;
     }
 }
 
