@@ -37,6 +37,7 @@ export type { PostReceipt, PostInput } from "./outbox";
 export type { GapFill } from "./delivery";
 export { ACK_INTERVAL_MS } from "./acks";
 export { messageStatus, type DeliveryStatus, type MemberMarkers, type MessageStatus, type StatusQuery } from "./status";
+export { RoomMarkers, joinedMarkers, type JoinedMember } from "./markers";
 export {
   MemoryOutboxStore,
   MemoryPositionStore,
