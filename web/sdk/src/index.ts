@@ -52,7 +52,9 @@ export {
 export { Backoff, type BackoffOptions } from "./backoff";
 export {
   fetchTransport,
+  formatSize,
   messageKind,
+  oversize,
   xhrTransport,
   type UploadOptions,
   type UploadProgress,
