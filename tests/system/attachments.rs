@@ -191,6 +191,9 @@ async fn a_streamed_upload_over_the_limit_is_refused_with_413_and_nothing_is_sto
     let stack = Stack::new().await.env("CHAT_UPLOAD_MAX_BYTES", "1048576").env("CHAT_UPLOAD_QUOTA_BYTES", "1800000");
     let (_server, api) = up(&stack).await;
     let alice = api.register("alice").await;
+    // Clients are told the limits, so that they refuse a file that is too large before sending it.
+    let config = api.call(Method::GET, "/v1/client-config", None, None).await;
+    assert_eq!(config.body["uploads"], json!({"max_file_bytes": 1_048_576, "quota_bytes": 1_800_000}));
 
     // A 3 MiB file, chunked (no length): refused as soon as the bytes pass the limit, without
     // waiting for the rest (the client sends a little past the limit and waits).

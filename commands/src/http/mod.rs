@@ -57,7 +57,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 pub use error::{ApiError, ErrorBody, ErrorDetail};
 pub use spec::{OpenApiDocument, openapi};
-pub use web::{ClientConfig, WebConfig};
+pub use web::{ClientConfig, UploadLimits, WebConfig};
 
 use crate::accounts::Accounts;
 use crate::limits::Limits;

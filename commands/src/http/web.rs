@@ -1,5 +1,6 @@
 //! The web client: its static files (built by `npm --prefix web run build` into `web/dist`)
-//! served at `/`, and `GET /v1/client-config`, which tells it where the gateways are.
+//! served at `/`, and `GET /v1/client-config`, which tells it where the gateways are and how
+//! large an upload may be.
 //!
 //! The files are served from a directory beside the binary rather than embedded in it, so the
 //! Rust build never waits for (or depends on) the JavaScript build, and a client fix ships
@@ -20,6 +21,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{ApiError, AppState};
+use crate::uploads::{UploadConfig, Uploads};
 
 /// Where the web client's files are and what it is told at start.
 #[derive(Clone, Debug, Default)]
@@ -37,6 +39,26 @@ pub struct ClientConfig {
     /// path on the page's own host (`/v1/ws`, behind one load balancer), or a port and path on
     /// the page's host (`:8081/v1/ws`, as `chat up` runs it).
     pub gateways: Vec<String>,
+    pub uploads: UploadLimits,
+}
+
+/// The limits on uploads (docs/api.md §13.1), so that a client can refuse a file that is too
+/// large before sending it: a refusal by `Content-Length` comes before the body is read, and a
+/// browser still sending that body may see the connection reset instead of the `413`.
+#[derive(Clone, Copy, Debug, Serialize, utoipa::ToSchema)]
+pub struct UploadLimits {
+    /// The largest file accepted, in bytes (`CHAT_UPLOAD_MAX_BYTES`); larger ones are
+    /// `413 payload_too_large`.
+    pub max_file_bytes: u64,
+    /// What one user's uploads may add up to, in bytes (`CHAT_UPLOAD_QUOTA_BYTES`;
+    /// `413 quota_exceeded`).
+    pub quota_bytes: u64,
+}
+
+impl From<&UploadConfig> for UploadLimits {
+    fn from(config: &UploadConfig) -> Self {
+        Self { max_file_bytes: config.max_file_bytes, quota_bytes: config.quota_bytes }
+    }
 }
 
 /// The page may run our own scripts and styles and talk to our API and gateways only.
@@ -55,11 +77,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(client_config))
 }
 
-/// Where the gateways are, for a browser app before it connects.
+/// Where the gateways are and how large an upload may be, for a browser app before it connects.
 #[utoipa::path(get, path = "/v1/client-config", tag = "meta",
-    responses((status = 200, description = "The gateways' WebSocket URLs", body = ClientConfig)))]
-async fn client_config(State(web): State<WebConfig>) -> Json<ClientConfig> {
-    Json(ClientConfig { gateways: web.gateways })
+    responses((status = 200, description = "The gateways' WebSocket URLs and the upload limits", body = ClientConfig)))]
+async fn client_config(State(web): State<WebConfig>, State(uploads): State<Uploads>) -> Json<ClientConfig> {
+    Json(ClientConfig { gateways: web.gateways, uploads: uploads.config().into() })
 }
 
 /// The router's fallback: the client's files for `GET`/`HEAD` outside the API, JSON `404`

@@ -6,6 +6,8 @@
  * (`:8081/v1/ws`). `?gateway=<ws url>` pins one gateway, for operators and tests.
  */
 
+import type { ClientConfig } from "../../sdk/src/index";
+
 /** The part of `window.location` the resolution needs. */
 export interface PageLocation {
   protocol: string;
@@ -14,9 +16,8 @@ export interface PageLocation {
   search: string;
 }
 
-export interface ClientConfig {
-  gateways: string[];
-}
+/** What this page takes from `GET /v1/client-config` (the SDK reads the upload limits itself). */
+export type GatewayConfig = Pick<ClientConfig, "gateways">;
 
 /** One configured entry as an absolute WebSocket URL, or `null` if it is none of the shapes. */
 export function resolveGateway(entry: string, page: PageLocation): string | null {
@@ -28,7 +29,7 @@ export function resolveGateway(entry: string, page: PageLocation): string | null
 }
 
 /** The gateways to rotate among: the pinned one if `?gateway=` names one, else the config's. */
-export function gatewayUrls(config: ClientConfig, page: PageLocation): string[] {
+export function gatewayUrls(config: GatewayConfig, page: PageLocation): string[] {
   const pinned = new URLSearchParams(page.search).get("gateway");
   if (pinned !== null && /^wss?:\/\//i.test(pinned)) return [pinned];
   const urls = config.gateways.map((entry) => resolveGateway(entry, page)).filter((url): url is string => url !== null);
@@ -43,7 +44,7 @@ export function findGateways(page: PageLocation, origin: string): Promise<string
   const pinned = gatewayUrls({ gateways: [] }, page);
   if (new URLSearchParams(page.search).has("gateway") && pinned.length === 1) return Promise.resolve(pinned);
   return fetchClientConfig(origin)
-    .catch((): ClientConfig => ({ gateways: [] }))
+    .catch((): GatewayConfig => ({ gateways: [] }))
     .then((config) => gatewayUrls(config, page));
 }
 
@@ -51,10 +52,10 @@ export function findGateways(page: PageLocation, origin: string): Promise<string
 const CONFIG_TIMEOUT_MS = 10_000;
 
 /** `GET /v1/client-config` (no auth). */
-export async function fetchClientConfig(origin: string): Promise<ClientConfig> {
+export async function fetchClientConfig(origin: string): Promise<GatewayConfig> {
   const response = await fetch(`${origin}/v1/client-config`, { signal: AbortSignal.timeout(CONFIG_TIMEOUT_MS) });
   if (!response.ok) throw new Error(`GET /v1/client-config: HTTP ${response.status}`);
-  const body = (await response.json()) as Partial<ClientConfig>;
+  const body = (await response.json()) as Partial<GatewayConfig>;
   const gateways = Array.isArray(body.gateways) ? body.gateways.filter((entry): entry is string => typeof entry === "string") : [];
   return { gateways };
 }

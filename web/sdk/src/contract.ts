@@ -408,6 +408,26 @@ export interface Attachment {
   thumbnail: boolean;
 }
 
+/**
+ * `GET /v1/client-config` (no auth): what a browser app needs before it connects (api.md §1.3).
+ */
+export interface ClientConfig {
+  /**
+   * The gateways' WebSocket URLs, tried in turn: absolute (`wss://…/v1/ws`), a path on the
+   * page's host (`/v1/ws`), or a port and path on the page's host name (`:8081/v1/ws`).
+   */
+  gateways: string[];
+  uploads: UploadLimits;
+}
+
+/** The server's limits on uploads (api.md §13.1), so that clients refuse a file before sending it. */
+export interface UploadLimits {
+  /** The largest file accepted (`CHAT_UPLOAD_MAX_BYTES`); larger ones are `413 payload_too_large`. */
+  max_file_bytes: number;
+  /** What one user's uploads may add up to (`CHAT_UPLOAD_QUOTA_BYTES`; `413 quota_exceeded`). */
+  quota_bytes: number;
+}
+
 /** `POST /v1/uploads` (201). */
 export interface UploadView {
   upload_id: UploadId;

@@ -37,6 +37,7 @@ export type { PostReceipt, PostInput } from "./outbox";
 export type { GapFill } from "./delivery";
 export { ACK_INTERVAL_MS } from "./acks";
 export { messageStatus, type DeliveryStatus, type MemberMarkers, type MessageStatus, type StatusQuery } from "./status";
+export { RoomMarkers, joinedMarkers, type JoinedMember } from "./markers";
 export {
   MemoryOutboxStore,
   MemoryPositionStore,
@@ -51,7 +52,9 @@ export {
 export { Backoff, type BackoffOptions } from "./backoff";
 export {
   fetchTransport,
+  formatSize,
   messageKind,
+  oversize,
   xhrTransport,
   type UploadOptions,
   type UploadProgress,

@@ -9,6 +9,7 @@
 import type {
   AddedAgent,
   AttachmentLinks,
+  ClientConfig,
   IdentitySecret,
   AddedDomain,
   AgentRequest,
@@ -42,6 +43,7 @@ import type {
   SearchableKind,
   SessionResponse,
   UploadId,
+  UploadLimits,
   UploadView,
   UserId,
   UserIdentity,
@@ -62,6 +64,7 @@ import {
   type UploadOptions,
   type UploadTransport,
   defaultTransport,
+  oversize,
   readUploadAnswer,
   uploadRequest,
 } from "./uploads";
@@ -175,6 +178,8 @@ export class ChatApi {
   private readonly uploadTransport: UploadTransport;
   /** Signed links per attachment, reused until shortly before they expire. */
   private readonly links = new Map<string, Promise<AttachmentLinks>>();
+  /** The server's upload limits, read once (again after a failed read). */
+  private limits: Promise<UploadLimits | null> | null = null;
 
   constructor(options: ChatApiOptions) {
     this.options = options;
@@ -458,9 +463,14 @@ export class ChatApi {
    * when `signal` aborts. Post the answer's `upload_id` in `attachments` before `expires_at`.
    * Refusals are `ChatApiError`s: `payload_too_large`, `quota_exceeded`,
    * `unsupported_media_type`, `mime_mismatch`, `image_too_large`, `invalid_image`,
-   * `rate_limited`. An expired token is refreshed and the file sent once more.
+   * `rate_limited`. A file over the server's limit (`uploadLimits`) is refused with
+   * `payload_too_large` before anything is sent. An expired token is refreshed and the file
+   * sent once more.
    */
   async uploadFile(file: Blob, options: UploadOptions = {}): Promise<UploadView> {
+    const refusal = oversize(file.size, await this.uploadLimits());
+    if (refusal !== null) throw refusal;
+    options.signal?.throwIfAborted();
     const attempt = async (token: string): Promise<UploadView> => {
       const request = uploadRequest(this.baseUrl, token, file, options);
       const response = await this.uploadTransport(request);
@@ -479,6 +489,26 @@ export class ChatApi {
     } catch (error) {
       throw this.noticeErasure(error);
     }
+  }
+
+  /** `GET /v1/client-config` (no auth): the gateways and the upload limits. */
+  async clientConfig(): Promise<ClientConfig> {
+    return (await this.send<ClientConfig>({ method: "GET", path: "/v1/client-config", auth: false })).body;
+  }
+
+  /**
+   * The server's upload limits (from `clientConfig`, read once); `null` when they cannot be
+   * read now (the server still checks every upload).
+   */
+  uploadLimits(): Promise<UploadLimits | null> {
+    this.limits ??= this.clientConfig().then(
+      (config) => (typeof config.uploads?.max_file_bytes === "number" ? config.uploads : null),
+      () => {
+        this.limits = null;
+        return null;
+      },
+    );
+    return this.limits;
   }
 
   /** `GET /v1/rooms/{room_id}/attachments/{attachment_id}/links`: signed, short-lived URLs. */

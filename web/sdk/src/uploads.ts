@@ -10,8 +10,8 @@
  * file is never read into memory by the SDK.
  */
 
-import type { Attachment, MessageKind } from "./contract";
-import { ChatNetworkError, errorFromResponse } from "./errors";
+import type { Attachment, MessageKind, UploadLimits } from "./contract";
+import { ChatApiError, ChatNetworkError, errorFromResponse } from "./errors";
 import { newId } from "./ids";
 import type { FetchLike } from "./transport";
 
@@ -167,4 +167,30 @@ export async function readUploadAnswer<T>(response: Response, requestId: string)
 export function messageKind(attachments: readonly Pick<Attachment, "mime">[]): MessageKind {
   if (attachments.length === 0) return "text";
   return attachments.every((attachment) => attachment.mime.startsWith("image/")) ? "image" : "file";
+}
+
+/**
+ * The refusal the server would answer a file of `size` bytes with (`413 payload_too_large`),
+ * or `null` if the file is within `limits`. Checked before sending: a server refusing an upload
+ * by its length answers before reading the body, and a browser still sending it may then see
+ * the connection reset instead of the answer (and say nothing about why).
+ */
+export function oversize(size: number, limits: UploadLimits | null): ChatApiError | null {
+  if (limits === null || size <= limits.max_file_bytes) return null;
+  const max = limits.max_file_bytes;
+  return new ChatApiError({ status: 413, code: "payload_too_large", message: `the file is larger than ${max} bytes (${formatSize(max)})` });
+}
+
+/** A size as people read it: `512 B`, `1.5 KB`, `12 MB` (powers of 1024). */
+export function formatSize(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return "";
+  const units = ["B", "KB", "MB", "GB", "TB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  const shown = unit === 0 || value >= 10 ? Math.round(value).toString() : value.toFixed(1).replace(/\.0$/, "");
+  return `${shown} ${units[unit]}`;
 }

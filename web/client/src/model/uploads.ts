@@ -7,6 +7,8 @@
 
 import type { UploadId } from "../../../sdk/src/index";
 
+export { formatSize } from "../../../sdk/src/index";
+
 /** At most this many files a message (the server's limit on `attachments`). */
 export const MAX_FILES = 10;
 
@@ -72,20 +74,6 @@ export function canSend(text: string, files: readonly PendingFile[]): boolean {
 export function percent(file: PendingFile): number {
   if (file.size === 0) return file.state === "uploading" ? 0 : 100;
   return Math.round((file.loaded / file.size) * 100);
-}
-
-/** A size as people read it: `512 B`, `1.5 KB`, `12 MB` (powers of 1024). */
-export function formatSize(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) return "";
-  const units = ["B", "KB", "MB", "GB", "TB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  const shown = unit === 0 || value >= 10 ? Math.round(value).toString() : value.toFixed(1).replace(/\.0$/, "");
-  return `${shown} ${units[unit]}`;
 }
 
 /** Width and height to lay an image out at, within `box` pixels a side, keeping its shape. */

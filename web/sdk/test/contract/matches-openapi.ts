@@ -1,5 +1,5 @@
 /**
- * The hand-written wire contract (`sdk/src/contract.ts`, and the web client's `ClientConfig`)
+ * The hand-written wire contract (`sdk/src/contract.ts`)
  * checked against the server's OpenAPI document. `docs/openapi.json`, which a Rust test keeps
  * equal to what the code generates, is turned into types (`npm run generate` →
  * `sdk/generated/openapi.ts`, not committed), and every type of the contract must convert both
@@ -13,7 +13,6 @@
  */
 
 import type { components } from "../../generated/openapi";
-import type { ClientConfig } from "../../../client/src/gateways";
 import type * as C from "../../src/contract";
 
 type S = components["schemas"];
@@ -48,8 +47,9 @@ same<C.UserIdentity, S["UserIdentity"]>(both, both);
 same<{ users: C.UserIdentity[] }, S["FoundUsers"]>(both, both);
 same<C.UpdateProfileRequest, S["UpdateProfileRequest"]>(both, both);
 
-// REST: what the web client reads before it connects.
-same<ClientConfig, S["ClientConfig"]>(both, both);
+// REST: what a browser app reads before it connects.
+same<C.ClientConfig, S["ClientConfig"]>(both, both);
+same<C.UploadLimits, S["UploadLimits"]>(both, both);
 
 // REST: rooms and messages.
 same<C.CreateRoomRequest, S["CreateRoomRequest"]>(both, both);

@@ -157,11 +157,75 @@ describe("uploadFile", () => {
     const progress: number[] = [];
     await expect(api.uploadFile(new Blob(["0123456789"]), { onProgress: (p) => progress.push(p.loaded) })).resolves.toEqual(UPLOADED);
     expect(calls.map((call) => [call.url.replace("http://api", ""), call.authorization])).toEqual([
+      ["/v1/client-config", null],
       ["/v1/uploads?name=file", "Bearer old"],
       ["/v1/auth/refresh", null],
       ["/v1/uploads?name=file", "Bearer new"],
     ]);
     expect(progress).toEqual([0, 0, 10]);
+  });
+});
+
+describe("the upload limit", () => {
+  const CONFIG = { gateways: [":8081/v1/ws"], uploads: { max_file_bytes: 1024 * 1024, quota_bytes: 1024 ** 3 } };
+
+  function limited(config: () => Response): { api: ChatApi; xhrs: FakeXhr[]; configReads: () => number } {
+    const xhrs: FakeXhr[] = [];
+    const { fetch, calls } = fakeFetch((call) => (call.url.endsWith("/v1/client-config") ? config() : json(500, {})));
+    const api = new ChatApi({
+      baseUrl: "http://api",
+      credentials: LOGIN,
+      fetch,
+      uploadTransport: xhrTransport(() => {
+        const xhr = new FakeXhr();
+        xhrs.push(xhr);
+        return xhr;
+      }),
+    });
+    return { api, xhrs, configReads: () => calls.length };
+  }
+
+  it("refuses a file over the server's limit before sending any of it, as the server would, naming the limit", async () => {
+    const { api, xhrs } = limited(() => json(200, CONFIG));
+    const error = await api.uploadFile(new Blob([new Uint8Array(3 * 1024 * 1024)])).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ChatApiError);
+    expect(error).toMatchObject({ status: 413, code: "payload_too_large", message: "the file is larger than 1048576 bytes (1 MB)" });
+    expect(xhrs).toHaveLength(0);
+  });
+
+  it("sends a file of exactly the limit, and reads the limits once for every upload", async () => {
+    const { api, xhrs, configReads } = limited(() => json(200, CONFIG));
+    const first = api.uploadFile(new Blob([new Uint8Array(1024 * 1024)]));
+    await settle();
+    xhrs[0]?.respond(201, UPLOADED);
+    await expect(first).resolves.toEqual(UPLOADED);
+    await expect(api.uploadFile(new Blob([new Uint8Array(1024 * 1024 + 1)]))).rejects.toMatchObject({ code: "payload_too_large" });
+    expect(configReads()).toBe(1);
+    expect(await api.uploadLimits()).toEqual(CONFIG.uploads);
+  });
+
+  it("sends the file when the limits cannot be read (the server still checks), and asks again next time", async () => {
+    let answer = () => json(503, { error: { code: "unavailable", message: "try later" } });
+    const { api, xhrs, configReads } = limited(() => answer());
+    const big = new Blob([new Uint8Array(2 * 1024 * 1024)]);
+    const first = api.uploadFile(big);
+    await settle();
+    expect(xhrs).toHaveLength(1);
+    xhrs[0]?.respond(413, { error: { code: "payload_too_large", message: "the file is larger than 1048576 bytes" } });
+    await expect(first).rejects.toMatchObject({ code: "payload_too_large" });
+    answer = () => json(200, CONFIG);
+    await expect(api.uploadFile(big)).rejects.toMatchObject({ message: "the file is larger than 1048576 bytes (1 MB)" });
+    expect(xhrs).toHaveLength(1);
+    expect(configReads()).toBe(2);
+  });
+
+  it("takes an older server's config, without limits, as no limits known", async () => {
+    const { api, xhrs } = limited(() => json(200, { gateways: [] }));
+    const uploading = api.uploadFile(new Blob([new Uint8Array(3 * 1024 * 1024)]));
+    await settle();
+    expect(xhrs).toHaveLength(1);
+    xhrs[0]?.respond(201, UPLOADED);
+    await expect(uploading).resolves.toEqual(UPLOADED);
   });
 });
 

@@ -1,14 +1,18 @@
 /**
  * The visitor's conversation, live: a `ChatSession` with the visitor's token whose resume
  * positions and outbox are kept under the visitor's namespace (so a reload resumes where the
- * last page left off and resends what was not acknowledged), the REST history and read markers,
- * and the `Timeline` they all feed. It marks the agents' messages read while the visitor sees
- * them, and reports agents' new messages and every change to its owner (`WidgetModel`).
+ * last page left off and resends what was not acknowledged), the REST history and receipts,
+ * the `Timeline` they feed, and the members' markers (the SDK's `RoomMarkers`, kept current by
+ * events and `receipt` frames, read again after each reconnect) that give the visitor's
+ * messages their ticks. It marks the agents' messages read while the visitor sees them, and
+ * reports agents' new messages and every change to its owner (`WidgetModel`).
  */
 
 import {
   ChatApiError,
   ChatSession,
+  RoomMarkers,
+  joinedMarkers,
   webStorageStores,
   type ChatApi,
   type PendingPost,
@@ -16,6 +20,7 @@ import {
   type RoomId,
   type SessionApi,
   type VisitorApi,
+  type WebSocketFactory,
   type WebStorageLike,
 } from "../../../sdk/src/index";
 import { type ChatMessage, type FailedPost, type Line, Timeline } from "./timeline";
@@ -32,8 +37,10 @@ export interface ConversationOptions {
   /** Where the visitor's session stores live. */
   namespace: string;
   gateways: readonly string[];
-  /** The conversation's sequence when this visitor just started it; `null` for an older one. */
-  startedAt: number | null;
+  /** Opens sockets (default: the browser's `WebSocket`; tests pass a fake). */
+  webSocket?: WebSocketFactory;
+  /** This visitor just started the conversation (not one they come back to). */
+  started: boolean;
   /** Something shown changed. */
   changed: () => void;
   /** A new message from an agent (not read yet). */
@@ -45,12 +52,15 @@ export interface ConversationOptions {
 export class LiveConversation {
   readonly roomId: RoomId;
   private readonly timeline: Timeline;
+  /** Who is in the conversation and how far each has received and read it. */
+  private readonly markers = new RoomMarkers(joinedMarkers);
   private readonly session: ChatSession;
   private pending: PendingPost[];
   private failed: FailedPost[] = [];
   private earliest: number | null = null;
   private markedUpTo = 0;
   private wasConnected = false;
+  private readies = 0;
 
   constructor(private readonly options: ConversationOptions) {
     const me = options.chat.userId;
@@ -58,13 +68,17 @@ export class LiveConversation {
     this.roomId = options.roomId;
     this.timeline = new Timeline(me);
     const stores = webStorageStores(options.storage, options.namespace);
-    // A new conversation resumes from its start; an old one from where the last page left off.
-    if (options.startedAt !== null) stores.positions.set(options.roomId, options.startedAt);
-    const session = new ChatSession({ url: options.gateways, api: sessionApi(options), ...stores });
+    // A new conversation is read from its first event, so that the members' joins are known
+    // (their markers give the ticks; the receipts' read model may not have them yet); an old
+    // one resumes from where the last page left off.
+    if (options.started) stores.positions.set(options.roomId, 0);
+    const socket = options.webSocket === undefined ? {} : { webSocket: options.webSocket };
+    const session = new ChatSession({ url: options.gateways, api: sessionApi(options), ...stores, ...socket });
     this.session = session;
     this.pending = this.ours(session.pendingPosts());
     session.on("event", (frame) => {
       if (frame.room_id !== this.roomId) return;
+      this.markers.apply(frame);
       const fresh = this.timeline.apply(frame);
       if (fresh !== null && fresh.body !== null) options.agentMessage(fresh);
       options.changed();
@@ -76,10 +90,25 @@ export class LiveConversation {
     session.on("resumed", (frame) => {
       if (frame.room_id === this.roomId && frame.reason === "unknown_position") void this.loadHistory();
     });
+    session.on("receipt", (frame) => {
+      if (frame.room_id === this.roomId && this.markers.receipt(frame)) options.changed();
+    });
+    session.on("ready", () => {
+      // Markers that moved while the connection was down came in no frame: read them again
+      // (the first connection's come from the receipts an old conversation opens with, or the
+      // joins of a new one).
+      this.readies += 1;
+      if (this.readies > 1) void this.loadReceipts();
+    });
     session.on("typing", () => options.changed());
     session.on("outbox", (pending) => {
       this.pending = this.ours(pending);
       options.changed();
+    });
+    session.on("sent", (receipt) => {
+      // Shown as sent from its `ack`: its event may come a moment later.
+      const post = this.pending.find((candidate) => candidate.clientMsgId === receipt.clientMsgId);
+      if (receipt.roomId === this.roomId && post !== undefined) this.timeline.acknowledged(receipt, post);
     });
     session.on("postFailed", ({ post }) => {
       if (post.roomId === this.roomId) this.failed.push({ clientMsgId: post.clientMsgId, body: post.body, queuedAt: post.queuedAt });
@@ -93,12 +122,14 @@ export class LiveConversation {
       if (reason === "auth_lost") options.lost();
     });
     session.connect();
-    if (options.startedAt === null) void this.loadPast();
+    if (!options.started) void this.loadPast();
   }
 
   /** What to show, oldest first. */
   lines(): Line[] {
-    return this.timeline.lines(this.pending, this.failed);
+    // A visitor writes to the team: any agent's device or eyes will do (api.md §3.10).
+    const support = { visitor: this.timeline.me };
+    return this.timeline.lines(this.pending, this.failed, (seq) => this.markers.status(seq, this.timeline.me, support).status);
   }
 
   /** The agents' messages the visitor has not read. */
@@ -147,7 +178,7 @@ export class LiveConversation {
     if (latest <= this.timeline.myRead || latest <= this.markedUpTo) return;
     const upTo = Math.max(latest, this.session.position(this.roomId) ?? 0);
     this.markedUpTo = upTo;
-    this.timeline.read(this.timeline.me, upTo);
+    this.timeline.read(upTo);
     this.session.markRead(this.roomId, upTo).catch(() => {
       // Tried again the next time the visitor sees something new.
       this.markedUpTo = 0;
@@ -183,7 +214,8 @@ export class LiveConversation {
   private async loadReceipts(): Promise<void> {
     try {
       const { receipts } = await this.options.chat.receipts(this.roomId);
-      for (const receipt of receipts) this.timeline.read(receipt.user_id, receipt.last_read_seq);
+      this.markers.reset(receipts);
+      for (const receipt of receipts) if (receipt.user_id === this.timeline.me) this.timeline.read(receipt.last_read_seq);
     } catch {
       // Ticks say "sent" until the next read marker arrives.
     }

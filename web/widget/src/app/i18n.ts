@@ -18,6 +18,7 @@ export interface Strings {
   agent: string;
   sending: string;
   sent: string;
+  delivered: string;
   read: string;
   failed: string;
   retry: string;
@@ -51,6 +52,7 @@ const EN: Strings = {
   agent: "Agent",
   sending: "Sending…",
   sent: "Sent",
+  delivered: "Delivered",
   read: "Read",
   failed: "Not sent",
   retry: "Send again",
@@ -88,6 +90,7 @@ const DE: Strings = {
   agent: "Mitarbeiter",
   sending: "Wird gesendet…",
   sent: "Gesendet",
+  delivered: "Zugestellt",
   read: "Gelesen",
   failed: "Nicht gesendet",
   retry: "Erneut senden",

@@ -186,7 +186,7 @@ export class WidgetModel {
       return;
     }
     const latest = conversations[0];
-    if (latest !== undefined) await this.enterConversation(latest.room_id, null);
+    if (latest !== undefined) await this.enterConversation(latest.room_id, false);
   }
 
   private useCredentials(credentials: Credentials): VisitorApi {
@@ -205,8 +205,8 @@ export class WidgetModel {
     return visitorApi;
   }
 
-  /** Opens a conversation: `startedAt` is its sequence when this visitor just started it. */
-  private async enterConversation(roomId: RoomId, startedAt: number | null): Promise<void> {
+  /** Opens a conversation: `started` when this visitor just started it. */
+  private async enterConversation(roomId: RoomId, started: boolean): Promise<void> {
     const chat = this.chat;
     const visitorApi = this.visitorApi;
     if (chat === null || chat.userId === null || visitorApi === null) return;
@@ -220,7 +220,7 @@ export class WidgetModel {
       storage: this.options.storage,
       namespace: sessionNamespace(this.options.websiteId, chat.userId),
       gateways,
-      startedAt,
+      started,
       changed: () => this.refresh(),
       agentMessage: (message) => {
         if (message.body !== null) this.host.send({ type: "message", body: message.body, at: message.at });
@@ -357,7 +357,7 @@ export class WidgetModel {
         const latest = (await visitor.conversations(this.options.websiteId))[0];
         this.unsure = false;
         if (latest !== undefined) {
-          await this.enterConversation(latest.room_id, null);
+          await this.enterConversation(latest.room_id, false);
           return;
         }
       }
@@ -366,7 +366,7 @@ export class WidgetModel {
         referrer: this.context.referrer,
         language: (this.options.languages[0] ?? "").slice(0, 35) || null,
       });
-      await this.enterConversation(started.room_id, started.seq);
+      await this.enterConversation(started.room_id, true);
     });
   }
 

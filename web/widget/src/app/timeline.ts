@@ -1,11 +1,14 @@
 /**
  * One conversation as the visitor sees it: its messages (from the REST history and from live
  * events, whichever comes first, each once), the system lines of its support events (assigned,
- * resolved, reopened), how far the visitor and the agents have read, and the visitor's posts
- * that are still on their way. Pure: the model feeds it, the UI reads `lines()`.
+ * resolved, reopened), how far the visitor has read, and the visitor's posts that are still on
+ * their way. How far the agents have received and read is not kept here: `lines()` asks for each
+ * of the visitor's messages' status (the SDK's `RoomMarkers` answers). Pure: the model feeds it,
+ * the UI reads `lines()`.
  */
 
 import type { EventFrame, MessageId, MessageView, UserId } from "../../../sdk/src/contract";
+import type { MessageStatus } from "../../../sdk/src/status";
 import type { PendingPost } from "../../../sdk/src/stores";
 
 export interface ChatMessage {
@@ -17,14 +20,20 @@ export interface ChatMessage {
   body: string | null;
   at: string;
   edited: boolean;
-  /** The sequence of the latest event that changed it. */
+  /** The sequence of the latest event that changed it; 0 while only its post's `ack` told of it. */
   version: number;
 }
 
 export type SystemKind = "assigned" | "resolved" | "reopened";
 
-/** The visitor's own message: on its way, delivered, or read by an agent. */
-export type Delivery = "sending" | "sent" | "read" | "failed";
+/**
+ * The visitor's own message: on its way, acknowledged by the server, received by an agent's
+ * device, read by an agent (api.md §3.10), or refused for good.
+ */
+export type Delivery = MessageStatus | "failed";
+
+/** The status of the visitor's message at `seq`. */
+export type StatusOf = (seq: number) => MessageStatus;
 
 export type Line =
   | { kind: "message"; key: string; mine: boolean; body: string | null; at: string; edited: boolean; delivery: Delivery | null }
@@ -42,8 +51,6 @@ export class Timeline {
   private readonly system = new Map<number, { system: SystemKind; at: string }>();
   /** The visitor's read marker. */
   myRead = 0;
-  /** The furthest any agent has read. */
-  agentsRead = 0;
 
   constructor(readonly me: UserId) {}
 
@@ -70,7 +77,8 @@ export class Timeline {
     const event = frame.event;
     switch (event.type) {
       case "MessagePosted": {
-        if (this.messages.has(event.message_id)) return null;
+        const known = this.messages.get(event.message_id);
+        if (known !== undefined && known.version !== 0) return null;
         const message: ChatMessage = {
           id: event.message_id,
           seq: frame.seq,
@@ -82,7 +90,7 @@ export class Timeline {
           version: frame.seq,
         };
         this.messages.set(event.message_id, message);
-        return message.author !== this.me && message.seq > this.myRead ? message : null;
+        return known === undefined && message.author !== this.me && message.seq > this.myRead ? message : null;
       }
       case "MessageEdited":
         this.change(event.message_id, frame.seq, (message) => ({ ...message, body: event.body, edited: true }));
@@ -91,7 +99,7 @@ export class Timeline {
         this.change(event.message_id, frame.seq, (message) => ({ ...message, body: null }));
         return null;
       case "ReadMarkerMoved":
-        this.read(event.user_id, event.up_to_seq);
+        if (event.user_id === this.me) this.read(event.up_to_seq);
         return null;
       case "ConversationAssigned":
         if (event.assignee !== null) this.system.set(frame.seq, { system: "assigned", at: frame.at });
@@ -107,10 +115,27 @@ export class Timeline {
     }
   }
 
-  /** Someone's read marker (from receipts or a `ReadMarkerMoved`). */
-  read(userId: UserId, upToSeq: number): void {
-    if (userId === this.me) this.myRead = Math.max(this.myRead, upToSeq);
-    else this.agentsRead = Math.max(this.agentsRead, upToSeq);
+  /**
+   * The visitor's post was acknowledged (`seq`) before its event came: it stays on screen, now
+   * sent, until its event or the history takes its place.
+   */
+  acknowledged(receipt: { messageId: MessageId; seq: number; clientMsgId: string }, post: { body: string; queuedAt: string }): void {
+    if (this.messages.has(receipt.messageId)) return;
+    this.messages.set(receipt.messageId, {
+      id: receipt.messageId,
+      seq: receipt.seq,
+      author: this.me,
+      clientMsgId: receipt.clientMsgId,
+      body: post.body,
+      at: post.queuedAt,
+      edited: false,
+      version: 0,
+    });
+  }
+
+  /** The visitor's read marker (from receipts, a `ReadMarkerMoved`, or marking read). */
+  read(upToSeq: number): void {
+    this.myRead = Math.max(this.myRead, upToSeq);
   }
 
   /** Agents' messages after the visitor's read marker. */
@@ -129,8 +154,11 @@ export class Timeline {
     return latest;
   }
 
-  /** What to show, oldest first: messages and system lines, then posts still on their way, then failed ones. */
-  lines(pending: readonly PendingPost[], failed: readonly FailedPost[]): Line[] {
+  /**
+   * What to show, oldest first: messages and system lines, then posts still on their way, then
+   * failed ones; `status` tells the visitor's messages' delivery.
+   */
+  lines(pending: readonly PendingPost[], failed: readonly FailedPost[], status: StatusOf): Line[] {
     const delivered = new Set<string>();
     const shown: Array<{ seq: number; line: Line }> = [];
     for (const message of this.messages.values()) {
@@ -145,7 +173,7 @@ export class Timeline {
           body: message.body,
           at: message.at,
           edited: message.edited,
-          delivery: mine ? (message.seq <= this.agentsRead ? "read" : "sent") : null,
+          delivery: mine ? status(message.seq) : null,
         },
       });
     }

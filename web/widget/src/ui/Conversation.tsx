@@ -1,7 +1,8 @@
 /**
  * The conversation as a log: the greeting first, then messages (the visitor's on the right,
- * with "Sending…", a tick once sent and two once an agent has read them), system lines, and
- * whether an agent is typing. It keeps to the newest line unless the visitor scrolled up.
+ * with their ticks: ○ sending, ✓ sent, ✓✓ delivered to an agent, ✓✓ in colour once an agent has
+ * read them; each named for screen readers and in a tooltip), system lines, and whether an
+ * agent is typing. It keeps to the newest line unless the visitor scrolled up.
  */
 
 import { useLayoutEffect, useRef } from "preact/hooks";
@@ -76,19 +77,15 @@ function LineView({ line, t, time, onRetry }: { line: Line; t: Strings; time: In
   );
 }
 
+const TICKS = { sending: "○", sent: "✓", delivered: "✓✓", read: "✓✓" } as const;
+
+/** The ticks: their name (the status) is what screen readers say and the tooltip shows. */
 function DeliveryMark({ delivery, t }: { delivery: Delivery; t: Strings }) {
-  switch (delivery) {
-    case "sending":
-      return <span class="delivery"> · {t.sending}</span>;
-    case "failed":
-      return <span class="delivery failed"> · {t.failed}</span>;
-    case "sent":
-    case "read":
-      return (
-        <span class={`delivery ${delivery}`}>
-          <span aria-hidden="true"> {delivery === "read" ? "✓✓" : "✓"}</span>
-          <span class="sr">{delivery === "read" ? t.read : t.sent}</span>
-        </span>
-      );
-  }
+  if (delivery === "failed") return <span class="delivery failed"> · {t.failed}</span>;
+  const label = t[delivery];
+  return (
+    <span class={`delivery ${delivery}`} role="img" aria-label={label} title={label}>
+      {TICKS[delivery]}
+    </span>
+  );
 }

@@ -6,7 +6,9 @@
  * over the WebSocket, sees the message (with the page it came from), types and answers; the
  * visitor sees "Agent is typing…", the answer, their message read, and, with the panel closed,
  * the unread count, while the page's `ChatWidget.on("message")` hears of it. After a reload the
- * conversation is still there. A visitor on a phone, in German, is asked for their name first and
+ * conversation is still there. A visitor's messages are ticked delivered while an agent has the
+ * web client open, sent only while none has, delivered once the agent's client is back and has
+ * them, read once the agent opens the conversation in the inbox, all without a reload. A visitor on a phone, in German, is asked for their name first and
  * told nobody is there outside business hours. A logged-in user of the website, identified by
  * its server's signature, finds their conversation on a second device, and is forgotten when
  * they log out. A page with the same snippet on an origin that
@@ -23,7 +25,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { EventFrame, MessagePosted, WebsiteId } from "../../../sdk/src/index";
 import type { Account } from "../../../sdk/test/system/harness";
 import { type Recorder, recordedSession } from "../../../sdk/test/system/recorder";
-import { PATIENCE, screenshot, webSuite } from "../../../client/test/browser/browser";
+import { PATIENCE, logIn, openClient, screenshot, webSuite } from "../../../client/test/browser/browser";
 import { type LocalSite, startLocalSite } from "../../../client/test/browser/local-site";
 import { shopPage, snippet, verifiedWebsite } from "./website";
 
@@ -118,7 +120,8 @@ describe("the support widget", () => {
     const question = "Hello!\nWhere is my order?";
     const log = frame.getByRole("log", { name: "Conversation" });
     await log.getByText("Where is my order?").waitFor({ timeout: PATIENCE });
-    await log.getByText("Sent", { exact: true }).waitFor({ timeout: PATIENCE });
+    // The agent's device has it at once: delivered.
+    await log.getByRole("img", { name: "Delivered" }).waitFor({ timeout: PATIENCE });
     expect(await composer.inputValue()).toBe("");
 
     // The agent sees it, from the shop's page, in a new conversation of the website's.
@@ -137,7 +140,7 @@ describe("the support widget", () => {
     await log.getByText("It ships tomorrow.").waitFor({ timeout: PATIENCE });
     await expect.poll(() => typing.count(), { timeout: PATIENCE }).toBe(0);
     await agent.session.markRead(roomId, questionFrame?.seq ?? 0);
-    await log.getByText("Read", { exact: true }).waitFor({ timeout: PATIENCE });
+    await log.getByRole("img", { name: "Read" }).waitFor({ timeout: PATIENCE });
     // The panel is open and the page visible: the visitor has read the answer.
     const visitorId = questionFrame?.event.type === "MessagePosted" ? questionFrame.event.author : "";
     await expect
@@ -173,7 +176,7 @@ describe("the support widget", () => {
     for (const text of ["Where is my order?", "It ships tomorrow.", "Anything else?"]) {
       await log.getByText(text).waitFor({ timeout: PATIENCE });
     }
-    await log.getByText("Read", { exact: true }).waitFor({ timeout: PATIENCE });
+    await log.getByRole("img", { name: "Read" }).waitFor({ timeout: PATIENCE });
 
     // And the conversation goes on live after the reload: the agent takes it and resolves it,
     // which the visitor sees as quiet lines; they type (the agent sees it) and write again,
@@ -204,6 +207,71 @@ describe("the support widget", () => {
     expect(seen.sockets.length).toBeGreaterThan(0);
     for (const socket of seen.sockets) expect(stack.gatewayUrls).toContain(socket);
     expect(seen.refusals).toEqual([]);
+    await context.close();
+  });
+
+  it("ticks a visitor's messages sent, delivered once an agent's device has them, read once an agent opens them", async () => {
+    const { stack, browser } = suite();
+    const shop = await site();
+    const { websiteId, owner } = await websiteWithSnippet("Ticks Shop", shop);
+
+    // The owner, an agent of the website, has the web client open.
+    const agentContext = (await openClient(browser, stack)).context();
+    const [firstTab] = agentContext.pages();
+    if (firstTab === undefined) throw new Error("no agent page");
+    await logIn(firstTab, owner);
+
+    // A visitor writes: their message reaches the agent's device at once, and says so.
+    const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+    const page = await context.newPage();
+    watch(page);
+    await page.goto(`http://${shop.domain}/`);
+    const frame = widget(page);
+    await frame.getByRole("button", { name: "Open chat", exact: true }).click({ timeout: PATIENCE });
+    const composer = frame.getByRole("textbox", { name: "Message" });
+    const log = frame.getByRole("log", { name: "Conversation" });
+    const mine = (text: string) => log.locator(".line.mine").filter({ hasText: text });
+    await composer.fill("Hello?");
+    await composer.press("Enter");
+    const delivered = mine("Hello?").getByRole("img", { name: "Delivered" });
+    await delivered.waitFor({ timeout: PATIENCE });
+    expect(await delivered.getAttribute("title")).toBe("Delivered");
+    expect(await delivered.innerText()).toBe("✓✓");
+
+    // The agent closes the client; the next message reaches the server, and no agent's device.
+    await firstTab.close();
+    await composer.fill("Is anyone there?");
+    await composer.press("Enter");
+    const sent = mine("Is anyone there?").getByRole("img", { name: "Sent" });
+    await sent.waitFor({ timeout: PATIENCE });
+    expect(await sent.getAttribute("title")).toBe("Sent");
+    expect(await sent.innerText()).toBe("✓");
+    await expect
+      .poll(async () => (await owner.api.inbox(websiteId)).map((conversation) => conversation.last_message_preview), { timeout: PATIENCE })
+      .toEqual(["Is anyone there?"]);
+    expect(await mine("Is anyone there?").getByRole("img", { name: "Delivered" }).count()).toBe(0);
+    await screenshot(page, "widget-ticks-sent");
+
+    // The agent opens the client again: it resumes the conversation and receives the message,
+    // which the visitor sees delivered, without a reload.
+    const client = await agentContext.newPage();
+    await client.goto(`${stack.apiUrl}/`);
+    await mine("Is anyone there?").getByRole("img", { name: "Delivered" }).waitFor({ timeout: PATIENCE });
+    const deliveredColour = await delivered.evaluate((element) => getComputedStyle(element).color);
+
+    // The agent opens the conversation in the inbox: both are read, in another colour.
+    await client.getByRole("link", { name: /Support/ }).click({ timeout: PATIENCE });
+    await client.getByRole("list", { name: "Your websites" }).getByRole("link", { name: /Ticks Shop/ }).click();
+    await client.getByRole("navigation", { name: "Website sections" }).getByRole("link", { name: "Inbox" }).click();
+    const row = client.getByRole("list", { name: "Conversations" }).getByRole("listitem").filter({ hasText: "Is anyone there?" });
+    await row.getByRole("link").click({ timeout: PATIENCE });
+    const read = log.getByRole("img", { name: "Read" });
+    await expect.poll(() => read.count(), { timeout: PATIENCE }).toBe(2);
+    expect(await read.first().getAttribute("title")).toBe("Read");
+    expect(await read.first().innerText()).toBe("✓✓");
+    expect(await read.first().evaluate((element) => getComputedStyle(element).color)).not.toBe(deliveredColour);
+    await screenshot(page, "widget-ticks-read");
+    await agentContext.close();
     await context.close();
   });
 
@@ -252,7 +320,7 @@ describe("the support widget", () => {
     const composer = frame.getByRole("textbox", { name: "Nachricht" });
     await composer.fill("Haben Sie Rosen?");
     await composer.press("Enter");
-    await frame.getByRole("log", { name: "Gespräch" }).getByText("Gesendet", { exact: true }).waitFor({ timeout: PATIENCE });
+    await frame.getByRole("log", { name: "Gespräch" }).getByRole("img", { name: "Gesendet" }).waitFor({ timeout: PATIENCE });
     await expect
       .poll(
         async () =>
@@ -297,7 +365,7 @@ describe("the support widget", () => {
     const composer = widget(laptopPage).getByRole("textbox", { name: "Message" });
     await composer.fill("My invoice is missing.");
     await composer.press("Enter");
-    await widget(laptopPage).getByRole("log", { name: "Conversation" }).getByText("Sent", { exact: true }).waitFor({ timeout: PATIENCE });
+    await widget(laptopPage).getByRole("log", { name: "Conversation" }).getByRole("img", { name: "Sent" }).waitFor({ timeout: PATIENCE });
     await expect
       .poll(async () => (await owner.api.inbox(websiteId)).map((c) => [c.visitor_name, c.visitor_email, c.visitor_external_id]), { timeout: PATIENCE })
       .toEqual([["Ada Lovelace", "ada@members.example", "member-42"]]);
@@ -387,7 +455,7 @@ describe("the support widget", () => {
     await expect
       .poll(async () => (await owner.api.inbox(websiteId)).map((conversation) => conversation.visitor_name), { timeout: PATIENCE })
       .toEqual(["Grace Hopper"]);
-    await widget(page).getByRole("log", { name: "Conversation" }).getByText("Sent", { exact: true }).waitFor({ timeout: PATIENCE });
+    await widget(page).getByRole("log", { name: "Conversation" }).getByRole("img", { name: "Sent" }).waitFor({ timeout: PATIENCE });
     expect(await seriousViolations(await widgetFrame(page))).toEqual([]);
     await page.evaluate(() => (window as unknown as { ChatWidget: { close: () => void } }).ChatWidget.close());
     await widget(page).getByRole("button", { name: "Open chat", exact: true }).waitFor({ timeout: PATIENCE });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { EventFrame, MessageView, RoomEvent } from "../../../sdk/src/contract";
+import type { MessageStatus } from "../../../sdk/src/status";
 import type { PendingPost } from "../../../sdk/src/stores";
 import { Timeline } from "../../src/app/timeline";
 
@@ -38,8 +39,11 @@ function pending(clientMsgId: string, body: string): PendingPost {
   return { clientMsgId, roomId: ROOM, body, replyTo: null, mentions: [], attachments: [], queuedAt: "2026-12-07T15:01:00Z", ordinal: 1 };
 }
 
+/** Every message of the visitor just sent (the markers are the conversation's, not the timeline's). */
+const sent = (): MessageStatus => "sent";
+
 const bodies = (timeline: Timeline) =>
-  timeline.lines([], []).map((line) => (line.kind === "message" ? line.body : `[${line.system}]`));
+  timeline.lines([], [], sent).map((line) => (line.kind === "message" ? line.body : `[${line.system}]`));
 
 describe("a conversation's timeline", () => {
   it("shows each message once, from history or from events, in sequence order", () => {
@@ -52,7 +56,7 @@ describe("a conversation's timeline", () => {
 
   it("answers an agent's new message, but not the visitor's own or one already read", () => {
     const timeline = new Timeline(ME);
-    timeline.read(ME, 7);
+    timeline.read(7);
     expect(timeline.apply(posted(6, AGENT, "old"))).toBeNull();
     expect(timeline.apply(posted(8, ME, "mine"))).toBeNull();
     expect(timeline.apply(posted(9, AGENT, "new"))).toMatchObject({ body: "new", author: AGENT, seq: 9 });
@@ -70,28 +74,49 @@ describe("a conversation's timeline", () => {
     expect(timeline.myRead).toBe(5);
   });
 
-  it("ticks the visitor's messages sent, then read once an agent's marker passes them", () => {
+  it("asks for the status of the visitor's own messages only, by their sequence", () => {
     const timeline = new Timeline(ME);
-    timeline.addHistory([view(4, ME, "one"), view(6, ME, "two")]);
-    const deliveries = () => timeline.lines([], []).map((line) => (line.kind === "message" ? line.delivery : null));
-    expect(deliveries()).toEqual(["sent", "sent"]);
-    timeline.apply(frame(7, { type: "ReadMarkerMoved", user_id: AGENT, up_to_seq: 5 }));
-    expect(deliveries()).toEqual(["read", "sent"]);
-    timeline.read(AGENT, 7);
-    expect(deliveries()).toEqual(["read", "read"]);
+    timeline.addHistory([view(4, ME, "one"), view(5, AGENT, "hi"), view(6, ME, "two")]);
+    const asked: number[] = [];
+    const lines = timeline.lines([], [], (seq) => {
+      asked.push(seq);
+      return seq <= 4 ? "read" : "delivered";
+    });
+    expect(lines.map((line) => (line.kind === "message" ? line.delivery : null))).toEqual(["read", null, "delivered"]);
+    expect(asked.sort()).toEqual([4, 6]);
+    // An agent's read marker is not the visitor's.
+    timeline.apply(frame(7, { type: "ReadMarkerMoved", user_id: AGENT, up_to_seq: 6 }));
+    expect(timeline.myRead).toBe(0);
   });
 
   it("shows posts on their way after the rest, until their own event arrives", () => {
     const timeline = new Timeline(ME);
     timeline.addHistory([view(4, AGENT, "hi")]);
-    const lines = timeline.lines([pending("c5", "on its way")], [{ clientMsgId: "c9", body: "refused", queuedAt: "2026-12-07T15:02:00Z" }]);
+    const lines = timeline.lines([pending("c5", "on its way")], [{ clientMsgId: "c9", body: "refused", queuedAt: "2026-12-07T15:02:00Z" }], sent);
     expect(lines.map((line) => (line.kind === "message" ? [line.body, line.delivery] : null))).toEqual([
       ["hi", null],
       ["on its way", "sending"],
       ["refused", "failed"],
     ]);
     timeline.apply(posted(5, ME, "on its way"));
-    expect(timeline.lines([pending("c5", "on its way")], []).map((line) => (line.kind === "message" ? line.delivery : null))).toEqual([null, "sent"]);
+    expect(timeline.lines([pending("c5", "on its way")], [], sent).map((line) => (line.kind === "message" ? line.delivery : null))).toEqual([null, "sent"]);
+  });
+
+  it("keeps an acknowledged post on screen until its event or the history takes its place", () => {
+    const timeline = new Timeline(ME);
+    const post = pending("c5", "on its way");
+    timeline.acknowledged({ messageId: "m5", seq: 5, clientMsgId: "c5" }, post);
+    // The outbox no longer has it: it shows once, sent, at its place.
+    timeline.addHistory([view(6, AGENT, "hi")]);
+    expect(timeline.lines([], [], sent).map((line) => (line.kind === "message" ? [line.body, line.delivery, line.at] : null))).toEqual([
+      ["on its way", "sent", post.queuedAt],
+      ["hi", null, "2026-12-07T15:00:00Z"],
+    ]);
+    // Its event brings the server's time; the visitor's own message is never news.
+    expect(timeline.apply({ ...posted(5, ME, "on its way", "m5"), at: "2026-12-07T15:00:30Z" })).toBeNull();
+    expect(timeline.lines([], [], sent)[0]).toMatchObject({ key: "m5", at: "2026-12-07T15:00:30Z" });
+    timeline.acknowledged({ messageId: "m5", seq: 5, clientMsgId: "c5" }, post);
+    expect(timeline.lines([], [], sent)[0]).toMatchObject({ at: "2026-12-07T15:00:30Z" });
   });
 
   it("follows edits and deletions, newer states winning", () => {
@@ -99,9 +124,9 @@ describe("a conversation's timeline", () => {
     timeline.apply(posted(5, AGENT, "helo"));
     timeline.apply(frame(6, { type: "MessageEdited", message_id: "m5", body: "hello", edited_by: AGENT }));
     timeline.addHistory([view(5, AGENT, "helo")]);
-    expect(timeline.lines([], [])[0]).toMatchObject({ body: "hello", edited: true });
+    expect(timeline.lines([], [], sent)[0]).toMatchObject({ body: "hello", edited: true });
     timeline.apply(frame(7, { type: "MessageDeleted", message_id: "m5", deleted_by: AGENT }));
-    expect(timeline.lines([], [])[0]).toMatchObject({ body: null });
+    expect(timeline.lines([], [], sent)[0]).toMatchObject({ body: null });
     expect(timeline.unread()).toBe(0);
   });
 
