@@ -11,7 +11,9 @@
 #                                          files, search, rebuild)
 #
 # Environment: DATABASE_URL (the server; a database chat_bench_<time> is created on it),
-# NATS_URL, BENCH_OUT, BENCH_PORT_BASE (default 18180: API on it, gateways on +1 … +4).
+# NATS_URL, BENCH_OUT, BENCH_PORT_BASE (default 18180: API on it, gateways on +1 … +4),
+# BENCH_KEEP_DATABASE=1 to keep the database afterwards (e.g. to time `chat projections rebuild`
+# again on the filled store).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -70,7 +72,11 @@ cleanup() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
     wait 2>/dev/null || true
     rm -rf "$CHAT_STORAGE_URL"
-    psql "$server" -qc "DROP DATABASE IF EXISTS \"${DATABASE_URL##*/}\" WITH (FORCE)" >/dev/null 2>&1 || true
+    if [[ -n "${BENCH_KEEP_DATABASE:-}" ]]; then
+        echo "bench.sh: kept the database ${DATABASE_URL##*/}" >&2
+    else
+        psql "$server" -qc "DROP DATABASE IF EXISTS \"${DATABASE_URL##*/}\" WITH (FORCE)" >/dev/null 2>&1 || true
+    fi
 }
 trap cleanup EXIT
 

@@ -15,7 +15,8 @@
 //! indexes only once it is full: building one from all rows at once took a quarter of the
 //! time of keeping it up row by row. And a projector whose rows each belong to one aggregate
 //! ([`rebuild_in_lanes`]) applies each page in lanes, one connection each, the aggregates
-//! shared out among them: Postgres computes the rows on as many cores.
+//! shared out among them (Postgres computes the rows on as many cores), with only its unique
+//! indexes kept up until the end.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -132,8 +133,9 @@ pub async fn rebuild<S: FeedSink>(
 }
 
 /// [`rebuild`] for a projector whose writes for one aggregate's events touch no row that
-/// another aggregate's events touch: each page is applied in [`lanes`] at once, on a
-/// connection each, every aggregate always in the same lane (so its events stay in order).
+/// another aggregate's events touch, and find the rows they change by a unique key: each page
+/// is applied in [`lanes`] at once, on a connection each, every aggregate always in the same
+/// lane (so its events stay in order), and only unique indexes are kept up while filling.
 pub async fn rebuild_in_lanes<S: FeedSink + Clone>(
     pool: &PgPool,
     name: &str,
@@ -143,7 +145,7 @@ pub async fn rebuild_in_lanes<S: FeedSink + Clone>(
 ) -> Result<Rebuilt, RebuildError> {
     let started = Instant::now();
     let mut shadow = Shadow::create(pool, shadow_schema(name), tables).await?;
-    let deferred = shadow.defer_gin_indexes().await?;
+    let deferred = shadow.defer_indexes(Deferred::AllButUnique).await?;
     shadow.fill_in_lanes(sink, lanes(), progress).await?;
     shadow.build_indexes(&deferred).await?;
     let events = swap(shadow, name, tables, sink).await?;
@@ -154,6 +156,16 @@ pub async fn rebuild_in_lanes<S: FeedSink + Clone>(
 /// too), at most four.
 fn lanes() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from).min(4)
+}
+
+/// Which of a shadow's indexes are built once it is full rather than kept up while filling.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Deferred {
+    /// GIN indexes: they serve queries (text search), never a projector's writes.
+    Gin,
+    /// Every index but unique ones (primary keys among them), for projectors whose writes
+    /// find rows by a unique key.
+    AllButUnique,
 }
 
 fn shadow_schema(name: &str) -> String {
@@ -169,7 +181,7 @@ pub async fn build_shadow<S: FeedSink>(
     progress: impl Fn(u64),
 ) -> Result<Shadow, RebuildError> {
     let mut shadow = Shadow::create(pool, shadow_schema(name), tables).await?;
-    let deferred = shadow.defer_gin_indexes().await?;
+    let deferred = shadow.defer_indexes(Deferred::Gin).await?;
     shadow.fill(sink, Until::End, progress).await?;
     shadow.build_indexes(&deferred).await?;
     Ok(shadow)
@@ -195,6 +207,18 @@ impl Shadow {
             sqlx::query(&format!("CREATE TABLE {schema}.{table} (LIKE public.{table} INCLUDING ALL){with}"))
                 .execute(&mut conn)
                 .await?;
+            // Nor columns' statistics targets (the search index's words need a large one).
+            let targets: Vec<(String, i32)> = sqlx::query_as(
+                "SELECT attname::text, attstattarget::int4 FROM pg_attribute
+                 WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped AND attstattarget > 0",
+            )
+            .bind(format!("public.{table}"))
+            .fetch_all(&mut conn)
+            .await?;
+            for (column, target) in targets {
+                let alter = format!("ALTER TABLE {schema}.{table} ALTER COLUMN {column} SET STATISTICS {target}");
+                sqlx::query(&alter).execute(&mut conn).await?;
+            }
         }
         Ok(Shadow { schema, progress: Progress::default(), conn, pool: pool.clone() })
     }
@@ -256,16 +280,17 @@ impl Shadow {
         Ok(())
     }
 
-    /// Drops the shadow's GIN indexes and answers their definitions, for
+    /// Drops the shadow's indexes that `deferred` names and answers their definitions, for
     /// [`Shadow::build_indexes`] once the shadow is full.
-    async fn defer_gin_indexes(&mut self) -> Result<Vec<String>, sqlx::Error> {
+    async fn defer_indexes(&mut self, deferred: Deferred) -> Result<Vec<String>, sqlx::Error> {
         let indexes: Vec<(String, String)> = sqlx::query_as(
             "SELECT c.relname, pg_get_indexdef(c.oid) FROM pg_index i
              JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam
              JOIN pg_namespace n ON n.oid = c.relnamespace
-             WHERE n.nspname = $1 AND am.amname = 'gin'",
+             WHERE n.nspname = $1 AND (am.amname = 'gin' OR ($2 AND NOT i.indisunique))",
         )
         .bind(&self.schema)
+        .bind(deferred == Deferred::AllButUnique)
         .fetch_all(&mut self.conn)
         .await?;
         for (index, _) in &indexes {
@@ -274,13 +299,22 @@ impl Shadow {
         Ok(indexes.into_iter().map(|(_, definition)| definition).collect())
     }
 
-    /// Creates the indexes `definitions` (from [`Shadow::defer_gin_indexes`]).
+    /// Creates the indexes `definitions` (from [`Shadow::defer_indexes`])
+    /// and gathers the fresh tables' statistics, so that the planner knows them from the swap on
+    /// (searches choose their plan by how common a word is).
     async fn build_indexes(&mut self, definitions: &[String]) -> Result<(), sqlx::Error> {
         let mut tx = self.conn.begin().await?;
         // Postgres's default (64 MB) makes a GIN build of a million messages spill in rounds.
         sqlx::query("SET LOCAL maintenance_work_mem = '256MB'").execute(&mut *tx).await?;
         for definition in definitions {
             sqlx::query(definition).execute(&mut *tx).await?;
+        }
+        let tables: Vec<String> = sqlx::query_scalar("SELECT tablename::text FROM pg_tables WHERE schemaname = $1")
+            .bind(&self.schema)
+            .fetch_all(&mut *tx)
+            .await?;
+        for table in tables {
+            sqlx::query(&format!("ANALYZE {}.{table}", self.schema)).execute(&mut *tx).await?;
         }
         tx.commit().await
     }
@@ -342,7 +376,11 @@ impl Pages for FeedPages {
 }
 
 /// Applies `events` through the projector in a transaction of their own on `conn`.
-async fn apply_page<S: FeedSink>(conn: &mut PgConnection, sink: &mut S, events: &[StoredEvent]) -> Result<(), RebuildError> {
+async fn apply_page<S: FeedSink>(
+    conn: &mut PgConnection,
+    sink: &mut S,
+    events: &[StoredEvent],
+) -> Result<(), RebuildError> {
     let mut tx = conn.begin().await?;
     // Fresh tables nobody reads yet: a crash just means rebuilding again.
     sqlx::query("SET LOCAL synchronous_commit = off").execute(&mut *tx).await?;
@@ -363,9 +401,9 @@ async fn connect(pool: &PgPool, schema: &str) -> Result<PgConnection, sqlx::Erro
 
 /// The lane of `aggregate_id` among `lanes` (FNV-1a: stable, and spreads UUIDs evenly).
 fn lane_of(aggregate_id: &str, lanes: usize) -> usize {
-    let hash = aggregate_id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |hash, byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
-    });
+    let hash = aggregate_id
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325u64, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3));
     (hash % lanes as u64) as usize
 }
 

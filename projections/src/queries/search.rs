@@ -201,15 +201,22 @@ pub async fn search(pool: &PgPool, search: &Search<'_>) -> Result<SearchPage, sq
         }
         SearchOrder::Recent => ("created_at DESC, message_id DESC", "(created_at, message_id) < ($13, $14)"),
     };
-    // The query's text is parsed in the statement itself (not in a CTE) and every search is
-    // planned with its text (an unnamed statement): the planner then knows from the index's
-    // statistics how common the words are, and walks `search_messages_recent` from the newest
-    // message for a common one instead of collecting and sorting every match.
+    // The statement is planned for this search's values (an unnamed statement, the text parsed
+    // in it and the caller's rooms as a list rather than a join): the planner then knows from
+    // the statistics how common the words are and how much of the index the rooms hold, and
+    // walks `search_messages_recent` from the newest message for a common word instead of
+    // collecting and sorting every match (a word in half of a million messages: 2.4 s as a
+    // join, 50 ms).
+    let rooms: Vec<Uuid> = sqlx::query_scalar("SELECT room_id FROM room_members WHERE user_id = $1")
+        .bind(search.viewer.as_uuid())
+        .fetch_all(pool)
+        .await?;
     let query = "(websearch_to_tsquery('public.chat_simple', $2) || websearch_to_tsquery('public.chat_english', $2))";
     let (window, rank) = match search.order {
-        SearchOrder::Relevance => {
-            (format!("ORDER BY s.created_at DESC, s.message_id DESC LIMIT {RANKED_MATCHES}"), format!("ts_rank_cd(document, {query})"))
-        }
+        SearchOrder::Relevance => (
+            format!("ORDER BY s.created_at DESC, s.message_id DESC LIMIT {RANKED_MATCHES}"),
+            format!("ts_rank_cd(document, {query})"),
+        ),
         SearchOrder::Recent => (String::new(), "0::real".to_owned()),
     };
     let (cursor_rank, cursor_at, cursor_id) = match search.cursor {
@@ -225,8 +232,7 @@ pub async fn search(pool: &PgPool, search: &Search<'_>) -> Result<SearchPage, sq
              SELECT s.message_id, s.room_id, s.seq, s.author_id, s.kind, s.has_attachments, s.created_at, s.edited_at,
                     s.body, s.document
              FROM search_messages s
-             JOIN room_members m ON m.room_id = s.room_id AND m.user_id = $1
-             WHERE s.document @@ {query}
+             WHERE s.room_id = ANY($1) AND s.document @@ {query}
                AND ($3::uuid IS NULL OR s.room_id = $3)
                AND ($4::uuid IS NULL OR s.author_id = $4)
                AND ($5::timestamptz IS NULL OR s.created_at < $5)
@@ -259,7 +265,7 @@ pub async fn search(pool: &PgPool, search: &Search<'_>) -> Result<SearchPage, sq
     let whole = format!("StartSel={MATCH_START}, StopSel={MATCH_END}, HighlightAll=true");
     let mut rows: Vec<Row> = sqlx::query_as(&statement)
         .persistent(false)
-        .bind(search.viewer.as_uuid())
+        .bind(&rooms)
         .bind(search.text)
         .bind(search.filters.room.map(|room| room.as_uuid()))
         .bind(search.filters.author.map(|author| author.as_uuid()))

@@ -13,7 +13,9 @@ use crate::client::{Account, Client};
 use crate::stats::{rate, round_ms};
 use crate::words::Words;
 
+// No argument group of its own: `search` flattens these into its arguments.
 #[derive(clap::Args, Clone)]
+#[group(skip)]
 pub struct Args {
     /// Messages in total.
     #[arg(long, default_value_t = 100_000)]
