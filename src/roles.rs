@@ -31,7 +31,9 @@ use chat_nats::Subjects;
 use chat_nats::connect::{Connection, connect};
 use chat_nats::relay::Relay;
 use chat_nats::stream::{StreamSettings, ensure_stream};
-use chat_projections::projectors::{InvitesProjector, RoomsProjector, SearchProjector, SupportProjector, UsersProjector};
+use chat_projections::projectors::{
+    InvitesProjector, RoomsProjector, SearchProjector, SupportProjector, UsersProjector,
+};
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;

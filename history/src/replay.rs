@@ -11,7 +11,9 @@
 use sqlx::PgPool;
 
 use chat_feed::{Checkpoint, FeedSink};
-use chat_projections::projectors::{InvitesProjector, RoomsProjector, SearchProjector, SupportProjector, UsersProjector};
+use chat_projections::projectors::{
+    InvitesProjector, RoomsProjector, SearchProjector, SupportProjector, UsersProjector,
+};
 use chat_projections::rebuild::{EventPoint, Progress, RebuildError, Shadow, Until};
 
 /// What every replay schema's comment starts with.

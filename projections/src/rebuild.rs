@@ -342,7 +342,11 @@ impl Pages for FeedPages {
 }
 
 /// Applies `events` through the projector in a transaction of their own on `conn`.
-async fn apply_page<S: FeedSink>(conn: &mut PgConnection, sink: &mut S, events: &[StoredEvent]) -> Result<(), RebuildError> {
+async fn apply_page<S: FeedSink>(
+    conn: &mut PgConnection,
+    sink: &mut S,
+    events: &[StoredEvent],
+) -> Result<(), RebuildError> {
     let mut tx = conn.begin().await?;
     // Fresh tables nobody reads yet: a crash just means rebuilding again.
     sqlx::query("SET LOCAL synchronous_commit = off").execute(&mut *tx).await?;
@@ -363,9 +367,9 @@ async fn connect(pool: &PgPool, schema: &str) -> Result<PgConnection, sqlx::Erro
 
 /// The lane of `aggregate_id` among `lanes` (FNV-1a: stable, and spreads UUIDs evenly).
 fn lane_of(aggregate_id: &str, lanes: usize) -> usize {
-    let hash = aggregate_id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |hash, byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
-    });
+    let hash = aggregate_id
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325u64, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3));
     (hash % lanes as u64) as usize
 }
 

@@ -659,11 +659,8 @@ impl Fixture {
             projected_user(user).await;
         }
         let reacted_seq = last_seq;
-        let invite = made(
-            owner.call(Method::POST, &format!("/v1/rooms/{room}/invites"), Some(json!({}))).await,
-            201,
-            "invite",
-        );
+        let invite =
+            made(owner.call(Method::POST, &format!("/v1/rooms/{room}/invites"), Some(json!({}))).await, 201, "invite");
         let (invite_code, invite_id) = (invite.str("code").to_owned(), invite.uuid("invite_id"));
         let last_seq = invite.u64("seq");
         eventually("the fixture room in the read models", PROJECTED_WITHIN, || async {

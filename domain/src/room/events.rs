@@ -1,8 +1,8 @@
 //! Everything that can happen in a room. Stored as JSON with a `type` tag equal to
 //! `event_type()`; never rename a variant or a field — add a new version and an upcaster.
 
-use cqrs_es::DomainEvent;
 use chrono::{DateTime, Utc};
+use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 
 use super::kind::{Role, RoomKind};

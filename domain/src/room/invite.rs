@@ -155,7 +155,8 @@ mod tests {
     #[test]
     fn anything_else_is_no_code() {
         let text = InviteCode::new(room(), [7; SECRET_BYTES]).to_string();
-        for bad in ["", "abc", &text[..42], &format!("{text}A"), &text.replace(|_| true, "+"), "0193a1b2-7c3d-7e4f-8a9b"]
+        for bad in
+            ["", "abc", &text[..42], &format!("{text}A"), &text.replace(|_| true, "+"), "0193a1b2-7c3d-7e4f-8a9b"]
         {
             assert_eq!(InviteCode::parse(bad), None, "{bad}");
         }

@@ -45,7 +45,8 @@ impl FeedSink for InvitesProjector {
                     sqlx::query("UPDATE room_invites SET revoked = true WHERE invite_id = $1").bind(invite_id.as_uuid())
                 }
                 RoomEvent::InviteAccepted { invite_id, .. } => {
-                    sqlx::query("UPDATE room_invites SET uses = uses + 1 WHERE invite_id = $1").bind(invite_id.as_uuid())
+                    sqlx::query("UPDATE room_invites SET uses = uses + 1 WHERE invite_id = $1")
+                        .bind(invite_id.as_uuid())
                 }
                 _ => continue,
             };

@@ -23,13 +23,8 @@ use chat_feed::DecodeError;
 use crate::rebuild::{RebuildError, Rebuilt, rebuild, rebuild_in_lanes};
 
 /// Every projector's name (also its feed name).
-pub const NAMES: [&str; 5] = [
-    UsersProjector::NAME,
-    RoomsProjector::NAME,
-    SupportProjector::NAME,
-    SearchProjector::NAME,
-    InvitesProjector::NAME,
-];
+pub const NAMES: [&str; 5] =
+    [UsersProjector::NAME, RoomsProjector::NAME, SupportProjector::NAME, SearchProjector::NAME, InvitesProjector::NAME];
 
 /// Rebuilds the projector called `name` from the event store and swaps its tables in;
 /// `None` if there is no such projector.

@@ -207,9 +207,10 @@ pub async fn search(pool: &PgPool, search: &Search<'_>) -> Result<SearchPage, sq
     // message for a common one instead of collecting and sorting every match.
     let query = "(websearch_to_tsquery('public.chat_simple', $2) || websearch_to_tsquery('public.chat_english', $2))";
     let (window, rank) = match search.order {
-        SearchOrder::Relevance => {
-            (format!("ORDER BY s.created_at DESC, s.message_id DESC LIMIT {RANKED_MATCHES}"), format!("ts_rank_cd(document, {query})"))
-        }
+        SearchOrder::Relevance => (
+            format!("ORDER BY s.created_at DESC, s.message_id DESC LIMIT {RANKED_MATCHES}"),
+            format!("ts_rank_cd(document, {query})"),
+        ),
         SearchOrder::Recent => (String::new(), "0::real".to_owned()),
     };
     let (cursor_rank, cursor_at, cursor_id) = match search.cursor {

@@ -42,15 +42,9 @@ fn an_admin_creates_an_invite_with_an_expiry_and_a_limit() {
 
 #[test]
 fn the_owner_creates_an_invite_to_a_private_group() {
-    TestFramework::<Room>::with(())
-        .given(private_group())
-        .when(create(owner(), None, None))
-        .then_expect_events(vec![RoomEvent::InviteCreated {
-            invite_id: invite(1),
-            created_by: owner(),
-            expires_at: None,
-            max_uses: None,
-        }]);
+    TestFramework::<Room>::with(()).given(private_group()).when(create(owner(), None, None)).then_expect_events(vec![
+        RoomEvent::InviteCreated { invite_id: invite(1), created_by: owner(), expires_at: None, max_uses: None },
+    ]);
 }
 
 #[test]
@@ -189,9 +183,10 @@ fn an_unknown_invite_or_room_lets_no_one_in() {
         .given(staffed_group())
         .when(accept(outsider()))
         .then_expect_error(RoomError::InviteNotFound);
-    TestFramework::<Room>::with(()).given_no_previous_events().when(accept(outsider())).then_expect_error(
-        RoomError::InviteNotFound,
-    );
+    TestFramework::<Room>::with(())
+        .given_no_previous_events()
+        .when(accept(outsider()))
+        .then_expect_error(RoomError::InviteNotFound);
 }
 
 #[test]
