@@ -1,5 +1,5 @@
 //! Invites to a group room: a code that lets whoever holds it join the room (a link
-//! `/invite/<code>` in the web client) until it expires, is used up or is revoked.
+//! `#/invite/<code>` in the web client) until it expires, is used up or is revoked.
 //!
 //! A code is the room's id and 128 random bits, in base64url (43 characters). The room comes
 //! from the code itself, so accepting goes straight to the room's aggregate — the authority on
