@@ -31,7 +31,9 @@ use chat_nats::Subjects;
 use chat_nats::connect::{Connection, connect};
 use chat_nats::relay::Relay;
 use chat_nats::stream::{StreamSettings, ensure_stream};
-use chat_projections::projectors::{RoomsProjector, SearchProjector, SupportProjector, UsersProjector};
+use chat_projections::projectors::{
+    InvitesProjector, RoomsProjector, SearchProjector, SupportProjector, UsersProjector,
+};
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
@@ -197,6 +199,8 @@ pub fn start_projections(cx: &RoleContext<'_>) {
     let rooms = FeedRunner::new(RoomsProjector::NAME, pool.clone(), RoomsProjector, wakeup.clone(), config.clone());
     let support =
         FeedRunner::new(SupportProjector::NAME, pool.clone(), SupportProjector, wakeup.clone(), config.clone());
+    let invites =
+        FeedRunner::new(InvitesProjector::NAME, pool.clone(), InvitesProjector, wakeup.clone(), config.clone());
     let search = FeedRunner::new(SearchProjector::NAME, pool.clone(), SearchProjector, wakeup, config);
     let shutdown = cx.shutdown.clone();
     cx.spawn("users projector", async move {
@@ -216,6 +220,11 @@ pub fn start_projections(cx: &RoleContext<'_>) {
     let shutdown = cx.shutdown.clone();
     cx.spawn("search projector", async move {
         search.run(shutdown).await;
+        Ok(())
+    });
+    let shutdown = cx.shutdown.clone();
+    cx.spawn("invites projector", async move {
+        invites.run(shutdown).await;
         Ok(())
     });
     println!("running projections");

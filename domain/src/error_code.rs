@@ -70,6 +70,11 @@ pub enum ErrorCode {
     NotASupportConversation,
     EmptyMessage,
     TooManyAttachments,
+    InviteNotFound,
+    InviteExpired,
+    InviteRevoked,
+    InviteUsedUp,
+    InviteExists,
     // Uploads and attachments.
     UploadNotFound,
     AttachmentNotFound,
@@ -148,6 +153,11 @@ impl ErrorCode {
             C::NotASupportConversation => "not_a_support_conversation",
             C::EmptyMessage => "empty_message",
             C::TooManyAttachments => "too_many_attachments",
+            C::InviteNotFound => "invite_not_found",
+            C::InviteExpired => "invite_expired",
+            C::InviteRevoked => "invite_revoked",
+            C::InviteUsedUp => "invite_used_up",
+            C::InviteExists => "invite_exists",
             C::UploadNotFound => "upload_not_found",
             C::AttachmentNotFound => "attachment_not_found",
             C::MimeMismatch => "mime_mismatch",
@@ -205,6 +215,11 @@ impl RoomError {
             RoomError::NotSupport => C::NotASupportConversation,
             RoomError::EmptyMessage => C::EmptyMessage,
             RoomError::TooManyAttachments => C::TooManyAttachments,
+            RoomError::InviteNotFound => C::InviteNotFound,
+            RoomError::InviteExpired => C::InviteExpired,
+            RoomError::InviteRevoked => C::InviteRevoked,
+            RoomError::InviteUsedUp => C::InviteUsedUp,
+            RoomError::InviteExists => C::InviteExists,
         }
     }
 }

@@ -66,6 +66,10 @@ uuid_id!(
     MessageId
 );
 uuid_id!(
+    /// An invite to a group room, derived from its code (`room::InviteCode::id`).
+    InviteId
+);
+uuid_id!(
     /// An uploaded file (UUIDv7), chosen by the server; once posted, also the attachment's id.
     UploadId
 );

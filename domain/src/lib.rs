@@ -33,4 +33,4 @@ pub mod user;
 pub mod website;
 
 pub use error_code::ErrorCode;
-pub use ids::{MessageId, RoomId, UploadId, UserId, WebsiteId};
+pub use ids::{InviteId, MessageId, RoomId, UploadId, UserId, WebsiteId};

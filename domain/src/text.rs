@@ -24,6 +24,8 @@ pub enum TextError {
     InvalidCharacter,
     #[error("must have at most {max} entries")]
     TooMany { max: usize },
+    #[error("must be from {min} to {max}")]
+    OutOfRange { min: u64, max: u64 },
 }
 
 /// Length bounds are counted in Unicode scalar values (what a user perceives as characters,

@@ -11,7 +11,9 @@
 use sqlx::PgPool;
 
 use chat_feed::{Checkpoint, FeedSink};
-use chat_projections::projectors::{RoomsProjector, SearchProjector, SupportProjector, UsersProjector};
+use chat_projections::projectors::{
+    InvitesProjector, RoomsProjector, SearchProjector, SupportProjector, UsersProjector,
+};
 use chat_projections::rebuild::{EventPoint, Progress, RebuildError, Shadow, Until};
 
 /// What every replay schema's comment starts with.
@@ -112,6 +114,9 @@ pub async fn replay_named(
         }
         SearchProjector::NAME => {
             replay(pool, name, SearchProjector::TABLES, schema, &mut SearchProjector, until, progress).await
+        }
+        InvitesProjector::NAME => {
+            replay(pool, name, InvitesProjector::TABLES, schema, &mut InvitesProjector, until, progress).await
         }
         _ => return None,
     })

@@ -331,7 +331,10 @@ impl Expected {
             | RoomEvent::VisitorContextRecorded { .. }
             | RoomEvent::ConversationAssigned { .. }
             | RoomEvent::ConversationResolved { .. }
-            | RoomEvent::ConversationReopened { .. } => {}
+            | RoomEvent::ConversationReopened { .. }
+            | RoomEvent::InviteCreated { .. }
+            | RoomEvent::InviteRevoked { .. }
+            | RoomEvent::InviteAccepted { .. } => {}
             RoomEvent::MemberJoined { user_id, role, .. } => {
                 self.members.insert(*user_id, ExpectedMember { role: *role, last_read: seq });
             }

@@ -80,6 +80,8 @@ const NOT_SUPPORT: Expect = no(409, "not_a_support_conversation");
 const NO_FILE: Expect = no(404, "attachment_not_found");
 const NOT_YOURS: Expect = no(422, "upload_not_found");
 const BAD_SIGNATURE: Expect = no(403, "invalid_signature");
+/// A code of the fixture's room that was never made.
+const NO_INVITE: Expect = no(404, "invite_not_found");
 
 impl fmt::Display for Expect {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -228,6 +230,28 @@ fn rest_table() -> Vec<(Route, [Expect; 4])> {
             [ANON, ADMIN_ONLY, ADMIN_ONLY, no(404, "user_not_found")],
         ),
         (route(M::POST, "/v1/auth/logout-all"), [ANON, ok(204), ok(204), ok(204)]),
+        // Invites (§3.12): the fixture's room has one, made by its owner.
+        (
+            route(M::POST, "/v1/rooms/{room}/invites").body(json!({"max_uses": 3})),
+            [ANON, NOT_A_MEMBER, NOT_ALLOWED, ok(201)],
+        ),
+        (
+            route(M::POST, "/v1/rooms/{room}/invites").body(json!({})).private(),
+            [ANON, NOT_A_MEMBER, NOT_ALLOWED, ok(201)],
+        ),
+        (route(M::GET, "/v1/rooms/{room}/invites"), [ANON, NOT_A_MEMBER, NOT_ALLOWED, ok(200)]),
+        (route(M::GET, "/v1/rooms/{room}/invites").private(), [ANON, NOT_A_MEMBER, NOT_ALLOWED, ok(200)]),
+        (route(M::DELETE, "/v1/rooms/{room}/invites/{invite_id}"), [ANON, NOT_A_MEMBER, NOT_ALLOWED, ok(200)]),
+        (
+            route(M::DELETE, "/v1/rooms/{room}/invites/{invite_code}").private(),
+            [ANON, NOT_A_MEMBER, NOT_ALLOWED, ok(200)],
+        ),
+        (route(M::GET, "/v1/invites/{invite_code}"), [ANON, ok(200), ok(200), ok(200)]),
+        (route(M::GET, "/v1/invites/{invite_code}").private(), [ANON, ok(200), ok(200), ok(200)]),
+        (route(M::GET, "/v1/invites/{unknown_code}"), [ANON, NO_INVITE, NO_INVITE, NO_INVITE]),
+        (route(M::POST, "/v1/invites/{invite_code}/accept"), [ANON, ok(200), ok(200), ok(200)]),
+        (route(M::POST, "/v1/invites/{invite_code}/accept").private(), [ANON, ok(200), ok(200), ok(200)]),
+        (route(M::POST, "/v1/invites/{unknown_code}/accept"), [ANON, NO_INVITE, NO_INVITE, NO_INVITE]),
         // Support-chat websites (§11): the fixture's website is owned by the room's admin, and
         // the room's member is its agent.
         (route(M::GET, "/v1/websites"), [ANON, ok(200), ok(200), ok(200)]),
@@ -583,6 +607,9 @@ struct Fixture {
     attachment: Uuid,
     /// A registered user outside the room, for the non-member rows.
     non_member: Option<User>,
+    /// An invite to the room, made by its owner: its code and its id.
+    invite_code: String,
+    invite_id: Uuid,
 }
 
 impl Fixture {
@@ -631,17 +658,28 @@ impl Fixture {
         if let Some(user) = &non_member {
             projected_user(user).await;
         }
+        let reacted_seq = last_seq;
+        let invite =
+            made(owner.call(Method::POST, &format!("/v1/rooms/{room}/invites"), Some(json!({}))).await, 201, "invite");
+        let (invite_code, invite_id) = (invite.str("code").to_owned(), invite.uuid("invite_id"));
+        let last_seq = invite.u64("seq");
         eventually("the fixture room in the read models", PROJECTED_WITHIN, || async {
             let detail = owner.get(&format!("/v1/rooms/{room}")).await;
             let history = owner.history(room, 10).await;
             let reacted = history.body["messages"]
                 .as_array()
-                .is_some_and(|messages| messages.iter().any(|message| message["updated_seq"] == last_seq));
+                .is_some_and(|messages| messages.iter().any(|message| message["updated_seq"] == reacted_seq));
             let team = world.member.get(&format!("/v1/websites/{website}")).await;
-            (detail.status == 200 && detail.body["last_seq"] == last_seq && reacted && team.status == 200).then_some(())
+            let invite = owner.get(&format!("/v1/invites/{invite_code}")).await;
+            (detail.status == 200
+                && detail.body["last_seq"] == last_seq
+                && reacted
+                && team.status == 200
+                && invite.status == 200)
+                .then_some(())
         })
         .await;
-        Self { room, website, last_seq, owner_message, member_message, attachment, non_member }
+        Self { room, website, last_seq, owner_message, member_message, attachment, non_member, invite_code, invite_id }
     }
 
     /// The caller's token (`None`: anonymous); with `operators`, the admin is the world's global
@@ -661,7 +699,12 @@ impl Fixture {
     /// `{owner_message}` and `{member_message}` replaced by this fixture's ids, and
     /// `{bystander_name}` by the bystander's username.
     fn fill(&self, world: &World, template: &str) -> String {
-        let template = template.replace("{bystander_name}", &world.bystander.username);
+        // A code of this room with another secret: well-formed, and no invite's.
+        let unknown_code = format!("{}{}", &self.invite_code[..22], "A".repeat(21));
+        let template = template
+            .replace("{bystander_name}", &world.bystander.username)
+            .replace("{invite_code}", &self.invite_code)
+            .replace("{unknown_code}", &unknown_code);
         let ids = [
             ("{room}", self.room),
             ("{website}", self.website),
@@ -671,6 +714,7 @@ impl Fixture {
             ("{owner_message}", self.owner_message),
             ("{member_message}", self.member_message),
             ("{attachment}", self.attachment),
+            ("{invite_id}", self.invite_id),
         ];
         ids.iter().fold(template, |text, (placeholder, id)| text.replace(placeholder, &id.to_string()))
     }

@@ -18,6 +18,7 @@ mod harness;
 mod hostile_input;
 mod idempotency;
 mod internal_errors;
+mod invites;
 mod openapi;
 mod presence;
 mod read_markers;

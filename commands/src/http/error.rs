@@ -251,7 +251,9 @@ pub fn status(code: ErrorCode) -> StatusCode {
         | C::WebsiteNotFound
         | C::DomainNotFound
         | C::WidgetNotBuilt
-        | C::AttachmentNotFound => S::NOT_FOUND,
+        | C::AttachmentNotFound
+        | C::InviteNotFound => S::NOT_FOUND,
+        C::InviteExpired | C::InviteRevoked | C::InviteUsedUp => S::GONE,
         C::MethodNotAllowed => S::METHOD_NOT_ALLOWED,
         C::RoomExists
         | C::DirectRoomMembershipFixed
@@ -262,7 +264,8 @@ pub fn status(code: ErrorCode) -> StatusCode {
         | C::IdentityMismatch
         | C::WebsiteExists
         | C::MembershipManaged
-        | C::NotASupportConversation => S::CONFLICT,
+        | C::NotASupportConversation
+        | C::InviteExists => S::CONFLICT,
         C::PayloadTooLarge | C::QuotaExceeded => S::PAYLOAD_TOO_LARGE,
         C::RangeNotSatisfiable => S::RANGE_NOT_SATISFIABLE,
         C::UriTooLong => S::URI_TOO_LONG,

@@ -27,6 +27,7 @@ mod events;
 mod extract;
 mod health;
 mod identity;
+mod invites;
 mod messages;
 pub mod refusals;
 mod rooms;
@@ -117,6 +118,7 @@ fn member_routes() -> OpenApiRouter<AppState> {
         .merge(admin::routes())
         .merge(events::routes())
         .merge(rooms::routes())
+        .merge(invites::routes())
         .merge(directory::routes())
         .merge(search::routes())
         .merge(time_travel::routes())

@@ -17,10 +17,11 @@ use serde::{Deserialize, Serialize};
 use super::commands::RoomCommand;
 use super::error::RoomError;
 use super::events::RoomEvent;
+use super::invite::InviteState;
 use super::kind::{Role, RoomKind, Visibility};
 use super::support::SupportState;
 use crate::attachment::{self, Attachment};
-use crate::ids::{MessageId, UserId};
+use crate::ids::{InviteId, MessageId, UserId};
 use crate::text::{ClientMsgId, MessageBody, Reaction};
 
 /// How many of a member's most recent posts are remembered for `client_msg_id` de-duplication.
@@ -40,6 +41,10 @@ pub struct Room {
     /// Support conversations only: resolved or open, and to whom assigned.
     #[serde(default)]
     support: SupportState,
+    /// Group rooms: every invite ever made, revoked and used up ones too (so that an id is
+    /// never made twice).
+    #[serde(default)]
+    invites: HashMap<InviteId, InviteState>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -339,7 +344,53 @@ impl Room {
                     vec![]
                 })
             }
+            C::CreateInvite { by, invite, expires_at, max_uses } => {
+                self.invite_admin(by)?;
+                if self.invites.contains_key(&invite) {
+                    return Err(RoomError::InviteExists);
+                }
+                Ok(vec![RoomEvent::InviteCreated { invite_id: invite, created_by: by, expires_at, max_uses }])
+            }
+            C::RevokeInvite { by, invite } => {
+                self.invite_admin(by)?;
+                if self.invites.get(&invite).ok_or(RoomError::InviteNotFound)?.revoked {
+                    return Ok(vec![]);
+                }
+                Ok(vec![RoomEvent::InviteRevoked { invite_id: invite, revoked_by: by }])
+            }
+            C::AcceptInvite { user, invite, now } => {
+                // Only group rooms have invites: any other room, or none, knows no invite.
+                let state = self.invites.get(&invite).ok_or(RoomError::InviteNotFound)?;
+                if self.members.contains_key(&user) {
+                    return Ok(vec![]);
+                }
+                self.may_join(user)?;
+                if let Some(refusal) = state.refusal(now) {
+                    return Err(refusal);
+                }
+                Ok(vec![
+                    RoomEvent::InviteAccepted { invite_id: invite, user_id: user },
+                    RoomEvent::MemberJoined { user_id: user, role: Role::Member, added_by: None },
+                ])
+            }
         }
+    }
+
+    /// `by` may make and revoke invites: an admin or the owner of a group room (direct rooms
+    /// and support conversations have none).
+    fn invite_admin(&self, by: UserId) -> Result<(), RoomError> {
+        let role = self.member_role(by)?;
+        self.group_visibility()?;
+        if !role.moderates() {
+            return Err(RoomError::NotAllowed);
+        }
+        Ok(())
+    }
+
+    /// Whether `user`, not a member, may become one by an invite. Everyone may today; this is
+    /// where issue 17's bans refuse a banned user (as `Join` and `AddMember` must too).
+    fn may_join(&self, _user: UserId) -> Result<(), RoomError> {
+        Ok(())
     }
 
     /// The visitor of a support conversation; `NotSupport` for any other room.
@@ -464,6 +515,19 @@ impl Aggregate for Room {
             RoomEvent::ConversationAssigned { assignee, .. } => self.support.assignee = assignee,
             RoomEvent::ConversationResolved { .. } => self.support.resolved = true,
             RoomEvent::ConversationReopened { .. } => self.support.resolved = false,
+            RoomEvent::InviteCreated { invite_id, expires_at, max_uses, .. } => {
+                self.invites.insert(invite_id, InviteState { expires_at, max_uses, uses: 0, revoked: false });
+            }
+            RoomEvent::InviteRevoked { invite_id, .. } => {
+                if let Some(invite) = self.invites.get_mut(&invite_id) {
+                    invite.revoked = true;
+                }
+            }
+            RoomEvent::InviteAccepted { invite_id, .. } => {
+                if let Some(invite) = self.invites.get_mut(&invite_id) {
+                    invite.uses += 1;
+                }
+            }
             RoomEvent::ReadMarkerMoved { user_id, up_to_seq } => {
                 // `decide` only writes markers that move forward, but rooms whose history was
                 // written before markers started at the join hold some at or below it. The read

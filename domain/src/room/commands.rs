@@ -4,7 +4,9 @@
 use super::kind::{Role, Visibility};
 use super::support::VisitorContext;
 use crate::attachment::Attachment;
-use crate::ids::{MessageId, UserId, WebsiteId};
+use chrono::{DateTime, Utc};
+
+use crate::ids::{InviteId, MessageId, UserId, WebsiteId};
 use crate::text::{ClientMsgId, MessageBody, Reaction, RoomName};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -105,6 +107,23 @@ pub enum RoomCommand {
     Reopen {
         by: UserId,
     },
+    /// `invite` is the id of a fresh code (`InviteCode::id`); the caller keeps the code.
+    CreateInvite {
+        by: UserId,
+        invite: InviteId,
+        expires_at: Option<DateTime<Utc>>,
+        max_uses: Option<u32>,
+    },
+    RevokeInvite {
+        by: UserId,
+        invite: InviteId,
+    },
+    /// `user` holds the invite's code; `now` is when they asked (for its expiry).
+    AcceptInvite {
+        user: UserId,
+        invite: InviteId,
+        now: DateTime<Utc>,
+    },
 }
 
 impl RoomCommand {
@@ -130,6 +149,9 @@ impl RoomCommand {
             RoomCommand::Resolve { .. } => "resolve",
             RoomCommand::DismissAgent { .. } => "dismiss_agent",
             RoomCommand::Reopen { .. } => "reopen",
+            RoomCommand::CreateInvite { .. } => "create_invite",
+            RoomCommand::RevokeInvite { .. } => "revoke_invite",
+            RoomCommand::AcceptInvite { .. } => "accept_invite",
         }
     }
 
@@ -150,8 +172,13 @@ impl RoomCommand {
             | RoomCommand::Assign { by, .. }
             | RoomCommand::Resolve { by }
             | RoomCommand::DismissAgent { by, .. }
-            | RoomCommand::Reopen { by } => *by,
-            RoomCommand::Join { user } | RoomCommand::Leave { user } | RoomCommand::JoinAsAgent { user } => *user,
+            | RoomCommand::Reopen { by }
+            | RoomCommand::CreateInvite { by, .. }
+            | RoomCommand::RevokeInvite { by, .. } => *by,
+            RoomCommand::Join { user }
+            | RoomCommand::Leave { user }
+            | RoomCommand::JoinAsAgent { user }
+            | RoomCommand::AcceptInvite { user, .. } => *user,
             RoomCommand::StartSupport { visitor, .. } => *visitor,
         }
     }

@@ -38,4 +38,14 @@ pub enum RoomError {
     EmptyMessage,
     #[error("a message has at most {} attachments", crate::attachment::MAX_PER_MESSAGE)]
     TooManyAttachments,
+    #[error("no such invite")]
+    InviteNotFound,
+    #[error("the invite has expired")]
+    InviteExpired,
+    #[error("the invite was revoked")]
+    InviteRevoked,
+    #[error("the invite has been used as often as it allows")]
+    InviteUsedUp,
+    #[error("an invite with that code exists already")]
+    InviteExists,
 }

@@ -1,6 +1,7 @@
 //! Everything that can happen in a room. Stored as JSON with a `type` tag equal to
 //! `event_type()`; never rename a variant or a field — add a new version and an upcaster.
 
+use chrono::{DateTime, Utc};
 use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 
@@ -8,7 +9,7 @@ use super::kind::{Role, RoomKind};
 use super::support::{LanguageTag, PageUrl, UserAgent};
 use crate::attachment::Attachment;
 use crate::catalog::{EventDoc, FieldDoc, FieldType};
-use crate::ids::{MessageId, UserId};
+use crate::ids::{InviteId, MessageId, UserId};
 use crate::redaction::Redactable;
 use crate::text::{ClientMsgId, MessageBody, Reaction};
 
@@ -108,6 +109,25 @@ pub enum RoomEvent {
     ConversationReopened {
         reopened_by: UserId,
     },
+    /// An admin or the owner made an invite. Its code is never stored (see `room::invite`).
+    InviteCreated {
+        invite_id: InviteId,
+        created_by: UserId,
+        #[schema(required = true)]
+        expires_at: Option<DateTime<Utc>>,
+        #[schema(required = true)]
+        max_uses: Option<u32>,
+    },
+    InviteRevoked {
+        invite_id: InviteId,
+        revoked_by: UserId,
+    },
+    /// Someone joined with an invite (one use of it): their `MemberJoined` follows in the same
+    /// commit.
+    InviteAccepted {
+        invite_id: InviteId,
+        user_id: UserId,
+    },
 }
 
 impl RoomEvent {
@@ -127,7 +147,10 @@ impl RoomEvent {
             | RoomEvent::VisitorContextRecorded { .. }
             | RoomEvent::ConversationAssigned { .. }
             | RoomEvent::ConversationResolved { .. }
-            | RoomEvent::ConversationReopened { .. } => "1.0",
+            | RoomEvent::ConversationReopened { .. }
+            | RoomEvent::InviteCreated { .. }
+            | RoomEvent::InviteRevoked { .. }
+            | RoomEvent::InviteAccepted { .. } => "1.0",
         }
     }
 
@@ -152,6 +175,9 @@ impl RoomEvent {
             RoomEvent::ConversationAssigned { .. } => "ConversationAssigned",
             RoomEvent::ConversationResolved { .. } => "ConversationResolved",
             RoomEvent::ConversationReopened { .. } => "ConversationReopened",
+            RoomEvent::InviteCreated { .. } => "InviteCreated",
+            RoomEvent::InviteRevoked { .. } => "InviteRevoked",
+            RoomEvent::InviteAccepted { .. } => "InviteAccepted",
         }
     }
 }
@@ -183,7 +209,11 @@ impl RoomEvent {
             | RoomEvent::VisitorContextRecorded { .. }
             | RoomEvent::ConversationAssigned { .. }
             | RoomEvent::ConversationResolved { .. }
-            | RoomEvent::ConversationReopened { .. } => None,
+            | RoomEvent::ConversationReopened { .. }
+            | RoomEvent::InviteCreated { .. }
+            | RoomEvent::InviteRevoked { .. }
+            // The `MemberJoined` that follows in the same commit says it.
+            | RoomEvent::InviteAccepted { .. } => None,
         }
     }
 }
@@ -420,6 +450,51 @@ pub(crate) const CATALOG: &[EventDoc] = &[
                   (then their `MessagePosted` follows in the same commit).",
         history: "",
         fields: &[FieldDoc { name: "reopened_by", ty: FieldType::Uuid, meaning: "The agent, or the visitor." }],
+    },
+    EventDoc {
+        aggregate: "room",
+        name: "InviteCreated",
+        version: "1.0",
+        summary: "An admin or the owner of a group room made an invite. Its code (which lets its holder join) is never \
+                  stored: the invite's id is derived from it and cannot be turned back into it.",
+        history: "",
+        fields: &[
+            FieldDoc { name: "invite_id", ty: FieldType::Uuid, meaning: "The invite." },
+            FieldDoc { name: "created_by", ty: FieldType::Uuid, meaning: "The admin or owner who made it." },
+            FieldDoc {
+                name: "expires_at",
+                ty: FieldType::Nullable(&FieldType::Text),
+                meaning: "When it stops letting people in (RFC 3339, UTC); null: never.",
+            },
+            FieldDoc {
+                name: "max_uses",
+                ty: FieldType::Nullable(&FieldType::Count),
+                meaning: "How many people may join with it; null: no limit.",
+            },
+        ],
+    },
+    EventDoc {
+        aggregate: "room",
+        name: "InviteRevoked",
+        version: "1.0",
+        summary: "An admin or the owner revoked an invite: it lets no one in any more.",
+        history: "",
+        fields: &[
+            FieldDoc { name: "invite_id", ty: FieldType::Uuid, meaning: "The invite." },
+            FieldDoc { name: "revoked_by", ty: FieldType::Uuid, meaning: "The admin or owner." },
+        ],
+    },
+    EventDoc {
+        aggregate: "room",
+        name: "InviteAccepted",
+        version: "1.0",
+        summary: "Someone joined with an invite, using it once; their `MemberJoined` follows in the same commit. A \
+                  member accepting again writes nothing.",
+        history: "",
+        fields: &[
+            FieldDoc { name: "invite_id", ty: FieldType::Uuid, meaning: "The invite used." },
+            FieldDoc { name: "user_id", ty: FieldType::Uuid, meaning: "The new member." },
+        ],
     },
 ];
 

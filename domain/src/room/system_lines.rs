@@ -44,6 +44,11 @@ impl RoomEvent {
             | RoomEvent::ReactionRemoved { .. }
             | RoomEvent::ReadMarkerMoved { .. }
             | RoomEvent::VisitorContextRecorded { .. } => false,
+            // Invites are admins' business (their list is theirs); a join with one is a
+            // `MemberJoined`, which is a line.
+            RoomEvent::InviteCreated { .. } | RoomEvent::InviteRevoked { .. } | RoomEvent::InviteAccepted { .. } => {
+                false
+            }
         }
     }
 }

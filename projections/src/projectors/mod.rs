@@ -4,11 +4,13 @@
 //! fail or be rebuilt independently. Effects are plain SQL in the feed transaction; a
 //! projector never needs to be idempotent because the runner applies each event exactly once.
 
+mod invites;
 mod rooms;
 mod search;
 mod support;
 mod users;
 
+pub use invites::InvitesProjector;
 pub use rooms::RoomsProjector;
 pub use search::{SearchProjector, SearchableKind};
 pub use support::SupportProjector;
@@ -21,8 +23,8 @@ use chat_feed::DecodeError;
 use crate::rebuild::{RebuildError, Rebuilt, rebuild, rebuild_in_lanes};
 
 /// Every projector's name (also its feed name).
-pub const NAMES: [&str; 4] =
-    [UsersProjector::NAME, RoomsProjector::NAME, SupportProjector::NAME, SearchProjector::NAME];
+pub const NAMES: [&str; 5] =
+    [UsersProjector::NAME, RoomsProjector::NAME, SupportProjector::NAME, SearchProjector::NAME, InvitesProjector::NAME];
 
 /// Rebuilds the projector called `name` from the event store and swaps its tables in;
 /// `None` if there is no such projector.
@@ -31,6 +33,7 @@ pub async fn rebuild_named(pool: &PgPool, name: &str, progress: impl Fn(u64)) ->
         UsersProjector::NAME => rebuild(pool, name, UsersProjector::TABLES, &mut UsersProjector, progress).await,
         RoomsProjector::NAME => rebuild(pool, name, RoomsProjector::TABLES, &mut RoomsProjector, progress).await,
         SupportProjector::NAME => rebuild(pool, name, SupportProjector::TABLES, &mut SupportProjector, progress).await,
+        InvitesProjector::NAME => rebuild(pool, name, InvitesProjector::TABLES, &mut InvitesProjector, progress).await,
         SearchProjector::NAME => {
             rebuild_in_lanes(pool, name, SearchProjector::TABLES, &mut SearchProjector, progress).await
         }

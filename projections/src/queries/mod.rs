@@ -6,6 +6,7 @@
 pub mod attachments;
 pub mod directory;
 pub mod history;
+pub mod invites;
 pub mod rooms;
 pub mod search;
 pub mod support;

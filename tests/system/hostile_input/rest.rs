@@ -127,6 +127,16 @@ fn id_segment(known: Vec<Uuid>) -> BoxedStrategy<String> {
     .boxed()
 }
 
+/// An invite code path segment: well-formed codes (of no invite) mostly, any text sometimes.
+fn code_segment() -> BoxedStrategy<String> {
+    prop_oneof![
+        3 => select(vec!["A".repeat(43), format!("{}_-", "z".repeat(40)), "A".repeat(42), "A".repeat(44)]),
+        2 => url_text().prop_map(|t| percent(t.as_bytes(), "-_")),
+        2 => garbage_segment(),
+    ]
+    .boxed()
+}
+
 /// A reaction path segment: any text, percent-encoded (or not quite).
 fn reaction_segment() -> BoxedStrategy<String> {
     prop_oneof![
@@ -508,6 +518,12 @@ pub fn requests(known: &Known) -> BoxedStrategy<HostileRequest> {
         .prop_map(|(r, a, suffix, q)| format!("/v1/files/{r}/{a}{suffix}{q}"))
         .boxed();
     let fixed = |path: &'static str| Just(path.to_owned()).boxed();
+    let new_invite = shaped(vec![("expires_in_secs", optional(seq())), ("max_uses", optional(seq()))]);
+    let invite_of_room = (room(), prop_oneof![code_segment(), id_segment(vec![known.room])])
+        .prop_map(|(r, invite)| format!("/v1/rooms/{r}/invites/{invite}"))
+        .boxed();
+    let invite = || code_segment().prop_map(|code| format!("/v1/invites/{code}")).boxed();
+    let accept_invite = code_segment().prop_map(|code| format!("/v1/invites/{code}/accept")).boxed();
     let endpoints = vec![
         endpoint(known, "upload", "POST", upload, Some(any_json())),
         endpoint(known, "download", "GET", on_attachment(""), None),
@@ -529,6 +545,11 @@ pub fn requests(known: &Known) -> BoxedStrategy<HostileRequest> {
         endpoint(known, "room detail", "GET", in_room(""), None),
         endpoint(known, "receipts", "GET", in_room("/receipts"), None),
         endpoint(known, "join", "POST", in_room("/join"), None),
+        endpoint(known, "create invite", "POST", in_room("/invites"), Some(new_invite)),
+        endpoint(known, "invites", "GET", in_room("/invites"), None),
+        endpoint(known, "revoke invite", "DELETE", invite_of_room, None),
+        endpoint(known, "invite", "GET", invite(), None),
+        endpoint(known, "accept invite", "POST", accept_invite, None),
         endpoint(known, "user", "GET", user, None),
         endpoint(known, "find user", "GET", find_user, None),
         endpoint(known, "directory", "GET", directory, None),

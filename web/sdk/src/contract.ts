@@ -89,6 +89,11 @@ export const ERROR_CODES = [
   "not_a_support_conversation",
   "empty_message",
   "too_many_attachments",
+  "invite_not_found",
+  "invite_expired",
+  "invite_revoked",
+  "invite_used_up",
+  "invite_exists",
   // Uploads and attachments.
   "upload_not_found",
   "attachment_not_found",
@@ -228,6 +233,64 @@ export interface CommandResult {
   /** The room's sequence after the command. */
   seq: number;
   /** `false`: already satisfied, nothing written. */
+  changed: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// REST: invites (api.md §3.12)
+// ---------------------------------------------------------------------------------------------
+
+/** `POST /v1/rooms/{room_id}/invites`: both optional (no expiry, no limit). */
+export interface CreateInviteRequest {
+  /** 1 to 31,622,400 (366 days). */
+  expires_in_secs?: number | null;
+  /** 1 to 100,000. */
+  max_uses?: number | null;
+}
+
+/** A new invite: its code is answered this once. */
+export interface CreatedInvite {
+  code: string;
+  /** Where the web client opens it: `/#/invite/<code>`. */
+  url_path: string;
+  invite_id: Uuid;
+  expires_at: Timestamp | null;
+  max_uses: number | null;
+  uses: number;
+  seq: number;
+}
+
+/** A live invite as its room's admins see it (never its code). */
+export interface InviteSummary {
+  invite_id: Uuid;
+  created_by: UserId;
+  created_at: Timestamp;
+  expires_at: Timestamp | null;
+  max_uses: number | null;
+  uses: number;
+}
+
+/** `GET /v1/rooms/{room_id}/invites` */
+export interface InviteList {
+  invites: InviteSummary[];
+}
+
+/** `GET /v1/invites/{code}`: the room an invite leads to, before joining. */
+export interface InvitePreview {
+  room_id: RoomId;
+  name: string;
+  member_count: number;
+  is_member: boolean;
+  expires_at: Timestamp | null;
+  max_uses: number | null;
+  uses: number;
+}
+
+/** `POST /v1/invites/{code}/accept` */
+export interface AcceptedInvite {
+  room_id: RoomId;
+  seq: number;
+  /** `false`: a member already, no use taken. */
   changed: boolean;
 }
 
@@ -870,6 +933,29 @@ export interface ConversationReopened {
   reopened_by: UserId;
 }
 
+/** Event version 1.0. An admin or the owner made an invite; never its code (api.md §3.12). */
+export interface InviteCreated {
+  type: "InviteCreated";
+  invite_id: Uuid;
+  created_by: UserId;
+  expires_at: Timestamp | null;
+  max_uses: number | null;
+}
+
+/** Event version 1.0. */
+export interface InviteRevoked {
+  type: "InviteRevoked";
+  invite_id: Uuid;
+  revoked_by: UserId;
+}
+
+/** Event version 1.0. Someone joined with an invite; their `MemberJoined` follows. */
+export interface InviteAccepted {
+  type: "InviteAccepted";
+  invite_id: Uuid;
+  user_id: UserId;
+}
+
 export type RoomEvent =
   | RoomCreated
   | MemberJoined
@@ -884,7 +970,10 @@ export type RoomEvent =
   | VisitorContextRecorded
   | ConversationAssigned
   | ConversationResolved
-  | ConversationReopened;
+  | ConversationReopened
+  | InviteCreated
+  | InviteRevoked
+  | InviteAccepted;
 
 export type RoomEventType = RoomEvent["type"];
 
@@ -922,6 +1011,9 @@ export const EVENT_VERSIONS: { readonly [T in RoomEventType]: string } = {
   ConversationAssigned: "1.0",
   ConversationResolved: "1.0",
   ConversationReopened: "1.0",
+  InviteCreated: "1.0",
+  InviteRevoked: "1.0",
+  InviteAccepted: "1.0",
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -7,6 +7,12 @@
  */
 
 import type {
+  AcceptedInvite,
+  CreateInviteRequest,
+  CreatedInvite,
+  InviteList,
+  InvitePreview,
+  InviteSummary,
   AddedAgent,
   AttachmentLinks,
   ClientConfig,
@@ -417,6 +423,37 @@ export class ChatApi {
   /** `GET /v1/rooms/{room_id}/receipts`: how far each member has read, and received. */
   receipts(roomId: RoomId): Promise<ReceiptsResponse> {
     return this.get<ReceiptsResponse>(`/v1/rooms/${seg(roomId)}/receipts`);
+  }
+
+  // -- Invites (api.md §3.12) -------------------------------------------------------------------
+
+  /** `POST /v1/rooms/{room_id}/invites` (admins and the owner): its code is answered this once. */
+  async createInvite(roomId: RoomId, options: { expiresInSecs?: number; maxUses?: number } = {}): Promise<CreatedInvite> {
+    const body: CreateInviteRequest = {};
+    if (options.expiresInSecs !== undefined) body.expires_in_secs = options.expiresInSecs;
+    if (options.maxUses !== undefined) body.max_uses = options.maxUses;
+    const path = `/v1/rooms/${seg(roomId)}/invites`;
+    return (await this.call<CreatedInvite>({ method: "POST", path, body, auth: true })).body;
+  }
+
+  /** `GET /v1/rooms/{room_id}/invites`: the invites that can still let someone in (admins and the owner). */
+  async invites(roomId: RoomId): Promise<InviteSummary[]> {
+    return (await this.get<InviteList>(`/v1/rooms/${seg(roomId)}/invites`)).invites;
+  }
+
+  /** `DELETE /v1/rooms/{room_id}/invites/{invite}`: by the invite's id or its code. */
+  revokeInvite(roomId: RoomId, invite: string): Promise<CommandResult> {
+    return this.command("DELETE", `/v1/rooms/${seg(roomId)}/invites/${seg(invite)}`);
+  }
+
+  /** `GET /v1/invites/{code}`: the room's name and size, without joining. */
+  previewInvite(code: string): Promise<InvitePreview> {
+    return this.get<InvitePreview>(`/v1/invites/${seg(code)}`);
+  }
+
+  /** `POST /v1/invites/{code}/accept`: join its room (`changed: false` for a member). */
+  async acceptInvite(code: string): Promise<AcceptedInvite> {
+    return (await this.call<AcceptedInvite>({ method: "POST", path: `/v1/invites/${seg(code)}/accept`, auth: true })).body;
   }
 
   // -- Messages (api.md §4) --------------------------------------------------------------------

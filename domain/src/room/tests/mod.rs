@@ -169,6 +169,7 @@ fn replay(events: Vec<RoomEvent>) -> Room {
 
 mod attachments;
 mod creation;
+pub(crate) mod invites;
 mod membership;
 mod messages;
 mod posting;

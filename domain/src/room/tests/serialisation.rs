@@ -32,6 +32,9 @@ pub(crate) fn one_of_each_event() -> Vec<RoomEvent> {
         RoomEvent::ConversationAssigned { assignee: Some(admin()), assigned_by: admin() },
         RoomEvent::ConversationResolved { resolved_by: admin() },
         RoomEvent::ConversationReopened { reopened_by: support::visitor() },
+        invites::created(Some(invites::now()), Some(3)),
+        RoomEvent::InviteRevoked { invite_id: invites::invite(1), revoked_by: owner() },
+        RoomEvent::InviteAccepted { invite_id: invites::invite(1), user_id: outsider() },
     ];
     for event in &events {
         match event {
@@ -48,7 +51,10 @@ pub(crate) fn one_of_each_event() -> Vec<RoomEvent> {
             | RoomEvent::VisitorContextRecorded { .. }
             | RoomEvent::ConversationAssigned { .. }
             | RoomEvent::ConversationResolved { .. }
-            | RoomEvent::ConversationReopened { .. } => {}
+            | RoomEvent::ConversationReopened { .. }
+            | RoomEvent::InviteCreated { .. }
+            | RoomEvent::InviteRevoked { .. }
+            | RoomEvent::InviteAccepted { .. } => {}
         }
     }
     events

@@ -66,7 +66,10 @@ impl Phase {
             RoomEvent::VisitorContextRecorded { .. }
             | RoomEvent::ConversationAssigned { .. }
             | RoomEvent::ConversationResolved { .. }
-            | RoomEvent::ConversationReopened { .. } => return None,
+            | RoomEvent::ConversationReopened { .. }
+            | RoomEvent::InviteCreated { .. }
+            | RoomEvent::InviteRevoked { .. }
+            | RoomEvent::InviteAccepted { .. } => return None,
         })
     }
 }
@@ -108,7 +111,10 @@ impl Layer {
             RoomEvent::VisitorContextRecorded { .. }
             | RoomEvent::ConversationAssigned { .. }
             | RoomEvent::ConversationResolved { .. }
-            | RoomEvent::ConversationReopened { .. } => {}
+            | RoomEvent::ConversationReopened { .. }
+            | RoomEvent::InviteCreated { .. }
+            | RoomEvent::InviteRevoked { .. }
+            | RoomEvent::InviteAccepted { .. } => {}
         }
     }
 

@@ -54,6 +54,9 @@ export function applyToSummary(summary: RoomSummary, frame: EventFrame, me: User
     case "ConversationAssigned":
     case "ConversationResolved":
     case "ConversationReopened":
+    case "InviteCreated":
+    case "InviteRevoked":
+    case "InviteAccepted":
       return next;
   }
 }

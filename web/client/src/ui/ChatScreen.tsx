@@ -8,6 +8,7 @@ import { useEffect } from "preact/hooks";
 
 import type { ChatModel } from "../model/chat-model";
 import { ConnectionBanner } from "./ConnectionBanner";
+import { InvitePage } from "./InvitePage";
 import { RoomList } from "./RoomList";
 import { RoomView } from "./RoomView";
 import { useRoute } from "./route";
@@ -39,7 +40,7 @@ export function ChatScreen({ model, onLogOut }: Props) {
   const room = roomId === null ? undefined : model.room(roomId);
 
   return (
-    <div class={route.view === "support" ? "chat has-support" : room === undefined ? "chat" : "chat has-room"}>
+    <div class={route.view === "support" ? "chat has-support" : route.view === "invite" || room !== undefined ? "chat has-room" : "chat"}>
       <ConnectionBanner model={model} />
       {model.problem !== null && (
         <div role="alert" class="problem-bar">
@@ -51,7 +52,9 @@ export function ChatScreen({ model, onLogOut }: Props) {
       )}
       <div class="panes">
         <RoomList model={model} openRoomId={roomId} supportOpen={route.view === "support"} onLogOut={onLogOut} />
-        {route.view === "support" ? (
+        {route.view === "invite" ? (
+          <InvitePage key={route.code} model={model} code={route.code} />
+        ) : route.view === "support" ? (
           <LazySupport model={model} websiteId={route.websiteId} section={route.section} conversationId={route.conversationId} />
         ) : room === undefined ? (
           <main class="room empty-room">

@@ -11,6 +11,7 @@ import { revealSeq } from "../model/reveal";
 import { shownNotes, systemLine } from "../model/system-lines";
 import type { Note } from "../model/timeline";
 import { type TimelineRow, timelineRows } from "../model/timeline-rows";
+import { InviteDialog } from "./InviteDialog";
 import { MembersPanel } from "./MembersPanel";
 import { TimelinePane } from "./TimelinePane";
 import { openRoom } from "./route";
@@ -25,6 +26,8 @@ interface Props {
 export function RoomView({ model, room, focusSeq = null }: Props) {
   const roomId = room.room_id;
   const [showMembers, setShowMembers] = useState(false);
+  const [showInvites, setShowInvites] = useState(false);
+  const invites = room.kind === "group" && model.moderates(roomId);
   // What was unread when the user opened the room (the view marks it read at once; what
   // arrives while they look is read as it comes).
   const [unreadAtOpen] = useState({ after: room.last_read_seq, upTo: room.last_seq });
@@ -54,6 +57,11 @@ export function RoomView({ model, room, focusSeq = null }: Props) {
         <button type="button" class="secondary" aria-expanded={showMembers} onClick={() => setShowMembers(!showMembers)}>
           Members ({room.member_count})
         </button>
+        {invites && (
+          <button type="button" class="secondary" aria-expanded={showInvites} onClick={() => setShowInvites(!showInvites)}>
+            Invite people
+          </button>
+        )}
         {room.kind === "group" && room.role !== "owner" && (
           <button type="button" class="secondary" onClick={() => void model.leaveRoom(roomId).then((left) => left && openRoom(null))}>
             Leave
@@ -73,6 +81,7 @@ export function RoomView({ model, room, focusSeq = null }: Props) {
           />
         </div>
         {showMembers && <MembersPanel model={model} roomId={roomId} />}
+        {invites && showInvites && <InviteDialog model={model} roomId={roomId} onClose={() => setShowInvites(false)} />}
       </div>
     </main>
   );

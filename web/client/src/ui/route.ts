@@ -3,7 +3,8 @@
  * on the same place: a room (`#/rooms/<id>`), a message of a room shown in place and highlighted
  * (`#/rooms/<id>/at/<seq>`, where a search result leads), or the Support area: the user's websites
  * (`#/support`), one of them at one section (`#/support/<id>/<section>`), or a conversation
- * open in its inbox (`#/support/<id>/inbox/<room id>`).
+ * open in its inbox (`#/support/<id>/inbox/<room id>`), or an invite link's page
+ * (`#/invite/<code>`).
  */
 
 import { useEffect, useState } from "preact/hooks";
@@ -16,9 +17,12 @@ export type WebsiteSection = (typeof WEBSITE_SECTIONS)[number];
 
 export type Route =
   | { view: "rooms"; roomId: RoomId | null; focusSeq?: number }
-  | { view: "support"; websiteId: WebsiteId | null; section: WebsiteSection; conversationId: RoomId | null };
+  | { view: "support"; websiteId: WebsiteId | null; section: WebsiteSection; conversationId: RoomId | null }
+  | { view: "invite"; code: string };
 
 export function routeFromHash(hash: string): Route {
+  const invite = /^#\/invite\/([A-Za-z0-9_-]{1,64})$/.exec(hash);
+  if (invite?.[1] !== undefined) return { view: "invite", code: invite[1] };
   const room = /^#\/rooms\/([^/?#]+)$/.exec(hash);
   if (room?.[1] !== undefined) return { view: "rooms", roomId: decodeURIComponent(room[1]) };
   const message = /^#\/rooms\/([^/?#]+)\/at\/(\d{1,15})$/.exec(hash);
@@ -47,6 +51,11 @@ export function roomHref(roomId: RoomId): string {
 /** The message at `seq` of the room, shown in place and highlighted. */
 export function messageHref(roomId: RoomId, seq: number): string {
   return `${roomHref(roomId)}/at/${seq}`;
+}
+
+/** An invite link's page, where its room is shown and joined. */
+export function inviteHref(code: string): string {
+  return `#/invite/${code}`;
 }
 
 export const SUPPORT_HREF = "#/support";

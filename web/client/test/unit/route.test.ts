@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
-import { conversationHref, messageHref, roomFromHash, routeFromHash, websiteHref } from "../../src/ui/route";
+import { describeInvite } from "../../src/ui/InviteDialog";
+import { conversationHref, inviteHref, messageHref, roomFromHash, routeFromHash, websiteHref } from "../../src/ui/route";
 
 describe("the route in the URL's hash", () => {
   it("opens a room, or none", () => {
@@ -33,5 +34,25 @@ describe("the route in the URL's hash", () => {
     expect(conversationHref("w1", "r1")).toBe("#/support/w1/inbox/r1");
     // Only the inbox has conversations.
     expect(routeFromHash("#/support/w1/team/r1")).toEqual({ view: "support", websiteId: "w1", section: "team", conversationId: null });
+  });
+});
+
+describe("an invite link's route", () => {
+  it("opens the invite's page for a code, and the rooms for anything else", () => {
+    const code = "AZOhsnw9fk-Km-3Pa1K7aw8zJ8vLW2N1b0Zz8mD2nJY";
+    expect(routeFromHash(inviteHref(code))).toEqual({ view: "invite", code });
+    expect(routeFromHash("#/invite/")).toEqual({ view: "rooms", roomId: null });
+    expect(routeFromHash("#/invite/a%2Fb")).toEqual({ view: "rooms", roomId: null });
+  });
+});
+
+describe("an invite in the dialog's list", () => {
+  const invite = { invite_id: "i", created_by: "u", created_at: "2026-12-08T00:00:00Z", max_uses: null, uses: 2 };
+  const now = new Date("2026-12-08T00:00:00Z");
+  it("says its uses and when it ends", () => {
+    expect(describeInvite({ ...invite, expires_at: null }, now)).toBe("2 used, never expires");
+    expect(describeInvite({ ...invite, max_uses: 5, expires_at: "2026-12-08T00:30:00Z" }, now)).toBe("2 of 5 used, expires in 30 min");
+    expect(describeInvite({ ...invite, expires_at: "2026-12-09T00:00:00Z" }, now)).toBe("2 used, expires in 24 h");
+    expect(describeInvite({ ...invite, expires_at: "2026-12-15T00:00:00Z" }, now)).toBe("2 used, expires in 7 days");
   });
 });

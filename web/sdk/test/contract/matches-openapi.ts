@@ -68,6 +68,12 @@ same<C.MarkReadRequest, S["MarkReadRequest"]>(both, both);
 same<C.Receipt, S["ReadReceipt"]>(both, both);
 same<C.ReceiptsResponse, S["Receipts"]>(both, both);
 same<C.PostMessageRequest, S["PostMessageRequest"]>(both, both);
+same<C.CreateInviteRequest, S["CreateInviteRequest"]>(both, both);
+same<C.CreatedInvite, S["CreatedInvite"]>(both, both);
+same<C.InviteSummary, S["InviteSummary"]>(both, both);
+same<C.InviteList, S["InviteList"]>(both, both);
+same<C.InvitePreview, S["InvitePreview"]>(both, both);
+same<C.AcceptedInvite, S["AcceptedInvite"]>(both, both);
 same<C.PostMessageResponse, S["PostedMessage"]>(both, both);
 same<C.EditMessageRequest, S["EditMessageRequest"]>(both, both);
 same<C.ReactionView, S["MessageReaction"]>(both, both);
@@ -138,6 +144,9 @@ same<C.VisitorContextRecorded, S["VisitorContextRecorded"]>(both, both);
 same<C.ConversationAssigned, S["ConversationAssigned"]>(both, both);
 same<C.ConversationResolved, S["ConversationResolved"]>(both, both);
 same<C.ConversationReopened, S["ConversationReopened"]>(both, both);
+same<C.InviteCreated, S["InviteCreated"]>(both, both);
+same<C.InviteRevoked, S["InviteRevoked"]>(both, both);
+same<C.InviteAccepted, S["InviteAccepted"]>(both, both);
 same<C.RoomEvent, S["RoomEvent"]>(both, both);
 
 // WebSocket: client frames.

@@ -288,3 +288,31 @@ describe("ChatApi: support conversations", () => {
     ]);
   });
 });
+
+describe("ChatApi: invites", () => {
+  it("makes, lists, revokes, previews and accepts invites", async () => {
+    const made = { code: "c0de", url_path: "/#/invite/c0de", invite_id: "i-1", expires_at: null, max_uses: 5, uses: 0, seq: 4 };
+    const { fetch, calls } = fakeFetch((call) => {
+      if (call.url.endsWith("/invites") && call.method === "POST") return json(201, made);
+      if (call.url.endsWith("/invites")) return json(200, { invites: [] });
+      if (call.url.endsWith("/accept")) return json(200, { room_id: "r", seq: 6, changed: true });
+      if (call.method === "GET") return json(200, { room_id: "r", name: "general", member_count: 2, is_member: false, expires_at: null, max_uses: 5, uses: 0 });
+      return json(200, { seq: 5, changed: true });
+    });
+    const api = new ChatApi({ baseUrl: "http://api", fetch, credentials: LOGIN });
+    await expect(api.createInvite("r", { expiresInSecs: 3600, maxUses: 5 })).resolves.toEqual(made);
+    await api.createInvite("r");
+    await expect(api.invites("r")).resolves.toEqual([]);
+    await expect(api.revokeInvite("r", "i-1")).resolves.toEqual({ seq: 5, changed: true });
+    await expect(api.previewInvite("c0de")).resolves.toMatchObject({ name: "general", member_count: 2 });
+    await expect(api.acceptInvite("c0de")).resolves.toEqual({ room_id: "r", seq: 6, changed: true });
+    expect(calls.map((call) => [call.method, call.url, call.body])).toEqual([
+      ["POST", "http://api/v1/rooms/r/invites", { expires_in_secs: 3600, max_uses: 5 }],
+      ["POST", "http://api/v1/rooms/r/invites", {}],
+      ["GET", "http://api/v1/rooms/r/invites", undefined],
+      ["DELETE", "http://api/v1/rooms/r/invites/i-1", undefined],
+      ["GET", "http://api/v1/invites/c0de", undefined],
+      ["POST", "http://api/v1/invites/c0de/accept", undefined],
+    ]);
+  });
+});
