@@ -144,12 +144,25 @@ pub async fn rebuild_in_lanes<S: FeedSink + Clone>(
     progress: impl Fn(u64),
 ) -> Result<Rebuilt, RebuildError> {
     let started = Instant::now();
-    let mut shadow = Shadow::create(pool, shadow_schema(name), tables).await?;
-    let deferred = shadow.defer_indexes(Deferred::AllButUnique).await?;
-    shadow.fill_in_lanes(sink, lanes(), progress).await?;
-    shadow.build_indexes(&deferred).await?;
+    let shadow = build_shadow_in_lanes(pool, name, tables, sink, lanes(), progress).await?;
     let events = swap(shadow, name, tables, sink).await?;
     Ok(Rebuilt { events, elapsed: started.elapsed() })
+}
+
+/// [`build_shadow`] in `lanes` (see [`rebuild_in_lanes`]).
+pub async fn build_shadow_in_lanes<S: FeedSink + Clone>(
+    pool: &PgPool,
+    name: &str,
+    tables: &[&str],
+    sink: &S,
+    lanes: usize,
+    progress: impl Fn(u64),
+) -> Result<Shadow, RebuildError> {
+    let mut shadow = Shadow::create(pool, shadow_schema(name), tables).await?;
+    let deferred = shadow.defer_indexes(Deferred::AllButUnique).await?;
+    shadow.fill_in_lanes(sink, lanes.max(1), progress).await?;
+    shadow.build_indexes(&deferred).await?;
+    Ok(shadow)
 }
 
 /// Lanes of a [`rebuild_in_lanes`]: one per core of this machine (where Postgres usually runs
@@ -259,10 +272,12 @@ impl Shadow {
         let mut pages = read_ahead(feed, 1);
         let mut first = sink.clone();
         while let Some(page) = pages.recv().await {
-            let page = page?;
+            let mut page = page?;
+            // Counted before the events move to their lanes (an error ends the fill anyway).
+            self.progress.took(&page);
             let mut shares = vec![Vec::new(); lanes];
-            for event in &page.events {
-                shares[lane_of(&event.aggregate_id, lanes)].push(event.clone());
+            for event in std::mem::take(&mut page.events) {
+                shares[lane_of(&event.aggregate_id, lanes)].push(event);
             }
             let (own, shares) = shares.split_first().expect("one lane at least");
             let applied = others
@@ -271,7 +286,6 @@ impl Shadow {
                 .map(|((conn, sink), events)| apply_page(conn, sink, events))
                 .chain(std::iter::once(apply_page(&mut self.conn, &mut first, own)));
             futures::future::try_join_all(applied).await?;
-            self.progress.took(&page);
             progress(self.progress.events);
         }
         for (conn, _) in others {

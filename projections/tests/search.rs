@@ -7,7 +7,7 @@
 //! - **The index follows the messages**: an edit is found by its new text and not by the old,
 //!   a delete is found no more, an erased author's messages are never found;
 //! - **Set-wise pages equal a replay**: the index built event by event, in pages of three, and
-//!   by a rebuild (one page) are the same rows;
+//!   by a rebuild (one page, and in lanes by room) are the same rows;
 //! - filters, both orders, paging without duplicates or gaps (also while messages arrive),
 //!   snippets that are escaped HTML with `<mark>` only, accent- and case-insensitive matching
 //!   with English stems, and the user directory's rule.
@@ -25,7 +25,7 @@ use chat_projections::erasure::redact_read_models;
 use chat_projections::projectors::{RoomsProjector, SearchProjector, SearchableKind, UsersProjector};
 use chat_projections::queries::search::{self, Search, SearchCursor, SearchFilters, SearchOrder, SearchPage};
 use chat_projections::queries::users;
-use chat_projections::rebuild::build_shadow;
+use chat_projections::rebuild::{build_shadow, build_shadow_in_lanes};
 use chrono::{DateTime, Utc};
 use cqrs_es::{Aggregate, DomainEvent};
 use sqlx::{Connection, PgConnection, PgPool};
@@ -363,6 +363,16 @@ async fn the_index_is_the_same_event_by_event_in_pages_and_rebuilt(pool: PgPool)
     let rebuilt = differences(&pool, "public", &shadow.schema).await;
     shadow.discard().await.unwrap();
     assert!(rebuilt.is_empty(), "the live index and a rebuild differ:\n{}", rebuilt.join("\n"));
+
+    // A rebuild in three lanes, the rooms shared out among them (as `chat projections rebuild
+    // search` does with one lane per core).
+    let shadow =
+        build_shadow_in_lanes(&pool, SearchProjector::NAME, SearchProjector::TABLES, &SearchProjector, 3, |_| {})
+            .await
+            .unwrap();
+    let rebuilt = differences(&pool, "public", &shadow.schema).await;
+    shadow.discard().await.unwrap();
+    assert!(rebuilt.is_empty(), "the live index and a rebuild in lanes differ:\n{}", rebuilt.join("\n"));
 }
 
 // ---------------------------------------------------------------------------------------------
