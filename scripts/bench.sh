@@ -13,7 +13,8 @@
 # Environment: DATABASE_URL (the server; a database chat_bench_<time> is created on it),
 # NATS_URL, BENCH_OUT, BENCH_PORT_BASE (default 18180: API on it, gateways on +1 … +4),
 # BENCH_KEEP_DATABASE=1 to keep the database afterwards (e.g. to time `chat projections rebuild`
-# again on the filled store).
+# again on the filled store), BENCH_BIN=<dir> to run the `chat` and `chat-bench` in that directory
+# instead of building (e.g. copies of two versions' builds, run back to back).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -30,8 +31,12 @@ scripts/ensure-services.sh >/dev/null
 # hard limit cannot be raised (an unprivileged container), the connections scenario stays below it.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
-if ((smoke)); then profile=debug; cargo build --bins; else profile=release; cargo build --release --bins; fi
-bin="${CARGO_TARGET_DIR:-target}/$profile"
+if [[ -n "${BENCH_BIN:-}" ]]; then
+    bin="$BENCH_BIN"
+else
+    if ((smoke)); then profile=debug; cargo build --bins; else profile=release; cargo build --release --bins; fi
+    bin="${CARGO_TARGET_DIR:-target}/$profile"
+fi
 out="${BENCH_OUT:-target/bench}"
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"

@@ -402,6 +402,11 @@ pub struct PresenceArgs {
     /// Gateways deliver presence changes to clients at most once per this interval (milliseconds).
     #[arg(long, env = "CHAT_PRESENCE_BATCH_MS", default_value_t = millis(GatewayConfig::DEFAULT_PRESENCE_BATCH), value_parser = clap::value_parser!(u64).range(10..))]
     pub presence_batch_ms: u64,
+
+    /// Gateways deliver no live presence in rooms with more members than this (clients read it
+    /// on request, from the room's detail).
+    #[arg(long, env = "CHAT_PRESENCE_ROOM_LIMIT", default_value_t = GatewayConfig::DEFAULT_PRESENCE_ROOM_LIMIT)]
+    pub presence_room_limit: usize,
 }
 
 impl PresenceArgs {

@@ -138,6 +138,7 @@ pub async fn start_gateway(
     config.command_rate = args.ws_command_rate;
     config.presence_heartbeat = presence.heartbeat();
     config.presence_batch = Duration::from_millis(presence.presence_batch_ms);
+    config.presence_room_limit = presence.presence_room_limit;
     // Gateways only verify tokens; the lifetime is the API's business.
     let tokens = Arc::new(Tokens::new(&auth.keys()?, Duration::ZERO));
     let gateway =

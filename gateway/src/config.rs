@@ -34,6 +34,8 @@ pub struct GatewayConfig {
     pub presence_heartbeat: Duration,
     /// Presence changes are delivered to clients at most once per this interval.
     pub presence_batch: Duration,
+    /// Rooms with more members than this have no live presence (it is read on request).
+    pub presence_room_limit: usize,
 }
 
 impl GatewayConfig {
@@ -43,6 +45,9 @@ impl GatewayConfig {
     pub const DEFAULT_COMMAND_RATE: NonZeroU32 = NonZeroU32::new(20).unwrap();
     pub const DEFAULT_PRESENCE_HEARTBEAT: Duration = Duration::from_secs(5);
     pub const DEFAULT_PRESENCE_BATCH: Duration = Duration::from_secs(1);
+    /// Discord's largest `large_threshold`; a frame of a whole room coming online stays around
+    /// 25 KB per connection (see docs/protocol.md, `presence`).
+    pub const DEFAULT_PRESENCE_ROOM_LIMIT: usize = 250;
 
     pub fn new(listen: SocketAddr, gateway_id: String) -> Self {
         Self {
@@ -59,6 +64,7 @@ impl GatewayConfig {
             command_rate: Self::DEFAULT_COMMAND_RATE,
             presence_heartbeat: Self::DEFAULT_PRESENCE_HEARTBEAT,
             presence_batch: Self::DEFAULT_PRESENCE_BATCH,
+            presence_room_limit: Self::DEFAULT_PRESENCE_ROOM_LIMIT,
         }
         .with_heartbeat(Self::DEFAULT_HEARTBEAT_INTERVAL)
         .with_typing_ttl(Self::DEFAULT_TYPING_TTL)

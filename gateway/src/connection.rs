@@ -17,6 +17,7 @@ use tokio::sync::Notify;
 
 use crate::backfill::Membership;
 use crate::lock::locked;
+use crate::presence::PresenceFrame;
 use crate::protocol::CloseReason;
 
 pub type ConnId = u64;
@@ -58,6 +59,9 @@ pub enum Outbound {
     Typing(Arc<Typing>),
     /// A member's receipt.
     Receipt(Arc<RoomFrame>),
+    /// A batch of presence changes, shared by every connection it fans out to; what the
+    /// connection's user may not see is taken out when sent.
+    Presence(Arc<PresenceFrame>),
     /// A direct answer (ack, error, pong).
     Frame(Utf8Bytes),
     /// Start delivering `room` from `after` (catching up from the store first); `report`

@@ -204,7 +204,7 @@ impl Hub {
         locked(&self.users).iter().map(|(id, user)| (*id, user.reported)).collect()
     }
 
-    /// Feeds of rooms that `users` are in, for presence delivery.
+    /// Every room feed, for presence delivery.
     pub fn feeds(&self) -> Vec<Arc<RoomFeed>> {
         locked(&self.feeds).values().cloned().collect()
     }

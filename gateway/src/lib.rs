@@ -10,7 +10,8 @@
 //! - [`limits`]: per-connection rate limits.
 //! - [`acks`]: clients' delivery acknowledgements, coalesced and sent to the command service in
 //!   batches.
-//! - [`presence`]: reporting this gateway's users; batched delivery of presence changes.
+//! - [`presence`]: reporting this gateway's users; batched delivery of presence changes, each
+//!   frame encoded once and shared.
 //! - [`room_feed`]: one subscription per room per gateway; ordered, gap-free dispatch and
 //!   typing state, over a [`room_feed::RoomSource`] (unit-tested without NATS or Postgres).
 //! - [`room_source`]: that source in a running gateway (NATS and Postgres).

@@ -305,7 +305,7 @@ pub enum ReconnectReason {
     ServerDraining,
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct PresenceEntry {
     pub user_id: UserId,
     pub status: PresenceStatus,

@@ -1,8 +1,8 @@
 //! Presence: online while any gateway has a live connection of the user, away while every
 //! connection says so, offline only after a grace period once no gateway has the user (or its
 //! gateway died); recorded as transitions in the event store and delivered, batched, only to
-//! those who share a room with the user; after the tracker restarts, a user who leaves still goes
-//! offline one grace period later.
+//! those who share a room with the user (a room not over the size limit); after the tracker
+//! restarts, a user who leaves still goes offline one grace period later.
 
 use std::time::{Duration, Instant};
 
@@ -268,6 +268,40 @@ async fn presence_reaches_only_those_who_share_a_room_with_the_user() {
         (reply.status == 404).then_some(())
     })
     .await;
+}
+
+#[tokio::test]
+async fn rooms_over_the_presence_limit_send_no_live_presence_but_it_can_be_read_on_request() {
+    let deployment = deploy(fast_presence().await.env("CHAT_PRESENCE_ROOM_LIMIT", "2"), 1).await;
+    let gw = deployment.gateways[0].ws_url();
+    let api = &deployment.api;
+    let (alice, bob, carol) = (api.register("alice").await, api.register("bob").await, api.register("carol").await);
+    // A crowd of three (over the limit of two) and a pair: Bob and Carol.
+    let crowd = bob.create_group("crowd").await;
+    alice.join(crowd).await;
+    carol.join(crowd).await;
+    let pair = bob.create_group("pair").await;
+    carol.join(pair).await;
+    members_known(&bob, crowd, 3).await;
+    members_known(&bob, pair, 2).await;
+    let mut b = Ws::connect(gw, &bob.token, json!({crowd.to_string(): 0, pair.to_string(): 0})).await;
+    for _ in [crowd, pair] {
+        assert_eq!(b.frame_of("resumed").await["recovered"], true);
+    }
+
+    let _a = Ws::connect(gw, &alice.token, json!({})).await;
+    profile_with(&bob, alice.id, "online").await;
+    let detail = bob.get(&format!("/v1/rooms/{crowd}")).await;
+    let listed = detail.body["members"].as_array().unwrap().iter().find(|m| m["user_id"] == alice.id.to_string());
+    assert_eq!(listed.unwrap()["presence"], "online", "on request, from the crowd's detail: {detail:?}");
+    // Carol shares the pair with Bob: her change arrives, after Alice's was recorded.
+    let _c = Ws::connect(gw, &carol.token, json!({})).await;
+    let seen = b.presence_until(carol.id, "online", ARRIVES).await;
+    assert!(
+        seen.iter().all(|entry| entry["user_id"] != alice.id.to_string()),
+        "alice shares only the crowd with bob: {seen:?}"
+    );
+    b.assert_no_presence_of(alice.id, QUIET).await;
 }
 
 #[tokio::test]

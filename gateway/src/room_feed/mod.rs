@@ -114,13 +114,34 @@ impl RoomFeed {
         locked(&self.members)
     }
 
-    /// For each local connection in this room, the users among `changed` who are members.
-    pub fn presence_recipients(&self, changed: &HashSet<UserId>) -> Vec<(ConnHandle, Vec<UserId>)> {
-        let concerned: Vec<UserId> = self.members().intersection(changed).copied().collect();
-        if concerned.is_empty() {
-            return Vec::new();
+    /// The members among `changed` and the local connections in this room, to tell them; `None`
+    /// if no member changed, or if the room has more than `room_limit` members: in a room that
+    /// large, members coming online together would cost every connection a frame listing most
+    /// of the room, so its members' presence is read on request instead (the room's detail).
+    pub fn presence_recipients<V>(
+        &self,
+        changed: &HashMap<UserId, V>,
+        room_limit: usize,
+    ) -> Option<(Vec<UserId>, Vec<ConnHandle>)> {
+        let members = self.members();
+        if members.len() > room_limit {
+            return None;
         }
-        self.subscribers().values().map(|conn| (conn.clone(), concerned.clone())).collect()
+        let concerned: Vec<UserId> = if members.len() < changed.len() {
+            members.iter().filter(|user| changed.contains_key(user)).copied().collect()
+        } else {
+            changed.keys().filter(|user| members.contains(user)).copied().collect()
+        };
+        drop(members);
+        if concerned.is_empty() {
+            return None;
+        }
+        Some((concerned, self.subscribers().values().cloned().collect()))
+    }
+
+    /// Adds to the members known for presence delivery.
+    pub fn add_members(&self, members: impl IntoIterator<Item = UserId>) {
+        self.members().extend(members);
     }
 
     fn fan_out(&self, item: impl Fn() -> Outbound) {
@@ -146,7 +167,7 @@ impl RoomFeed {
         };
         let mut state = FeedState { last: source.last_seq(self.room).await.ok(), typing: HashMap::new() };
         match source.members(self.room).await {
-            Ok(members) => self.members().extend(members),
+            Ok(members) => self.add_members(members),
             Err(error) => tracing::warn!(%error, "cannot load room members for presence"),
         }
         self.ready.send_replace(true);

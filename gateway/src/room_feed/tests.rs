@@ -183,18 +183,18 @@ async fn membership_events_keep_the_members_and_mark_who_left() {
     let (ada, bob) = (user(1), user(2));
     let (memory, live) = Memory::new(vec![joined(1, ada)], vec![ada]);
     let (feed, conn) = start(&memory).await;
-    let everyone = HashSet::from([ada, bob]);
+    let everyone = HashMap::from([(ada, ()), (bob, ())]);
+    let concerned = |feed: &RoomFeed| feed.presence_recipients(&everyone, 10).unwrap().0.into_iter().collect::<HashSet<_>>();
 
     live.send(RoomMessage::Event(joined(2, bob))).unwrap();
     let Outbound::Event(dispatch) = next(&conn).await else { panic!("expected an event") };
     assert_eq!((dispatch.seq, dispatch.left), (2, None));
-    let (_, concerned) = feed.presence_recipients(&everyone).pop().unwrap();
-    assert_eq!(concerned.into_iter().collect::<HashSet<_>>(), everyone);
+    assert_eq!(concerned(&feed), HashSet::from([ada, bob]));
 
     live.send(RoomMessage::Event(left(3, ada))).unwrap();
     let Outbound::Event(dispatch) = next(&conn).await else { panic!("expected an event") };
     assert_eq!((dispatch.seq, dispatch.left), (3, Some(ada)));
-    assert_eq!(feed.presence_recipients(&everyone).pop().unwrap().1, [bob]);
+    assert_eq!(concerned(&feed), HashSet::from([bob]));
     feed.stop();
 }
 

@@ -136,6 +136,12 @@ impl Writer {
                     self.send(Message::Text(receipt.frame.clone())).await?;
                 }
             }
+            Outbound::Presence(presence) => {
+                // Where a per-viewer rule (blocking) would take out more users.
+                if let Some(frame) = presence.text_without(&[self.conn.user]) {
+                    self.send(Message::Text(frame)).await?;
+                }
+            }
             Outbound::Frame(frame) => self.send(Message::Text(frame)).await?,
             // Rarer, and deeper (store reads, subscribing): boxed, like filling a gap above, so
             // that the writer's task is sized for delivering rather than for catching up.

@@ -6,24 +6,28 @@
 //! tracker that has just taken over asks for one (a sync: it holds offline transitions only
 //! until the gateways could answer) and after NATS reconnects (reports sent while disconnected
 //! were lost, and a tracker may have taken over meanwhile). Deliveries are batched: at most one
-//! `presence` frame per connection per batch interval, listing only users it shares a room with.
+//! `presence` frame per connection per batch interval, listing only the changes of users it
+//! shares a room with (a delta: the current presence of a room's members is in its detail).
+//! Each batch's frames are built once and shared ([`frame`]); who gets which is [`fan_out`].
 
-use std::collections::{HashMap, HashSet};
+mod fan_out;
+mod frame;
+
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use chat_domain::UserId;
 use chat_domain::presence::{PresenceEvent, PresenceStatus};
 use chat_nats::wire::{EventMessage, PresenceReport, decode, encode};
-use chrono::{DateTime, Utc};
 use futures::stream::BoxStream;
 use futures::{FutureExt, StreamExt};
 use serde::Deserialize;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use crate::connection::{ConnHandle, ConnId, Outbound};
+pub use self::fan_out::{Changes, fan_out};
+pub use self::frame::PresenceFrame;
 use crate::hub::Hub;
-use crate::protocol::{PresenceEntry, ServerFrame};
 
 /// Users per heartbeat message (keeps each well under NATS's payload limit).
 const REPORT_CHUNK: usize = 1_000;
@@ -90,7 +94,7 @@ async fn sync_requests(hub: &Hub) -> BoxStream<'static, ()> {
 
 /// Delivers recorded presence changes (`PresenceChanged` events from the relay), batched.
 pub async fn deliver(hub: Arc<Hub>, mut events: async_nats::Subscriber, stop: CancellationToken) {
-    let mut pending: HashMap<UserId, (PresenceStatus, DateTime<Utc>)> = HashMap::new();
+    let mut pending = Changes::new();
     let mut batch = tokio::time::interval(hub.config.presence_batch);
     loop {
         tokio::select! {
@@ -104,40 +108,22 @@ pub async fn deliver(hub: Arc<Hub>, mut events: async_nats::Subscriber, stop: Ca
                     Err(error) => tracing::warn!(%error, "undecodable presence event"),
                 }
             }
-            _ = batch.tick(), if !pending.is_empty() => fan_out(&hub, std::mem::take(&mut pending)),
+            _ = batch.tick(), if !pending.is_empty() => {
+                let (feeds, changes, limit) = (hub.feeds(), std::mem::take(&mut pending), hub.config.presence_room_limit);
+                // A batch of many changes in many rooms is still milliseconds of encoding: off
+                // the runtime's workers, which meanwhile deliver everything else. Awaited, so
+                // that batches go out in order.
+                if let Err(error) = tokio::task::spawn_blocking(move || fan_out(&feeds, &changes, limit)).await {
+                    tracing::error!(%error, "presence fan-out failed");
+                }
+            }
             _ = stop.cancelled() => return,
         }
     }
 }
 
-fn changed(event: &EventMessage) -> Option<(UserId, PresenceStatus, DateTime<Utc>)> {
+fn changed(event: &EventMessage) -> Option<(UserId, PresenceStatus, chrono::DateTime<chrono::Utc>)> {
     let user = event.aggregate_id.parse().ok()?;
     let PresenceEvent::PresenceChanged { status } = PresenceEvent::deserialize(&event.payload).ok()?;
     Some((user, status, event.recorded_at))
-}
-
-fn fan_out(hub: &Hub, pending: HashMap<UserId, (PresenceStatus, DateTime<Utc>)>) {
-    let changed: HashSet<UserId> = pending.keys().copied().collect();
-    let mut recipients: HashMap<ConnId, (ConnHandle, HashSet<UserId>)> = HashMap::new();
-    for feed in hub.feeds() {
-        for (conn, users) in feed.presence_recipients(&changed) {
-            recipients.entry(conn.id).or_insert_with(|| (conn, HashSet::new())).1.extend(users);
-        }
-    }
-    for (conn, users) in recipients.into_values() {
-        let entries: Vec<PresenceEntry> = users
-            .into_iter()
-            .filter(|user| *user != conn.user)
-            .filter_map(|user| {
-                pending.get(&user).map(|(status, since)| PresenceEntry {
-                    user_id: user,
-                    status: *status,
-                    since: *since,
-                })
-            })
-            .collect();
-        if !entries.is_empty() {
-            conn.deliver(Outbound::Frame(ServerFrame::Presence { users: &entries }.encode()));
-        }
-    }
 }
