@@ -13,7 +13,6 @@
 mod fan_out;
 mod frame;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use chat_domain::UserId;
@@ -25,7 +24,7 @@ use serde::Deserialize;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-pub use self::fan_out::{Changes, fan_out};
+use self::fan_out::{Changes, fan_out};
 pub use self::frame::PresenceFrame;
 use crate::hub::Hub;
 

@@ -189,12 +189,12 @@ async fn membership_events_keep_the_members_and_mark_who_left() {
     live.send(RoomMessage::Event(joined(2, bob))).unwrap();
     let Outbound::Event(dispatch) = next(&conn).await else { panic!("expected an event") };
     assert_eq!((dispatch.seq, dispatch.left), (2, None));
-    assert_eq!(concerned(&feed), HashSet::from([ada, bob]));
+    assert_eq!(concerned(feed.as_ref()), HashSet::from([ada, bob]));
 
     live.send(RoomMessage::Event(left(3, ada))).unwrap();
     let Outbound::Event(dispatch) = next(&conn).await else { panic!("expected an event") };
     assert_eq!((dispatch.seq, dispatch.left), (3, Some(ada)));
-    assert_eq!(concerned(&feed), HashSet::from([bob]));
+    assert_eq!(concerned(feed.as_ref()), HashSet::from([bob]));
     feed.stop();
 }
 

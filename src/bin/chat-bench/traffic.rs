@@ -91,6 +91,8 @@ pub async fn run(members: Vec<Member>, senders: usize, traffic: &Traffic) -> any
         "lost": totals.gaps + behind,
         "duplicated": totals.duplicates,
         "closed_by_server": closed,
+        "presence_frames": totals.presence_frames,
+        "presence_bytes": totals.presence_bytes,
         "send_to_ack": summary(totals.ack_latencies),
         "send_to_deliver": summary(totals.latencies),
     }))

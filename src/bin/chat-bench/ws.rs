@@ -70,6 +70,9 @@ pub struct Tally {
     /// Posts' send→ack latencies: the write path alone, without delivery.
     pub ack_latencies: Vec<Duration>,
     pub errors: BTreeMap<String, usize>,
+    /// `presence` frames received, and their bytes (counted, not parsed: see [`open`]).
+    pub presence_frames: usize,
+    pub presence_bytes: usize,
     /// The close code of the last connection, once it has ended (0: no close frame).
     pub closed: Option<u16>,
     observer: Option<Observer>,
@@ -149,6 +152,9 @@ pub struct Conn {
     pub reader: JoinHandle<()>,
 }
 
+/// How the gateway's `presence` frames begin.
+const PRESENCE_FRAME: &str = r#"{"type":"presence","#;
+
 /// Connects to `url` and identifies with the tally's current positions as `resume`.
 pub async fn open(url: &str, token: &str, tally: &Arc<Mutex<Tally>>) -> anyhow::Result<Conn> {
     // Without Nagle, as browsers connect.
@@ -173,6 +179,15 @@ pub async fn open(url: &str, token: &str, tally: &Arc<Mutex<Tally>>) -> anyhow::
                 Some(Ok(_)) => continue,
                 Some(Err(_)) | None => break 0,
             };
+            // Presence frames can be large (a crowd coming online) and tell the scenarios
+            // nothing they check: parsing them would spend the load generator's CPU, shared
+            // with the servers, on work a real client does on its own machine.
+            if text.as_str().starts_with(PRESENCE_FRAME) {
+                let mut tally = lock(&tally);
+                tally.presence_frames += 1;
+                tally.presence_bytes += text.len();
+                continue;
+            }
             let Ok(frame) = serde_json::from_str::<Value>(&text) else { continue };
             let mut tally = lock(&tally);
             let mut arrival = None;
@@ -281,6 +296,8 @@ pub struct Totals {
     pub errors: BTreeMap<String, usize>,
     pub latencies: Vec<Duration>,
     pub ack_latencies: Vec<Duration>,
+    pub presence_frames: usize,
+    pub presence_bytes: usize,
 }
 
 pub fn totals(tallies: &[Arc<Mutex<Tally>>]) -> Totals {
@@ -291,6 +308,8 @@ pub fn totals(tallies: &[Arc<Mutex<Tally>>]) -> Totals {
         totals.acked += tally.acked;
         totals.duplicates += tally.duplicates;
         totals.gaps += tally.gaps;
+        totals.presence_frames += tally.presence_frames;
+        totals.presence_bytes += tally.presence_bytes;
         for (code, n) in &tally.errors {
             *totals.errors.entry(code.clone()).or_default() += n;
         }
