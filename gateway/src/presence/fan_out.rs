@@ -44,9 +44,9 @@ pub fn fan_out(feeds: &[Arc<RoomFeed>], changes: &Changes, room_limit: usize) {
             let listed = users
                 .filter_map(|&user| {
                     let (status, since) = changes.get(&user)?;
-                    let entry = entries
-                        .entry(user)
-                        .or_insert_with(|| encode_entry(&PresenceEntry { user_id: user, status: *status, since: *since }));
+                    let entry = entries.entry(user).or_insert_with(|| {
+                        encode_entry(&PresenceEntry { user_id: user, status: *status, since: *since })
+                    });
                     Some((user, entry.clone()))
                 })
                 .collect();

@@ -96,7 +96,8 @@ mod tests {
 
     #[test]
     fn a_viewer_does_not_see_the_hidden_users_and_gets_nothing_when_no_one_is_left() {
-        let (ada, bob, cy) = (entry(1, PresenceStatus::Online), entry(2, PresenceStatus::Away), entry(3, PresenceStatus::Online));
+        let (ada, bob, cy) =
+            (entry(1, PresenceStatus::Online), entry(2, PresenceStatus::Away), entry(3, PresenceStatus::Online));
         let frame = frame_of(&[ada.clone(), bob.clone(), cy.clone()]);
         let expected = ServerFrame::Presence { users: &[ada.clone(), cy] }.encode();
         assert_eq!(frame.text_without(&[bob.user_id]), Some(expected));

@@ -184,7 +184,8 @@ async fn membership_events_keep_the_members_and_mark_who_left() {
     let (memory, live) = Memory::new(vec![joined(1, ada)], vec![ada]);
     let (feed, conn) = start(&memory).await;
     let everyone = HashMap::from([(ada, ()), (bob, ())]);
-    let concerned = |feed: &RoomFeed| feed.presence_recipients(&everyone, 10).unwrap().0.into_iter().collect::<HashSet<_>>();
+    let concerned =
+        |feed: &RoomFeed| feed.presence_recipients(&everyone, 10).unwrap().0.into_iter().collect::<HashSet<_>>();
 
     live.send(RoomMessage::Event(joined(2, bob))).unwrap();
     let Outbound::Event(dispatch) = next(&conn).await else { panic!("expected an event") };
