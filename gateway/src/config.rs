@@ -46,7 +46,7 @@ impl GatewayConfig {
     pub const DEFAULT_PRESENCE_HEARTBEAT: Duration = Duration::from_secs(5);
     pub const DEFAULT_PRESENCE_BATCH: Duration = Duration::from_secs(1);
     /// Discord's largest `large_threshold`; a frame of a whole room coming online stays around
-    /// 25 KB per connection (see docs/protocol.md, `presence`).
+    /// 24 KB per connection (see docs/protocol.md, `presence`).
     pub const DEFAULT_PRESENCE_ROOM_LIMIT: usize = 250;
 
     pub fn new(listen: SocketAddr, gateway_id: String) -> Self {
