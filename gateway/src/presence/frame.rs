@@ -101,7 +101,7 @@ mod tests {
         let frame = frame_of(&[ada.clone(), bob.clone(), cy.clone()]);
         let expected = ServerFrame::Presence { users: &[ada.clone(), cy] }.encode();
         assert_eq!(frame.text_without(&[bob.user_id]), Some(expected));
-        let only_ada = frame_of(&[ada.clone()]);
+        let only_ada = frame_of(std::slice::from_ref(&ada));
         assert_eq!(only_ada.text_without(&[ada.user_id]), None, "no frame about nothing");
         assert_eq!(frame_of(&[]).text_without(&[]), None);
     }
