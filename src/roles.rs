@@ -32,7 +32,7 @@ use chat_nats::connect::{Connection, connect};
 use chat_nats::relay::Relay;
 use chat_nats::stream::{StreamSettings, ensure_stream};
 use chat_projections::projectors::{
-    InvitesProjector, RoomsProjector, SearchProjector, SupportProjector, UsersProjector,
+    ContactsProjector, InvitesProjector, RoomsProjector, SearchProjector, SupportProjector, UsersProjector,
 };
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
@@ -202,6 +202,8 @@ pub fn start_projections(cx: &RoleContext<'_>) {
         FeedRunner::new(SupportProjector::NAME, pool.clone(), SupportProjector, wakeup.clone(), config.clone());
     let invites =
         FeedRunner::new(InvitesProjector::NAME, pool.clone(), InvitesProjector, wakeup.clone(), config.clone());
+    let contacts =
+        FeedRunner::new(ContactsProjector::NAME, pool.clone(), ContactsProjector, wakeup.clone(), config.clone());
     let search = FeedRunner::new(SearchProjector::NAME, pool.clone(), SearchProjector, wakeup, config);
     let shutdown = cx.shutdown.clone();
     cx.spawn("users projector", async move {
@@ -216,6 +218,11 @@ pub fn start_projections(cx: &RoleContext<'_>) {
     let shutdown = cx.shutdown.clone();
     cx.spawn("support projector", async move {
         support.run(shutdown).await;
+        Ok(())
+    });
+    let shutdown = cx.shutdown.clone();
+    cx.spawn("contacts projector", async move {
+        contacts.run(shutdown).await;
         Ok(())
     });
     let shutdown = cx.shutdown.clone();

@@ -11,6 +11,7 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use crate::accounts::Accounts;
+use crate::contacts::ContactsService;
 use chat_auth::{SigningKey, Tokens};
 
 use crate::bus::Bus;
@@ -82,6 +83,7 @@ impl Api {
                 store.clone(),
                 Verifier::new(config.verifier.clone()).map_err(std::io::Error::other)?,
             ),
+            contacts: ContactsService::new(pool.clone(), store.clone()),
             accounts: Accounts::new(pool.clone(), store, tokens.clone(), refresh),
             pool,
             tokens,

@@ -12,6 +12,8 @@
 //! - [`delivery`]: delivery markers (how far members' devices have received each room),
 //!   recorded from gateways' batched acknowledgements and announced live.
 //! - [`accounts`]: registration, login and profiles (`User` aggregate plus credentials).
+//! - [`contacts`]: contact requests, contacts and blocks (`Contacts` aggregates, both sides of a
+//!   pair in one append); [`blocks`]: what blocks refuse in direct rooms.
 //! - [`websites`]: support-chat websites (`Website` aggregate), their domain checks included.
 //! - [`erasure`]: erasing a user's personal data (events redacted in place, read models,
 //!   credentials), in one transaction.
@@ -30,7 +32,9 @@
 
 pub mod accounts;
 pub mod api;
+pub mod blocks;
 pub mod bus;
+pub mod contacts;
 pub mod credentials;
 pub mod delivery;
 pub mod erasure;

@@ -13,13 +13,14 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chat_domain::room::{Room, RoomCommand, RoomError};
-use chat_domain::{ErrorCode, MessageId, RoomId};
+use chat_domain::{ErrorCode, MessageId, RoomId, UserId};
 use cqrs_es::Aggregate;
 use rand::Rng;
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use crate::blocks;
 use crate::group_commit::{GroupCommit, Outcome};
 use crate::store::{CommandMeta, EventStore, NewEvent};
 
@@ -258,10 +259,20 @@ impl Writer {
                 },
             };
             let base = room.version();
+            let blocked = match blocked_pair(&room, &jobs) {
+                Some(pair) => match blocks::between(self.store.pool(), pair).await {
+                    Ok(blocked) => blocked,
+                    Err(error) => return fail_all(jobs, error),
+                },
+                None => false,
+            };
             let mut events = Vec::new();
             let results: Vec<Result<Receipt, RoomError>> = jobs
                 .iter()
                 .map(|job| {
+                    if blocked && blocks::refuses(&job.command) {
+                        return Err(RoomError::DirectBlocked);
+                    }
                     let decided = room.decide(job.command.clone())?;
                     let changed = !decided.is_empty();
                     for event in decided {
@@ -313,6 +324,16 @@ impl Writer {
             let _ = job.reply.send(Err(CommandError::Busy));
         }
     }
+}
+
+/// The two people whose blocks decide some of `jobs`: a direct room's, or those of a direct
+/// room being opened.
+fn blocked_pair(room: &Room, jobs: &[Job]) -> Option<[UserId; 2]> {
+    let first = jobs.iter().map(|job| &job.command).find(|command| blocks::refuses(command))?;
+    room.direct_members().or(match *first {
+        RoomCommand::OpenDirect { by, with } => Some([by, with]),
+        _ => None,
+    })
 }
 
 fn receipt(room: &Room, command: &RoomCommand, changed: bool) -> Receipt {

@@ -189,6 +189,11 @@ impl EventStore {
         Self { repo: std::sync::Arc::new(PostgresEventRepository::new(pool.clone())), pool }
     }
 
+    /// The pool the store writes through, for the few reads that decide a command (blocks).
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
     pub async fn load<A: Aggregate>(&self, id: &str) -> Result<Loaded<A>, StoreError> {
         let mut loaded = Loaded { aggregate: A::default(), version: 0 };
         for serialized in self.repo.get_events::<A>(id).await? {

@@ -65,6 +65,7 @@ pub fn events() -> impl Iterator<Item = &'static EventDoc> {
     crate::room::CATALOG
         .iter()
         .chain(crate::user::CATALOG)
+        .chain(crate::contacts::CATALOG)
         .chain(crate::presence::CATALOG)
         .chain(crate::website::CATALOG)
 }

@@ -8,6 +8,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::contacts::ContactsError;
 use crate::room::RoomError;
 use crate::user::UserError;
 use crate::website::WebsiteError;
@@ -91,6 +92,11 @@ pub enum ErrorCode {
     DomainNotFound,
     TooManyDomains,
     TooManyAgents,
+    // Contacts and blocking.
+    ContactWithSelf,
+    ContactRequestNotFound,
+    UserBlocked,
+    DirectBlocked,
     // Load and failures.
     RateLimited,
     Busy,
@@ -172,6 +178,10 @@ impl ErrorCode {
             C::DomainNotFound => "domain_not_found",
             C::TooManyDomains => "too_many_domains",
             C::TooManyAgents => "too_many_agents",
+            C::ContactWithSelf => "contact_with_self",
+            C::ContactRequestNotFound => "contact_request_not_found",
+            C::UserBlocked => "user_blocked",
+            C::DirectBlocked => "direct_blocked",
             C::RateLimited => "rate_limited",
             C::Busy => "busy",
             C::Timeout => "timeout",
@@ -220,6 +230,7 @@ impl RoomError {
             RoomError::InviteRevoked => C::InviteRevoked,
             RoomError::InviteUsedUp => C::InviteUsedUp,
             RoomError::InviteExists => C::InviteExists,
+            RoomError::DirectBlocked => C::DirectBlocked,
         }
     }
 }
@@ -245,6 +256,16 @@ impl WebsiteError {
             WebsiteError::TooManyDomains => ErrorCode::TooManyDomains,
             WebsiteError::TooManyAgents => ErrorCode::TooManyAgents,
             WebsiteError::OwnerCannotLeave => ErrorCode::OwnerCannotLeave,
+        }
+    }
+}
+
+impl ContactsError {
+    pub const fn code(self) -> ErrorCode {
+        match self {
+            ContactsError::ContactWithSelf => ErrorCode::ContactWithSelf,
+            ContactsError::RequestNotFound => ErrorCode::ContactRequestNotFound,
+            ContactsError::UserBlocked => ErrorCode::UserBlocked,
         }
     }
 }

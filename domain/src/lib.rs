@@ -22,6 +22,7 @@
 
 pub mod attachment;
 pub mod catalog;
+pub mod contacts;
 pub mod error_code;
 pub mod ids;
 pub mod presence;

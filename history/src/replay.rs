@@ -12,7 +12,7 @@ use sqlx::PgPool;
 
 use chat_feed::{Checkpoint, FeedSink};
 use chat_projections::projectors::{
-    InvitesProjector, RoomsProjector, SearchProjector, SupportProjector, UsersProjector,
+    ContactsProjector, InvitesProjector, RoomsProjector, SearchProjector, SupportProjector, UsersProjector,
 };
 use chat_projections::rebuild::{EventPoint, Progress, RebuildError, Shadow, Until};
 
@@ -117,6 +117,9 @@ pub async fn replay_named(
         }
         InvitesProjector::NAME => {
             replay(pool, name, InvitesProjector::TABLES, schema, &mut InvitesProjector, until, progress).await
+        }
+        ContactsProjector::NAME => {
+            replay(pool, name, ContactsProjector::TABLES, schema, &mut ContactsProjector, until, progress).await
         }
         _ => return None,
     })

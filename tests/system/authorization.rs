@@ -82,6 +82,8 @@ const NOT_YOURS: Expect = no(422, "upload_not_found");
 const BAD_SIGNATURE: Expect = no(403, "invalid_signature");
 /// A code of the fixture's room that was never made.
 const NO_INVITE: Expect = no(404, "invite_not_found");
+/// Accepting a contact request nobody sent.
+const NO_REQUEST: Expect = no(404, "contact_request_not_found");
 
 impl fmt::Display for Expect {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -252,6 +254,21 @@ fn rest_table() -> Vec<(Route, [Expect; 4])> {
         (route(M::POST, "/v1/invites/{invite_code}/accept"), [ANON, ok(200), ok(200), ok(200)]),
         (route(M::POST, "/v1/invites/{invite_code}/accept").private(), [ANON, ok(200), ok(200), ok(200)]),
         (route(M::POST, "/v1/invites/{unknown_code}/accept"), [ANON, NO_INVITE, NO_INVITE, NO_INVITE]),
+        // Contacts and blocks (§14): each caller's own, requests to the bystander (who never
+        // acts, so nothing is pending from them), blocks of the owner (so that no block races a
+        // request: rows run at once).
+        (route(M::GET, "/v1/contacts"), [ANON, ok(200), ok(200), ok(200)]),
+        (
+            route(M::POST, "/v1/contacts/requests").body(json!({"user_id": "{bystander}"})),
+            [ANON, ok(200), ok(200), ok(200)],
+        ),
+        (route(M::POST, "/v1/contacts/requests/{bystander}/accept"), [ANON, NO_REQUEST, NO_REQUEST, NO_REQUEST]),
+        (route(M::POST, "/v1/contacts/requests/{bystander}/decline"), [ANON, ok(200), ok(200), ok(200)]),
+        (route(M::DELETE, "/v1/contacts/requests/{bystander}"), [ANON, ok(200), ok(200), ok(200)]),
+        (route(M::DELETE, "/v1/contacts/{bystander}"), [ANON, ok(200), ok(200), ok(200)]),
+        (route(M::GET, "/v1/blocks"), [ANON, ok(200), ok(200), ok(200)]),
+        (route(M::PUT, "/v1/blocks/{owner}"), [ANON, ok(200), ok(200), ok(200)]),
+        (route(M::DELETE, "/v1/blocks/{owner}"), [ANON, ok(200), ok(200), ok(200)]),
         // Support-chat websites (§11): the fixture's website is owned by the room's admin, and
         // the room's member is its agent.
         (route(M::GET, "/v1/websites"), [ANON, ok(200), ok(200), ok(200)]),

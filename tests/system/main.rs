@@ -10,6 +10,7 @@ mod authorization;
 mod bad_input;
 mod bench_smoke;
 mod concurrency;
+mod contacts;
 mod delivery;
 mod delivery_markers;
 mod durability;

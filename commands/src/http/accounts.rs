@@ -164,17 +164,14 @@ async fn me(State(pool): State<PgPool>, reader: Reader) -> Result<Json<UserView>
     params(("user_id" = Uuid, Path, description = "The user")),
     responses(
         (status = 200, description = "The user's profile", body = UserView),
-        (status = 404, description = "`user_not_found` (also for a user who shares no room with the caller)", body = ErrorBody),
+        (status = 404, description = "`user_not_found` (also for a website's visitor who shares no room with the caller)", body = ErrorBody),
     ))]
 async fn user(
     State(pool): State<PgPool>,
     reader: Reader,
     ApiPath(user): ApiPath<UserId>,
 ) -> Result<Json<UserView>, ApiError> {
-    if user != reader.user && !users::share_a_room(&pool, reader.user, user).await? {
-        return Err(ApiError::UserNotFound);
-    }
-    users::get(&pool, user).await?.map(Json).ok_or(ApiError::UserNotFound)
+    users::profile_for(&pool, reader.user, user).await?.map(Json).ok_or(ApiError::UserNotFound)
 }
 
 #[derive(Deserialize)]

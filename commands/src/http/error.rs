@@ -10,10 +10,12 @@ use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chat_domain::ErrorCode;
+use chat_domain::contacts::ContactsError;
 use chat_domain::room::RoomError;
 use chat_domain::user::UserError;
 
 use crate::accounts::AccountError;
+use crate::contacts::ContactsCommandError;
 use chat_auth::TokenError;
 
 use crate::credentials::RefreshError;
@@ -59,6 +61,8 @@ pub enum ApiError {
     Command(#[from] CommandError),
     #[error(transparent)]
     Website(#[from] WebsiteCommandError),
+    #[error(transparent)]
+    Contacts(#[from] ContactsError),
     #[error("{}", .0.error)]
     InvalidField(#[from] InvalidField),
     #[error("the request body is not valid JSON: {0}")]
@@ -147,6 +151,7 @@ impl ApiError {
             ApiError::Website(WebsiteCommandError::UserNotFound) => C::UserNotFound,
             ApiError::Website(WebsiteCommandError::Busy) => C::Busy,
             ApiError::Website(WebsiteCommandError::Internal(_)) => C::Internal,
+            ApiError::Contacts(error) => error.code(),
             ApiError::UserNotFound => C::UserNotFound,
             ApiError::AccountErased => C::AccountErased,
             ApiError::InvalidField(_) => C::InvalidInput,
@@ -243,7 +248,8 @@ pub fn status(code: ErrorCode) -> StatusCode {
         | C::IdentityNotVerified
         | C::OriginNotAllowed
         | C::UrlExpired
-        | C::InvalidSignature => S::FORBIDDEN,
+        | C::InvalidSignature
+        | C::DirectBlocked => S::FORBIDDEN,
         C::NotFound
         | C::UserNotFound
         | C::RoomNotFound
@@ -252,7 +258,8 @@ pub fn status(code: ErrorCode) -> StatusCode {
         | C::DomainNotFound
         | C::WidgetNotBuilt
         | C::AttachmentNotFound
-        | C::InviteNotFound => S::NOT_FOUND,
+        | C::InviteNotFound
+        | C::ContactRequestNotFound => S::NOT_FOUND,
         C::InviteExpired | C::InviteRevoked | C::InviteUsedUp => S::GONE,
         C::MethodNotAllowed => S::METHOD_NOT_ALLOWED,
         C::RoomExists
@@ -265,7 +272,8 @@ pub fn status(code: ErrorCode) -> StatusCode {
         | C::WebsiteExists
         | C::MembershipManaged
         | C::NotASupportConversation
-        | C::InviteExists => S::CONFLICT,
+        | C::InviteExists
+        | C::UserBlocked => S::CONFLICT,
         C::PayloadTooLarge | C::QuotaExceeded => S::PAYLOAD_TOO_LARGE,
         C::RangeNotSatisfiable => S::RANGE_NOT_SATISFIABLE,
         C::UriTooLong => S::URI_TOO_LONG,
@@ -283,7 +291,8 @@ pub fn status(code: ErrorCode) -> StatusCode {
         | C::TooManyAttachments
         | C::UploadNotFound
         | C::ImageTooLarge
-        | C::InvalidImage => S::UNPROCESSABLE_ENTITY,
+        | C::InvalidImage
+        | C::ContactWithSelf => S::UNPROCESSABLE_ENTITY,
         C::RateLimited => S::TOO_MANY_REQUESTS,
         C::Internal => S::INTERNAL_SERVER_ERROR,
         C::Busy | C::Unavailable => S::SERVICE_UNAVAILABLE,
@@ -374,6 +383,19 @@ impl From<AccountError> for ApiError {
             AccountError::Rejected(error) => ApiError::User(error),
             AccountError::Busy => ApiError::Busy,
             AccountError::Internal(cause) => ApiError::Internal(cause),
+        }
+    }
+}
+
+impl From<ContactsCommandError> for ApiError {
+    fn from(error: ContactsCommandError) -> Self {
+        match error {
+            ContactsCommandError::Rejected(error) => ApiError::Contacts(error),
+            ContactsCommandError::UserNotFound => ApiError::UserNotFound,
+            ContactsCommandError::AccountErased => ApiError::AccountErased,
+            ContactsCommandError::Busy => ApiError::Busy,
+            ContactsCommandError::Storage(error) => ApiError::Internal(error.into()),
+            ContactsCommandError::Database(error) => ApiError::Internal(error.into()),
         }
     }
 }

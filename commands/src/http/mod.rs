@@ -19,6 +19,7 @@ mod admin;
 mod attachments;
 mod authentication;
 mod callers;
+mod contacts;
 mod directory;
 mod download;
 mod erasure;
@@ -61,6 +62,7 @@ pub use spec::{OpenApiDocument, openapi};
 pub use web::{ClientConfig, UploadLimits, WebConfig};
 
 use crate::accounts::Accounts;
+use crate::contacts::ContactsService;
 use crate::limits::Limits;
 use crate::room_writer::RoomWriters;
 use crate::uploads::Uploads;
@@ -89,6 +91,7 @@ pub struct AppState {
     pub web: WebConfig,
     pub websites: Websites,
     pub uploads: Uploads,
+    pub contacts: ContactsService,
 }
 
 /// Whether the client address comes from `X-Forwarded-For` (behind one trusted proxy).
@@ -119,6 +122,7 @@ fn member_routes() -> OpenApiRouter<AppState> {
         .merge(events::routes())
         .merge(rooms::routes())
         .merge(invites::routes())
+        .merge(contacts::routes())
         .merge(directory::routes())
         .merge(search::routes())
         .merge(time_travel::routes())

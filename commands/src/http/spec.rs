@@ -56,6 +56,7 @@ pub const BEARER: &str = "bearer";
         (name = "accounts", description = "Registration, sessions, profiles"),
         (name = "rooms", description = "Rooms, membership, read markers"),
         (name = "messages", description = "Posting, editing, reactions, history"),
+        (name = "contacts", description = "Contacts, contact requests and blocks"),
         (name = "websites", description = "Support chat: websites, their domains, widget and agents; the inbox"),
         (name = "widget", description = "Support chat: what the widget calls for a website's visitors"),
         (name = "admin", description = "Administrators only"),
@@ -249,6 +250,7 @@ mod tests {
         };
         let state = AppState {
             rooms: RoomWriters::new(store.clone(), WriterConfig::default()),
+            contacts: crate::contacts::ContactsService::new(pool.clone(), store.clone()),
             websites: Websites::new(pool.clone(), store.clone(), Verifier::new(VerifierConfig::default()).unwrap()),
             accounts: Accounts::new(
                 pool.clone(),

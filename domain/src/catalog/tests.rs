@@ -44,6 +44,7 @@ fn one_of_each() -> Vec<(&'static str, String, String, Value)> {
             | UserEvent::UserErased {} => {}
         }
     }
+    let contacts = crate::contacts::tests::one_of_each_event();
     let presence = vec![PresenceEvent::PresenceChanged { status: PresenceStatus::Away }];
     for event in &presence {
         match event {
@@ -54,6 +55,9 @@ fn one_of_each() -> Vec<(&'static str, String, String, Value)> {
     let mut all = Vec::new();
     all.extend(rooms.iter().map(|e| ("room", e.event_type(), e.event_version(), serde_json::to_value(e).unwrap())));
     all.extend(users.iter().map(|e| ("user", e.event_type(), e.event_version(), serde_json::to_value(e).unwrap())));
+    all.extend(
+        contacts.iter().map(|e| ("contacts", e.event_type(), e.event_version(), serde_json::to_value(e).unwrap())),
+    );
     all.extend(
         presence.iter().map(|e| ("presence", e.event_type(), e.event_version(), serde_json::to_value(e).unwrap())),
     );

@@ -72,6 +72,14 @@ impl Room {
         self.kind.is_some()
     }
 
+    /// A direct room's two people.
+    pub fn direct_members(&self) -> Option<[UserId; 2]> {
+        match self.kind {
+            Some(RoomKind::Direct { members }) => Some(members),
+            _ => None,
+        }
+    }
+
     pub fn role_of(&self, user: UserId) -> Option<Role> {
         self.members.get(&user).copied()
     }

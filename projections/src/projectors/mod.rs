@@ -4,12 +4,14 @@
 //! fail or be rebuilt independently. Effects are plain SQL in the feed transaction; a
 //! projector never needs to be idempotent because the runner applies each event exactly once.
 
+mod contacts;
 mod invites;
 mod rooms;
 mod search;
 mod support;
 mod users;
 
+pub use contacts::ContactsProjector;
 pub use invites::InvitesProjector;
 pub use rooms::RoomsProjector;
 pub use search::{SearchProjector, SearchableKind};
@@ -23,8 +25,14 @@ use chat_feed::DecodeError;
 use crate::rebuild::{RebuildError, Rebuilt, rebuild, rebuild_in_lanes};
 
 /// Every projector's name (also its feed name).
-pub const NAMES: [&str; 5] =
-    [UsersProjector::NAME, RoomsProjector::NAME, SupportProjector::NAME, SearchProjector::NAME, InvitesProjector::NAME];
+pub const NAMES: [&str; 6] = [
+    UsersProjector::NAME,
+    RoomsProjector::NAME,
+    SupportProjector::NAME,
+    SearchProjector::NAME,
+    InvitesProjector::NAME,
+    ContactsProjector::NAME,
+];
 
 /// Rebuilds the projector called `name` from the event store and swaps its tables in;
 /// `None` if there is no such projector.
@@ -34,6 +42,9 @@ pub async fn rebuild_named(pool: &PgPool, name: &str, progress: impl Fn(u64)) ->
         RoomsProjector::NAME => rebuild(pool, name, RoomsProjector::TABLES, &mut RoomsProjector, progress).await,
         SupportProjector::NAME => rebuild(pool, name, SupportProjector::TABLES, &mut SupportProjector, progress).await,
         InvitesProjector::NAME => rebuild(pool, name, InvitesProjector::TABLES, &mut InvitesProjector, progress).await,
+        ContactsProjector::NAME => {
+            rebuild(pool, name, ContactsProjector::TABLES, &mut ContactsProjector, progress).await
+        }
         SearchProjector::NAME => {
             rebuild_in_lanes(pool, name, SearchProjector::TABLES, &mut SearchProjector, progress).await
         }

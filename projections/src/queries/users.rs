@@ -81,14 +81,29 @@ pub async fn directory(
     .await
 }
 
-/// Whether `a` and `b` share a room (who may see whose presence and profile details).
-pub async fn share_a_room(pool: &PgPool, a: UserId, b: UserId) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM room_members x JOIN room_members y ON y.room_id = x.room_id
-                        WHERE x.user_id = $1 AND y.user_id = $2)",
+/// `user`'s profile as `viewer` may see it (docs/api.md §2.7): a user's name for anyone signed
+/// in, a website visitor's only for those who share a room with them; presence only their own,
+/// a contact's, or a member's of a room they share, and never for someone `user` blocks (for
+/// whom they read as `offline`, never seen).
+pub async fn profile_for(pool: &PgPool, viewer: UserId, user: UserId) -> Result<Option<UserView>, sqlx::Error> {
+    sqlx::query_as(
+        "WITH seen AS (
+             SELECT EXISTS (SELECT 1 FROM room_members x JOIN room_members y ON y.room_id = x.room_id
+                            WHERE x.user_id = $1 AND y.user_id = $2) AS shares_a_room,
+                    EXISTS (SELECT 1 FROM contacts WHERE user_id = $1 AND other_id = $2 AND state = 'contact')
+                        AS contact,
+                    EXISTS (SELECT 1 FROM user_blocks WHERE user_id = $2 AND blocked_id = $1) AS blocked
+         ), visible AS (
+             SELECT $1 = $2 OR (NOT blocked AND (shares_a_room OR contact)) AS presence, shares_a_room FROM seen
+         )
+         SELECT u.user_id, u.username, u.display_name, u.registered_at,
+                CASE WHEN v.presence THEN COALESCE(p.status, 'offline') ELSE 'offline' END AS presence,
+                CASE WHEN v.presence THEN p.since END AS presence_since
+         FROM users u CROSS JOIN visible v LEFT JOIN presence p ON p.user_id = u.user_id
+         WHERE u.user_id = $2 AND (u.website_id IS NULL OR v.shares_a_room OR $1 = $2)",
     )
-    .bind(a.as_uuid())
-    .bind(b.as_uuid())
-    .fetch_one(pool)
+    .bind(viewer.as_uuid())
+    .bind(user.as_uuid())
+    .fetch_optional(pool)
     .await
 }

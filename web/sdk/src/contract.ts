@@ -104,6 +104,11 @@ export const ERROR_CODES = [
   "range_not_satisfiable",
   "url_expired",
   "invalid_signature",
+  // Contacts and blocking.
+  "contact_with_self",
+  "contact_request_not_found",
+  "user_blocked",
+  "direct_blocked",
   // Load and failures.
   "rate_limited",
   "busy",
@@ -292,6 +297,58 @@ export interface AcceptedInvite {
   seq: number;
   /** `false`: a member already, no use taken. */
   changed: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Contacts and blocking (api.md §14)
+// ---------------------------------------------------------------------------------------------
+
+/** Where you stand with another user: a contact, a request you sent or received, or nothing. */
+export type Relation = "contact" | "outgoing" | "incoming";
+
+/** Someone in your contact list or pending requests. */
+export interface ContactEntry {
+  user_id: UserId;
+  username: string;
+  display_name: string;
+  /** Since when: the contact was made, or the request sent. */
+  since: Timestamp;
+  /** Contacts only (`null` for requests). */
+  presence: PresenceStatus | null;
+  presence_since: Timestamp | null;
+}
+
+/** `GET /v1/contacts` */
+export interface ContactList {
+  contacts: ContactEntry[];
+  incoming: ContactEntry[];
+  outgoing: ContactEntry[];
+}
+
+/** What every contact and block action answers. */
+export interface Standing {
+  relation: Relation | null;
+  blocked: boolean;
+  /** `false` when the action already held and wrote nothing. */
+  changed: boolean;
+}
+
+/** `POST /v1/contacts/requests` */
+export interface ContactRequest {
+  user_id: UserId;
+}
+
+/** Someone you block. */
+export interface BlockedUser {
+  user_id: UserId;
+  username: string;
+  display_name: string;
+  since: Timestamp;
+}
+
+/** `GET /v1/blocks` */
+export interface BlockList {
+  blocked: BlockedUser[];
 }
 
 export interface LastMessage {

@@ -8,6 +8,11 @@
 
 import type {
   AcceptedInvite,
+  BlockList,
+  BlockedUser,
+  ContactList,
+  ContactRequest,
+  Standing,
   CreateInviteRequest,
   CreatedInvite,
   InviteList,
@@ -315,6 +320,54 @@ export class ChatApi {
   async searchUsers(prefix: string, options: PageOptions = {}): Promise<UserIdentity[]> {
     const found = await this.get<DirectoryResults>("/v1/users/search", { q: prefix, limit: options.limit });
     return found.users;
+  }
+
+  // -- Contacts and blocking (api.md §14) ------------------------------------------------------
+
+  /** `GET /v1/contacts`: your contacts (with presence), and the requests you received and sent. */
+  contacts(): Promise<ContactList> {
+    return this.get<ContactList>("/v1/contacts");
+  }
+
+  /** `POST /v1/contacts/requests`: ask them; if they had asked you, you become contacts. */
+  requestContact(userId: UserId): Promise<Standing> {
+    const body: ContactRequest = { user_id: userId };
+    return this.write<Standing>("POST", "/v1/contacts/requests", body);
+  }
+
+  /** `POST /v1/contacts/requests/{user_id}/accept` */
+  acceptContact(userId: UserId): Promise<Standing> {
+    return this.write<Standing>("POST", `/v1/contacts/requests/${seg(userId)}/accept`);
+  }
+
+  /** `POST /v1/contacts/requests/{user_id}/decline` */
+  declineContact(userId: UserId): Promise<Standing> {
+    return this.write<Standing>("POST", `/v1/contacts/requests/${seg(userId)}/decline`);
+  }
+
+  /** `DELETE /v1/contacts/requests/{user_id}`: withdraw your request. */
+  cancelContactRequest(userId: UserId): Promise<Standing> {
+    return this.write<Standing>("DELETE", `/v1/contacts/requests/${seg(userId)}`);
+  }
+
+  /** `DELETE /v1/contacts/{user_id}`: stop being contacts (for both). */
+  removeContact(userId: UserId): Promise<Standing> {
+    return this.write<Standing>("DELETE", `/v1/contacts/${seg(userId)}`);
+  }
+
+  /** `GET /v1/blocks`: whom you block, newest first. */
+  async blocks(): Promise<BlockedUser[]> {
+    return (await this.get<BlockList>("/v1/blocks")).blocked;
+  }
+
+  /** `PUT /v1/blocks/{user_id}`: no direct messages between you; they see none of your presence. */
+  block(userId: UserId): Promise<Standing> {
+    return this.write<Standing>("PUT", `/v1/blocks/${seg(userId)}`);
+  }
+
+  /** `DELETE /v1/blocks/{user_id}` */
+  unblock(userId: UserId): Promise<Standing> {
+    return this.write<Standing>("DELETE", `/v1/blocks/${seg(userId)}`);
   }
 
   // -- Search (api.md §4.6) --------------------------------------------------------------------
@@ -715,12 +768,17 @@ export class ChatApi {
     return (await this.call<T>({ method: "GET", path, auth: true, ...(query === undefined ? {} : { query }) })).body;
   }
 
-  private async command(method: Request["method"], path: string, body?: unknown): Promise<CommandResult> {
-    return (await this.call<CommandResult>({ method, path, auth: true, ...(body === undefined ? {} : { body }) })).body;
+  private command(method: Request["method"], path: string, body?: unknown): Promise<CommandResult> {
+    return this.write<CommandResult>(method, path, body);
   }
 
-  private async websiteCommand(method: Request["method"], path: string, body?: unknown): Promise<WebsiteReply> {
-    return (await this.call<WebsiteReply>({ method, path, auth: true, ...(body === undefined ? {} : { body }) })).body;
+  private websiteCommand(method: Request["method"], path: string, body?: unknown): Promise<WebsiteReply> {
+    return this.write<WebsiteReply>(method, path, body);
+  }
+
+  /** An authenticated request with an optional JSON body; its answer's body. */
+  private async write<T>(method: Request["method"], path: string, body?: unknown): Promise<T> {
+    return (await this.call<T>({ method, path, auth: true, ...(body === undefined ? {} : { body }) })).body;
   }
 
   /** An authenticated request: refreshes an expiring token first, and once more on a `401`. */

@@ -32,6 +32,7 @@ import {
   type UserId,
   messageStatus,
 } from "../../../sdk/src/index";
+import { Contacts } from "./contacts";
 import { affectsInbox } from "./inbox-sync";
 import { RoomMembers } from "./members";
 import { People, type Person } from "./people";
@@ -62,6 +63,8 @@ export class ChatModel {
   /** The visitor of each support conversation opened (whom agents' messages are for). */
   private readonly supportVisitors = new Map<RoomId, UserId>();
   private readonly people: People;
+  /** The user's contacts, requests and blocks (the timeline collapses blocked people's messages). */
+  readonly contacts: Contacts;
   private readonly timelines = new Map<RoomId, Timeline>();
   private readonly listeners = new Set<() => void>();
   private readonly stops: Array<() => void> = [];
@@ -87,8 +90,10 @@ export class ChatModel {
     if (me === null) throw new Error("ChatModel needs a logged-in ChatApi");
     this.me = me;
     this.people = new People(api, () => this.changed());
+    this.contacts = new Contacts(api);
     this.supportWatch = new SupportWatch(api, me, () => this.changed(), (roomId) => this.isViewed(roomId));
     this.stops.push(
+      this.contacts.subscribe(() => this.changed()),
       session.on("ready", ({ frame }) => {
         this.everConnected = true;
         for (const room of frame.rooms) this.adoptSummary(room);
@@ -122,6 +127,7 @@ export class ChatModel {
   /** Starts loading the room list and connecting. */
   start(): void {
     void this.people.learn(this.me);
+    void this.contacts.reload();
     this.supportWatch.start();
     const update = () => {
       this.online = navigator.onLine;

@@ -4,6 +4,8 @@
  * tooltip counts who has it), and its actions.
  */
 
+import { useState } from "preact/hooks";
+
 import type { DeliveryStatus, PendingPost, RoomId } from "../../../sdk/src/index";
 import type { ChatModel } from "../model/chat-model";
 import { clock } from "../model/days";
@@ -23,7 +25,26 @@ interface Props {
   highlighted?: boolean;
 }
 
-export function MessageRow({ model, roomId, message, onReply, onEdit, highlighted = false }: Props) {
+export function MessageRow(props: Props) {
+  const { model, message } = props;
+  const [shown, setShown] = useState(false);
+  // The messages of someone the user blocks stay in the room, collapsed until asked for.
+  if (!shown && message.author !== model.me && model.contacts.blocks(message.author)) {
+    return (
+      <article class="message collapsed">
+        <p class="body muted">
+          A message from someone you blocked.{" "}
+          <button type="button" class="link" onClick={() => setShown(true)}>
+            Show
+          </button>
+        </p>
+      </article>
+    );
+  }
+  return <ShownMessage {...props} />;
+}
+
+function ShownMessage({ model, roomId, message, onReply, onEdit, highlighted = false }: Props) {
   const own = message.author === model.me;
   const room = model.room(roomId);
   const canDelete = own || (room?.kind === "group" && room.role !== "member");

@@ -13,6 +13,7 @@ import { useState } from "preact/hooks";
 import type { RoomId, RoomSummary } from "../../../sdk/src/index";
 import type { ChatModel } from "../model/chat-model";
 import { MessageSearch } from "../model/message-search";
+import { ContactsPanel } from "./ContactsPanel";
 import { MessageSearchBox, MessageSearchResults } from "./MessageSearchBox";
 import { MyName } from "./MyName";
 import { PresenceDot } from "./PresenceDot";
@@ -31,6 +32,7 @@ interface Props {
 
 export function RoomList({ model, openRoomId, supportOpen, onLogOut }: Props) {
   const [starting, setStarting] = useState(false);
+  const [showingContacts, setShowingContacts] = useState(false);
   const [search] = useState(() => new MessageSearch(model.api));
   useModel(search);
   const rooms = model.roomList();
@@ -57,6 +59,15 @@ export function RoomList({ model, openRoomId, supportOpen, onLogOut }: Props) {
         New conversation
       </button>
       {starting && <StartConversation model={model} onDone={() => setStarting(false)} />}
+      <button type="button" aria-expanded={showingContacts} onClick={() => setShowingContacts(!showingContacts)}>
+        Contacts
+        {model.contacts.waiting > 0 && (
+          <span class="badge" aria-label={`${model.contacts.waiting} requests`}>
+            {model.contacts.waiting}
+          </span>
+        )}
+      </button>
+      {showingContacts && <ContactsPanel model={model} contacts={model.contacts} />}
       {search.active ? (
         <MessageSearchResults model={model} search={search} />
       ) : rooms.length === 0 ? (

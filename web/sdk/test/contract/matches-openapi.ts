@@ -74,6 +74,15 @@ same<C.InviteSummary, S["InviteSummary"]>(both, both);
 same<C.InviteList, S["InviteList"]>(both, both);
 same<C.InvitePreview, S["InvitePreview"]>(both, both);
 same<C.AcceptedInvite, S["AcceptedInvite"]>(both, both);
+
+// REST: contacts and blocks.
+same<C.Relation, S["Relation"]>(both, both);
+same<C.ContactEntry, S["ContactEntry"]>(both, both);
+same<C.ContactList, S["ContactList"]>(both, both);
+same<C.Standing, S["Standing"]>(both, both);
+same<C.ContactRequest, S["ContactRequest"]>(both, both);
+same<C.BlockedUser, S["BlockedUser"]>(both, both);
+same<C.BlockList, S["BlockList"]>(both, both);
 same<C.PostMessageResponse, S["PostedMessage"]>(both, both);
 same<C.EditMessageRequest, S["EditMessageRequest"]>(both, both);
 same<C.ReactionView, S["MessageReaction"]>(both, both);
