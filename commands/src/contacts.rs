@@ -101,8 +101,8 @@ impl ContactsService {
     /// (not a website's visitor), not erased.
     async fn has_contacts(&self, user: UserId) -> Result<bool, sqlx::Error> {
         sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM user_credentials WHERE user_id = $1 AND website_id IS NULL)")
-        .bind(user.as_uuid())
-        .fetch_one(&self.pool)
-        .await
+            .bind(user.as_uuid())
+            .fetch_one(&self.pool)
+            .await
     }
 }

@@ -132,6 +132,8 @@ pub struct Connection {
     away: AtomicBool,
     /// Counted in its user's presence: set once its account was found not erased.
     admitted: AtomicBool,
+    /// Users who block this connection's user: their presence and typing are not sent here.
+    blocked_by: Mutex<HashSet<UserId>>,
 }
 
 /// An outbox that grew past this many items in a burst gives its memory back once drained.
@@ -149,7 +151,34 @@ impl Connection {
             rooms: Mutex::default(),
             away: AtomicBool::new(false),
             admitted: AtomicBool::new(false),
+            blocked_by: Mutex::default(),
         })
+    }
+
+    /// Records whether `blocker` blocks this connection's user.
+    pub fn set_blocked_by(&self, blocker: UserId, blocks: bool) {
+        let mut blocked_by = locked(&self.blocked_by);
+        if blocks {
+            blocked_by.insert(blocker);
+        } else {
+            blocked_by.remove(&blocker);
+        }
+    }
+
+    /// Sets who blocks this connection's user (read again after missed events).
+    pub fn replace_blocked_by(&self, blockers: &[UserId]) {
+        *locked(&self.blocked_by) = blockers.iter().copied().collect();
+    }
+
+    /// Whether `user` blocks this connection's user.
+    pub fn is_blocked_by(&self, user: UserId) -> bool {
+        locked(&self.blocked_by).contains(&user)
+    }
+
+    /// The users whose presence this connection's user may not see: themselves (they know) and
+    /// those who block them.
+    pub fn hidden_presence(&self) -> Vec<UserId> {
+        std::iter::once(self.user).chain(locked(&self.blocked_by).iter().copied()).collect()
     }
 
     /// Queues `item`; a full queue closes the connection as too slow. Once the connection is

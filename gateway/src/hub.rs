@@ -209,7 +209,12 @@ impl Hub {
         locked(&self.feeds).values().cloned().collect()
     }
 
-    fn connections_of(&self, user: UserId) -> Vec<ConnHandle> {
+    /// The users with a connection on this gateway.
+    pub fn connected_users(&self) -> Vec<UserId> {
+        locked(&self.users).keys().copied().collect()
+    }
+
+    pub fn connections_of(&self, user: UserId) -> Vec<ConnHandle> {
         locked(&self.users).get(&user).map(|user| user.conns.values().cloned().collect()).unwrap_or_default()
     }
 

@@ -26,6 +26,7 @@ pub mod backfill;
 pub mod commands;
 pub mod config;
 pub mod connection;
+pub mod contacts;
 pub mod hub;
 pub mod limits;
 mod lock;

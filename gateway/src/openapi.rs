@@ -12,6 +12,7 @@
 
 use std::collections::HashMap;
 
+use chat_domain::contacts::ContactsEvent;
 use chat_domain::room::RoomEvent;
 use chat_domain::{MessageId, RoomId, UploadId, UserId};
 use serde::Serialize;
@@ -22,7 +23,7 @@ use utoipa::openapi::{Components, Ref, RefOr};
 use crate::protocol::{EventFrame, PresenceEntry, ServerFrame};
 
 #[derive(OpenApi)]
-#[openapi(components(schemas(ClientFrameSchema, ServerFrame, EventFrame, PresenceEntry, RoomEvent)))]
+#[openapi(components(schemas(ClientFrameSchema, ServerFrame, EventFrame, PresenceEntry, RoomEvent, ContactsEvent)))]
 struct ProtocolDoc;
 
 /// The WebSocket protocol's components (no paths: the WebSocket endpoint belongs to the
@@ -34,6 +35,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut document = ProtocolDoc::openapi();
     if let Some(components) = document.components.as_mut() {
         name_variants(components, "RoomEvent", |tag| tag.to_owned(), false);
+        name_variants(components, "ContactsEvent", |tag| tag.to_owned(), false);
         name_variants(components, "ServerFrame", |tag| format!("Server{}", pascal(tag)), false);
         // The gateway refuses a client frame's field that it does not know (`invalid_frame`).
         name_variants(components, "ClientFrame", |tag| format!("Client{}", pascal(tag)), true);

@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 
 use axum::extract::ws::Utf8Bytes;
+use chat_domain::contacts::ContactsEvent;
 use chat_domain::presence::PresenceStatus;
 use chat_domain::room::RoomEvent;
 use chat_domain::{ErrorCode, MessageId, RoomId, UserId};
@@ -285,6 +286,14 @@ pub enum ServerFrame<'a> {
     },
     Reconnect {
         reason: ReconnectReason,
+    },
+    /// A change to the user's own side of their contacts or blocks (docs/api.md §14), as their
+    /// `contacts` stream recorded it: a request sent or received, a contact added or removed, a
+    /// block or unblock of theirs. Never anything about someone blocking them.
+    Contacts {
+        #[schema(value_type = ContactsEvent)]
+        event: &'a Value,
+        at: chrono::DateTime<chrono::Utc>,
     },
 }
 

@@ -24,6 +24,7 @@ use tokio_util::task::TaskTracker;
 
 use crate::acks;
 use crate::config::GatewayConfig;
+use crate::contacts;
 use crate::hub::Hub;
 use crate::presence;
 use crate::session;
@@ -33,6 +34,7 @@ pub struct Gateway {
     hub: Arc<Hub>,
     memberships: async_nats::Subscriber,
     user_events: async_nats::Subscriber,
+    contacts_events: async_nats::Subscriber,
     presence_events: async_nats::Subscriber,
     presence_changes: mpsc::Receiver<(UserId, PresenceStatus)>,
     acks: mpsc::Receiver<DeliveryAck>,
@@ -55,13 +57,15 @@ impl Gateway {
         // Subscribed before accepting anyone, so that no membership change or erasure is missed.
         let memberships = nats.client.subscribe(subjects.all_memberships()).await.map_err(std::io::Error::other)?;
         let user_events = nats.client.subscribe(subjects.all_user_events()).await.map_err(std::io::Error::other)?;
+        let contacts_events =
+            nats.client.subscribe(subjects.all_contacts_events()).await.map_err(std::io::Error::other)?;
         let presence_events =
             nats.client.subscribe(subjects.all_presence_events()).await.map_err(std::io::Error::other)?;
         let listener = TcpListener::bind(config.listen).await?;
         let (changes, presence_changes) = mpsc::channel(PRESENCE_QUEUE);
         let (acknowledged, acks) = mpsc::channel(acks::QUEUE);
         let hub = Arc::new(Hub::new(nats, subjects, pool, tokens, config, changes, acknowledged));
-        Ok(Self { listener, hub, memberships, user_events, presence_events, presence_changes, acks })
+        Ok(Self { listener, hub, memberships, user_events, contacts_events, presence_events, presence_changes, acks })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
@@ -76,6 +80,7 @@ impl Gateway {
         let background = [
             tokio::spawn(self.hub.clone().follow_memberships(self.memberships, stop_background.clone())),
             tokio::spawn(self.hub.clone().follow_erasures(self.user_events, stop_background.clone())),
+            tokio::spawn(contacts::follow(self.hub.clone(), self.contacts_events, stop_background.clone())),
             tokio::spawn(presence::report(self.hub.clone(), self.presence_changes, stop_background.clone())),
             tokio::spawn(presence::deliver(self.hub.clone(), self.presence_events, stop_background.clone())),
             tokio::spawn(acks::run(

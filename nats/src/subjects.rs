@@ -4,6 +4,7 @@
 //! |---|---|---|---|
 //! | `chat.room.<room_id>.event` | every room event ([`EventMessage`]) | relay | JetStream (stream `CHAT_EVENTS`) |
 //! | `chat.user.<user_id>.event` | every user event | relay | JetStream |
+//! | `chat.contacts.<user_id>.event` | a user's side of their contacts and blocks (`ContactsEvent`) | relay | JetStream |
 //! | `chat.user.<user_id>.membership` | the user joined or left a room ([`MembershipNotice`]) | relay | core NATS |
 //! | `chat.presence.<user_id>.event` | presence transitions (`PresenceChanged`) | relay | JetStream |
 //! | `chat.website.<website_id>.event` | every website event (support chat); nothing subscribes yet | relay | JetStream |
@@ -16,7 +17,9 @@
 //!
 //! A gateway subscribes once per room it has clients in, to `chat.room.<room_id>.*` (events,
 //! typing and receipts), and once each to `chat.user.*.membership`, `chat.user.*.event` (to close an
-//! erased user's connections), `chat.presence.*.event` and `chat.presence.sync`; the presence
+//! erased user's connections), `chat.contacts.*.event` (to tell users of their contacts, and to
+//! keep blocked users from the blockers' presence and typing), `chat.presence.*.event` and
+//! `chat.presence.sync`; the presence
 //! tracker (one active, in a command service) subscribes to `chat.presence.reports`.
 //!
 //! [`EventMessage`]: crate::wire::EventMessage
@@ -110,6 +113,11 @@ impl Subjects {
         format!("{}.user.*.event", self.prefix)
     }
 
+    /// Every user's contacts events (`chat.contacts.*.event`).
+    pub fn all_contacts_events(&self) -> String {
+        format!("{}.contacts.*.event", self.prefix)
+    }
+
     pub fn all_presence_events(&self) -> String {
         format!("{}.presence.*.event", self.prefix)
     }
@@ -141,6 +149,7 @@ impl Subjects {
 
 #[cfg(test)]
 mod tests {
+    use chat_domain::contacts::Contacts;
     use chat_domain::presence::Presence;
     use chat_domain::room::Room;
     use chat_domain::user::User;
@@ -166,6 +175,8 @@ mod tests {
         let user_event = subjects.aggregate_event(User::TYPE, &user.to_string());
         assert_eq!(user_event, format!("chat.user.{user}.event"));
         assert_eq!(subjects.all_user_events(), "chat.user.*.event");
+        let contacts_event = subjects.aggregate_event(Contacts::TYPE, &user.to_string());
+        assert!(matches(&subjects.all_contacts_events(), &contacts_event));
         assert_ne!(subjects.membership(user), user_event);
         assert_eq!(Subjects::new("t-1.a").stream_name(), "T_1_A_EVENTS");
     }

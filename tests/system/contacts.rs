@@ -77,8 +77,8 @@ async fn a_request_accepted_makes_contacts_who_see_each_others_presence_until_re
     let accepted = act(&bob, Method::POST, format!("/v1/contacts/requests/{}/accept", ada.id)).await;
     assert_eq!(accepted.body["relation"], "contact");
 
-    let adas = contacts_until(&ada, "bob among ada's contacts", |list| ids(&list["contacts"]) == [bob.id.to_string()])
-        .await;
+    let adas =
+        contacts_until(&ada, "bob among ada's contacts", |list| ids(&list["contacts"]) == [bob.id.to_string()]).await;
     assert_eq!((adas["incoming"].clone(), adas["outgoing"].clone()), (json!([]), json!([])));
     assert_eq!(adas["contacts"][0]["presence"], "offline");
 
@@ -224,4 +224,50 @@ async fn contact_actions_refuse_oneself_unknown_users_and_malformed_input() {
         let reply = ada.call(Method::POST, "/v1/contacts/requests", Some(body.clone())).await;
         assert_eq!((reply.status, reply.code()), (422, Some("invalid_request")), "{body}");
     }
+}
+
+#[tokio::test]
+async fn over_the_websocket_a_blocked_user_gets_none_of_the_blockers_presence_or_typing_nor_word_of_the_block() {
+    let stack = Stack::new()
+        .await
+        .env("CHAT_PRESENCE_HEARTBEAT_MS", "300")
+        .env("CHAT_PRESENCE_GRACE_MS", "400")
+        .env("CHAT_PRESENCE_BATCH_MS", "100");
+    let server = Server::start(&stack, "up").await;
+    let api = Api::new(server.url());
+    let (ada, bob, cleo) = (api.register("ada").await, api.register("bob").await, api.register("cleo").await);
+    let room = bob.create_group("the three").await;
+    assert_eq!(ada.join(room).await.status, 200);
+    assert_eq!(cleo.join(room).await.status, 200);
+    eventually("three members in the read model", PROJECTED_WITHIN, || async {
+        (bob.get(&format!("/v1/rooms/{room}")).await.body["member_count"] == 3).then_some(())
+    })
+    .await;
+    let resume = json!({room.to_string(): 0});
+    let mut a = Ws::connect(server.ws_url(), &ada.token, resume.clone()).await;
+    let mut c = Ws::connect(server.ws_url(), &cleo.token, resume.clone()).await;
+    let mut b = Ws::connect(server.ws_url(), &bob.token, resume).await;
+    a.presence_of(bob.id, PROJECTED_WITHIN).await;
+
+    act(&bob, Method::PUT, format!("/v1/blocks/{}", ada.id)).await;
+    // Bob's sessions hear of his block (and from then on it is in force on the gateway).
+    let told = b.frame_of("contacts").await;
+    assert_eq!(told["event"], json!({"type": "UserBlocked", "user": ada.id}), "{told}");
+
+    // Bob types and goes away: Cleo sees both, Ada neither, and nothing about the block.
+    b.send(json!({"type": "typing", "room_id": room, "typing": true})).await;
+    assert_eq!(c.frame_of("typing").await["user_id"], bob.id.to_string());
+    b.send(json!({"type": "presence", "status": "away"})).await;
+    c.presence_until(bob.id, "away", PROJECTED_WITHIN).await;
+    let quiet = tokio::time::Instant::now() + Duration::from_secs(2);
+    while let Ok(incoming) = tokio::time::timeout_at(quiet, a.frame()).await {
+        assert!(incoming["type"] != "typing" && incoming["type"] != "contacts", "ada got {incoming}");
+    }
+    a.assert_no_presence_of(bob.id, Duration::from_secs(1)).await;
+
+    // Unblocked, his presence reaches her again.
+    act(&bob, Method::DELETE, format!("/v1/blocks/{}", ada.id)).await;
+    assert_eq!(b.frame_of("contacts").await["event"]["type"], "UserUnblocked");
+    b.send(json!({"type": "presence", "status": "online"})).await;
+    a.presence_until(bob.id, "online", PROJECTED_WITHIN).await;
 }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::{EventDoc, FieldDoc, FieldType};
 use crate::ids::UserId;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "type")]
 pub enum ContactsEvent {
     /// The owner asked `user` to be a contact.

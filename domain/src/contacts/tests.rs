@@ -118,15 +118,17 @@ fn blocking_is_written_on_the_blockers_side_only_and_ends_a_contact() {
     assert_eq!(when_ada(&[], Block), Ok((vec![E::UserBlocked { user: bob() }], vec![])));
     assert_eq!(
         when_ada(&[(BOB, Request), (ADA, Accept)], Block),
-        Ok((vec![E::ContactRemoved { user: bob() }, E::UserBlocked { user: bob() }], vec![E::ContactRemoved {
-            user: ada()
-        }]))
+        Ok((
+            vec![E::ContactRemoved { user: bob() }, E::UserBlocked { user: bob() }],
+            vec![E::ContactRemoved { user: ada() }]
+        ))
     );
     assert_eq!(
         when_ada(&[(ADA, Request)], Block),
-        Ok((vec![E::ContactRequestCancelled { user: bob() }, E::UserBlocked { user: bob() }], vec![
-            E::ContactRequestCancelled { user: ada() }
-        ]))
+        Ok((
+            vec![E::ContactRequestCancelled { user: bob() }, E::UserBlocked { user: bob() }],
+            vec![E::ContactRequestCancelled { user: ada() }]
+        ))
     );
     let (ada_side, _) = given(&[(ADA, Block)]);
     assert!(ada_side.blocks(bob()));

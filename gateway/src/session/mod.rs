@@ -25,6 +25,7 @@ use self::reader::Reader;
 use self::writer::Writer;
 use crate::backfill;
 use crate::connection::{ConnHandle, Connection, Outbound};
+use crate::contacts;
 use crate::hub::{Hub, MAX_ROOMS_PER_USER};
 use crate::protocol::{ClientFrame, CloseReason, PROTOCOL_VERSION, ResumeFailure, ServerFrame};
 
@@ -118,6 +119,12 @@ async fn start(socket: WebSocket, hub: Arc<Hub>, session: Uuid) -> Option<Starte
         close(&mut sink, CloseReason::AuthenticationFailed).await;
         return None;
     };
+    if let Err(error) = contacts::load(&hub.pool, &conn).await {
+        tracing::error!(%error, "cannot read who blocks a connecting user");
+        hub.unregister(&conn);
+        close(&mut sink, CloseReason::Unavailable).await;
+        return None;
+    }
     hub.admit(&conn);
     // The user may type in and acknowledge their rooms from `ready` on, also the ones whose
     // catch-up has not begun yet (rooms catch up one after another).

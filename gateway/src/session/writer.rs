@@ -127,7 +127,10 @@ impl Writer {
                 }
             }
             Outbound::Typing(typing) => {
-                if typing.user != self.conn.user && self.positions.contains_key(&typing.room) {
+                if typing.user != self.conn.user
+                    && self.positions.contains_key(&typing.room)
+                    && !self.conn.is_blocked_by(typing.user)
+                {
                     self.send(Message::Text(typing.frame.clone())).await?;
                 }
             }
@@ -137,8 +140,8 @@ impl Writer {
                 }
             }
             Outbound::Presence(presence) => {
-                // Where a per-viewer rule (blocking) would take out more users.
-                if let Some(frame) = presence.text_without(&[self.conn.user]) {
+                // Not their own, nor of those who block them.
+                if let Some(frame) = presence.text_without(&self.conn.hidden_presence()) {
                     self.send(Message::Text(frame)).await?;
                 }
             }

@@ -73,7 +73,9 @@ impl FeedSink for ContactsProjector {
                 .bind(other)
                 .bind(state)
                 .bind(event.recorded_at),
-                None => sqlx::query("DELETE FROM contacts WHERE user_id = $1 AND other_id = $2").bind(owner).bind(other),
+                None => {
+                    sqlx::query("DELETE FROM contacts WHERE user_id = $1 AND other_id = $2").bind(owner).bind(other)
+                }
             };
             statement.execute(&mut *conn).await?;
         }

@@ -1265,6 +1265,23 @@ export interface PresenceServerFrame {
   users: PresenceEntry[];
 }
 
+/** A change to your own side of your contacts or blocks, as your `contacts` stream recorded it. */
+export type ContactsEvent =
+  | { type: "ContactRequestSent"; user: UserId }
+  | { type: "ContactRequestReceived"; user: UserId }
+  | { type: "ContactAdded"; user: UserId }
+  | { type: "ContactRequestDeclined"; user: UserId }
+  | { type: "ContactRequestCancelled"; user: UserId }
+  | { type: "ContactRemoved"; user: UserId }
+  | { type: "UserBlocked"; user: UserId }
+  | { type: "UserUnblocked"; user: UserId };
+
+export interface ContactsServerFrame {
+  type: "contacts";
+  event: ContactsEvent;
+  at: Timestamp;
+}
+
 export interface ReconnectFrame {
   type: "reconnect";
   reason: "server_draining";
@@ -1281,7 +1298,8 @@ export type ServerFrame =
   | PongFrame
   | ReceiptServerFrame
   | PresenceServerFrame
-  | ReconnectFrame;
+  | ReconnectFrame
+  | ContactsServerFrame;
 
 // ---------------------------------------------------------------------------------------------
 // WebSocket: close codes (protocol.md §9)

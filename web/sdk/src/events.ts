@@ -1,6 +1,7 @@
 /** What a `ChatSession` emits: its states and events. */
 
 import type {
+  ContactsServerFrame,
   EventFrame,
   HelloFrame,
   PresenceEntry,
@@ -56,6 +57,8 @@ export interface SessionEvents {
   /** Someone started or stopped typing (as shown: renewals and unknown `false`s are dropped). */
   typing: TypingServerFrame;
   presence: PresenceEntry[];
+  /** Your side of your contacts or blocks changed (a request, an answer, a removal, a block). */
+  contacts: ContactsServerFrame;
   /** A member's delivery marker moved (rooms of at most `LIVE_RECEIPTS_MAX_MEMBERS` members). */
   receipt: ReceiptServerFrame;
   /** The outbox changed; the posts not acknowledged yet, oldest first. */

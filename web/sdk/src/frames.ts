@@ -15,6 +15,7 @@ const SERVER_FRAME_TYPES: ReadonlySet<string> = new Set([
   "receipt",
   "presence",
   "reconnect",
+  "contacts",
 ]);
 
 /** A server frame, checked as far as its `type` (the server's frames carry all their fields). */

@@ -385,6 +385,9 @@ export class ChatSession extends Emitter<SessionEvents> {
         if (frame.user_id === this.me) this.acks.recorded(frame.room_id, frame.delivered_seq);
         this.emit("receipt", frame);
         return;
+      case "contacts":
+        this.emit("contacts", frame);
+        return;
       case "pong":
       case "reconnect":
         // A pong only proves the socket lives (lastFrameAt); `reconnect` is followed by 4009.

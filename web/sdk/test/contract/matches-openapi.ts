@@ -185,4 +185,6 @@ same<C.ReceiptServerFrame, S["ServerReceipt"]>(both, both);
 same<C.PresenceEntry, S["PresenceEntry"]>(both, both);
 same<C.PresenceServerFrame, S["ServerPresence"]>(both, both);
 same<C.ReconnectFrame, S["ServerReconnect"]>(both, both);
+same<C.ContactsEvent, S["ContactsEvent"]>(both, both);
+same<C.ContactsServerFrame, S["ServerContacts"]>(both, both);
 same<C.ServerFrame, S["ServerFrame"]>(both, both);
