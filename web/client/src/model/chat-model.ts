@@ -118,7 +118,7 @@ export class ChatModel {
         for (const entry of entries) this.people.setPresence(entry.user_id, entry.status);
         this.changed();
       }),
-      session.on("contacts", () => void this.contacts.reload()),
+      session.on("contacts", (frame) => void this.contacts.heard(frame.event)),
       session.on("outbox", () => this.changed()),
       session.on("state", () => this.changed()),
       session.on("postFailed", ({ error }) => this.fail(error)),

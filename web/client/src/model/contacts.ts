@@ -1,13 +1,23 @@
 /**
  * The user's contacts, contact requests and blocks (api.md §14): loaded from the server, and
  * loaded again after every action of the user and whenever the server says the user's side of a
- * relation changed (a `contacts` frame, `reload`), so that both people see a request, an answer
- * or a removal as it happens. Blocks are kept as a set too: the timeline collapses the messages
+ * relation changed (a `contacts` frame, `heard`), so that both people see a request, an answer
+ * or a removal as it happens. The lists are a read model that may trail the answer (or the
+ * frame) by a moment: a load that does not show the change yet is repeated a few times. Blocks are kept as a set too: the timeline collapses the messages
  * of people the user blocks (api.md: "the block list is available to your sessions").
  * No UI here: the contacts panel renders it.
  */
 
-import { ChatApiError, type BlockedUser, type ContactList, type Standing, type UserId, type UserIdentity } from "../../../sdk/src/index";
+import {
+  ChatApiError,
+  type BlockedUser,
+  type ContactList,
+  type ContactsEvent,
+  type Relation,
+  type Standing,
+  type UserId,
+  type UserIdentity,
+} from "../../../sdk/src/index";
 
 /** The calls the contacts need (`ChatApi`). */
 export interface ContactsApi {
@@ -24,6 +34,17 @@ export interface ContactsApi {
 }
 
 const EMPTY: ContactList = { contacts: [], incoming: [], outgoing: [] };
+
+/** What the lists must show of one person once a change is in them. */
+interface Expected {
+  user: UserId;
+  relation?: Relation | null;
+  blocked?: boolean;
+}
+
+/** How often, and how long apart, a load that trails a change is repeated. */
+const SETTLE_ATTEMPTS = 8;
+const SETTLE_PAUSE_MS = 150;
 
 export class Contacts {
   list: ContactList = EMPTY;
@@ -68,38 +89,52 @@ export class Contacts {
     this.changed();
   }
 
+  /** The user's side of a relation changed (a `contacts` frame): shows it once the lists do. */
+  heard(event: ContactsEvent): Promise<void> {
+    return this.settle(expectedAfter(event));
+  }
+
+  /** Where the user stands with `userId` as the lists show it. */
+  relationOf(userId: UserId): Relation | null {
+    const listed = (entries: { user_id: UserId }[]) => entries.some((entry) => entry.user_id === userId);
+    if (listed(this.list.contacts)) return "contact";
+    if (listed(this.list.incoming)) return "incoming";
+    if (listed(this.list.outgoing)) return "outgoing";
+    return null;
+  }
+
   /** Asks the person called `username` (a leading `@` allowed); answers whether it went out. */
   async ask(username: string): Promise<boolean> {
     const wanted = username.trim().replace(/^@/, "").toLowerCase();
     return this.act(async () => {
       const found = await this.api.findUser(wanted);
       if (found === null) throw new Error(`No one is called “${wanted}”.`);
-      return this.api.requestContact(found.user_id);
+      return { user: found.user_id, standing: await this.api.requestContact(found.user_id) };
     });
   }
 
   accept(userId: UserId): Promise<boolean> {
-    return this.act(() => this.api.acceptContact(userId));
+    return this.act(async () => ({ user: userId, standing: await this.api.acceptContact(userId) }));
   }
 
   decline(userId: UserId): Promise<boolean> {
-    return this.act(() => this.api.declineContact(userId));
+    return this.act(async () => ({ user: userId, standing: await this.api.declineContact(userId) }));
   }
 
   cancel(userId: UserId): Promise<boolean> {
-    return this.act(() => this.api.cancelContactRequest(userId));
+    return this.act(async () => ({ user: userId, standing: await this.api.cancelContactRequest(userId) }));
   }
 
   remove(userId: UserId): Promise<boolean> {
-    return this.act(() => this.api.removeContact(userId));
+    return this.act(async () => ({ user: userId, standing: await this.api.removeContact(userId) }));
   }
 
   block(userId: UserId): Promise<boolean> {
-    return this.act(() => this.api.block(userId));
+    return this.act(async () => ({ user: userId, standing: await this.api.block(userId) }));
   }
 
   unblock(userId: UserId): Promise<boolean> {
-    return this.act(() => this.api.unblock(userId));
+    return this.act(async () => ({ user: userId, standing: await this.api.unblock(userId) }));
   }
 
   dismissProblem(): void {
@@ -108,11 +143,11 @@ export class Contacts {
   }
 
   /** Runs an action, then shows its outcome (the lists as the server now has them). */
-  private async act(action: () => Promise<Standing>): Promise<boolean> {
+  private async act(action: () => Promise<{ user: UserId; standing: Standing }>): Promise<boolean> {
     try {
-      await action();
+      const { user, standing } = await action();
       this.problem = null;
-      await this.reload();
+      await this.settle({ user, relation: standing.relation, blocked: standing.blocked });
       return true;
     } catch (error) {
       this.problem = describe(error);
@@ -121,8 +156,40 @@ export class Contacts {
     }
   }
 
+  /** Loads the lists until they show `expected` (or a few tries have passed). */
+  private async settle(expected: Expected): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      await this.reload();
+      const shown =
+        (expected.relation === undefined || this.relationOf(expected.user) === expected.relation) &&
+        (expected.blocked === undefined || this.blocks(expected.user) === expected.blocked);
+      if (shown || attempt === SETTLE_ATTEMPTS) return;
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_PAUSE_MS * attempt));
+    }
+  }
+
   private changed(): void {
     for (const listener of this.listeners) listener();
+  }
+}
+
+/** What the lists show of the other user once `event` is in them. */
+function expectedAfter(event: ContactsEvent): Expected {
+  switch (event.type) {
+    case "ContactRequestSent":
+      return { user: event.user, relation: "outgoing" };
+    case "ContactRequestReceived":
+      return { user: event.user, relation: "incoming" };
+    case "ContactAdded":
+      return { user: event.user, relation: "contact" };
+    case "ContactRequestDeclined":
+    case "ContactRequestCancelled":
+    case "ContactRemoved":
+      return { user: event.user, relation: null };
+    case "UserBlocked":
+      return { user: event.user, blocked: true };
+    case "UserUnblocked":
+      return { user: event.user, blocked: false };
   }
 }
 

@@ -24,7 +24,7 @@ describe("contacts and blocking", () => {
     const bobsContacts = b.getByRole("region", { name: "Contacts" });
     await bobsContacts.getByLabel("Add a contact").fill(alice.username);
     await bobsContacts.getByRole("button", { name: "Ask" }).click();
-    await bobsContacts.getByRole("list", { name: "Asked" }).getByText(alice.username, { exact: false }).waitFor({ timeout: PATIENCE });
+    await bobsContacts.getByRole("list", { name: "Asked" }).getByRole("listitem", { name: alice.username }).waitFor({ timeout: PATIENCE });
 
     const a = await openClient(browser, stack, { gateway: gw1 });
     await logIn(a, alice);
