@@ -75,6 +75,7 @@ pub enum ErrorCode {
     InviteRevoked,
     InviteUsedUp,
     InviteExists,
+    UserBanned,
     // Uploads and attachments.
     UploadNotFound,
     AttachmentNotFound,
@@ -158,6 +159,7 @@ impl ErrorCode {
             C::InviteRevoked => "invite_revoked",
             C::InviteUsedUp => "invite_used_up",
             C::InviteExists => "invite_exists",
+            C::UserBanned => "user_banned",
             C::UploadNotFound => "upload_not_found",
             C::AttachmentNotFound => "attachment_not_found",
             C::MimeMismatch => "mime_mismatch",
@@ -220,6 +222,7 @@ impl RoomError {
             RoomError::InviteRevoked => C::InviteRevoked,
             RoomError::InviteUsedUp => C::InviteUsedUp,
             RoomError::InviteExists => C::InviteExists,
+            RoomError::UserBanned => C::UserBanned,
         }
     }
 }

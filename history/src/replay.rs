@@ -12,7 +12,7 @@ use sqlx::PgPool;
 
 use chat_feed::{Checkpoint, FeedSink};
 use chat_projections::projectors::{
-    InvitesProjector, RoomsProjector, SearchProjector, SupportProjector, UsersProjector,
+    BansProjector, InvitesProjector, RoomsProjector, SearchProjector, SupportProjector, UsersProjector,
 };
 use chat_projections::rebuild::{EventPoint, Progress, RebuildError, Shadow, Until};
 
@@ -118,6 +118,7 @@ pub async fn replay_named(
         InvitesProjector::NAME => {
             replay(pool, name, InvitesProjector::TABLES, schema, &mut InvitesProjector, until, progress).await
         }
+        BansProjector::NAME => replay(pool, name, BansProjector::TABLES, schema, &mut BansProjector, until, progress).await,
         _ => return None,
     })
 }

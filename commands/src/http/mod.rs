@@ -29,6 +29,7 @@ mod health;
 mod identity;
 mod invites;
 mod messages;
+mod moderation;
 pub mod refusals;
 mod rooms;
 mod search;
@@ -119,6 +120,7 @@ fn member_routes() -> OpenApiRouter<AppState> {
         .merge(events::routes())
         .merge(rooms::routes())
         .merge(invites::routes())
+        .merge(moderation::routes())
         .merge(directory::routes())
         .merge(search::routes())
         .merge(time_travel::routes())

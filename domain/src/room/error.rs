@@ -48,4 +48,6 @@ pub enum RoomError {
     InviteUsedUp,
     #[error("an invite with that code exists already")]
     InviteExists,
+    #[error("the user is banned from this room")]
+    UserBanned,
 }

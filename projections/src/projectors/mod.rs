@@ -4,12 +4,14 @@
 //! fail or be rebuilt independently. Effects are plain SQL in the feed transaction; a
 //! projector never needs to be idempotent because the runner applies each event exactly once.
 
+mod bans;
 mod invites;
 mod rooms;
 mod search;
 mod support;
 mod users;
 
+pub use bans::BansProjector;
 pub use invites::InvitesProjector;
 pub use rooms::RoomsProjector;
 pub use search::{SearchProjector, SearchableKind};
@@ -34,6 +36,7 @@ pub async fn rebuild_named(pool: &PgPool, name: &str, progress: impl Fn(u64)) ->
         RoomsProjector::NAME => rebuild(pool, name, RoomsProjector::TABLES, &mut RoomsProjector, progress).await,
         SupportProjector::NAME => rebuild(pool, name, SupportProjector::TABLES, &mut SupportProjector, progress).await,
         InvitesProjector::NAME => rebuild(pool, name, InvitesProjector::TABLES, &mut InvitesProjector, progress).await,
+        BansProjector::NAME => rebuild(pool, name, BansProjector::TABLES, &mut BansProjector, progress).await,
         SearchProjector::NAME => {
             rebuild_in_lanes(pool, name, SearchProjector::TABLES, &mut SearchProjector, progress).await
         }
