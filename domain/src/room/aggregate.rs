@@ -378,9 +378,9 @@ impl Room {
                 Ok(vec![RoomEvent::InviteRevoked { invite_id: invite, revoked_by: by }])
             }
             C::AcceptInvite { user, invite, now } => {
-                self.kind()?;
-                // Only group rooms have invites: any other room knows no invite.
+                // Only group rooms have invites: any other room, or none, knows no invite.
                 let state = self.invites.get(&invite).ok_or(RoomError::InviteNotFound)?;
+                self.kind()?;
                 if self.members.contains_key(&user) {
                     return Ok(vec![]);
                 }
