@@ -19,6 +19,7 @@ mod hostile_input;
 mod idempotency;
 mod internal_errors;
 mod invites;
+mod moderation;
 mod openapi;
 mod presence;
 mod read_markers;
