@@ -31,10 +31,10 @@ describe("moderating a room", () => {
     // Banned: off Alice's members and onto her "Banned" list; the room leaves Bob's client.
     await a.getByRole("button", { name: /^Members/ }).click();
     const panel = a.getByRole("complementary", { name: "Members" });
-    await panel.getByRole("button", { name: `Ban ${bob.username}` }).click();
+    await panel.getByRole("button", { name: `Ban ${bob.username}`, exact: true }).click();
     const banned = panel.getByRole("list", { name: "Banned" });
     await banned.getByRole("listitem", { name: bob.username }).waitFor({ timeout: PATIENCE });
-    await expect.poll(() => panel.getByRole("button", { name: `Ban ${bob.username}` }).count(), { timeout: PATIENCE }).toBe(0);
+    await expect.poll(() => panel.getByRole("button", { name: `Ban ${bob.username}`, exact: true }).count(), { timeout: PATIENCE }).toBe(0);
     await expect.poll(() => roomEntry(b, "book club").count(), { timeout: PATIENCE }).toBe(0);
     await a.getByText(`You banned ${bob.username}`, { exact: true }).waitFor({ timeout: PATIENCE });
 
