@@ -118,7 +118,9 @@ pub async fn replay_named(
         InvitesProjector::NAME => {
             replay(pool, name, InvitesProjector::TABLES, schema, &mut InvitesProjector, until, progress).await
         }
-        BansProjector::NAME => replay(pool, name, BansProjector::TABLES, schema, &mut BansProjector, until, progress).await,
+        BansProjector::NAME => {
+            replay(pool, name, BansProjector::TABLES, schema, &mut BansProjector, until, progress).await
+        }
         _ => return None,
     })
 }

@@ -119,14 +119,21 @@ async fn moderators_ban_only_those_below_them() {
     let (room, _) = room_with_bob(&alice, &bob).await;
     assert_eq!(carol.join(room).await.status, 200);
     let role = json!({"role": "admin"});
-    assert_eq!(alice.call(Method::PUT, &format!("/v1/rooms/{room}/members/{}/role", bob.id), Some(role)).await.status, 200);
+    assert_eq!(
+        alice.call(Method::PUT, &format!("/v1/rooms/{room}/members/{}/role", bob.id), Some(role)).await.status,
+        200
+    );
 
     let bans = format!("/v1/rooms/{room}/bans");
     refused(&bob.call(Method::POST, &bans, Some(json!({"user_id": alice.id}))).await, 403, "not_allowed");
     refused(&carol.call(Method::POST, &bans, Some(json!({"user_id": bob.id}))).await, 403, "not_allowed");
     refused(&carol.get(&bans).await, 403, "not_allowed");
     let long = "x".repeat(501);
-    refused(&bob.call(Method::POST, &bans, Some(json!({"user_id": carol.id, "reason": long}))).await, 422, "invalid_input");
+    refused(
+        &bob.call(Method::POST, &bans, Some(json!({"user_id": carol.id, "reason": long}))).await,
+        422,
+        "invalid_input",
+    );
     refused(&bob.call(Method::POST, &bans, Some(json!({"user_id": Uuid::now_v7()}))).await, 404, "user_not_found");
     // An admin bans a member; the owner bans an admin.
     assert_eq!(bob.call(Method::POST, &bans, Some(json!({"user_id": carol.id}))).await.status, 200);
@@ -149,7 +156,10 @@ async fn settings_reach_members_live_and_show_in_the_room_and_the_directory() {
     assert_eq!(changed.status, 200, "{changed:?}");
     assert_eq!(event_of(&mut bobs, "RoomTopicChanged").await["topic"], "Novels of 2026");
     let (kind, event) = next_event(&mut bobs).await;
-    assert_eq!((kind.as_str(), event["description"].as_str()), ("RoomDescriptionChanged", Some("We read.\nThen we talk.")));
+    assert_eq!(
+        (kind.as_str(), event["description"].as_str()),
+        ("RoomDescriptionChanged", Some("We read.\nThen we talk."))
+    );
 
     eventually("the topic in the room's details", PROJECTED_WITHIN, || async {
         let detail = bob.get(&path).await;

@@ -193,7 +193,8 @@ impl From<SummaryRow> for RoomSummary {
 
 /// A room summary as a member (`m`) sees it (their delivery marker `d` is not a projection: see
 /// [`receipts`]).
-const SUMMARY: &str = "SELECT r.room_id, r.kind, r.name, r.visibility, r.topic, r.description, m.role, r.member_count, r.message_count,
+const SUMMARY: &str =
+    "SELECT r.room_id, r.kind, r.name, r.visibility, r.topic, r.description, m.role, r.member_count, r.message_count,
                               r.last_seq, m.last_read_seq,
                               GREATEST(m.last_read_seq, COALESCE(d.delivered_seq, 0)) AS delivered_seq,
                               (r.posted_total - m.read_ordinal - m.own_since_read - m.deleted_since_read)::int4

@@ -23,8 +23,11 @@ fn ban(by: UserId, user: UserId) -> RoomCommand {
 
 /// `staffed_group()` in which `admin()` banned `member()`, who was removed.
 fn member_banned() -> Vec<RoomEvent> {
-    [staffed_group(), vec![banned(member(), None), RoomEvent::MemberLeft { user_id: member(), removed_by: Some(admin()) }]]
-        .concat()
+    [
+        staffed_group(),
+        vec![banned(member(), None), RoomEvent::MemberLeft { user_id: member(), removed_by: Some(admin()) }],
+    ]
+    .concat()
 }
 
 #[test]
@@ -67,7 +70,10 @@ fn an_admin_cannot_ban_another_admin_the_owner_or_themselves() {
 
 #[test]
 fn the_owner_cannot_ban_themselves() {
-    TestFramework::<Room>::with(()).given(staffed_group()).when(ban(owner(), owner())).then_expect_error(RoomError::NotAllowed);
+    TestFramework::<Room>::with(())
+        .given(staffed_group())
+        .when(ban(owner(), owner()))
+        .then_expect_error(RoomError::NotAllowed);
 }
 
 #[test]
@@ -110,7 +116,10 @@ fn a_banned_user_cannot_join_a_public_room() {
 #[test]
 fn a_banned_user_hears_of_the_ban_before_the_room_being_private() {
     TestFramework::<Room>::with(())
-        .given([private_group(), vec![RoomEvent::MemberBanned { user_id: outsider(), banned_by: owner(), reason: None }]].concat())
+        .given(
+            [private_group(), vec![RoomEvent::MemberBanned { user_id: outsider(), banned_by: owner(), reason: None }]]
+                .concat(),
+        )
         .when(RoomCommand::Join { user: outsider() })
         .then_expect_error(RoomError::UserBanned);
 }
@@ -170,7 +179,8 @@ fn an_admin_sets_the_topic_and_clears_the_description() {
 #[test]
 fn settings_that_change_nothing_write_nothing() {
     let given =
-        [staffed_group(), vec![RoomEvent::RoomTopicChanged { topic: Some(topic("Rust")), changed_by: owner() }]].concat();
+        [staffed_group(), vec![RoomEvent::RoomTopicChanged { topic: Some(topic("Rust")), changed_by: owner() }]]
+            .concat();
     TestFramework::<Room>::with(())
         .given(given)
         .when(RoomCommand::ChangeSettings { by: admin(), topic: Some(Some(topic("Rust"))), description: None })
@@ -180,7 +190,10 @@ fn settings_that_change_nothing_write_nothing() {
 #[test]
 fn members_cannot_change_settings_and_direct_rooms_have_none() {
     let change = |by| RoomCommand::ChangeSettings { by, topic: Some(Some(topic("x"))), description: None };
-    TestFramework::<Room>::with(()).given(staffed_group()).when(change(member())).then_expect_error(RoomError::NotAllowed);
+    TestFramework::<Room>::with(())
+        .given(staffed_group())
+        .when(change(member()))
+        .then_expect_error(RoomError::NotAllowed);
     TestFramework::<Room>::with(())
         .given(direct_room())
         .when(change(ann()))
@@ -202,7 +215,8 @@ fn the_owner_deletes_the_room_and_every_member_leaves_in_the_same_commit() {
 
 #[test]
 fn only_the_owner_deletes_a_room() {
-    for (by, error) in [(admin(), RoomError::NotAllowed), (member(), RoomError::NotAllowed), (outsider(), RoomError::NotAMember)]
+    for (by, error) in
+        [(admin(), RoomError::NotAllowed), (member(), RoomError::NotAllowed), (outsider(), RoomError::NotAMember)]
     {
         TestFramework::<Room>::with(())
             .given(staffed_group())
@@ -253,7 +267,8 @@ fn the_state_follows_the_events() {
     let room = replay(member_banned());
     assert!(room.is_banned(member()));
     assert_eq!(room.role_of(member()), None);
-    let room = replay([member_banned(), vec![RoomEvent::MemberUnbanned { user_id: member(), unbanned_by: owner() }]].concat());
+    let room =
+        replay([member_banned(), vec![RoomEvent::MemberUnbanned { user_id: member(), unbanned_by: owner() }]].concat());
     assert!(!room.is_banned(member()));
     let room = replay(deleted_room());
     assert!(room.is_deleted() && room.exists());
