@@ -127,6 +127,11 @@ async fn moderators_ban_only_those_below_them() {
     let bans = format!("/v1/rooms/{room}/bans");
     refused(&bob.call(Method::POST, &bans, Some(json!({"user_id": alice.id}))).await, 403, "not_allowed");
     refused(&carol.call(Method::POST, &bans, Some(json!({"user_id": bob.id}))).await, 403, "not_allowed");
+    // (Reads check membership in the read models, which trail Carol's join by a moment.)
+    eventually("Carol's membership in the read models", PROJECTED_WITHIN, || async {
+        (carol.get(&format!("/v1/rooms/{room}")).await.status == 200).then_some(())
+    })
+    .await;
     refused(&carol.get(&bans).await, 403, "not_allowed");
     let long = "x".repeat(501);
     refused(
