@@ -32,7 +32,7 @@ use chat_nats::connect::{Connection, connect};
 use chat_nats::relay::Relay;
 use chat_nats::stream::{StreamSettings, ensure_stream};
 use chat_projections::projectors::{
-    ContactsProjector, InvitesProjector, RoomsProjector, SearchProjector, SupportProjector, UsersProjector,
+    BansProjector, ContactsProjector, InvitesProjector, RoomsProjector, SearchProjector, SupportProjector, UsersProjector,
 };
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
@@ -202,6 +202,7 @@ pub fn start_projections(cx: &RoleContext<'_>) {
         FeedRunner::new(SupportProjector::NAME, pool.clone(), SupportProjector, wakeup.clone(), config.clone());
     let invites =
         FeedRunner::new(InvitesProjector::NAME, pool.clone(), InvitesProjector, wakeup.clone(), config.clone());
+    let bans = FeedRunner::new(BansProjector::NAME, pool.clone(), BansProjector, wakeup.clone(), config.clone());
     let contacts =
         FeedRunner::new(ContactsProjector::NAME, pool.clone(), ContactsProjector, wakeup.clone(), config.clone());
     let search = FeedRunner::new(SearchProjector::NAME, pool.clone(), SearchProjector, wakeup, config);
@@ -233,6 +234,11 @@ pub fn start_projections(cx: &RoleContext<'_>) {
     let shutdown = cx.shutdown.clone();
     cx.spawn("invites projector", async move {
         invites.run(shutdown).await;
+        Ok(())
+    });
+    let shutdown = cx.shutdown.clone();
+    cx.spawn("bans projector", async move {
+        bans.run(shutdown).await;
         Ok(())
     });
     println!("running projections");

@@ -76,6 +76,7 @@ pub enum ErrorCode {
     InviteRevoked,
     InviteUsedUp,
     InviteExists,
+    UserBanned,
     // Uploads and attachments.
     UploadNotFound,
     AttachmentNotFound,
@@ -164,6 +165,7 @@ impl ErrorCode {
             C::InviteRevoked => "invite_revoked",
             C::InviteUsedUp => "invite_used_up",
             C::InviteExists => "invite_exists",
+            C::UserBanned => "user_banned",
             C::UploadNotFound => "upload_not_found",
             C::AttachmentNotFound => "attachment_not_found",
             C::MimeMismatch => "mime_mismatch",
@@ -230,6 +232,7 @@ impl RoomError {
             RoomError::InviteRevoked => C::InviteRevoked,
             RoomError::InviteUsedUp => C::InviteUsedUp,
             RoomError::InviteExists => C::InviteExists,
+            RoomError::UserBanned => C::UserBanned,
             RoomError::DirectBlocked => C::DirectBlocked,
         }
     }

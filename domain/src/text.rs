@@ -101,6 +101,19 @@ text_value!(
     RoomName
 );
 text_value!(
+    /// A group room's topic, shown beside its name: 1–250 characters on one line, trimmed.
+    RoomTopic
+);
+text_value!(
+    /// What a group room is about, shown in its details: 1–2000 characters, trimmed; line
+    /// breaks and tabs are kept, other control characters are refused.
+    RoomDescription
+);
+text_value!(
+    /// Why a moderator banned someone from a room: 1–500 characters on one line, trimmed.
+    BanReason
+);
+text_value!(
     /// A support website's name, as its team sees it: 1–100 characters on one line, trimmed.
     WebsiteName
 );
@@ -149,6 +162,35 @@ impl MessageBody {
 
 impl RoomName {
     pub const MAX_CHARS: usize = 100;
+
+    pub fn parse(s: impl AsRef<str>) -> Result<Self, TextError> {
+        trimmed_line(s.as_ref(), Self::MAX_CHARS).map(Self)
+    }
+}
+
+impl RoomTopic {
+    pub const MAX_CHARS: usize = 250;
+
+    pub fn parse(s: impl AsRef<str>) -> Result<Self, TextError> {
+        trimmed_line(s.as_ref(), Self::MAX_CHARS).map(Self)
+    }
+}
+
+impl RoomDescription {
+    pub const MAX_CHARS: usize = 2000;
+
+    pub fn parse(s: impl AsRef<str>) -> Result<Self, TextError> {
+        let s = s.as_ref().trim();
+        check_length(s, 1, Self::MAX_CHARS)?;
+        if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+            return Err(TextError::ControlCharacter);
+        }
+        Ok(Self(s.to_owned()))
+    }
+}
+
+impl BanReason {
+    pub const MAX_CHARS: usize = 500;
 
     pub fn parse(s: impl AsRef<str>) -> Result<Self, TextError> {
         trimmed_line(s.as_ref(), Self::MAX_CHARS).map(Self)
@@ -226,6 +268,18 @@ mod tests {
         assert_eq!(RoomName::parse("x".repeat(101)), Err(TextError::TooLong { max: 100 }));
         assert_eq!(DisplayName::parse(" Ada ").unwrap().as_str(), "Ada");
         assert_eq!(DisplayName::parse("x".repeat(65)), Err(TextError::TooLong { max: 64 }));
+    }
+
+    #[test]
+    fn topics_reasons_and_descriptions_are_trimmed_and_bounded() {
+        assert_eq!(RoomTopic::parse(" Rust ").unwrap().as_str(), "Rust");
+        assert_eq!(RoomTopic::parse("a\nb"), Err(TextError::ControlCharacter));
+        assert_eq!(RoomTopic::parse("x".repeat(251)), Err(TextError::TooLong { max: 250 }));
+        assert_eq!(BanReason::parse("  "), Err(TextError::Empty));
+        assert_eq!(BanReason::parse("x".repeat(501)), Err(TextError::TooLong { max: 500 }));
+        assert_eq!(RoomDescription::parse(" one\n\ttwo ").unwrap().as_str(), "one\n\ttwo");
+        assert_eq!(RoomDescription::parse("a\u{7}b"), Err(TextError::ControlCharacter));
+        assert_eq!(RoomDescription::parse("x".repeat(2001)), Err(TextError::TooLong { max: 2000 }));
     }
 
     #[test]

@@ -12,7 +12,7 @@ use sqlx::PgPool;
 
 use chat_feed::{Checkpoint, FeedSink};
 use chat_projections::projectors::{
-    ContactsProjector, InvitesProjector, RoomsProjector, SearchProjector, SupportProjector, UsersProjector,
+    BansProjector, ContactsProjector, InvitesProjector, RoomsProjector, SearchProjector, SupportProjector, UsersProjector,
 };
 use chat_projections::rebuild::{EventPoint, Progress, RebuildError, Shadow, Until};
 
@@ -118,6 +118,8 @@ pub async fn replay_named(
         InvitesProjector::NAME => {
             replay(pool, name, InvitesProjector::TABLES, schema, &mut InvitesProjector, until, progress).await
         }
+        BansProjector::NAME => {
+            replay(pool, name, BansProjector::TABLES, schema, &mut BansProjector, until, progress).await
         ContactsProjector::NAME => {
             replay(pool, name, ContactsProjector::TABLES, schema, &mut ContactsProjector, until, progress).await
         }

@@ -25,7 +25,7 @@ use std::time::Duration;
 use chat_domain::attachment::{Attachment, FileName, MimeType, Sha256Digest};
 use chat_domain::redaction::Redactable;
 use chat_domain::room::{Role, Room, RoomCommand, RoomEvent, RoomKind, Visibility};
-use chat_domain::text::{ClientMsgId, MessageBody, Reaction, RoomName};
+use chat_domain::text::{ClientMsgId, MessageBody, Reaction, RoomDescription, RoomName, RoomTopic};
 use chat_domain::{MessageId, RoomId, UploadId, UserId};
 use chat_feed::{Checkpoint, FeedRunner, FeedSink, RunnerConfig, StoredEvent, Wakeup, lag, read_batch};
 use chat_projections::projectors::RoomsProjector;
@@ -219,9 +219,9 @@ async fn assert_read_models_follow_the_domain(pool: &PgPool, history: &History, 
             let modelled = expected.members.get(user).map(|member| member.role);
             assert_eq!(slot.room.role_of(*user), modelled, "{context}: the model disagrees with the aggregate");
         }
-        if !slot.room.exists() {
+        if !slot.room.exists() || expected.deleted {
             let access = queries::rooms::access(pool, room, history.users[0]).await.unwrap();
-            assert_eq!(access, Access::NoSuchRoom, "{context}: a room that was never created is listed");
+            assert_eq!(access, Access::NoSuchRoom, "{context}: a room that was never created, or deleted, is listed");
             continue;
         }
 
@@ -239,6 +239,11 @@ async fn assert_read_models_follow_the_domain(pool: &PgPool, history: &History, 
                 (summary.role.as_str(), summary.last_read_seq, summary.unread_count, summary.unread_mentions),
                 (member.role.as_str(), sql_seq(member.last_read), unread, mentions),
                 "{context}, member {user}: (role, last_read_seq, unread_count, unread_mentions)"
+            );
+            assert_eq!(
+                (&summary.topic, &summary.description),
+                (&expected.topic, &expected.description),
+                "{context}: (topic, description)"
             );
             assert_eq!(
                 (summary.member_count, summary.message_count, summary.last_seq, last_message),
@@ -305,6 +310,9 @@ struct Expected {
     /// In sequence order.
     messages: Vec<ExpectedMessage>,
     reactions: BTreeSet<(MessageId, Reaction, UserId)>,
+    topic: Option<String>,
+    description: Option<String>,
+    deleted: bool,
 }
 
 struct ExpectedMember {
@@ -334,7 +342,16 @@ impl Expected {
             | RoomEvent::ConversationReopened { .. }
             | RoomEvent::InviteCreated { .. }
             | RoomEvent::InviteRevoked { .. }
-            | RoomEvent::InviteAccepted { .. } => {}
+            | RoomEvent::InviteAccepted { .. }
+            // Bans are the `bans` projector's (its rebuild is checked with the others); the
+            // removal that comes with one is a `MemberLeft`.
+            | RoomEvent::MemberBanned { .. }
+            | RoomEvent::MemberUnbanned { .. } => {}
+            RoomEvent::RoomTopicChanged { topic, .. } => self.topic = topic.as_ref().map(|t| t.as_str().to_owned()),
+            RoomEvent::RoomDescriptionChanged { description, .. } => {
+                self.description = description.as_ref().map(|d| d.as_str().to_owned())
+            }
+            RoomEvent::RoomDeleted { .. } => self.deleted = true,
             RoomEvent::MemberJoined { user_id, role, .. } => {
                 self.members.insert(*user_id, ExpectedMember { role: *role, last_read: seq });
             }
@@ -543,6 +560,26 @@ impl History {
                     name: RoomName::parse(format!("room {index}")).unwrap(),
                     visibility: if rng.chance(50) { Visibility::Public } else { Visibility::Private },
                 },
+            };
+        }
+        // Now and then moderation: bans of anyone (members are removed), lifted bans, new
+        // settings, and rarely the owner deleting the room, which ends its history.
+        if rng.chance(6) {
+            let by = owner.filter(|_| rng.chance(50)).unwrap_or(actor);
+            let topic = RoomTopic::parse(format!("topic {texts}")).unwrap();
+            return match rng.below(20) {
+                0..=6 => RoomCommand::Ban { by, user: anyone, reason: None },
+                7..=11 => RoomCommand::Unban { by, user: anyone },
+                12..=18 => RoomCommand::ChangeSettings {
+                    by,
+                    topic: rng.chance(70).then(|| rng.chance(80).then_some(topic)),
+                    description: rng.chance(50).then(|| RoomDescription::parse(format!("about\n{texts}")).ok()),
+                },
+                // One room always stays, so that a writer of traffic never runs dry.
+                _ if slots.iter().filter(|slot| !slot.room.is_deleted()).count() > 1 => {
+                    RoomCommand::DeleteRoom { by: actor }
+                }
+                _ => RoomCommand::Unban { by, user: anyone },
             };
         }
         match rng.below(100) {

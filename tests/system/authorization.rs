@@ -256,6 +256,33 @@ fn rest_table() -> Vec<(Route, [Expect; 4])> {
         (route(M::POST, "/v1/invites/{invite_code}/accept"), [ANON, ok(200), ok(200), ok(200)]),
         (route(M::POST, "/v1/invites/{invite_code}/accept").private(), [ANON, ok(200), ok(200), ok(200)]),
         (route(M::POST, "/v1/invites/{unknown_code}/accept"), [ANON, NO_INVITE, NO_INVITE, NO_INVITE]),
+        // Moderation (§3.13). The admin column is the room's admin: they ban members, not the
+        // owner, and only the owner deletes the room.
+        (
+            route(M::POST, "/v1/rooms/{room}/bans").body(json!({"user_id": "{bystander}", "reason": "spam"})),
+            [ANON, NOT_A_MEMBER, NOT_ALLOWED, ok(200)],
+        ),
+        (
+            route(M::POST, "/v1/rooms/{room}/bans").body(json!({"user_id": "{outsider}"})).private(),
+            [ANON, NOT_A_MEMBER, NOT_ALLOWED, ok(200)],
+        ),
+        (
+            route(M::POST, "/v1/rooms/{room}/bans").body(json!({"user_id": "{owner}"})),
+            [ANON, NOT_A_MEMBER, NOT_ALLOWED, NOT_ALLOWED],
+        ),
+        (route(M::GET, "/v1/rooms/{room}/bans"), [ANON, NOT_A_MEMBER, NOT_ALLOWED, ok(200)]),
+        (route(M::GET, "/v1/rooms/{room}/bans").private(), [ANON, NOT_A_MEMBER, NOT_ALLOWED, ok(200)]),
+        (route(M::DELETE, "/v1/rooms/{room}/bans/{outsider}"), [ANON, NOT_A_MEMBER, NOT_ALLOWED, ok(200)]),
+        (
+            route(M::PATCH, "/v1/rooms/{room}").body(json!({"topic": "new", "description": null})),
+            [ANON, NOT_A_MEMBER, NOT_ALLOWED, ok(200)],
+        ),
+        (
+            route(M::PATCH, "/v1/rooms/{room}").body(json!({"description": "about"})).private(),
+            [ANON, NOT_A_MEMBER, NOT_ALLOWED, ok(200)],
+        ),
+        (route(M::DELETE, "/v1/rooms/{room}"), [ANON, NOT_A_MEMBER, NOT_ALLOWED, NOT_ALLOWED]),
+        (route(M::DELETE, "/v1/rooms/{room}").private(), [ANON, NOT_A_MEMBER, NOT_ALLOWED, NOT_ALLOWED]),
         // Contacts and blocks (§14): each caller's own, requests to the bystander (who never
         // acts, so nothing is pending from them), blocks of the owner (so that no block races a
         // request: rows run at once).

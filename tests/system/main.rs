@@ -20,6 +20,7 @@ mod hostile_input;
 mod idempotency;
 mod internal_errors;
 mod invites;
+mod moderation;
 mod openapi;
 mod presence;
 mod read_markers;

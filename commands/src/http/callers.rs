@@ -22,7 +22,7 @@
 use axum::extract::rejection::RawPathParamsRejection;
 use axum::extract::{FromRef, FromRequestParts, Query, RawPathParams};
 use axum::http::request::Parts;
-use chat_domain::room::RoomError;
+use chat_domain::room::{Role, RoomError};
 use chat_domain::{RoomId, UserId, WebsiteId};
 use chat_projections::queries::rooms::{self, Access};
 use serde::Deserialize;
@@ -106,7 +106,16 @@ where
 pub struct RoomReader<Q = NoQuery> {
     pub user: UserId,
     pub room: RoomId,
+    /// The reader's role in the room (admins' lists check it).
+    pub role: Role,
     pub query: Q,
+}
+
+impl<Q> RoomReader<Q> {
+    /// `403 not_allowed` unless the reader is an admin or the owner.
+    pub fn moderator(self) -> Result<Self, ApiError> {
+        if self.role.moderates() { Ok(self) } else { Err(ApiError::Room(RoomError::NotAllowed)) }
+    }
 }
 
 impl<S, Q> FromRequestParts<S> for RoomReader<Q>
@@ -129,7 +138,7 @@ where
             None => Err(ApiError::AccountErased),
             Some(Access::NoSuchRoom) => Err(ApiError::Room(RoomError::RoomNotFound)),
             Some(Access::NotAMember) => Err(ApiError::Room(RoomError::NotAMember)),
-            Some(Access::Member(_)) => Ok(RoomReader { user: caller.user, room, query: caller.query }),
+            Some(Access::Member(role)) => Ok(RoomReader { user: caller.user, room, role, query: caller.query }),
         }
     }
 }

@@ -242,6 +242,7 @@ pub fn status(code: ErrorCode) -> StatusCode {
         C::NotAMember
         | C::NotAllowed
         | C::RoomPrivate
+        | C::UserBanned
         | C::NotTheAuthor
         | C::AdminOnly
         | C::VisitorNotAllowed

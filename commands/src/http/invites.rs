@@ -10,7 +10,6 @@ use axum::http::StatusCode;
 use chat_domain::room::{InviteCode, RoomCommand, RoomError, SECRET_BYTES, invite_lifetime, invite_max_uses};
 use chat_domain::{InviteId, RoomId};
 use chat_projections::queries::invites::{self, InvitePreview, InviteSummary};
-use chat_projections::queries::rooms::{self, Access};
 use chrono::{DateTime, SubsecRound, Utc};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
@@ -18,7 +17,7 @@ use sqlx::PgPool;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::callers::{Caller, Reader};
+use super::callers::{Caller, Reader, RoomReader};
 use super::error::ErrorBody;
 use super::extract::{ApiJson, ApiPath};
 use super::{ApiError, AppState, CommandReply};
@@ -111,18 +110,9 @@ struct Invites {
         (status = 403, description = "`not_a_member`, `not_allowed`", body = ErrorBody),
         (status = 404, description = "`room_not_found`", body = ErrorBody),
     ))]
-async fn list(
-    State(pool): State<PgPool>,
-    caller: Caller,
-    ApiPath(room): ApiPath<RoomId>,
-) -> Result<Json<Invites>, ApiError> {
-    match rooms::account_access(&pool, room, caller.user).await? {
-        None => Err(ApiError::AccountErased),
-        Some(Access::NoSuchRoom) => Err(RoomError::RoomNotFound.into()),
-        Some(Access::NotAMember) => Err(RoomError::NotAMember.into()),
-        Some(Access::Member(role)) if !role.moderates() => Err(RoomError::NotAllowed.into()),
-        Some(Access::Member(_)) => Ok(Json(Invites { invites: invites::live(&pool, room, Utc::now()).await? })),
-    }
+async fn list(State(pool): State<PgPool>, reader: RoomReader) -> Result<Json<Invites>, ApiError> {
+    let room = reader.moderator()?.room;
+    Ok(Json(Invites { invites: invites::live(&pool, room, Utc::now()).await? }))
 }
 
 /// Revoke an invite, named by its id or its code (admins and the owner).

@@ -30,6 +30,7 @@ mod health;
 mod identity;
 mod invites;
 mod messages;
+mod moderation;
 pub mod refusals;
 mod rooms;
 mod search;
@@ -122,6 +123,7 @@ fn member_routes() -> OpenApiRouter<AppState> {
         .merge(events::routes())
         .merge(rooms::routes())
         .merge(invites::routes())
+        .merge(moderation::routes())
         .merge(contacts::routes())
         .merge(directory::routes())
         .merge(search::routes())

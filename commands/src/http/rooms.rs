@@ -272,7 +272,7 @@ async fn mark_read(
 
 /// Checked against the accounts, which registration writes before it answers: a user who
 /// registered a moment ago exists even if the users read model has not caught up yet.
-async fn existing_user(pool: &PgPool, user: UserId) -> Result<(), ApiError> {
+pub(super) async fn existing_user(pool: &PgPool, user: UserId) -> Result<(), ApiError> {
     let missing = accounts::without_account(pool, &[user]).await?;
     if missing.is_empty() { Ok(()) } else { Err(ApiError::UserNotFound) }
 }

@@ -8,7 +8,7 @@
 //! before it counts as read, as the read models and docs/api.md say), so marking read at or
 //! below it changes nothing, after a rejoin too.
 
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 
 use cqrs_es::Aggregate;
 use cqrs_es::event_sink::EventSink;
@@ -22,7 +22,7 @@ use super::kind::{Role, RoomKind, Visibility};
 use super::support::SupportState;
 use crate::attachment::{self, Attachment};
 use crate::ids::{InviteId, MessageId, UserId};
-use crate::text::{ClientMsgId, MessageBody, Reaction};
+use crate::text::{ClientMsgId, MessageBody, Reaction, RoomDescription, RoomTopic};
 
 /// How many of a member's most recent posts are remembered for `client_msg_id` de-duplication.
 /// A retry older than that creates a new message.
@@ -45,6 +45,16 @@ pub struct Room {
     /// never made twice).
     #[serde(default)]
     invites: HashMap<InviteId, InviteState>,
+    /// Group rooms: who may not become a member until unbanned (see `room::moderation`).
+    #[serde(default)]
+    pub(super) banned: HashSet<UserId>,
+    #[serde(default)]
+    pub(super) topic: Option<RoomTopic>,
+    #[serde(default)]
+    pub(super) description: Option<RoomDescription>,
+    /// Deleted by its owner: it refuses every command as if it did not exist.
+    #[serde(default)]
+    pub(super) deleted: bool,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -68,8 +78,14 @@ impl Room {
         self.version
     }
 
+    /// Whether the room was ever created (a deleted room too: its id is never used again).
     pub fn exists(&self) -> bool {
         self.kind.is_some()
+    }
+
+    /// Whether the owner deleted the room.
+    pub fn is_deleted(&self) -> bool {
+        self.deleted
     }
 
     /// A direct room's two people.
@@ -84,13 +100,13 @@ impl Room {
         self.members.get(&user).copied()
     }
 
-    /// How far `user` has read: the sequence of their join until they move their marker past
-    /// it, then the furthest they moved it to; 0 if they are not a member.
     /// A support conversation's state (the default for other rooms).
     pub fn support(&self) -> SupportState {
         self.support
     }
 
+    /// How far `user` has read: the sequence of their join until they move their marker past
+    /// it, then the furthest they moved it to; 0 if they are not a member.
     pub fn read_marker(&self, user: UserId) -> u64 {
         self.read_markers.get(&user).copied().unwrap_or(0)
     }
@@ -131,11 +147,13 @@ impl Room {
                 }
             }
             C::Join { user } => {
-                let Visibility::Public = self.group_visibility()? else {
-                    return if self.members.contains_key(&user) { Ok(vec![]) } else { Err(RoomError::RoomIsPrivate) };
-                };
+                let visibility = self.group_visibility()?;
                 if self.members.contains_key(&user) {
                     return Ok(vec![]);
+                }
+                self.may_join(user)?;
+                if visibility == Visibility::Private {
+                    return Err(RoomError::RoomIsPrivate);
                 }
                 Ok(vec![RoomEvent::MemberJoined { user_id: user, role: Role::Member, added_by: None }])
             }
@@ -158,6 +176,7 @@ impl Room {
                 if self.members.contains_key(&user) {
                     return Ok(vec![]);
                 }
+                self.may_join(user)?;
                 Ok(vec![RoomEvent::MemberJoined { user_id: user, role: Role::Member, added_by: Some(by) }])
             }
             C::RemoveMember { by, user } => {
@@ -353,14 +372,14 @@ impl Room {
                 })
             }
             C::CreateInvite { by, invite, expires_at, max_uses } => {
-                self.invite_admin(by)?;
+                self.group_moderator(by)?;
                 if self.invites.contains_key(&invite) {
                     return Err(RoomError::InviteExists);
                 }
                 Ok(vec![RoomEvent::InviteCreated { invite_id: invite, created_by: by, expires_at, max_uses }])
             }
             C::RevokeInvite { by, invite } => {
-                self.invite_admin(by)?;
+                self.group_moderator(by)?;
                 if self.invites.get(&invite).ok_or(RoomError::InviteNotFound)?.revoked {
                     return Ok(vec![]);
                 }
@@ -369,6 +388,7 @@ impl Room {
             C::AcceptInvite { user, invite, now } => {
                 // Only group rooms have invites: any other room, or none, knows no invite.
                 let state = self.invites.get(&invite).ok_or(RoomError::InviteNotFound)?;
+                self.kind()?;
                 if self.members.contains_key(&user) {
                     return Ok(vec![]);
                 }
@@ -381,24 +401,11 @@ impl Room {
                     RoomEvent::MemberJoined { user_id: user, role: Role::Member, added_by: None },
                 ])
             }
+            C::Ban { by, user, reason } => self.decide_ban(by, user, reason),
+            C::Unban { by, user } => self.decide_unban(by, user),
+            C::ChangeSettings { by, topic, description } => self.decide_settings(by, topic, description),
+            C::DeleteRoom { by } => self.decide_delete(by),
         }
-    }
-
-    /// `by` may make and revoke invites: an admin or the owner of a group room (direct rooms
-    /// and support conversations have none).
-    fn invite_admin(&self, by: UserId) -> Result<(), RoomError> {
-        let role = self.member_role(by)?;
-        self.group_visibility()?;
-        if !role.moderates() {
-            return Err(RoomError::NotAllowed);
-        }
-        Ok(())
-    }
-
-    /// Whether `user`, not a member, may become one by an invite. Everyone may today; this is
-    /// where issue 17's bans refuse a banned user (as `Join` and `AddMember` must too).
-    fn may_join(&self, _user: UserId) -> Result<(), RoomError> {
-        Ok(())
     }
 
     /// The visitor of a support conversation; `NotSupport` for any other room.
@@ -419,13 +426,17 @@ impl Room {
         Ok(visitor)
     }
 
-    fn kind(&self) -> Result<&RoomKind, RoomError> {
-        self.kind.as_ref().ok_or(RoomError::RoomNotFound)
+    /// What sort of room this is: `RoomNotFound` if there is none, or it was deleted.
+    pub(super) fn kind(&self) -> Result<&RoomKind, RoomError> {
+        match &self.kind {
+            Some(kind) if !self.deleted => Ok(kind),
+            _ => Err(RoomError::RoomNotFound),
+        }
     }
 
     /// The visibility of a group room; direct rooms have fixed membership, and support
     /// conversations have theirs managed by their own commands.
-    fn group_visibility(&self) -> Result<Visibility, RoomError> {
+    pub(super) fn group_visibility(&self) -> Result<Visibility, RoomError> {
         match self.kind()? {
             RoomKind::Group { visibility, .. } => Ok(*visibility),
             RoomKind::Direct { .. } => Err(RoomError::DirectRoomMembershipIsFixed),
@@ -435,7 +446,7 @@ impl Room {
 
     /// The role of `user` in this room: `RoomNotFound` if there is no room, `NotAMember` if
     /// they are not in it.
-    fn member_role(&self, user: UserId) -> Result<Role, RoomError> {
+    pub(super) fn member_role(&self, user: UserId) -> Result<Role, RoomError> {
         self.kind()?;
         self.role_of(user).ok_or(RoomError::NotAMember)
     }
@@ -536,6 +547,15 @@ impl Aggregate for Room {
                     invite.uses += 1;
                 }
             }
+            RoomEvent::MemberBanned { user_id, .. } => {
+                self.banned.insert(user_id);
+            }
+            RoomEvent::MemberUnbanned { user_id, .. } => {
+                self.banned.remove(&user_id);
+            }
+            RoomEvent::RoomTopicChanged { topic, .. } => self.topic = topic,
+            RoomEvent::RoomDescriptionChanged { description, .. } => self.description = description,
+            RoomEvent::RoomDeleted { .. } => self.deleted = true,
             RoomEvent::ReadMarkerMoved { user_id, up_to_seq } => {
                 // `decide` only writes markers that move forward, but rooms whose history was
                 // written before markers started at the join hold some at or below it. The read

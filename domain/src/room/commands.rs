@@ -7,7 +7,7 @@ use crate::attachment::Attachment;
 use chrono::{DateTime, Utc};
 
 use crate::ids::{InviteId, MessageId, UserId, WebsiteId};
-use crate::text::{ClientMsgId, MessageBody, Reaction, RoomName};
+use crate::text::{BanReason, ClientMsgId, MessageBody, Reaction, RoomDescription, RoomName, RoomTopic};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum RoomCommand {
@@ -124,6 +124,25 @@ pub enum RoomCommand {
         invite: InviteId,
         now: DateTime<Utc>,
     },
+    /// `user` need not be a member (a ban may come first); a member is removed.
+    Ban {
+        by: UserId,
+        user: UserId,
+        reason: Option<BanReason>,
+    },
+    Unban {
+        by: UserId,
+        user: UserId,
+    },
+    /// Each field: `None` leaves it as it is, `Some(None)` clears it, `Some(Some(_))` sets it.
+    ChangeSettings {
+        by: UserId,
+        topic: Option<Option<RoomTopic>>,
+        description: Option<Option<RoomDescription>>,
+    },
+    DeleteRoom {
+        by: UserId,
+    },
 }
 
 impl RoomCommand {
@@ -152,6 +171,10 @@ impl RoomCommand {
             RoomCommand::CreateInvite { .. } => "create_invite",
             RoomCommand::RevokeInvite { .. } => "revoke_invite",
             RoomCommand::AcceptInvite { .. } => "accept_invite",
+            RoomCommand::Ban { .. } => "ban",
+            RoomCommand::Unban { .. } => "unban",
+            RoomCommand::ChangeSettings { .. } => "change_settings",
+            RoomCommand::DeleteRoom { .. } => "delete_room",
         }
     }
 
@@ -174,7 +197,11 @@ impl RoomCommand {
             | RoomCommand::DismissAgent { by, .. }
             | RoomCommand::Reopen { by }
             | RoomCommand::CreateInvite { by, .. }
-            | RoomCommand::RevokeInvite { by, .. } => *by,
+            | RoomCommand::RevokeInvite { by, .. }
+            | RoomCommand::Ban { by, .. }
+            | RoomCommand::Unban { by, .. }
+            | RoomCommand::ChangeSettings { by, .. }
+            | RoomCommand::DeleteRoom { by } => *by,
             RoomCommand::Join { user }
             | RoomCommand::Leave { user }
             | RoomCommand::JoinAsAgent { user }

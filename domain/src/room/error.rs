@@ -48,6 +48,8 @@ pub enum RoomError {
     InviteUsedUp,
     #[error("an invite with that code exists already")]
     InviteExists,
+    #[error("the user is banned from this room")]
+    UserBanned,
     /// A direct room (or a post or reaction in one) between two people one of whom blocks the
     /// other. Decided by the caller, who knows the blocks (`Room::direct_members`).
     #[error("you cannot message this user")]

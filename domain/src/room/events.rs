@@ -11,7 +11,7 @@ use crate::attachment::Attachment;
 use crate::catalog::{EventDoc, FieldDoc, FieldType};
 use crate::ids::{InviteId, MessageId, UserId};
 use crate::redaction::Redactable;
-use crate::text::{ClientMsgId, MessageBody, Reaction};
+use crate::text::{BanReason, ClientMsgId, MessageBody, Reaction, RoomDescription, RoomTopic};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "type")]
@@ -128,6 +128,37 @@ pub enum RoomEvent {
         invite_id: InviteId,
         user_id: UserId,
     },
+    /// An admin or the owner banned a user: if they were a member, their `MemberLeft`
+    /// (`removed_by` the moderator) follows in the same commit. Until unbanned they cannot
+    /// become a member by any path.
+    MemberBanned {
+        user_id: UserId,
+        banned_by: UserId,
+        #[schema(value_type = Option<BanReason>, required = true)]
+        reason: Option<BanReason>,
+    },
+    /// The user may become a member again (they are not added back).
+    MemberUnbanned {
+        user_id: UserId,
+        unbanned_by: UserId,
+    },
+    /// A group room's topic was set (`null`: cleared).
+    RoomTopicChanged {
+        #[schema(value_type = Option<RoomTopic>, required = true)]
+        topic: Option<RoomTopic>,
+        changed_by: UserId,
+    },
+    /// A group room's description was set (`null`: cleared).
+    RoomDescriptionChanged {
+        #[schema(value_type = Option<RoomDescription>, required = true)]
+        description: Option<RoomDescription>,
+        changed_by: UserId,
+    },
+    /// The owner deleted the room: every member's `MemberLeft` follows in the same commit, and
+    /// the room refuses every command from then on. Its history stays in the event store.
+    RoomDeleted {
+        deleted_by: UserId,
+    },
 }
 
 impl RoomEvent {
@@ -150,7 +181,12 @@ impl RoomEvent {
             | RoomEvent::ConversationReopened { .. }
             | RoomEvent::InviteCreated { .. }
             | RoomEvent::InviteRevoked { .. }
-            | RoomEvent::InviteAccepted { .. } => "1.0",
+            | RoomEvent::InviteAccepted { .. }
+            | RoomEvent::MemberBanned { .. }
+            | RoomEvent::MemberUnbanned { .. }
+            | RoomEvent::RoomTopicChanged { .. }
+            | RoomEvent::RoomDescriptionChanged { .. }
+            | RoomEvent::RoomDeleted { .. } => "1.0",
         }
     }
 
@@ -178,6 +214,11 @@ impl RoomEvent {
             RoomEvent::InviteCreated { .. } => "InviteCreated",
             RoomEvent::InviteRevoked { .. } => "InviteRevoked",
             RoomEvent::InviteAccepted { .. } => "InviteAccepted",
+            RoomEvent::MemberBanned { .. } => "MemberBanned",
+            RoomEvent::MemberUnbanned { .. } => "MemberUnbanned",
+            RoomEvent::RoomTopicChanged { .. } => "RoomTopicChanged",
+            RoomEvent::RoomDescriptionChanged { .. } => "RoomDescriptionChanged",
+            RoomEvent::RoomDeleted { .. } => "RoomDeleted",
         }
     }
 }
@@ -212,8 +253,13 @@ impl RoomEvent {
             | RoomEvent::ConversationReopened { .. }
             | RoomEvent::InviteCreated { .. }
             | RoomEvent::InviteRevoked { .. }
-            // The `MemberJoined` that follows in the same commit says it.
-            | RoomEvent::InviteAccepted { .. } => None,
+            | RoomEvent::MemberUnbanned { .. }
+            | RoomEvent::RoomTopicChanged { .. }
+            | RoomEvent::RoomDescriptionChanged { .. }
+            // The `MemberJoined` or `MemberLeft` events that follow in the same commit say it.
+            | RoomEvent::InviteAccepted { .. }
+            | RoomEvent::MemberBanned { .. }
+            | RoomEvent::RoomDeleted { .. } => None,
         }
     }
 }
@@ -495,6 +541,75 @@ pub(crate) const CATALOG: &[EventDoc] = &[
             FieldDoc { name: "invite_id", ty: FieldType::Uuid, meaning: "The invite used." },
             FieldDoc { name: "user_id", ty: FieldType::Uuid, meaning: "The new member." },
         ],
+    },
+    EventDoc {
+        aggregate: "room",
+        name: "MemberBanned",
+        version: "1.0",
+        summary: "An admin or the owner banned a user from a group room. If they were a member, their `MemberLeft` \
+                  (`removed_by` the moderator) follows in the same commit. Until `MemberUnbanned` they cannot \
+                  become a member again: not by joining, an invite, or being added.",
+        history: "",
+        fields: &[
+            FieldDoc { name: "user_id", ty: FieldType::Uuid, meaning: "The banned user." },
+            FieldDoc { name: "banned_by", ty: FieldType::Uuid, meaning: "The admin or owner." },
+            FieldDoc {
+                name: "reason",
+                ty: FieldType::Nullable(&FieldType::Text),
+                meaning: "Why, as the moderator wrote it (1–500 characters), or null. Members see it.",
+            },
+        ],
+    },
+    EventDoc {
+        aggregate: "room",
+        name: "MemberUnbanned",
+        version: "1.0",
+        summary: "A ban was lifted: the user may join again (they are not added back).",
+        history: "",
+        fields: &[
+            FieldDoc { name: "user_id", ty: FieldType::Uuid, meaning: "The user no longer banned." },
+            FieldDoc { name: "unbanned_by", ty: FieldType::Uuid, meaning: "The admin or owner." },
+        ],
+    },
+    EventDoc {
+        aggregate: "room",
+        name: "RoomTopicChanged",
+        version: "1.0",
+        summary: "An admin or the owner set a group room's topic.",
+        history: "",
+        fields: &[
+            FieldDoc {
+                name: "topic",
+                ty: FieldType::Nullable(&FieldType::Text),
+                meaning: "The new topic (1–250 characters on one line); null: cleared.",
+            },
+            FieldDoc { name: "changed_by", ty: FieldType::Uuid, meaning: "The admin or owner." },
+        ],
+    },
+    EventDoc {
+        aggregate: "room",
+        name: "RoomDescriptionChanged",
+        version: "1.0",
+        summary: "An admin or the owner set a group room's description.",
+        history: "",
+        fields: &[
+            FieldDoc {
+                name: "description",
+                ty: FieldType::Nullable(&FieldType::Text),
+                meaning: "The new description (1–2000 characters, line breaks kept); null: cleared.",
+            },
+            FieldDoc { name: "changed_by", ty: FieldType::Uuid, meaning: "The admin or owner." },
+        ],
+    },
+    EventDoc {
+        aggregate: "room",
+        name: "RoomDeleted",
+        version: "1.0",
+        summary: "The owner deleted a group room. Every member's `MemberLeft` follows in the same commit; the room \
+                  refuses every command from then on and read models answer as if it did not exist. The event \
+                  store keeps its whole history (exports, time travel, replays).",
+        history: "",
+        fields: &[FieldDoc { name: "deleted_by", ty: FieldType::Uuid, meaning: "The owner." }],
     },
 ];
 

@@ -12,6 +12,7 @@ mod error;
 mod events;
 mod invite;
 mod kind;
+mod moderation;
 mod support;
 mod system_lines;
 mod view;

@@ -14,7 +14,7 @@ use super::RoomEvent;
 impl RoomEvent {
     /// The stored names of the events that are system lines, for queries that select them by
     /// name (the domain's tests check it against [`RoomEvent::is_system_line`]).
-    pub const SYSTEM_LINES: [&'static str; 7] = [
+    pub const SYSTEM_LINES: [&'static str; 12] = [
         "RoomCreated",
         RoomEvent::MEMBER_JOINED,
         RoomEvent::MEMBER_LEFT,
@@ -22,6 +22,11 @@ impl RoomEvent {
         "ConversationAssigned",
         "ConversationResolved",
         "ConversationReopened",
+        "MemberBanned",
+        "MemberUnbanned",
+        "RoomTopicChanged",
+        "RoomDescriptionChanged",
+        "RoomDeleted",
     ];
 
     /// Whether clients show this event as a system line. Exhaustive on purpose: a new event
@@ -34,7 +39,14 @@ impl RoomEvent {
             | RoomEvent::MemberRoleChanged { .. }
             | RoomEvent::ConversationAssigned { .. }
             | RoomEvent::ConversationResolved { .. }
-            | RoomEvent::ConversationReopened { .. } => true,
+            | RoomEvent::ConversationReopened { .. }
+            // Members see who was banned (the `MemberLeft` that follows is folded into the
+            // ban's line by clients), lifted bans, new settings, and why the room went away.
+            | RoomEvent::MemberBanned { .. }
+            | RoomEvent::MemberUnbanned { .. }
+            | RoomEvent::RoomTopicChanged { .. }
+            | RoomEvent::RoomDescriptionChanged { .. }
+            | RoomEvent::RoomDeleted { .. } => true,
             // Messages are rows of their own; reactions and read markers change rows or
             // counts; where a visitor came from is shown in the conversation's side panel.
             RoomEvent::MessagePosted { .. }

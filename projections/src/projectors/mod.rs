@@ -4,6 +4,7 @@
 //! fail or be rebuilt independently. Effects are plain SQL in the feed transaction; a
 //! projector never needs to be idempotent because the runner applies each event exactly once.
 
+mod bans;
 mod contacts;
 mod invites;
 mod rooms;
@@ -11,6 +12,7 @@ mod search;
 mod support;
 mod users;
 
+pub use bans::BansProjector;
 pub use contacts::ContactsProjector;
 pub use invites::InvitesProjector;
 pub use rooms::RoomsProjector;
@@ -25,12 +27,13 @@ use chat_feed::DecodeError;
 use crate::rebuild::{RebuildError, Rebuilt, rebuild, rebuild_in_lanes};
 
 /// Every projector's name (also its feed name).
-pub const NAMES: [&str; 6] = [
+pub const NAMES: [&str; 7] = [
     UsersProjector::NAME,
     RoomsProjector::NAME,
     SupportProjector::NAME,
     SearchProjector::NAME,
     InvitesProjector::NAME,
+    BansProjector::NAME,
     ContactsProjector::NAME,
 ];
 
@@ -42,6 +45,7 @@ pub async fn rebuild_named(pool: &PgPool, name: &str, progress: impl Fn(u64)) ->
         RoomsProjector::NAME => rebuild(pool, name, RoomsProjector::TABLES, &mut RoomsProjector, progress).await,
         SupportProjector::NAME => rebuild(pool, name, SupportProjector::TABLES, &mut SupportProjector, progress).await,
         InvitesProjector::NAME => rebuild(pool, name, InvitesProjector::TABLES, &mut InvitesProjector, progress).await,
+        BansProjector::NAME => rebuild(pool, name, BansProjector::TABLES, &mut BansProjector, progress).await,
         ContactsProjector::NAME => {
             rebuild(pool, name, ContactsProjector::TABLES, &mut ContactsProjector, progress).await
         }

@@ -17,6 +17,9 @@ use uuid::Uuid;
 pub struct DirectoryRoom {
     pub room_id: Uuid,
     pub name: String,
+    /// `null`: none.
+    #[schema(required = true)]
+    pub topic: Option<String>,
     pub member_count: i32,
     pub last_activity_at: DateTime<Utc>,
     /// Whether the caller is a member already.
@@ -32,10 +35,10 @@ pub async fn public_rooms(
     limit: i64,
 ) -> Result<Vec<DirectoryRoom>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT r.room_id, r.name, r.member_count, r.last_activity_at,
+        "SELECT r.room_id, r.name, r.topic, r.member_count, r.last_activity_at,
                 EXISTS (SELECT 1 FROM room_members m WHERE m.room_id = r.room_id AND m.user_id = $1) AS joined
          FROM rooms r
-         WHERE r.visibility = 'public' AND r.name IS NOT NULL
+         WHERE r.visibility = 'public' AND r.name IS NOT NULL AND r.deleted_at IS NULL
            AND ($2::text IS NULL OR r.name ILIKE '%' || $2 || '%' ESCAPE '\\')
          ORDER BY r.member_count DESC, r.last_activity_at DESC, r.room_id
          LIMIT $3",

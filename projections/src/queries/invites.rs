@@ -84,7 +84,7 @@ impl InvitePreview {
 type PreviewRow = (String, i32, bool, Option<DateTime<Utc>>, Option<i32>, i32, bool);
 
 /// The invite `invite` of `room` as `viewer` sees it; `None` if the read models have no such
-/// invite of that room (yet).
+/// invite of that room (yet), or the room was deleted.
 pub async fn preview(
     pool: &PgPool,
     invite: InviteId,
@@ -96,7 +96,7 @@ pub async fn preview(
                 EXISTS (SELECT 1 FROM room_members m WHERE m.room_id = i.room_id AND m.user_id = $3),
                 i.expires_at, i.max_uses, i.uses, i.revoked
          FROM room_invites i JOIN rooms r ON r.room_id = i.room_id
-         WHERE i.invite_id = $1 AND i.room_id = $2",
+         WHERE i.invite_id = $1 AND i.room_id = $2 AND r.deleted_at IS NULL",
     )
     .bind(invite.as_uuid())
     .bind(room.as_uuid())

@@ -4,6 +4,7 @@
 //! returned (typically milliseconds behind). Authorisation for reads uses [`rooms::access`].
 
 pub mod attachments;
+pub mod bans;
 pub mod contacts;
 pub mod directory;
 pub mod history;

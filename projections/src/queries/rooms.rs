@@ -18,10 +18,11 @@ pub enum Access {
     Member(Role),
 }
 
+/// A room its owner deleted is `NoSuchRoom`, as one that never existed.
 pub async fn access(pool: &PgPool, room: RoomId, user: UserId) -> Result<Access, sqlx::Error> {
     let row: Option<(Option<String>,)> = sqlx::query_as(
         "SELECT m.role FROM rooms r LEFT JOIN room_members m ON m.room_id = r.room_id AND m.user_id = $2
-         WHERE r.room_id = $1",
+         WHERE r.room_id = $1 AND r.deleted_at IS NULL",
     )
     .bind(room.as_uuid())
     .bind(user.as_uuid())
@@ -40,7 +41,7 @@ pub async fn access(pool: &PgPool, room: RoomId, user: UserId) -> Result<Access,
 pub async fn account_access(pool: &PgPool, room: RoomId, user: UserId) -> Result<Option<Access>, sqlx::Error> {
     let (account, room_exists, role): (bool, bool, Option<String>) = sqlx::query_as(
         "SELECT EXISTS (SELECT 1 FROM user_credentials WHERE user_id = $2),
-                EXISTS (SELECT 1 FROM rooms WHERE room_id = $1),
+                EXISTS (SELECT 1 FROM rooms WHERE room_id = $1 AND deleted_at IS NULL),
                 (SELECT role FROM room_members WHERE room_id = $1 AND user_id = $2)",
     )
     .bind(room.as_uuid())
@@ -91,6 +92,12 @@ pub struct RoomSummary {
     /// `null` for a direct room.
     #[schema(value_type = Option<chat_domain::room::Visibility>, required = true)]
     pub visibility: Option<String>,
+    /// A group room's topic (`null`: none, and for other rooms).
+    #[schema(required = true)]
+    pub topic: Option<String>,
+    /// A group room's description (`null`: none, and for other rooms).
+    #[schema(required = true)]
+    pub description: Option<String>,
     /// The caller's role.
     #[schema(value_type = Role)]
     pub role: String,
@@ -130,6 +137,8 @@ struct SummaryRow {
     kind: String,
     name: Option<String>,
     visibility: Option<String>,
+    topic: Option<String>,
+    description: Option<String>,
     role: String,
     member_count: i32,
     message_count: i64,
@@ -165,6 +174,8 @@ impl From<SummaryRow> for RoomSummary {
             kind: parse_kind(&row.kind),
             name: row.name,
             visibility: row.visibility,
+            topic: row.topic,
+            description: row.description,
             role: row.role,
             member_count: row.member_count,
             message_count: row.message_count,
@@ -182,7 +193,8 @@ impl From<SummaryRow> for RoomSummary {
 
 /// A room summary as a member (`m`) sees it (their delivery marker `d` is not a projection: see
 /// [`receipts`]).
-const SUMMARY: &str = "SELECT r.room_id, r.kind, r.name, r.visibility, m.role, r.member_count, r.message_count,
+const SUMMARY: &str =
+    "SELECT r.room_id, r.kind, r.name, r.visibility, r.topic, r.description, m.role, r.member_count, r.message_count,
                               r.last_seq, m.last_read_seq,
                               GREATEST(m.last_read_seq, COALESCE(d.delivered_seq, 0)) AS delivered_seq,
                               (r.posted_total - m.read_ordinal - m.own_since_read - m.deleted_since_read)::int4

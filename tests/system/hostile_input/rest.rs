@@ -524,6 +524,10 @@ pub fn requests(known: &Known) -> BoxedStrategy<HostileRequest> {
         .boxed();
     let invite = || code_segment().prop_map(|code| format!("/v1/invites/{code}")).boxed();
     let accept_invite = code_segment().prop_map(|code| format!("/v1/invites/{code}/accept")).boxed();
+    let ban = shaped(vec![("user_id", required(uuid(users()))), ("reason", optional(string(text(false))))]);
+    let banned = (room(), id_segment(users())).prop_map(|(r, u)| format!("/v1/rooms/{r}/bans/{u}")).boxed();
+    let settings =
+        shaped(vec![("topic", optional(string(text(false)))), ("description", optional(string(text(false))))]);
     let endpoints = vec![
         endpoint(known, "upload", "POST", upload, Some(any_json())),
         endpoint(known, "download", "GET", on_attachment(""), None),
@@ -550,6 +554,11 @@ pub fn requests(known: &Known) -> BoxedStrategy<HostileRequest> {
         endpoint(known, "revoke invite", "DELETE", invite_of_room, None),
         endpoint(known, "invite", "GET", invite(), None),
         endpoint(known, "accept invite", "POST", accept_invite, None),
+        endpoint(known, "ban", "POST", in_room("/bans"), Some(ban)),
+        endpoint(known, "bans", "GET", in_room("/bans"), None),
+        endpoint(known, "unban", "DELETE", banned, None),
+        // Deleting the room is left out: it would end every other endpoint's room.
+        endpoint(known, "room settings", "PATCH", in_room(""), Some(settings)),
         endpoint(known, "user", "GET", user, None),
         endpoint(known, "find user", "GET", find_user, None),
         endpoint(known, "directory", "GET", directory, None),

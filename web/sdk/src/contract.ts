@@ -94,6 +94,7 @@ export const ERROR_CODES = [
   "invite_revoked",
   "invite_used_up",
   "invite_exists",
+  "user_banned",
   // Uploads and attachments.
   "upload_not_found",
   "attachment_not_found",
@@ -291,6 +292,40 @@ export interface InvitePreview {
   uses: number;
 }
 
+// ---------------------------------------------------------------------------------------------
+// REST: moderation (api.md §3.13)
+// ---------------------------------------------------------------------------------------------
+
+/** `POST /v1/rooms/{room_id}/bans` (admins ban members, the owner admins too). */
+export interface BanRequest {
+  user_id: UserId;
+  /** 1–500 characters on one line; members see it. Blank or none: no reason. */
+  reason?: string | null;
+}
+
+/** One banned user of a room, as its admins see it. */
+export interface Ban {
+  user_id: UserId;
+  username: string | null;
+  display_name: string | null;
+  banned_by: UserId;
+  reason: string | null;
+  banned_at: Timestamp;
+}
+
+/** `GET /v1/rooms/{room_id}/bans` */
+export interface BanList {
+  bans: Ban[];
+}
+
+/** `PATCH /v1/rooms/{room_id}`: absent leaves a field as it is, `null` or blank clears it. */
+export interface RoomSettingsRequest {
+  /** 1–250 characters on one line. */
+  topic?: string | null;
+  /** 1–2000 characters, line breaks kept. */
+  description?: string | null;
+}
+
 /** `POST /v1/invites/{code}/accept` */
 export interface AcceptedInvite {
   room_id: RoomId;
@@ -368,6 +403,10 @@ export interface RoomSummary {
   name: string | null;
   /** `null` for a direct room. */
   visibility: Visibility | null;
+  /** A group room's topic; `null`: none. */
+  topic: string | null;
+  /** A group room's description; `null`: none. */
+  description: string | null;
   /** Your role. */
   role: Role;
   member_count: number;
@@ -415,6 +454,7 @@ export interface RoomDetail extends RoomSummary {
 export interface DirectoryRoom {
   room_id: RoomId;
   name: string;
+  topic: string | null;
   member_count: number;
   last_activity_at: Timestamp;
   /** Whether you are a member already. */
@@ -1013,6 +1053,41 @@ export interface InviteAccepted {
   user_id: UserId;
 }
 
+/** Event version 1.0. A member's `MemberLeft` (removed by the moderator) follows (api.md §3.13). */
+export interface MemberBanned {
+  type: "MemberBanned";
+  user_id: UserId;
+  banned_by: UserId;
+  reason: string | null;
+}
+
+/** Event version 1.0. They may join again; they are not added back. */
+export interface MemberUnbanned {
+  type: "MemberUnbanned";
+  user_id: UserId;
+  unbanned_by: UserId;
+}
+
+/** Event version 1.0. `null`: cleared. */
+export interface RoomTopicChanged {
+  type: "RoomTopicChanged";
+  topic: string | null;
+  changed_by: UserId;
+}
+
+/** Event version 1.0. `null`: cleared. */
+export interface RoomDescriptionChanged {
+  type: "RoomDescriptionChanged";
+  description: string | null;
+  changed_by: UserId;
+}
+
+/** Event version 1.0. Every member's `MemberLeft` follows; the room is gone for good. */
+export interface RoomDeleted {
+  type: "RoomDeleted";
+  deleted_by: UserId;
+}
+
 export type RoomEvent =
   | RoomCreated
   | MemberJoined
@@ -1030,7 +1105,12 @@ export type RoomEvent =
   | ConversationReopened
   | InviteCreated
   | InviteRevoked
-  | InviteAccepted;
+  | InviteAccepted
+  | MemberBanned
+  | MemberUnbanned
+  | RoomTopicChanged
+  | RoomDescriptionChanged
+  | RoomDeleted;
 
 export type RoomEventType = RoomEvent["type"];
 
@@ -1043,6 +1123,11 @@ export const SYSTEM_LINE_TYPES = [
   "ConversationAssigned",
   "ConversationResolved",
   "ConversationReopened",
+  "MemberBanned",
+  "MemberUnbanned",
+  "RoomTopicChanged",
+  "RoomDescriptionChanged",
+  "RoomDeleted",
 ] as const satisfies readonly RoomEventType[];
 
 export type SystemLineEvent = Extract<RoomEvent, { type: (typeof SYSTEM_LINE_TYPES)[number] }>;
@@ -1071,6 +1156,11 @@ export const EVENT_VERSIONS: { readonly [T in RoomEventType]: string } = {
   InviteCreated: "1.0",
   InviteRevoked: "1.0",
   InviteAccepted: "1.0",
+  MemberBanned: "1.0",
+  MemberUnbanned: "1.0",
+  RoomTopicChanged: "1.0",
+  RoomDescriptionChanged: "1.0",
+  RoomDeleted: "1.0",
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -8,6 +8,10 @@
 
 import type {
   AcceptedInvite,
+  Ban,
+  BanList,
+  BanRequest,
+  RoomSettingsRequest,
   BlockList,
   BlockedUser,
   ContactList,
@@ -476,6 +480,34 @@ export class ChatApi {
   /** `GET /v1/rooms/{room_id}/receipts`: how far each member has read, and received. */
   receipts(roomId: RoomId): Promise<ReceiptsResponse> {
     return this.get<ReceiptsResponse>(`/v1/rooms/${seg(roomId)}/receipts`);
+  }
+
+  // -- Moderation (api.md §3.13) -----------------------------------------------------------------
+
+  /** `POST /v1/rooms/{room_id}/bans`: bans `userId`, removing them if they are a member. */
+  banUser(roomId: RoomId, userId: UserId, reason?: string): Promise<CommandResult> {
+    const body: BanRequest = { user_id: userId, reason: reason ?? null };
+    return this.command("POST", `/v1/rooms/${seg(roomId)}/bans`, body);
+  }
+
+  /** `DELETE /v1/rooms/{room_id}/bans/{user_id}`: they may join again (they are not added back). */
+  unbanUser(roomId: RoomId, userId: UserId): Promise<CommandResult> {
+    return this.command("DELETE", `/v1/rooms/${seg(roomId)}/bans/${seg(userId)}`);
+  }
+
+  /** `GET /v1/rooms/{room_id}/bans` (admins and the owner), newest first. */
+  async bans(roomId: RoomId): Promise<Ban[]> {
+    return (await this.get<BanList>(`/v1/rooms/${seg(roomId)}/bans`)).bans;
+  }
+
+  /** `PATCH /v1/rooms/{room_id}`: absent fields stay, `null` or blank clears. */
+  changeRoomSettings(roomId: RoomId, settings: RoomSettingsRequest): Promise<CommandResult> {
+    return this.command("PATCH", `/v1/rooms/${seg(roomId)}`, settings);
+  }
+
+  /** `DELETE /v1/rooms/{room_id}` (the owner only): gone for every member, for good. */
+  deleteRoom(roomId: RoomId): Promise<CommandResult> {
+    return this.command("DELETE", `/v1/rooms/${seg(roomId)}`);
   }
 
   // -- Invites (api.md §3.12) -------------------------------------------------------------------

@@ -172,6 +172,7 @@ mod creation;
 pub(crate) mod invites;
 mod membership;
 mod messages;
+pub(crate) mod moderation;
 mod posting;
 mod read_markers;
 pub(crate) mod serialisation;

@@ -35,6 +35,11 @@ pub(crate) fn one_of_each_event() -> Vec<RoomEvent> {
         invites::created(Some(invites::now()), Some(3)),
         RoomEvent::InviteRevoked { invite_id: invites::invite(1), revoked_by: owner() },
         RoomEvent::InviteAccepted { invite_id: invites::invite(1), user_id: outsider() },
+        moderation::banned(member(), Some("spam")),
+        RoomEvent::MemberUnbanned { user_id: member(), unbanned_by: admin() },
+        RoomEvent::RoomTopicChanged { topic: Some(moderation::topic("Rust")), changed_by: admin() },
+        RoomEvent::RoomDescriptionChanged { description: None, changed_by: owner() },
+        RoomEvent::RoomDeleted { deleted_by: owner() },
     ];
     for event in &events {
         match event {
@@ -54,7 +59,12 @@ pub(crate) fn one_of_each_event() -> Vec<RoomEvent> {
             | RoomEvent::ConversationReopened { .. }
             | RoomEvent::InviteCreated { .. }
             | RoomEvent::InviteRevoked { .. }
-            | RoomEvent::InviteAccepted { .. } => {}
+            | RoomEvent::InviteAccepted { .. }
+            | RoomEvent::MemberBanned { .. }
+            | RoomEvent::MemberUnbanned { .. }
+            | RoomEvent::RoomTopicChanged { .. }
+            | RoomEvent::RoomDescriptionChanged { .. }
+            | RoomEvent::RoomDeleted { .. } => {}
         }
     }
     events

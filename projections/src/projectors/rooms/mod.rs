@@ -12,8 +12,8 @@
 //! A page of the feed is applied set-wise, a few statements per page rather than one or two
 //! per event (a round trip each): [`plan`] orders the page's events into layers of groups of
 //! one kind each, and each kind's module applies a group in one statement — [`membership`]
-//! (rooms, members, roles), [`posts`], [`messages`] (edits and deletes), [`reactions`] and
-//! [`markers`] (read markers).
+//! (rooms, members, roles), [`posts`], [`messages`] (edits and deletes), [`reactions`],
+//! [`markers`] (read markers) and [`settings`] (topic, description, deletion).
 
 mod markers;
 mod membership;
@@ -21,6 +21,7 @@ mod messages;
 mod plan;
 mod posts;
 mod reactions;
+mod settings;
 
 use chat_domain::RoomId;
 use chat_domain::room::{Room, RoomEvent};

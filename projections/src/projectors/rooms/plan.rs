@@ -30,10 +30,12 @@ use super::membership::{Creations, Joins, Leaves, RoleChanges};
 use super::messages::{Deletes, Edits};
 use super::posts::{Posted, Posts};
 use super::reactions::Reactions;
+use super::settings::{Deletions, Settings};
 
 /// The kinds of room events, in the order [`Layer::apply`] applies their groups. The order
 /// follows what usually comes next in a room (a room, then its members, their posts, edits and
-/// reactions to them, deletes, read markers, leaving), so that a layer covers long stretches.
+/// reactions to them, deletes, read markers, settings, a deletion and the leaving that follows it),
+/// so that a layer covers long stretches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Phase {
     Created,
@@ -45,6 +47,8 @@ enum Phase {
     ReactionRemoved,
     Deleted,
     ReadMarkerMoved,
+    SettingsChanged,
+    RoomDeleted,
     Left,
 }
 
@@ -63,7 +67,12 @@ impl Phase {
             RoomEvent::MessageDeleted { .. } => Phase::Deleted,
             RoomEvent::ReadMarkerMoved { .. } => Phase::ReadMarkerMoved,
             RoomEvent::MemberLeft { .. } => Phase::Left,
-            RoomEvent::VisitorContextRecorded { .. }
+            RoomEvent::RoomTopicChanged { .. } | RoomEvent::RoomDescriptionChanged { .. } => Phase::SettingsChanged,
+            RoomEvent::RoomDeleted { .. } => Phase::RoomDeleted,
+            // Bans are the `bans` projector's; a banned member's `MemberLeft` follows.
+            RoomEvent::MemberBanned { .. }
+            | RoomEvent::MemberUnbanned { .. }
+            | RoomEvent::VisitorContextRecorded { .. }
             | RoomEvent::ConversationAssigned { .. }
             | RoomEvent::ConversationResolved { .. }
             | RoomEvent::ConversationReopened { .. }
@@ -87,6 +96,8 @@ struct Layer {
     deletes: Deletes,
     markers: Markers,
     left: Leaves,
+    settings: Settings,
+    deleted: Deletions,
 }
 
 impl Layer {
@@ -108,7 +119,14 @@ impl Layer {
             RoomEvent::MessageDeleted { message_id, deleted_by } => self.deletes.push(at, message_id, deleted_by),
             RoomEvent::ReadMarkerMoved { user_id, up_to_seq } => self.markers.push(at, user_id, up_to_seq),
             RoomEvent::MemberLeft { user_id, .. } => self.left.push(at, user_id),
-            RoomEvent::VisitorContextRecorded { .. }
+            RoomEvent::RoomTopicChanged { topic, .. } => self.settings.topic(at, topic.map(|t| t.into_string())),
+            RoomEvent::RoomDescriptionChanged { description, .. } => {
+                self.settings.description(at, description.map(|d| d.into_string()))
+            }
+            RoomEvent::RoomDeleted { .. } => self.deleted.push(at),
+            RoomEvent::MemberBanned { .. }
+            | RoomEvent::MemberUnbanned { .. }
+            | RoomEvent::VisitorContextRecorded { .. }
             | RoomEvent::ConversationAssigned { .. }
             | RoomEvent::ConversationResolved { .. }
             | RoomEvent::ConversationReopened { .. }
@@ -129,6 +147,8 @@ impl Layer {
         self.reactions_removed.remove(conn).await?;
         self.deletes.apply(conn).await?;
         self.markers.apply(conn).await?;
+        self.settings.apply(conn).await?;
+        self.deleted.apply(conn).await?;
         self.left.apply(conn).await
     }
 }

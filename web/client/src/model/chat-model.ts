@@ -416,6 +416,27 @@ export class ChatModel {
     await this.attempt(this.api.removeMember(roomId, userId));
   }
 
+  /** Bans `userId` from the room (removing them if a member); answers whether it was done. */
+  async banMember(roomId: RoomId, userId: UserId, reason?: string): Promise<boolean> {
+    return (await this.attempt(this.api.banUser(roomId, userId, reason))) !== null;
+  }
+
+  async unbanMember(roomId: RoomId, userId: UserId): Promise<boolean> {
+    return (await this.attempt(this.api.unbanUser(roomId, userId))) !== null;
+  }
+
+  /** Sets the room's topic and description (blank clears); answers whether it was done. */
+  async changeRoomSettings(roomId: RoomId, topic: string, description: string): Promise<boolean> {
+    return (await this.attempt(this.api.changeRoomSettings(roomId, { topic, description }))) !== null;
+  }
+
+  /** Deletes the room (the owner only): it is gone at once, here and for every member. */
+  async deleteRoom(roomId: RoomId): Promise<boolean> {
+    if ((await this.attempt(this.api.deleteRoom(roomId))) === null) return false;
+    this.dropRoom(roomId);
+    return true;
+  }
+
   /** Makes a member an admin or a plain member (the owner only). */
   async changeRole(roomId: RoomId, userId: UserId, role: "admin" | "member"): Promise<void> {
     await this.attempt(this.api.changeRole(roomId, userId, role));

@@ -47,6 +47,12 @@ export function applyToSummary(summary: RoomSummary, frame: EventFrame, me: User
     case "MemberRoleChanged":
       if (event.user_id === me) next.role = event.role;
       return next;
+    case "RoomTopicChanged":
+      next.topic = event.topic;
+      return next;
+    case "RoomDescriptionChanged":
+      next.description = event.description;
+      return next;
     case "RoomCreated":
     case "ReactionAdded":
     case "ReactionRemoved":
@@ -57,6 +63,10 @@ export function applyToSummary(summary: RoomSummary, frame: EventFrame, me: User
     case "InviteCreated":
     case "InviteRevoked":
     case "InviteAccepted":
+    // A ban's removal and a deletion's leaving are `MemberLeft`s of their own.
+    case "MemberBanned":
+    case "MemberUnbanned":
+    case "RoomDeleted":
       return next;
   }
 }

@@ -2,7 +2,9 @@
  * How system lines read between a room's messages (api.md §4.2, protocol.md §4): "Ada created
  * the room", "Bob joined", "Ada added Bob", "Bob left", "Ada removed Bob", "Ada made Bob an
  * admin", and a support conversation's "Ada assigned it to Bob", "Ada took the conversation",
- * "Ada unassigned it", "Resolved by Ada", "Reopened by Visitor 3F9A"; the user is "You" / "you".
+ * "Ada unassigned it", "Resolved by Ada", "Reopened by Visitor 3F9A"; moderation's "Ada banned Bob:
+ * spam", "Ada unbanned Bob", "Ada set the topic: …", "Ada changed the description", "Ada
+ * deleted the room"; the user is "You" / "you".
  *
  * The joins a room is created with say nothing the first line does not ("Ada created the
  * room"; a direct room's two members are the room), so [`shownNotes`] leaves them out.
@@ -31,6 +33,16 @@ export function systemLine(event: SystemLineEvent, nameOf: (userId: UserId) => s
       return `Resolved by ${object(event.resolved_by)}`;
     case "ConversationReopened":
       return `Reopened by ${object(event.reopened_by)}`;
+    case "MemberBanned":
+      return `${subject(event.banned_by)} banned ${object(event.user_id)}${event.reason === null ? "" : `: ${event.reason}`}`;
+    case "MemberUnbanned":
+      return `${subject(event.unbanned_by)} unbanned ${object(event.user_id)}`;
+    case "RoomTopicChanged":
+      return event.topic === null ? `${subject(event.changed_by)} cleared the topic` : `${subject(event.changed_by)} set the topic: ${event.topic}`;
+    case "RoomDescriptionChanged":
+      return `${subject(event.changed_by)} ${event.description === null ? "cleared" : "changed"} the description`;
+    case "RoomDeleted":
+      return `${subject(event.deleted_by)} deleted the room`;
   }
 }
 
@@ -39,13 +51,19 @@ const ROLE_NAMES: { readonly [R in Role]: string } = { owner: "the owner", admin
 /**
  * The notes worth a line: all but the joins of the room's creation (its creator's, a direct
  * room's two members', a support conversation's visitor's: by themselves, in the creation's
- * commit, so at its very moment) and a direct room's creation.
+ * commit, so at its very moment), a direct room's creation, and the removal that follows a ban
+ * (its `MemberLeft`, the next event: "Ada banned Bob" says it).
  */
 export function shownNotes(notes: readonly Note[], kind: RoomKindName): Note[] {
   const created = notes.find((note) => note.event.type === "RoomCreated");
-  return notes.filter(({ at, event }) => {
+  const bans = new Map(notes.filter((note) => note.event.type === "MemberBanned").map((note) => [note.seq, note.event]));
+  return notes.filter(({ at, seq, event }) => {
     if (event.type === "RoomCreated") return kind !== "direct";
     if (event.type === "MemberJoined" && event.added_by === null) return created === undefined || at !== created.at;
+    if (event.type === "MemberLeft") {
+      const ban = bans.get(seq - 1);
+      return ban?.type !== "MemberBanned" || ban.user_id !== event.user_id;
+    }
     return true;
   });
 }

@@ -1,6 +1,7 @@
 /**
  * The page of an invite link (`#/invite/<code>`): the room's name and size, without joining,
- * and Join, which joins and opens the room. A link that has ended says why (api.md §3.12).
+ * and Join, which joins and opens the room. A link that has ended, or a room one is banned from,
+ * says why (api.md §3.12, §3.13).
  */
 
 import { useEffect, useState } from "preact/hooks";
@@ -14,6 +15,8 @@ const REFUSALS: Partial<Record<string, string>> = {
   invite_expired: "This invite link has expired.",
   invite_revoked: "This invite link was revoked.",
   invite_used_up: "This invite link has been used as often as it allows.",
+  user_banned: "You are banned from this room.",
+  room_not_found: "This room no longer exists.",
 };
 
 /** What to tell the person about a failed preview or join. */

@@ -1,5 +1,5 @@
 /**
- * One room: its header (title, members, leave), and its history (each day under its name, the
+ * One room: its header (title, topic, members, invites and settings for its moderators, leave), and its history (each day under its name, the
  * user's unacknowledged posts at the end), who is typing and the composer ([`TimelinePane`]).
  */
 
@@ -13,6 +13,7 @@ import type { Note } from "../model/timeline";
 import { type TimelineRow, timelineRows } from "../model/timeline-rows";
 import { InviteDialog } from "./InviteDialog";
 import { MembersPanel } from "./MembersPanel";
+import { RoomSettingsDialog } from "./RoomSettingsDialog";
 import { TimelinePane } from "./TimelinePane";
 import { openRoom } from "./route";
 
@@ -27,6 +28,7 @@ export function RoomView({ model, room, focusSeq = null }: Props) {
   const roomId = room.room_id;
   const [showMembers, setShowMembers] = useState(false);
   const [showInvites, setShowInvites] = useState(false);
+  const [showSettings, setShowSettings] = useState(false);
   const invites = room.kind === "group" && model.moderates(roomId);
   // What was unread when the user opened the room (the view marks it read at once; what
   // arrives while they look is read as it comes).
@@ -54,12 +56,22 @@ export function RoomView({ model, room, focusSeq = null }: Props) {
           ←
         </button>
         <h2>{title}</h2>
+        {room.topic !== null && (
+          <p class="room-topic muted" aria-label="Topic" title={room.description ?? undefined}>
+            {room.topic}
+          </p>
+        )}
         <button type="button" class="secondary" aria-expanded={showMembers} onClick={() => setShowMembers(!showMembers)}>
           Members ({room.member_count})
         </button>
         {invites && (
           <button type="button" class="secondary" aria-expanded={showInvites} onClick={() => setShowInvites(!showInvites)}>
             Invite people
+          </button>
+        )}
+        {invites && (
+          <button type="button" class="secondary" aria-expanded={showSettings} onClick={() => setShowSettings(!showSettings)}>
+            Room settings
           </button>
         )}
         {room.kind === "group" && room.role !== "owner" && (
@@ -82,6 +94,7 @@ export function RoomView({ model, room, focusSeq = null }: Props) {
         </div>
         {showMembers && <MembersPanel model={model} roomId={roomId} />}
         {invites && showInvites && <InviteDialog model={model} roomId={roomId} onClose={() => setShowInvites(false)} />}
+        {invites && showSettings && <RoomSettingsDialog model={model} roomId={roomId} onClose={() => setShowSettings(false)} />}
       </div>
     </main>
   );

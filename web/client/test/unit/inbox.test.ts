@@ -335,6 +335,8 @@ describe("Inbox: an agent not in the conversation", () => {
         kind: "support",
         name: null,
         visibility: null,
+        topic: null,
+        description: null,
         role: "admin",
         member_count: 3,
         message_count: 1,

@@ -11,6 +11,8 @@ const room: RoomSummary = {
   kind: "group",
   name: "general",
   visibility: "public",
+  topic: null,
+  description: null,
   role: "member",
   member_count: 2,
   message_count: 0,

@@ -89,3 +89,26 @@ describe("a room's membership lines", () => {
     expect(shownNotes(timeline.notes().slice(1), "group").map((note) => note.seq)).toEqual([2, 3, 4]);
   });
 });
+
+describe("moderation's system lines", () => {
+  const at = "2026-12-15T10:00:00Z";
+
+  it("say who banned whom and why, who lifted it, the new settings and the deletion", () => {
+    expect(systemLine({ type: "MemberBanned", user_id: BOB, banned_by: ADA, reason: "spam" }, nameOf, ME)).toBe("Ada banned Bob: spam");
+    expect(systemLine({ type: "MemberBanned", user_id: ME, banned_by: ADA, reason: null }, nameOf, ME)).toBe("Ada banned you");
+    expect(systemLine({ type: "MemberUnbanned", user_id: BOB, unbanned_by: ME }, nameOf, ME)).toBe("You unbanned Bob");
+    expect(systemLine({ type: "RoomTopicChanged", topic: "Novels", changed_by: ADA }, nameOf, ME)).toBe("Ada set the topic: Novels");
+    expect(systemLine({ type: "RoomTopicChanged", topic: null, changed_by: ADA }, nameOf, ME)).toBe("Ada cleared the topic");
+    expect(systemLine({ type: "RoomDescriptionChanged", description: "x", changed_by: ME }, nameOf, ME)).toBe("You changed the description");
+    expect(systemLine({ type: "RoomDeleted", deleted_by: ADA }, nameOf, ME)).toBe("Ada deleted the room");
+  });
+
+  it("fold a ban's removal into the ban's line, and keep a later removal", () => {
+    const notes = [
+      { seq: 7, at, event: { type: "MemberBanned" as const, user_id: BOB, banned_by: ADA, reason: null } },
+      { seq: 8, at, event: { type: "MemberLeft" as const, user_id: BOB, removed_by: ADA } },
+      { seq: 12, at, event: { type: "MemberLeft" as const, user_id: VISITOR, removed_by: ADA } },
+    ];
+    expect(shownNotes(notes, "group").map((note) => note.seq)).toEqual([7, 12]);
+  });
+});

@@ -74,6 +74,10 @@ same<C.InviteSummary, S["InviteSummary"]>(both, both);
 same<C.InviteList, S["InviteList"]>(both, both);
 same<C.InvitePreview, S["InvitePreview"]>(both, both);
 same<C.AcceptedInvite, S["AcceptedInvite"]>(both, both);
+same<C.BanRequest, S["BanRequest"]>(both, both);
+same<C.Ban, S["Ban"]>(both, both);
+same<C.BanList, S["BanList"]>(both, both);
+same<C.RoomSettingsRequest, S["RoomSettingsRequest"]>(both, both);
 
 // REST: contacts and blocks.
 same<C.Relation, S["Relation"]>(both, both);
@@ -156,6 +160,11 @@ same<C.ConversationReopened, S["ConversationReopened"]>(both, both);
 same<C.InviteCreated, S["InviteCreated"]>(both, both);
 same<C.InviteRevoked, S["InviteRevoked"]>(both, both);
 same<C.InviteAccepted, S["InviteAccepted"]>(both, both);
+same<C.MemberBanned, S["MemberBanned"]>(both, both);
+same<C.MemberUnbanned, S["MemberUnbanned"]>(both, both);
+same<C.RoomTopicChanged, S["RoomTopicChanged"]>(both, both);
+same<C.RoomDescriptionChanged, S["RoomDescriptionChanged"]>(both, both);
+same<C.RoomDeleted, S["RoomDeleted"]>(both, both);
 same<C.RoomEvent, S["RoomEvent"]>(both, both);
 
 // WebSocket: client frames.

@@ -293,7 +293,7 @@ describe("the REST client against the server", () => {
     // api.md §3.3: "every field of the room list entry, plus members".
     expect(Object.keys(detail).sort()).toEqual(
       [
-        "room_id", "kind", "name", "visibility", "role", "member_count", "message_count", "last_seq", "last_read_seq",
+        "room_id", "kind", "name", "visibility", "topic", "description", "role", "member_count", "message_count", "last_seq", "last_read_seq",
         "delivered_seq", "unread_count", "unread_mentions", "last_message", "created_at", "last_activity_at", "members",
       ].sort(),
     );

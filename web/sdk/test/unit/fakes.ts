@@ -103,6 +103,8 @@ export function summary(roomId: RoomId, lastSeq: number): RoomSummary {
     kind: "group",
     name: "general",
     visibility: "public",
+    topic: null,
+    description: null,
     role: "member",
     member_count: 2,
     message_count: 0,

@@ -241,6 +241,8 @@ function sessionApi({ chat, visitorApi, websiteId }: ConversationOptions): Sessi
         kind: "support",
         name: null,
         visibility: null,
+        topic: null,
+        description: null,
         role: "member",
         member_count: 0,
         message_count: 0,
