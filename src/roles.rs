@@ -32,7 +32,8 @@ use chat_nats::connect::{Connection, connect};
 use chat_nats::relay::Relay;
 use chat_nats::stream::{StreamSettings, ensure_stream};
 use chat_projections::projectors::{
-    BansProjector, ContactsProjector, InvitesProjector, RoomsProjector, SearchProjector, SupportProjector, UsersProjector,
+    BansProjector, ContactsProjector, InvitesProjector, RoomsProjector, SearchProjector, SupportProjector,
+    UsersProjector,
 };
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;

@@ -12,7 +12,8 @@ use sqlx::PgPool;
 
 use chat_feed::{Checkpoint, FeedSink};
 use chat_projections::projectors::{
-    BansProjector, ContactsProjector, InvitesProjector, RoomsProjector, SearchProjector, SupportProjector, UsersProjector,
+    BansProjector, ContactsProjector, InvitesProjector, RoomsProjector, SearchProjector, SupportProjector,
+    UsersProjector,
 };
 use chat_projections::rebuild::{EventPoint, Progress, RebuildError, Shadow, Until};
 
@@ -120,6 +121,7 @@ pub async fn replay_named(
         }
         BansProjector::NAME => {
             replay(pool, name, BansProjector::TABLES, schema, &mut BansProjector, until, progress).await
+        }
         ContactsProjector::NAME => {
             replay(pool, name, ContactsProjector::TABLES, schema, &mut ContactsProjector, until, progress).await
         }
