@@ -34,6 +34,10 @@ use chat_feed::{Checkpoint, FeedSink, Pages, RUNNER_APPLICATION_NAME, StoredEven
 /// 100-room fills, for about 25 MB more memory.
 const BATCH: i64 = 10_000;
 
+/// Shares of pages queued for each lane of a [`rebuild_in_lanes`]: enough to keep a lane busy
+/// while the reader is a page behind, little enough to bound memory (a few pages of events).
+const LANE_QUEUE: usize = 2;
+
 #[derive(Debug, thiserror::Error)]
 pub enum RebuildError {
     #[error(transparent)]
@@ -136,7 +140,7 @@ pub async fn rebuild<S: FeedSink>(
 /// another aggregate's events touch, and find the rows they change by a unique key: each page
 /// is applied in [`lanes`] at once, on a connection each, every aggregate always in the same
 /// lane (so its events stay in order), and only unique indexes are kept up while filling.
-pub async fn rebuild_in_lanes<S: FeedSink + Clone>(
+pub async fn rebuild_in_lanes<S: FeedSink + Clone + Send + 'static>(
     pool: &PgPool,
     name: &str,
     tables: &[&str],
@@ -150,7 +154,7 @@ pub async fn rebuild_in_lanes<S: FeedSink + Clone>(
 }
 
 /// [`build_shadow`] in `lanes` (see [`rebuild_in_lanes`]).
-pub async fn build_shadow_in_lanes<S: FeedSink + Clone>(
+pub async fn build_shadow_in_lanes<S: FeedSink + Clone + Send + 'static>(
     pool: &PgPool,
     name: &str,
     tables: &[&str],
@@ -160,8 +164,11 @@ pub async fn build_shadow_in_lanes<S: FeedSink + Clone>(
 ) -> Result<Shadow, RebuildError> {
     let mut shadow = Shadow::create(pool, shadow_schema(name), tables).await?;
     let deferred = shadow.defer_indexes(Deferred::AllButUnique).await?;
+    let started = Instant::now();
     shadow.fill_in_lanes(sink, lanes.max(1), progress).await?;
+    let filled = started.elapsed();
     shadow.build_indexes(&deferred).await?;
+    tracing::info!(projector = name, lanes, ?filled, indexed = ?started.elapsed() - filled, "shadow built");
     Ok(shadow)
 }
 
@@ -256,42 +263,58 @@ impl Shadow {
     }
 
     /// [`Shadow::fill`] in `lanes` (see [`rebuild_in_lanes`]): each page's events shared out by
-    /// aggregate, every lane applying its share in a transaction of its own on a connection of
-    /// its own, all at once; the next page once all have committed.
-    async fn fill_in_lanes<S: FeedSink + Clone>(
+    /// aggregate, every lane a task applying its shares in order, each share in a transaction
+    /// of its own on the lane's connection. Lanes do not wait for each other between pages (a
+    /// lane that got the larger share of one page catches up on the next): the feed is read
+    /// ahead into each lane's queue, so that Postgres computes rows on every core throughout.
+    async fn fill_in_lanes<S: FeedSink + Clone + Send + 'static>(
         &mut self,
         sink: &S,
         lanes: usize,
         progress: impl Fn(u64),
     ) -> Result<(), RebuildError> {
-        let mut others = Vec::with_capacity(lanes.saturating_sub(1));
-        for _ in 1..lanes {
-            others.push((connect(&self.pool, &self.schema).await?, sink.clone()));
+        let mut workers = tokio::task::JoinSet::new();
+        let mut queues = Vec::with_capacity(lanes);
+        for _ in 0..lanes {
+            let (queue, mut shares) = tokio::sync::mpsc::channel::<Vec<StoredEvent>>(LANE_QUEUE);
+            let mut conn = connect(&self.pool, &self.schema).await?;
+            let mut sink = sink.clone();
+            workers.spawn(async move {
+                while let Some(events) = shares.recv().await {
+                    apply_page(&mut conn, &mut sink, &events).await?;
+                }
+                conn.close().await?;
+                Ok::<_, RebuildError>(())
+            });
+            queues.push(queue);
         }
         let feed = FeedPages { conn: self.pool.acquire().await?, after: self.progress.checkpoint, until: Until::End };
         let mut pages = read_ahead(feed, 1);
-        let mut first = sink.clone();
-        while let Some(page) = pages.recv().await {
-            let mut page = page?;
-            // Counted before the events move to their lanes (an error ends the fill anyway).
-            self.progress.took(&page);
-            let mut shares = vec![Vec::new(); lanes];
-            for event in std::mem::take(&mut page.events) {
-                shares[lane_of(&event.aggregate_id, lanes)].push(event);
+        let read = async {
+            while let Some(page) = pages.recv().await {
+                let mut page = page?;
+                // Counted as read (an error ends the fill anyway).
+                self.progress.took(&page);
+                let mut shares = vec![Vec::new(); lanes];
+                for event in std::mem::take(&mut page.events) {
+                    shares[lane_of(&event.aggregate_id, lanes)].push(event);
+                }
+                for (queue, share) in queues.iter().zip(shares) {
+                    // A lane that stopped failed: its error is what the fill reports.
+                    if !share.is_empty() && queue.send(share).await.is_err() {
+                        return Ok(());
+                    }
+                }
+                progress(self.progress.events);
             }
-            let (own, shares) = shares.split_first().expect("one lane at least");
-            let applied = others
-                .iter_mut()
-                .zip(shares)
-                .map(|((conn, sink), events)| apply_page(conn, sink, events))
-                .chain(std::iter::once(apply_page(&mut self.conn, &mut first, own)));
-            futures::future::try_join_all(applied).await?;
-            progress(self.progress.events);
+            Ok::<_, RebuildError>(())
+        };
+        let read = read.await;
+        drop(queues);
+        while let Some(lane) = workers.join_next().await {
+            lane.map_err(|panicked| RebuildError::Projector(Box::new(panicked)))??;
         }
-        for (conn, _) in others {
-            conn.close().await?;
-        }
-        Ok(())
+        read
     }
 
     /// Drops the shadow's indexes that `deferred` names and answers their definitions, for
@@ -313,24 +336,31 @@ impl Shadow {
         Ok(indexes.into_iter().map(|(_, definition)| definition).collect())
     }
 
-    /// Creates the indexes `definitions` (from [`Shadow::defer_indexes`])
-    /// and gathers the fresh tables' statistics, so that the planner knows them from the swap on
+    /// Creates the indexes `definitions` (from [`Shadow::defer_indexes`]), each on a connection
+    /// of its own and all at once (index builds of one table do not lock each other out, and
+    /// PostgreSQL builds a GIN index on one core: the btrees take the others meanwhile), then
+    /// gathers the fresh tables' statistics, so that the planner knows them from the swap on
     /// (searches choose their plan by how common a word is).
     async fn build_indexes(&mut self, definitions: &[String]) -> Result<(), sqlx::Error> {
-        let mut tx = self.conn.begin().await?;
-        // Postgres's default (64 MB) makes a GIN build of a million messages spill in rounds.
-        sqlx::query("SET LOCAL maintenance_work_mem = '256MB'").execute(&mut *tx).await?;
-        for definition in definitions {
+        let search_path = format!("SET LOCAL search_path TO {}", self.schema);
+        let builds = definitions.iter().map(|definition| async {
+            let mut conn = self.pool.acquire().await?;
+            let mut tx = conn.begin().await?;
+            sqlx::query(&search_path).execute(&mut *tx).await?;
+            // Postgres's default (64 MB) makes a GIN build of a million messages spill in rounds.
+            sqlx::query("SET LOCAL maintenance_work_mem = '256MB'").execute(&mut *tx).await?;
             sqlx::query(definition).execute(&mut *tx).await?;
-        }
+            tx.commit().await
+        });
+        futures::future::try_join_all(builds).await?;
         let tables: Vec<String> = sqlx::query_scalar("SELECT tablename::text FROM pg_tables WHERE schemaname = $1")
             .bind(&self.schema)
-            .fetch_all(&mut *tx)
+            .fetch_all(&mut self.conn)
             .await?;
         for table in tables {
-            sqlx::query(&format!("ANALYZE {}.{table}", self.schema)).execute(&mut *tx).await?;
+            sqlx::query(&format!("ANALYZE {}.{table}", self.schema)).execute(&mut self.conn).await?;
         }
-        tx.commit().await
+        Ok(())
     }
 
     /// Drops the fresh tables without swapping them in (for comparisons).
