@@ -172,10 +172,12 @@ pub async fn build_shadow_in_lanes<S: FeedSink + Clone + Send + 'static>(
     Ok(shadow)
 }
 
-/// Lanes of a [`rebuild_in_lanes`]: one per core of this machine (where Postgres usually runs
-/// too), at most four.
+/// Lanes of a [`rebuild_in_lanes`]: one more than this machine's cores (where Postgres usually
+/// runs too), at most five, so that some lane's backend computes while another waits for its
+/// next share. On two cores the search index rebuilt at 44,500 events/s in 2 lanes, 45,300 to
+/// 49,300 in 3 and 42,000 to 45,400 in 4 (BENCHMARKS.md, eighth pass).
 fn lanes() -> usize {
-    std::thread::available_parallelism().map_or(1, usize::from).min(4)
+    std::thread::available_parallelism().map_or(1, usize::from).min(4) + 1
 }
 
 /// Which of a shadow's indexes are built once it is full rather than kept up while filling.
