@@ -9,6 +9,7 @@
 //! after; after a NATS reconnect (events may have been missed) every connected user's list is
 //! read again.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use chat_domain::UserId;
@@ -75,17 +76,28 @@ pub async fn load(pool: &PgPool, conn: &ConnHandle) -> Result<(), sqlx::Error> {
 }
 
 async fn reload_all(hub: Arc<Hub>) {
-    for user in hub.connected_users() {
-        let blockers = match blockers_of(&hub.pool, user).await {
-            Ok(blockers) => blockers,
+    let users = hub.connected_users();
+    let ids: Vec<Uuid> = users.iter().map(UserId::as_uuid).collect();
+    let blocks: Vec<(Uuid, Uuid)> =
+        match sqlx::query_as("SELECT blocked_id, user_id FROM user_blocks WHERE blocked_id = ANY($1)")
+            .bind(&ids)
+            .fetch_all(&hub.pool)
+            .await
+        {
+            Ok(blocks) => blocks,
             Err(error) => {
                 tracing::warn!(%error, "cannot read blocks again after reconnecting");
                 return;
             }
         };
-        let blockers: Vec<UserId> = blockers.into_iter().map(UserId::from_uuid).collect();
+    let mut blockers: HashMap<UserId, Vec<UserId>> = HashMap::new();
+    for (blocked, blocker) in blocks {
+        blockers.entry(UserId::from_uuid(blocked)).or_default().push(UserId::from_uuid(blocker));
+    }
+    for user in users {
+        let theirs = blockers.get(&user).map_or(&[][..], Vec::as_slice);
         for conn in hub.connections_of(user) {
-            conn.replace_blocked_by(&blockers);
+            conn.replace_blocked_by(theirs);
         }
     }
 }

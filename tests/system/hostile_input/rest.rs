@@ -528,6 +528,10 @@ pub fn requests(known: &Known) -> BoxedStrategy<HostileRequest> {
     let banned = (room(), id_segment(users())).prop_map(|(r, u)| format!("/v1/rooms/{r}/bans/{u}")).boxed();
     let settings =
         shaped(vec![("topic", optional(string(text(false)))), ("description", optional(string(text(false))))]);
+    let contact_request = shaped(vec![("user_id", required(uuid(users())))]);
+    let on_user = |prefix: &'static str, suffix: &'static str| {
+        id_segment(users()).prop_map(move |u| format!("{prefix}{u}{suffix}")).boxed()
+    };
     let endpoints = vec![
         endpoint(known, "upload", "POST", upload, Some(any_json())),
         endpoint(known, "download", "GET", on_attachment(""), None),
@@ -559,6 +563,15 @@ pub fn requests(known: &Known) -> BoxedStrategy<HostileRequest> {
         endpoint(known, "unban", "DELETE", banned, None),
         // Deleting the room is left out: it would end every other endpoint's room.
         endpoint(known, "room settings", "PATCH", in_room(""), Some(settings)),
+        endpoint(known, "contacts", "GET", fixed("/v1/contacts"), None),
+        endpoint(known, "ask contact", "POST", fixed("/v1/contacts/requests"), Some(contact_request)),
+        endpoint(known, "accept contact", "POST", on_user("/v1/contacts/requests/", "/accept"), None),
+        endpoint(known, "decline contact", "POST", on_user("/v1/contacts/requests/", "/decline"), None),
+        endpoint(known, "withdraw contact request", "DELETE", on_user("/v1/contacts/requests/", ""), None),
+        endpoint(known, "remove contact", "DELETE", on_user("/v1/contacts/", ""), None),
+        endpoint(known, "blocks", "GET", fixed("/v1/blocks"), None),
+        endpoint(known, "block", "PUT", on_user("/v1/blocks/", ""), None),
+        endpoint(known, "unblock", "DELETE", on_user("/v1/blocks/", ""), None),
         endpoint(known, "user", "GET", user, None),
         endpoint(known, "find user", "GET", find_user, None),
         endpoint(known, "directory", "GET", directory, None),

@@ -86,7 +86,12 @@ export function RoomList({ model, openRoomId, supportOpen, onLogOut }: Props) {
 function RoomEntry({ model, room, open }: { model: ChatModel; room: RoomSummary; open: boolean }) {
   const peer = room.kind === "direct" ? model.peer(room.room_id) : null;
   const last = room.last_message;
-  const preview = last === null ? "" : `${last.author_id === model.me ? "You" : model.person(last.author_id).name}: ${last.preview}`;
+  const preview =
+    last === null
+      ? ""
+      : model.contacts.blocks(last.author_id)
+        ? "A message from someone you blocked"
+        : `${last.author_id === model.me ? "You" : model.person(last.author_id).name}: ${last.preview}`;
   return (
     <li>
       <a href={roomHref(room.room_id)} aria-current={open ? "page" : undefined} class="room-entry">

@@ -3,7 +3,7 @@
  * contact from his Contacts panel; Alice sees the request, accepts it, and messages Bob from her
  * contact list; each message appears once. Then Alice blocks Bob: her Blocked list holds him,
  * and neither can write to the other any more (each client says why); his attempt never
- * reaches her.
+ * reaches her, and his message in a group room they share is collapsed for her.
  */
 
 import { describe, expect, it } from "vitest";
@@ -17,6 +17,10 @@ describe("contacts and blocking", () => {
     const { stack, browser, gateways: [gw1, gw2] } = suite();
     const alice = await stack.account("alice");
     const bob = await stack.account("bob");
+    // They also share a group room, where Bob has said something.
+    const garden = await bob.api.createGroupRoom("garden");
+    await alice.api.joinRoom(garden.room_id);
+    await bob.api.postMessage(garden.room_id, "roses in the garden");
 
     const b = await openClient(browser, stack, { gateway: gw2 });
     await logIn(b, bob);
@@ -59,5 +63,13 @@ describe("contacts and blocking", () => {
     await send(a, "one more from alice");
     await a.getByRole("alert").filter({ hasText: "you cannot message this user" }).waitFor({ timeout: PATIENCE });
     expect(await a.getByText("are you there?").count()).toBe(0);
+
+    // In the group room they share, Bob's message is collapsed for Alice (in the room list's
+    // preview too) until she asks for it.
+    await enterRoom(a, "garden");
+    await a.getByText("A message from someone you blocked.").waitFor({ timeout: PATIENCE });
+    expect(await a.getByText("roses in the garden").count()).toBe(0);
+    await a.getByRole("button", { name: "Show" }).click();
+    await seeOnce(a, "roses in the garden");
   });
 });
