@@ -476,10 +476,13 @@ export class ChatModel {
     if (isSupportEvent(frame)) this.supportIds.add(roomId);
     const support = this.supportIds.has(roomId);
     const list = support ? this.supportRooms : this.rooms;
+    // Leaving, or a deleted room: dropped below, and never read again as a room just entered
+    // (the read model may not show the leave yet).
+    const gone = (event.type === "MemberLeft" && event.user_id === this.me) || event.type === "RoomDeleted";
     const summary = list.get(roomId);
     if (summary !== undefined) list.set(roomId, applyToSummary(summary, frame, this.me, this.isViewed(roomId)));
     // (A support conversation's entry is read when it is opened, and taken as it is then.)
-    else if (!support) this.early.set(roomId, [...(this.early.get(roomId) ?? []), frame]);
+    else if (!support && !gone) this.early.set(roomId, [...(this.early.get(roomId) ?? []), frame]);
     this.timeline(roomId).apply(frame);
     this.members.apply(frame);
     if (support) {
@@ -487,13 +490,11 @@ export class ChatModel {
       if (affectsInbox(frame, this.me)) this.supportWatch.poke(roomId);
     }
     // A room the model does not know yet: one just entered, or a support conversation.
-    if (summary === undefined && !support) void this.arrive(roomId);
+    if (summary === undefined && !support && !gone) void this.arrive(roomId);
+    if (gone) this.dropRoom(roomId);
     switch (event.type) {
       case "MemberJoined":
         if (event.user_id !== this.me) void this.people.learn(event.user_id);
-        break;
-      case "MemberLeft":
-        if (event.user_id === this.me) this.dropRoom(roomId);
         break;
       case "MessagePosted":
         void this.people.learn(event.author);
