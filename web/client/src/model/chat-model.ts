@@ -77,6 +77,8 @@ export class ChatModel {
   /** How far each room was marked read, and the pending (coalesced) request per room. */
   private readonly readSent = new Map<RoomId, number>();
   private readonly readTimers = new Map<RoomId, ReturnType<typeof setTimeout>>();
+  /** Rooms left or deleted, at the sequence of the leave (see `dropRoom`). */
+  private readonly goneAt = new Map<RoomId, number>();
   /** Events of rooms not in the list yet (just joined), applied once their entry is read. */
   private readonly early = new Map<RoomId, EventFrame[]>();
   /** The last refusal or failure to show, if any. */
@@ -432,8 +434,9 @@ export class ChatModel {
 
   /** Deletes the room (the owner only): it is gone at once, here and for every member. */
   async deleteRoom(roomId: RoomId): Promise<boolean> {
-    if ((await this.attempt(this.api.deleteRoom(roomId))) === null) return false;
-    this.dropRoom(roomId);
+    const deleted = await this.attempt(this.api.deleteRoom(roomId));
+    if (deleted === null) return false;
+    this.dropRoom(roomId, deleted.seq);
     return true;
   }
 
@@ -491,7 +494,7 @@ export class ChatModel {
     }
     // A room the model does not know yet: one just entered, or a support conversation.
     if (summary === undefined && !support && !gone) void this.arrive(roomId);
-    if (gone) this.dropRoom(roomId);
+    if (gone) this.dropRoom(roomId, frame.seq);
     switch (event.type) {
       case "MemberJoined":
         if (event.user_id !== this.me) void this.people.learn(event.user_id);
@@ -542,6 +545,7 @@ export class ChatModel {
    * that came before the room's first entry and that the entry does not include yet are applied.
    */
   private adoptSummary(room: RoomSummary): void {
+    if (room.last_seq < (this.goneAt.get(room.room_id) ?? 0)) return;
     const support = room.kind === "support";
     const list = support ? this.supportRooms : this.rooms;
     const known = list.get(room.room_id);
@@ -602,7 +606,10 @@ export class ChatModel {
     this.changed();
   }
 
-  private dropRoom(roomId: RoomId): void {
+  /** Forgets a room; with `seq`, the leave or deletion there, so that no older entry of the read
+   *  models (which may trail it) brings the room back. */
+  private dropRoom(roomId: RoomId, seq?: number): void {
+    if (seq !== undefined) this.goneAt.set(roomId, Math.max(seq, this.goneAt.get(roomId) ?? 0));
     this.rooms.delete(roomId);
     this.supportRooms.delete(roomId);
     this.early.delete(roomId);
